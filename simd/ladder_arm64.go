@@ -1,0 +1,5 @@
+//go:build !noasm && !purego
+
+package simd
+
+var ladder = []Level{Generic, NEON, DotProd, I8MM}

@@ -1,0 +1,5 @@
+//go:build !arm
+
+package simd
+
+func armHasNEON() bool { return false }
