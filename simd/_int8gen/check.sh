@@ -1,5 +1,6 @@
 #!/bin/sh
-# Checks the hand-encoded instructions of the int8 GEMM kernels with llvm-mc:
+# Checks the hand-encoded instructions of the int8 GEMM and requantisation
+# kernels with llvm-mc:
 # every arm64 WORD must disassemble to the mnemonic in its comment, and the
 # AVX-VNNI (VEX) kernel must disassemble to the same instructions as its
 # EVEX twin i8MicroVNNI256, which the tests run on AVX-512 VNNI machines.
@@ -7,7 +8,7 @@
 set -eu
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-grep 'WORD \$0x' simd/int8_arm64.s |
+cat simd/int8_arm64.s simd/requant_arm64.s | grep 'WORD \$0x' |
 	sed 's/.*WORD \$0x\(..\)\(..\)\(..\)\(..\) \/\/ \(.*\)/0x\4 0x\3 0x\2 0x\1 # \5/' >"$tmp/w"
 cut -d'#' -f1 "$tmp/w" | llvm-mc -disassemble -triple=aarch64 -mattr=+dotprod,+i8mm |
 	grep -v '\.text' | sed 's/^[[:space:]]*//; s/[[:space:]]\{1,\}/ /g' >"$tmp/got"
