@@ -39,10 +39,12 @@ type i8Kernel struct {
 	kg     int
 	wide   bool
 	aOff   int32
-	// micro adds the mr×nr product of an A sliver and a B panel of groups
-	// groups to the int32 tile at c (row stride ldc elements):
-	//	c[r*ldc+j] += Σ_{g,t} A(r, g·kg+t) · B(g·kg+t, j)
-	micro func(groups int, a, b unsafe.Pointer, c *int32, ldc int)
+	// micro computes the mr×nr product of an A sliver and a B panel of
+	// groups groups into the int32 tile at c (row stride ldc elements):
+	//	P[r][j] = Σ_{g,t} A(r, g·kg+t) · B(g·kg+t, j)
+	//	c[r*ldc+j] = init[j] + P[r][j]    if init != nil (first k block)
+	//	c[r*ldc+j] += P[r][j]             otherwise
+	micro func(groups int, a, b unsafe.Pointer, c *int32, ldc int, init *int32)
 }
 
 func (k *i8Kernel) esz() int {
@@ -187,6 +189,7 @@ const (
 type i8Scratch struct {
 	a    []byte
 	tile []int32
+	init []int32
 }
 
 var i8ScratchPool = sync.Pool{New: func() any { return new(i8Scratch) }}
@@ -218,14 +221,13 @@ func gemmI8(kern *i8Kernel, m int, a []byte, lda int, signedA bool, aZero int32,
 		flip ^= 0x80
 	}
 	comp := kern.aOff - zero
-	for i := 0; i < m; i++ {
-		row := c[i*ldc+j0 : i*ldc+j1]
-		cs := pb.colSum[j0:j1]
-		for j := range row {
-			row[j] = comp * cs[j]
-		}
-	}
 	if k == 0 {
+		for i := 0; i < m; i++ {
+			row := c[i*ldc+j0 : i*ldc+j1]
+			for j := range row {
+				row[j] = 0
+			}
+		}
 		return
 	}
 	mr, nr, kg, esz := kern.mr, kern.nr, kern.kg, kern.esz()
@@ -239,31 +241,51 @@ func gemmI8(kern *i8Kernel, m int, a []byte, lda int, signedA bool, aZero int32,
 		s.tile = make([]int32, mr*nr)
 	}
 	tile := s.tile[:mr*nr]
+	// The first k block starts each tile at the compensation row
+	// comp·colsum, padded with zeros to whole panels.
+	p0, p1 := j0/nr, (j1+nr-1)/nr
+	if need := (p1 - p0) * nr; len(s.init) < need {
+		s.init = make([]int32, need)
+	}
+	cinit := s.init[:(p1-p0)*nr]
+	for j := range cinit {
+		var v int32
+		if jj := p0*nr + j; jj < pb.n {
+			v = comp * pb.colSum[jj]
+		}
+		cinit[j] = v
+	}
 	for g0 := 0; g0 < groups; g0 += kcG {
 		gn := min(kcG, groups-g0)
 		for i0 := 0; i0 < m; i0 += i8MC {
 			mb := min(i8MC, m-i0)
 			packI8A(kern, s.a, a[i0*lda:], lda, mb, k, g0, gn, flip)
 			sliver := gn * mr * kg * esz
-			for p := j0 / nr; p*nr < j1; p++ {
+			for p := p0; p < p1; p++ {
 				bp := unsafe.Pointer(&pb.data[(p*groups+g0)*nr*kg*esz])
+				var init *int32
+				if g0 == 0 {
+					init = &cinit[(p-p0)*nr]
+				}
 				cs, ce := max(p*nr, j0), min(p*nr+nr, j1)
 				full := cs == p*nr && ce == p*nr+nr
 				for ir := 0; ir < mb; ir += mr {
 					ap := unsafe.Pointer(&s.a[(ir/mr)*sliver])
 					rows := min(mr, mb-ir)
 					if full && rows == mr {
-						kern.micro(gn, ap, bp, &c[(i0+ir)*ldc+p*nr], ldc)
+						kern.micro(gn, ap, bp, &c[(i0+ir)*ldc+p*nr], ldc, init)
 						continue
 					}
 					// Edge tile: run the kernel on a private tile and copy
 					// back only the valid part, so nothing outside C's
 					// rows and [j0, j1) is touched.
-					clear(tile)
-					for r := 0; r < rows; r++ {
-						copy(tile[r*nr+cs-p*nr:r*nr+ce-p*nr], c[(i0+ir+r)*ldc+cs:(i0+ir+r)*ldc+ce])
+					if init == nil {
+						clear(tile)
+						for r := 0; r < rows; r++ {
+							copy(tile[r*nr+cs-p*nr:r*nr+ce-p*nr], c[(i0+ir+r)*ldc+cs:(i0+ir+r)*ldc+ce])
+						}
 					}
-					kern.micro(gn, ap, bp, &tile[0], nr)
+					kern.micro(gn, ap, bp, &tile[0], nr, init)
 					for r := 0; r < rows; r++ {
 						copy(c[(i0+ir+r)*ldc+cs:(i0+ir+r)*ldc+ce], tile[r*nr+cs-p*nr:r*nr+ce-p*nr])
 					}

@@ -33,13 +33,13 @@ var i8TestOnly = []impl[*i8Kernel]{
 }
 
 //go:noescape
-func i8MicroAVX512VNNI(groups int, a, b unsafe.Pointer, c *int32, ldc int)
+func i8MicroAVX512VNNI(groups int, a, b unsafe.Pointer, c *int32, ldc int, init *int32)
 
 //go:noescape
-func i8MicroAVX2(groups int, a, b unsafe.Pointer, c *int32, ldc int)
+func i8MicroAVX2(groups int, a, b unsafe.Pointer, c *int32, ldc int, init *int32)
 
 //go:noescape
-func i8MicroVNNI256(groups int, a, b unsafe.Pointer, c *int32, ldc int)
+func i8MicroVNNI256(groups int, a, b unsafe.Pointer, c *int32, ldc int, init *int32)
 
 //go:noescape
-func i8MicroAVXVNNI(groups int, a, b unsafe.Pointer, c *int32, ldc int)
+func i8MicroAVXVNNI(groups int, a, b unsafe.Pointer, c *int32, ldc int, init *int32)

@@ -25,10 +25,10 @@ var (
 var i8TestOnly []impl[*i8Kernel]
 
 //go:noescape
-func i8MicroNEON(groups int, a, b unsafe.Pointer, c *int32, ldc int)
+func i8MicroNEON(groups int, a, b unsafe.Pointer, c *int32, ldc int, init *int32)
 
 //go:noescape
-func i8MicroDotProd(groups int, a, b unsafe.Pointer, c *int32, ldc int)
+func i8MicroDotProd(groups int, a, b unsafe.Pointer, c *int32, ldc int, init *int32)
 
 //go:noescape
-func i8MicroI8MM(groups int, a, b unsafe.Pointer, c *int32, ldc int)
+func i8MicroI8MM(groups int, a, b unsafe.Pointer, c *int32, ldc int, init *int32)

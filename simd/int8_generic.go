@@ -6,7 +6,7 @@ import "unsafe"
 // 4×8 tiles.
 var i8KernelGeneric = i8Kernel{mr: 4, nr: 8, kg: 4, micro: i8MicroGeneric}
 
-func i8MicroGeneric(groups int, a, b unsafe.Pointer, c *int32, ldc int) {
+func i8MicroGeneric(groups int, a, b unsafe.Pointer, c *int32, ldc int, init *int32) {
 	const mr, nr, kg = 4, 8, 4
 	as := unsafe.Slice((*uint8)(a), groups*mr*kg)
 	bs := unsafe.Slice((*int8)(b), groups*nr*kg)
@@ -24,6 +24,16 @@ func i8MicroGeneric(groups int, a, b unsafe.Pointer, c *int32, ldc int) {
 		}
 	}
 	cs := unsafe.Slice(c, (mr-1)*ldc+nr)
+	if init != nil {
+		in := unsafe.Slice(init, nr)
+		for r := 0; r < mr; r++ {
+			row := cs[r*ldc : r*ldc+nr]
+			for j := range row {
+				row[j] = in[j] + acc[r][j]
+			}
+		}
+		return
+	}
 	for r := 0; r < mr; r++ {
 		row := cs[r*ldc : r*ldc+nr]
 		for j := range row {

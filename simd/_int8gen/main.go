@@ -24,14 +24,70 @@ func p(format string, args ...any) { fmt.Fprintf(&out, format+"\n", args...) }
 
 func prologue(name string) {
 	p("")
-	p("// func %s(groups int, a, b unsafe.Pointer, c *int32, ldc int)", name)
-	p("TEXT ·%s(SB), NOSPLIT, $0-40", name)
+	p("// func %s(groups int, a, b unsafe.Pointer, c *int32, ldc int, init *int32)", name)
+	p("TEXT ·%s(SB), NOSPLIT, $0-48", name)
 	p("\tMOVQ groups+0(FP), CX")
 	p("\tMOVQ a+8(FP), SI")
 	p("\tMOVQ b+16(FP), DI")
 	p("\tMOVQ c+24(FP), DX")
 	p("\tMOVQ ldc+32(FP), R8")
+	p("\tMOVQ init+40(FP), R9")
 	p("\tSHLQ $2, R8")
+}
+
+// x86Loop emits the k loop, two groups per iteration and one more when
+// groups is odd; step(off) emits one group reading A at SI+off·aStep and B
+// at DI+off·bStep.
+func x86Loop(name string, aStep, bStep int, step func(g int)) {
+	p("\tSHRQ $1, CX")
+	p("\tJZ tail_%s", name)
+	p("loop_%s:", name)
+	step(0)
+	step(1)
+	p("\tADDQ $%d, SI", 2*aStep)
+	p("\tADDQ $%d, DI", 2*bStep)
+	p("\tDECQ CX")
+	p("\tJNZ loop_%s", name)
+	p("tail_%s:", name)
+	p("\tTESTQ $1, groups+0(FP)")
+	p("\tJZ store_%s", name)
+	step(0)
+	p("store_%s:", name)
+}
+
+// x86Store writes the accumulators acc(r, h) (vector h of row r, width
+// bytes each) to C: C = acc + init[h] when init is not nil (the first
+// k block: init holds the zero-point compensation of the panel's columns),
+// C += acc otherwise. t0 and t1 are free registers.
+func x86Store(name string, rows, vecs, width int, reg string, acc func(r, h int) int, t0, t1 int, mov string) {
+	p("\tTESTQ R9, R9")
+	p("\tJZ accumulate_%s", name)
+	p("\t%s (R9), %s%d", mov, reg, t0)
+	p("\t%s %d(R9), %s%d", mov, width, reg, t1)
+	for r := 0; r < rows; r++ {
+		for h := 0; h < vecs; h++ {
+			t := []int{t0, t1}[h]
+			p("\tVPADDD %s%d, %s%d, %s%d", reg, t, reg, acc(r, h), reg, acc(r, h))
+			p("\t%s %s%d, %d(DX)", mov, reg, acc(r, h), h*width)
+		}
+		if r < rows-1 {
+			p("\tADDQ R8, DX")
+		}
+	}
+	p("\tVZEROUPPER")
+	p("\tRET")
+	p("accumulate_%s:", name)
+	for r := 0; r < rows; r++ {
+		for h := 0; h < vecs; h++ {
+			p("\tVPADDD %d(DX), %s%d, %s%d", h*width, reg, acc(r, h), reg, acc(r, h))
+			p("\t%s %s%d, %d(DX)", mov, reg, acc(r, h), h*width)
+		}
+		if r < rows-1 {
+			p("\tADDQ R8, DX")
+		}
+	}
+	p("\tVZEROUPPER")
+	p("\tRET")
 }
 
 // vexDPBUSD returns `{vex} vpdpbusd ymm(acc), ymm(src1), ymm(src2)` as bytes:
@@ -52,7 +108,8 @@ func vexDPBUSD(acc, src1, src2 int) string {
 		b1, b2, modrm, acc, src1, src2)
 }
 
-// zmmVNNI: 8×32 tile, groups of 4 k, uint8 A × int8 B, accumulators Z0-Z15.
+// zmmVNNI: 8×32 tile, groups of 4 k, uint8 A × int8 B, accumulators Z0-Z15,
+// B in Z16-Z19, broadcast A in Z20-Z27.
 func zmmVNNI() {
 	const mr = 8
 	name := "i8MicroAVX512VNNI"
@@ -60,30 +117,18 @@ func zmmVNNI() {
 	for i := 0; i < 2*mr; i++ {
 		p("\tVPXORD Z%d, Z%d, Z%d", i, i, i)
 	}
-	p("loop_%s:", name)
-	p("\tVMOVDQU32 (DI), Z16")
-	p("\tVMOVDQU32 64(DI), Z17")
-	for r := 0; r < mr; r++ {
-		t := 18 + r%4
-		p("\tVPBROADCASTD %d(SI), Z%d", 4*r, t)
-		p("\tVPDPBUSD Z16, Z%d, Z%d", t, 2*r)
-		p("\tVPDPBUSD Z17, Z%d, Z%d", t, 2*r+1)
-	}
-	p("\tADDQ $%d, SI", 4*mr)
-	p("\tADDQ $128, DI")
-	p("\tDECQ CX")
-	p("\tJNZ loop_%s", name)
-	for r := 0; r < mr; r++ {
-		p("\tVPADDD (DX), Z%d, Z%d", 2*r, 2*r)
-		p("\tVPADDD 64(DX), Z%d, Z%d", 2*r+1, 2*r+1)
-		p("\tVMOVDQU32 Z%d, (DX)", 2*r)
-		p("\tVMOVDQU32 Z%d, 64(DX)", 2*r+1)
-		if r < mr-1 {
-			p("\tADDQ R8, DX")
+	x86Loop(name, 4*mr, 128, func(g int) {
+		b0 := 16 + 2*g
+		p("\tVMOVDQU32 %d(DI), Z%d", 128*g, b0)
+		p("\tVMOVDQU32 %d(DI), Z%d", 128*g+64, b0+1)
+		for r := 0; r < mr; r++ {
+			t := 20 + r%8
+			p("\tVPBROADCASTD %d(SI), Z%d", 4*mr*g+4*r, t)
+			p("\tVPDPBUSD Z%d, Z%d, Z%d", b0, t, 2*r)
+			p("\tVPDPBUSD Z%d, Z%d, Z%d", b0+1, t, 2*r+1)
 		}
-	}
-	p("\tVZEROUPPER")
-	p("\tRET")
+	})
+	x86Store(name, mr, 2, 64, "Z", func(r, h int) int { return 2*r + h }, 16, 17, "VMOVDQU32")
 }
 
 // ymm6x16 writes a 6×16 tile kernel over Y registers: accumulators Y0-Y11,
@@ -95,39 +140,26 @@ func ymm6x16(name, kind string) {
 	for i := 0; i < 2*mr; i++ {
 		p("\tVPXOR Y%d, Y%d, Y%d", i, i, i)
 	}
-	p("loop_%s:", name)
-	p("\tVMOVDQU (DI), Y12")
-	p("\tVMOVDQU 32(DI), Y13")
-	for r := 0; r < mr; r++ {
-		p("\tVPBROADCASTD %d(SI), Y14", 4*r)
-		for h := 0; h < 2; h++ {
-			acc, bv := 2*r+h, 12+h
-			switch kind {
-			case "vpmaddwd":
-				p("\tVPMADDWD Y%d, Y14, Y15", bv)
-				p("\tVPADDD Y15, Y%d, Y%d", acc, acc)
-			case "evex":
-				p("\tVPDPBUSD Y%d, Y14, Y%d", bv, acc)
-			case "vex":
-				p("\t%s", vexDPBUSD(acc, 14, bv))
+	x86Loop(name, 4*mr, 64, func(g int) {
+		p("\tVMOVDQU %d(DI), Y12", 64*g)
+		p("\tVMOVDQU %d(DI), Y13", 64*g+32)
+		for r := 0; r < mr; r++ {
+			p("\tVPBROADCASTD %d(SI), Y14", 4*mr*g+4*r)
+			for h := 0; h < 2; h++ {
+				acc, bv := 2*r+h, 12+h
+				switch kind {
+				case "vpmaddwd":
+					p("\tVPMADDWD Y%d, Y14, Y15", bv)
+					p("\tVPADDD Y15, Y%d, Y%d", acc, acc)
+				case "evex":
+					p("\tVPDPBUSD Y%d, Y14, Y%d", bv, acc)
+				case "vex":
+					p("\t%s", vexDPBUSD(acc, 14, bv))
+				}
 			}
 		}
-	}
-	p("\tADDQ $%d, SI", 4*mr)
-	p("\tADDQ $64, DI")
-	p("\tDECQ CX")
-	p("\tJNZ loop_%s", name)
-	for r := 0; r < mr; r++ {
-		p("\tVPADDD (DX), Y%d, Y%d", 2*r, 2*r)
-		p("\tVPADDD 32(DX), Y%d, Y%d", 2*r+1, 2*r+1)
-		p("\tVMOVDQU Y%d, (DX)", 2*r)
-		p("\tVMOVDQU Y%d, 32(DX)", 2*r+1)
-		if r < mr-1 {
-			p("\tADDQ R8, DX")
-		}
-	}
-	p("\tVZEROUPPER")
-	p("\tRET")
+	})
+	x86Store(name, mr, 2, 32, "Y", func(r, h int) int { return 2*r + h }, 12, 13, "VMOVDQU")
 }
 
 func main() {
@@ -162,13 +194,14 @@ func main() {
 
 func armPrologue(name string) {
 	p("")
-	p("// func %s(groups int, a, b unsafe.Pointer, c *int32, ldc int)", name)
-	p("TEXT ·%s(SB), NOSPLIT, $0-40", name)
+	p("// func %s(groups int, a, b unsafe.Pointer, c *int32, ldc int, init *int32)", name)
+	p("TEXT ·%s(SB), NOSPLIT, $0-48", name)
 	p("\tMOVD groups+0(FP), R0")
 	p("\tMOVD a+8(FP), R1")
 	p("\tMOVD b+16(FP), R2")
 	p("\tMOVD c+24(FP), R3")
 	p("\tMOVD ldc+32(FP), R4")
+	p("\tMOVD init+40(FP), R5")
 	p("\tLSL $2, R4")
 	for v := 16; v < 32; v++ {
 		p("\tVEOR V%d.B16, V%d.B16, V%d.B16", v, v, v)
@@ -176,11 +209,22 @@ func armPrologue(name string) {
 	p("loop_%s:", name)
 }
 
-// armStoreRows adds accumulator rows to C: row r's eight columns are
-// V(lo(r)) and V(lo(r)+1).
+// armStoreRows writes accumulator rows to C: row r's eight columns are
+// V(lo(r)) and V(lo(r)+1). C = acc + init when init (R5) is not nil, C +=
+// acc otherwise.
 func armStoreRows(name string, rows int, lo func(r int) int) {
-	p("\tSUBS $1, R0")
-	p("\tBNE loop_%s", name)
+	p("\tCBZ R5, accumulate_%s", name)
+	p("\tVLD1 (R5), [V6.S4, V7.S4]")
+	for r := 0; r < rows; r++ {
+		p("\tVADD V%d.S4, V6.S4, V2.S4", lo(r))
+		p("\tVADD V%d.S4, V7.S4, V3.S4", lo(r)+1)
+		p("\tVST1 [V2.S4, V3.S4], (R3)")
+		if r < rows-1 {
+			p("\tADD R4, R3")
+		}
+	}
+	p("\tRET")
+	p("accumulate_%s:", name)
 	for r := 0; r < rows; r++ {
 		p("\tVLD1 (R3), [V2.S4, V3.S4]")
 		p("\tVADD V%d.S4, V2.S4, V2.S4", lo(r))
@@ -230,6 +274,8 @@ func armNEON() {
 		p("\t%s", smlal(16+2*r, 1, 0, r, false))
 		p("\t%s", smlal(17+2*r, 1, 0, r, true))
 	}
+	p("\tSUBS $1, R0")
+	p("\tBNE loop_%s", name)
 	armStoreRows(name, 8, func(r int) int { return 16 + 2*r })
 }
 
@@ -244,6 +290,8 @@ func armSDOT() {
 		p("\t%s", sdot(16+2*r, 4, r/4, r%4))
 		p("\t%s", sdot(17+2*r, 5, r/4, r%4))
 	}
+	p("\tSUBS $1, R0")
+	p("\tBNE loop_%s", name)
 	armStoreRows(name, 8, func(r int) int { return 16 + 2*r })
 }
 
@@ -263,22 +311,21 @@ func armSMMLA() {
 	}
 	p("\tSUBS $1, R0")
 	p("\tBNE loop_%s", name)
+	// Unzip: row 2rp is the low halves of V(16+4rp..19+4rp), row 2rp+1 the
+	// high halves; row r lands in V(2r), V(2r+1), within V0-V15, which
+	// the loop no longer needs.
 	for rp := 0; rp < 4; rp++ {
 		b := 16 + 4*rp
-		// Even row: low halves; odd row: high halves.
-		p("\tVZIP1 V%d.D2, V%d.D2, V8.D2", b+1, b)
-		p("\tVZIP1 V%d.D2, V%d.D2, V9.D2", b+3, b+2)
-		p("\tVZIP2 V%d.D2, V%d.D2, V10.D2", b+1, b)
-		p("\tVZIP2 V%d.D2, V%d.D2, V11.D2", b+3, b+2)
-		for h := 0; h < 2; h++ {
-			p("\tVLD1 (R3), [V2.S4, V3.S4]")
-			p("\tVADD V%d.S4, V2.S4, V2.S4", 8+2*h)
-			p("\tVADD V%d.S4, V3.S4, V3.S4", 9+2*h)
-			p("\tVST1 [V2.S4, V3.S4], (R3)")
-			if rp < 3 || h == 0 {
-				p("\tADD R4, R3")
-			}
-		}
+		even, odd := 2*(2*rp), 2*(2*rp+1)
+		p("\tVZIP1 V%d.D2, V%d.D2, V%d.D2", b+1, b, even)
+		p("\tVZIP1 V%d.D2, V%d.D2, V%d.D2", b+3, b+2, even+1)
+		p("\tVZIP2 V%d.D2, V%d.D2, V%d.D2", b+1, b, odd)
+		p("\tVZIP2 V%d.D2, V%d.D2, V%d.D2", b+3, b+2, odd+1)
 	}
-	p("\tRET")
+	// Rows now sit in V0-V15; move them up so armStoreRows' scratch
+	// registers (V2, V3, V6, V7) are free.
+	for v := 0; v < 16; v++ {
+		p("\tVMOV V%d.B16, V%d.B16", v, 16+v)
+	}
+	armStoreRows(name, 8, func(r int) int { return 16 + 2*r })
 }
