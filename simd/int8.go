@@ -52,6 +52,11 @@ type i8Kernel struct {
 	// packStep·kg bytes.
 	packA    func(dst, src unsafe.Pointer, idx *int32, steps int, flip uint32)
 	packStep int
+	// row1, if not nil, is micro for a single row, used for the rows of a
+	// partial sliver so that small M does not pay for mr rows: A(0, ·)
+	// is read from a, its groups aStride bytes apart; c and init are as
+	// for micro, for that row.
+	row1 func(groups int, a unsafe.Pointer, aStride int, b unsafe.Pointer, c *int32, init *int32)
 }
 
 func (k *i8Kernel) esz() int {
@@ -280,6 +285,23 @@ func gemmI8(kern *i8Kernel, m int, a []byte, lda int, signedA bool, aZero int32,
 				for ir := 0; ir < mb; ir += mr {
 					ap := unsafe.Pointer(&s.a[(ir/mr)*sliver])
 					rows := min(mr, mb-ir)
+					if rows < mr && kern.row1 != nil {
+						for r := 0; r < rows; r++ {
+							ar := unsafe.Add(ap, r*kg*esz)
+							ci := (i0 + ir + r) * ldc
+							if full {
+								kern.row1(gn, ar, mr*kg*esz, bp, &c[ci+p*nr], init)
+								continue
+							}
+							t := tile[:nr]
+							if init == nil {
+								copy(t[cs-p*nr:ce-p*nr], c[ci+cs:ci+ce])
+							}
+							kern.row1(gn, ar, mr*kg*esz, bp, &t[0], init)
+							copy(c[ci+cs:ci+ce], t[cs-p*nr:ce-p*nr])
+						}
+						continue
+					}
 					if full && rows == mr {
 						kern.micro(gn, ap, bp, &c[(i0+ir)*ldc+p*nr], ldc, init)
 						continue

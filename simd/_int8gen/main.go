@@ -162,6 +162,90 @@ func ymm6x16(name, kind string) {
 	x86Store(name, mr, 2, 32, "Y", func(r, h int) int { return 2*r + h }, 12, 13, "VMOVDQU")
 }
 
+// row1 writes a one-row kernel for the rows of a partial sliver, where a
+// full tile would compute (and discard) up to mr-1 padded rows:
+//
+//	func name(groups int, a unsafe.Pointer, aStride int, b unsafe.Pointer, c *int32, init *int32)
+//
+// A advances by aStride bytes per group (the sliver's group stride), B by
+// whole panel groups. Four groups per iteration go to separate accumulators
+// so that the multiply-add latency does not bound the loop.
+func row1(name, reg string, vecs, width int, bstep, bc int, madd func(off int, a, acc, tmp int) []string) {
+	p("")
+	p("// func %s(groups int, a unsafe.Pointer, aStride int, b unsafe.Pointer, c *int32, init *int32)", name)
+	p("TEXT ·%s(SB), NOSPLIT, $0-48", name)
+	p("\tMOVQ groups+0(FP), CX")
+	p("\tMOVQ a+8(FP), SI")
+	p("\tMOVQ aStride+16(FP), R10")
+	p("\tMOVQ b+24(FP), DI")
+	p("\tMOVQ c+32(FP), DX")
+	p("\tMOVQ init+40(FP), R9")
+	p("\tLEAQ (R10)(R10*2), R11")
+	xor := "VPXOR"
+	if reg == "Z" {
+		xor = "VPXORD"
+	}
+	for i := 0; i < 4*vecs; i++ {
+		p("\t%s %s%d, %s%d, %s%d", xor, reg, i, reg, i, reg, i)
+	}
+	p("\tCMPQ CX, $4")
+	p("\tJLT tail_%s", name)
+	p("loop_%s:", name)
+	addr := []string{"(SI)", "(SI)(R10*1)", "(SI)(R10*2)", "(SI)(R11*1)"}
+	for u := 0; u < 4; u++ {
+		p("\tVPBROADCASTD %s, %s%d", addr[u], reg, bc+u)
+		for h := 0; h < vecs; h++ {
+			for _, l := range madd(u*bstep+h*width, bc+u, vecs*u+h, 12+h+vecs*(u%2)) {
+				p("\t%s", l)
+			}
+		}
+	}
+	p("\tLEAQ (SI)(R10*4), SI")
+	p("\tADDQ $%d, DI", 4*bstep)
+	p("\tSUBQ $4, CX")
+	p("\tCMPQ CX, $4")
+	p("\tJGE loop_%s", name)
+	p("tail_%s:", name)
+	p("\tTESTQ CX, CX")
+	p("\tJZ sum_%s", name)
+	p("tailloop_%s:", name)
+	p("\tVPBROADCASTD (SI), %s%d", reg, bc)
+	for h := 0; h < vecs; h++ {
+		for _, l := range madd(h*width, bc, h, 12+h) {
+			p("\t%s", l)
+		}
+	}
+	p("\tADDQ R10, SI")
+	p("\tADDQ $%d, DI", bstep)
+	p("\tDECQ CX")
+	p("\tJNZ tailloop_%s", name)
+	p("sum_%s:", name)
+	for u := 1; u < 4; u++ {
+		for h := 0; h < vecs; h++ {
+			p("\tVPADDD %s%d, %s%d, %s%d", reg, vecs*u+h, reg, h, reg, h)
+		}
+	}
+	mov := "VMOVDQU"
+	if reg == "Z" {
+		mov = "VMOVDQU32"
+	}
+	p("\tTESTQ R9, R9")
+	p("\tJZ accumulate_%s", name)
+	for h := 0; h < vecs; h++ {
+		p("\tVPADDD %d(R9), %s%d, %s%d", h*width, reg, h, reg, h)
+		p("\t%s %s%d, %d(DX)", mov, reg, h, h*width)
+	}
+	p("\tVZEROUPPER")
+	p("\tRET")
+	p("accumulate_%s:", name)
+	for h := 0; h < vecs; h++ {
+		p("\tVPADDD %d(DX), %s%d, %s%d", h*width, reg, h, reg, h)
+		p("\t%s %s%d, %d(DX)", mov, reg, h, h*width)
+	}
+	p("\tVZEROUPPER")
+	p("\tRET")
+}
+
 func main() {
 	if len(os.Args) != 2 {
 		fmt.Fprintln(os.Stderr, "usage: _int8gen amd64|arm64")
@@ -178,7 +262,16 @@ func main() {
 	switch os.Args[1] {
 	case "amd64":
 		zmmVNNI()
+		row1("i8Row1AVX512VNNI", "Z", 2, 64, 128, 16, func(off int, a, acc, tmp int) []string {
+			return []string{fmt.Sprintf("VPDPBUSD %d(DI), Z%d, Z%d", off, a, acc)}
+		})
 		ymm6x16("i8MicroAVX2", "vpmaddwd")
+		row1("i8Row1AVX2", "Y", 2, 32, 64, 8, func(off int, a, acc, tmp int) []string {
+			return []string{
+				fmt.Sprintf("VPMADDWD %d(DI), Y%d, Y%d", off, a, tmp),
+				fmt.Sprintf("VPADDD Y%d, Y%d, Y%d", tmp, acc, acc),
+			}
+		})
 		ymm6x16("i8MicroVNNI256", "evex")
 		ymm6x16("i8MicroAVXVNNI", "vex")
 	case "arm64":
