@@ -12,7 +12,10 @@ package simd
 // the result differs from that loop by at most about len(x)·ε·Σ|x[i]·y[i]|.
 // Sdot panics if len(y) < len(x).
 func Sdot(x, y []float32) float32 {
-	return sdotFn(x, y[:len(x)])
+	y = y[:len(x)]
+	f32RaceRead(x)
+	f32RaceRead(y)
+	return sdotFn(x, y)
 }
 
 // Saxpy adds alpha times x to y[:len(x)]:
@@ -25,7 +28,10 @@ func Sdot(x, y []float32) float32 {
 // and add). x and y must be the same slice or not overlap. Saxpy panics if
 // len(y) < len(x).
 func Saxpy(alpha float32, x, y []float32) {
-	saxpyFn(alpha, x, y[:len(x)])
+	y = y[:len(x)]
+	f32RaceRead(x)
+	f32RaceWrite(y)
+	saxpyFn(alpha, x, y)
 }
 
 var (

@@ -58,22 +58,37 @@ func (uk *sgemmMicro) run(rows, k int, a, b, c []float32, ldc int, alpha, beta f
 		sgemmKernGeneric(uk.mr, uk.nr, rows, k, a, b, c, ldc, alpha, beta, bias)
 		return
 	}
+	for i := 0; i < rows; i++ {
+		f32RaceWrite(c[i*ldc : i*ldc+uk.nr])
+	}
 	uk.kern(rows, k, a, b, c, ldc, alpha, beta, bias)
 }
 
 func (uk *sgemmMicro) mc() int { return sgemmMCTarget / uk.mr * uk.mr }
 func (uk *sgemmMicro) nc() int { return sgemmNCTarget / uk.nr * uk.nr }
 
-// sgemmScratch holds the packing buffers of one call. Buffers come from a
-// pool so that concurrent calls never share one and steady-state calls
-// allocate nothing.
-type sgemmScratch struct {
-	a   [sgemmMCTarget * sgemmKC]float32
-	b   [sgemmKC * sgemmNCTarget]float32
+// SgemmWorkspace is the scratch memory of SGEMM: the packed A block, the
+// packed B block of products whose B is not pre-packed, and an edge tile.
+// Its methods do what the package functions of the same name do, using it
+// instead of a buffer from an internal pool; a runtime keeps one per worker
+// goroutine so that no call ever allocates, even after garbage collections
+// have emptied the pool. A workspace serves one call at a time.
+type SgemmWorkspace struct {
+	a   [sgemmMCTarget * sgemmKC]float32 // 240 KiB
 	tmp [sgemmMaxMR * sgemmMaxNR]float32
+	// b (512 KiB) is allocated by the first Sgemm call, so that a
+	// workspace used only with pre-packed B stays small.
+	b *[sgemmKC * sgemmNCTarget]float32
 }
 
-var sgemmPool = sync.Pool{New: func() any { return new(sgemmScratch) }}
+// NewSgemmWorkspace returns a workspace for SgemmPacked; its first Sgemm
+// call adds the buffer that packs B.
+func NewSgemmWorkspace() *SgemmWorkspace { return new(SgemmWorkspace) }
+
+// The package functions take workspaces from this pool: no allocation once
+// it is warm, but the garbage collector may empty it (and the race
+// detector drops entries on purpose).
+var sgemmPool = sync.Pool{New: func() any { return new(SgemmWorkspace) }}
 
 // Sgemm computes the row-major matrix product
 //
@@ -99,14 +114,27 @@ var sgemmPool = sync.Pool{New: func() any { return new(sgemmScratch) }}
 //
 // Sums are accumulated in float32 in an order that depends on the CPU's
 // kernel; each element is within a few k·ε·Σ|a·b| of the exact product.
+// For a given kernel the order depends on nothing else: an element has the
+// same value whichever way the product is split into row or column ranges,
+// and whether or not B was pre-packed (bias aside), so results do not
+// change with the number of threads.
 //
 // Work splits across goroutines by sub-slicing: rows [i0, i1) are
 // Sgemm(.., i1-i0, .., a[i0*lda:] (or a[i0:] when transA), .., c[i0*ldc:], ..)
 // and columns [j0, j1) are Sgemm(.., j1-j0, .., b[j0:] (or b[j0*ldb:] when
 // transB), .., c[j0:], ..). Concurrent calls are safe as long as their C
-// regions do not overlap. Sgemm panics on negative sizes, leading
-// dimensions too small or slices too short.
+// regions do not overlap. Scratch memory comes from an internal pool (no
+// allocation once warm); SgemmWorkspace gives the caller that memory
+// explicitly. Sgemm panics on negative sizes, leading dimensions too small
+// or slices too short.
 func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	w := sgemmPool.Get().(*SgemmWorkspace)
+	w.Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	sgemmPool.Put(w)
+}
+
+// Sgemm is the package function Sgemm computed with w's buffers.
+func (w *SgemmWorkspace) Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	checkMat("A", transA, m, k, a, lda)
 	checkMat("B", transB, k, n, b, ldb)
 	checkMat("C", false, m, n, c, ldc)
@@ -114,10 +142,11 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 		return
 	}
 	uk := sgemmKern
-	s := sgemmPool.Get().(*sgemmScratch)
-	defer sgemmPool.Put(s)
+	if w.b == nil && k > 0 {
+		w.b = new([sgemmKC * sgemmNCTarget]float32)
+	}
 	src := bSource{trans: transB, b: b, ldb: ldb}
-	sgemmDriver(&uk, s, transA, m, 0, n, k, alpha, a, lda, &src, beta, c, ldc, nil)
+	sgemmDriver(&uk, w, transA, m, 0, n, k, alpha, a, lda, &src, beta, c, ldc, nil)
 }
 
 // PackedB is a k×n right-hand matrix B packed once, at load time, into the
@@ -186,6 +215,20 @@ func SgemmPacked(transA bool, m int, alpha float32, a []float32, lda int, pb *Pa
 // scaling by alpha: the fused bias add of a dense or convolution layer
 // (alpha = 1, beta = 0). When beta is 0, C is not read.
 func SgemmPackedRange(transA bool, m, j0, j1 int, alpha float32, a []float32, lda int, pb *PackedB, beta float32, c []float32, ldc int, bias []float32) {
+	w := sgemmPool.Get().(*SgemmWorkspace)
+	w.SgemmPackedRange(transA, m, j0, j1, alpha, a, lda, pb, beta, c, ldc, bias)
+	sgemmPool.Put(w)
+}
+
+// SgemmPacked is the package function SgemmPacked computed with w's
+// buffers.
+func (w *SgemmWorkspace) SgemmPacked(transA bool, m int, alpha float32, a []float32, lda int, pb *PackedB, beta float32, c []float32, ldc int, bias []float32) {
+	w.SgemmPackedRange(transA, m, 0, pb.n, alpha, a, lda, pb, beta, c, ldc, bias)
+}
+
+// SgemmPackedRange is the package function SgemmPackedRange computed with
+// w's buffers.
+func (w *SgemmWorkspace) SgemmPackedRange(transA bool, m, j0, j1 int, alpha float32, a []float32, lda int, pb *PackedB, beta float32, c []float32, ldc int, bias []float32) {
 	if j0 < 0 || j1 < j0 || j1 > pb.n {
 		panic(fmt.Sprintf("simd: column range [%d, %d) outside 0..%d", j0, j1, pb.n))
 	}
@@ -203,10 +246,8 @@ func SgemmPackedRange(transA bool, m, j0, j1 int, alpha float32, a []float32, ld
 		// any panel width.
 		uk = sgemmMicro{mr: 4, nr: pb.nr}
 	}
-	s := sgemmPool.Get().(*sgemmScratch)
-	defer sgemmPool.Put(s)
 	src := bSource{packed: pb}
-	sgemmDriver(&uk, s, transA, m, j0, j1, pb.k, alpha, a, lda, &src, beta, c, ldc, bias)
+	sgemmDriver(&uk, w, transA, m, j0, j1, pb.k, alpha, a, lda, &src, beta, c, ldc, bias)
 }
 
 // bSource is the right-hand matrix of a product: plain (packed block by
@@ -271,7 +312,7 @@ func packA(dst []float32, mr int, trans bool, a []float32, lda, i0, rows, p0, kc
 // + bias (bias indexed by absolute column, may be nil). For a plain B the
 // caller passes j0 = 0 and B's own columns; for a PackedB, columns are
 // those of pb.
-func sgemmDriver(uk *sgemmMicro, s *sgemmScratch, transA bool, m, j0, j1, k int, alpha float32, a []float32, lda int, src *bSource, beta float32, c []float32, ldc int, bias []float32) {
+func sgemmDriver(uk *sgemmMicro, s *SgemmWorkspace, transA bool, m, j0, j1, k int, alpha float32, a []float32, lda int, src *bSource, beta float32, c []float32, ldc int, bias []float32) {
 	mr, nr := uk.mr, uk.nr
 	if k == 0 {
 		scaleAddBias(m, j0, j1, beta, c, ldc, bias)

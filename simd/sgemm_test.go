@@ -313,7 +313,8 @@ func TestSgemmPackedAfterLevelChange(t *testing.T) {
 }
 
 // TestSgemmConcurrent splits one product across goroutines by column
-// ranges and by row ranges and compares with the single call.
+// ranges and by row ranges: every element must equal the single call's
+// bit for bit, as Sgemm documents, and the packed path the plain one.
 func TestSgemmConcurrent(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 10))
 	m, n, k := 37, 150, 90
@@ -323,6 +324,9 @@ func TestSgemmConcurrent(t *testing.T) {
 	SgemmPacked(false, m, 1, a, k, pb, 0, want, n, bias)
 	want2 := make([]float32, m*n)
 	Sgemm(false, false, m, n, k, 1, a, k, b, n, 0, want2, n)
+	want3 := make([]float32, m*n)
+	SgemmPacked(false, m, 1, a, k, pb, 0, want3, n, nil)
+	require.Equal(t, want2, want3)
 
 	got := make([]float32, m*n)
 	got2 := make([]float32, m*n)
@@ -352,17 +356,26 @@ func TestSgemmNoAllocs(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 12))
 	m, n, k := 20, 70, 300
 	a, b, c, bias := randSlice(r, m*k), randSlice(r, k*n), make([]float32, m*n), randSlice(r, n)
-	pb := PackB(true, k, n, b, k)
 	forEachSgemm(t, func(t *testing.T) {
 		pb := PackB(true, k, n, b, k)
+		w := NewSgemmWorkspace()
+		w.Sgemm(false, true, m, n, k, 1, a, k, b, k, 0, c, n)
 		allocs := testing.AllocsPerRun(20, func() {
+			w.Sgemm(false, true, m, n, k, 1, a, k, b, k, 0, c, n)
+			w.SgemmPacked(false, m, 1, a, k, pb, 0, c, n, bias)
+			w.SgemmPackedRange(true, 7, 3, 50, 1, a, m, pb, 1, c, n, nil)
+		})
+		require.Zero(t, allocs, "with a workspace")
+		if f32RaceEnabled {
+			// The race detector makes sync.Pool drop entries on purpose.
+			return
+		}
+		allocs = testing.AllocsPerRun(20, func() {
 			Sgemm(false, true, m, n, k, 1, a, k, b, k, 0, c, n)
 			SgemmPacked(false, m, 1, a, k, pb, 0, c, n, bias)
 		})
-		require.Zero(t, allocs)
+		require.Zero(t, allocs, "with the pool")
 	})
-	allocs := testing.AllocsPerRun(5, func() { SgemmPacked(false, m, 1, a, k, pb, 1, c, n, nil) })
-	require.Zero(t, allocs)
 }
 
 func TestSgemmArgumentChecks(t *testing.T) {
