@@ -433,3 +433,41 @@ func BenchmarkSgemmPacked(b *testing.B) {
 		})
 	}
 }
+
+// FuzzSgemm runs every kernel on fuzzed shapes, transposes, scalars and
+// column ranges, plain and pre-packed, against the float64 reference.
+func FuzzSgemm(f *testing.F) {
+	f.Add(uint8(1), uint8(1), uint8(1), uint8(0), uint8(0), uint8(0), uint64(1))
+	f.Add(uint8(13), uint8(33), uint8(17), uint8(0xff), uint8(5), uint8(9), uint64(2))
+	f.Add(uint8(24), uint8(64), uint8(0), uint8(0x0c), uint8(60), uint8(3), uint64(3))
+	f.Fuzz(func(t *testing.T, m, n, k, flags, j0, jlen uint8, seed uint64) {
+		g := gemmCase{
+			transA: flags&1 != 0, transB: flags&2 != 0,
+			m: int(m % 80), n: int(n % 80), k: int(k%200) + int(flags>>7)*300,
+			bias: flags&4 != 0,
+		}
+		ab := alphaBeta[int(flags>>3)%len(alphaBeta)]
+		g.alpha, g.beta = ab[0], ab[1]
+		packed := flags&32 != 0 || g.bias
+		lo := 0
+		hi := g.n
+		if packed && g.n > 0 {
+			lo = int(j0) % g.n
+			hi = lo + int(jlen)%(g.n-lo+1)
+		}
+		saved := sgemmKern
+		defer func() { sgemmKern = saved }()
+		for _, im := range sgemmFamily.available() {
+			sgemmKern = im.fn
+			r := rand.New(rand.NewPCG(seed, 7))
+			o := newOperands(r, g)
+			if packed {
+				pb := PackB(g.transB, g.k, g.n, o.b, o.ldb)
+				SgemmPackedRange(g.transA, g.m, lo, hi, g.alpha, o.a, o.lda, pb, g.beta, o.c, o.ldc, o.bias)
+			} else {
+				Sgemm(g.transA, g.transB, g.m, g.n, g.k, g.alpha, o.a, o.lda, o.b, o.ldb, g.beta, o.c, o.ldc)
+			}
+			o.check(t, g, lo, hi)
+		}
+	})
+}
