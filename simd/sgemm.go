@@ -176,16 +176,36 @@ func (p *PackedB) PanelWidth() int { return p.nr }
 // PackB packs op(B) for SgemmPacked, where op(B) is the k×n matrix with
 // element (p, j) at b[p*ldb+j], or at b[j*ldb+p] when transB. The layout
 // follows the microkernel active at the time of the call; it allocates
-// ceil(n/w)*w*k floats, w = PanelWidth(). A dense layer whose weights W are
-// stored out×in (as PyTorch and ONNX store them) packs them with
-// PackB(true, in, out, W, in).
+// PackedBLen(k, n) floats. A dense layer whose weights W are stored out×in
+// (as PyTorch and ONNX store them) packs them with PackB(true, in, out, W, in).
 func PackB(transB bool, k, n int, b []float32, ldb int) *PackedB {
-	checkMat("B", transB, k, n, b, ldb)
+	return PackBInto(make([]float32, PackedBLen(k, n)), transB, k, n, b, ldb)
+}
+
+// PackedBLen returns the number of floats that packing a k×n matrix takes
+// with the active kernel: k·n rounded up to whole panels.
+func PackedBLen(k, n int) int {
+	if k < 0 || n < 0 {
+		panic(fmt.Sprintf("simd: sgemm: negative size %dx%d", k, n))
+	}
 	nr := sgemmKern.nr
-	panels := (n + nr - 1) / nr
-	pb := &PackedB{k: k, n: n, nr: nr, data: make([]float32, panels*k*nr)}
+	return (n + nr - 1) / nr * nr * k
+}
+
+// PackBInto is PackB writing the panels into dst, which must hold
+// PackedBLen(k, n) floats, instead of allocating them: a runtime packs all
+// weights into one arena this way. The PackedB refers to dst, which must
+// not change while it is in use.
+func PackBInto(dst []float32, transB bool, k, n int, b []float32, ldb int) *PackedB {
+	checkMat("B", transB, k, n, b, ldb)
+	size := PackedBLen(k, n)
+	if len(dst) < size {
+		panic(fmt.Sprintf("simd: PackBInto: destination has %d floats, needs %d", len(dst), size))
+	}
+	nr := sgemmKern.nr
+	pb := &PackedB{k: k, n: n, nr: nr, data: dst[:size:size]}
 	src := bSource{trans: transB, b: b, ldb: ldb}
-	for q := 0; q < panels; q++ {
+	for q := 0; q*nr < n; q++ {
 		j0 := q * nr
 		src.pack(pb.data[q*k*nr:(q+1)*k*nr], nr, 0, k, j0, min(nr, n-j0))
 	}

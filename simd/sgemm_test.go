@@ -276,6 +276,13 @@ func TestSgemmPacked(t *testing.T) {
 			g.bias = ci%2 == 0
 			o := newOperands(r, g)
 			pb := PackB(g.transB, g.k, g.n, o.b, o.ldb)
+			if ci%2 == 1 {
+				// Packing into caller memory gives the same panels.
+				arena := make([]float32, PackedBLen(g.k, g.n)+5)
+				pb2 := PackBInto(arena[5:], g.transB, g.k, g.n, o.b, o.ldb)
+				require.Equal(t, pb.data, pb2.data)
+				pb = pb2
+			}
 			require.Equal(t, g.k, pb.K())
 			require.Equal(t, g.n, pb.N())
 			require.Equal(t, sgemmKern.nr, pb.PanelWidth())
@@ -386,6 +393,7 @@ func TestSgemmArgumentChecks(t *testing.T) {
 	require.Panics(t, func() { Sgemm(false, false, -1, 2, 2, 1, a, 2, a, 2, 0, a, 2) })
 	require.Panics(t, func() { Sgemm(false, false, 2, 2, 3, 1, a, 2, a, 2, 0, a, 2) }) // lda < k
 	pb := PackB(false, 3, 4, a, 4)
+	require.Panics(t, func() { PackBInto(make([]float32, PackedBLen(3, 4)-1), false, 3, 4, a, 4) })
 	require.Panics(t, func() { SgemmPackedRange(false, 1, 2, 5, 1, a, 3, pb, 0, a, 4, nil) })
 	require.Panics(t, func() { SgemmPacked(false, 1, 1, a, 3, pb, 0, a, 4, a[:3]) })
 	// Zero-sized products touch nothing.
