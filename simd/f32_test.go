@@ -34,9 +34,9 @@ func TestSdot(t *testing.T) {
 					if n > 300 && off > 1 {
 						break
 					}
-					buf := randSlice(r, n+off+8)
+					buf := f32Rand(r, n+off+8)
 					x := buf[off : off+n]
-					ybuf := randSlice(r, n+8)
+					ybuf := f32Rand(r, n+8)
 					// y is longer than x: the kernel must use len(x).
 					y := ybuf[(off+1)%4:]
 					exact, mag := 0.0, 0.0
@@ -76,18 +76,18 @@ func TestSaxpy(t *testing.T) {
 						break
 					}
 					alpha := float32(r.Float64()*4 - 2)
-					x := randSlice(r, n+off)[off:]
+					x := f32Rand(r, n+off)[off:]
 					ybuf := make([]float32, n+16)
 					for i := range ybuf {
-						ybuf[i] = guardVal
+						ybuf[i] = f32Guard
 					}
 					y := ybuf[4+off : 4+off+n]
-					y0 := randSlice(r, n)
+					y0 := f32Rand(r, n)
 					copy(y, y0)
 					im.fn(alpha, x, y)
 					for i := range ybuf {
 						if i < 4+off || i >= 4+off+n {
-							require.Equal(t, guardVal, ybuf[i], "n=%d off=%d: wrote outside y at %d", n, off, i)
+							require.Equal(t, f32Guard, ybuf[i], "n=%d off=%d: wrote outside y at %d", n, off, i)
 						}
 					}
 					for i := range y {
@@ -119,14 +119,14 @@ func BenchmarkSdot(b *testing.B) {
 	for _, n := range f32BenchLengths {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			r := rand.New(rand.NewPCG(1, 1))
-			x, y := randSlice(r, n), randSlice(r, n)
+			x, y := f32Rand(r, n), f32Rand(r, n)
 			b.SetBytes(int64(8 * n))
 			var s float32
 			for b.Loop() {
 				s += Sdot(x, y)
 			}
 			b.ReportMetric(2*float64(n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
-			sink = s
+			f32Sink = s
 		})
 	}
 }
@@ -135,7 +135,7 @@ func BenchmarkSaxpy(b *testing.B) {
 	for _, n := range f32BenchLengths {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			r := rand.New(rand.NewPCG(1, 1))
-			x, y := randSlice(r, n), randSlice(r, n)
+			x, y := f32Rand(r, n), f32Rand(r, n)
 			b.SetBytes(int64(12 * n))
 			for b.Loop() {
 				Saxpy(1e-9, x, y)
@@ -145,4 +145,4 @@ func BenchmarkSaxpy(b *testing.B) {
 	}
 }
 
-var sink float32
+var f32Sink float32

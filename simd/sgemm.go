@@ -135,9 +135,9 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 
 // Sgemm is the package function Sgemm computed with w's buffers.
 func (w *SgemmWorkspace) Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	checkMat("A", transA, m, k, a, lda)
-	checkMat("B", transB, k, n, b, ldb)
-	checkMat("C", false, m, n, c, ldc)
+	sgemmCheckMat("A", transA, m, k, a, lda)
+	sgemmCheckMat("B", transB, k, n, b, ldb)
+	sgemmCheckMat("C", false, m, n, c, ldc)
 	if m == 0 || n == 0 {
 		return
 	}
@@ -145,7 +145,7 @@ func (w *SgemmWorkspace) Sgemm(transA, transB bool, m, n, k int, alpha float32, 
 	if w.b == nil && k > 0 {
 		w.b = new([sgemmKC * sgemmNCTarget]float32)
 	}
-	src := bSource{trans: transB, b: b, ldb: ldb}
+	src := sgemmBSource{trans: transB, b: b, ldb: ldb}
 	sgemmDriver(&uk, w, transA, m, 0, n, k, alpha, a, lda, &src, beta, c, ldc, nil)
 }
 
@@ -197,14 +197,14 @@ func PackedBLen(k, n int) int {
 // weights into one arena this way. The PackedB refers to dst, which must
 // not change while it is in use.
 func PackBInto(dst []float32, transB bool, k, n int, b []float32, ldb int) *PackedB {
-	checkMat("B", transB, k, n, b, ldb)
+	sgemmCheckMat("B", transB, k, n, b, ldb)
 	size := PackedBLen(k, n)
 	if len(dst) < size {
 		panic(fmt.Sprintf("simd: PackBInto: destination has %d floats, needs %d", len(dst), size))
 	}
 	nr := sgemmKern.nr
 	pb := &PackedB{k: k, n: n, nr: nr, data: dst[:size:size]}
-	src := bSource{trans: transB, b: b, ldb: ldb}
+	src := sgemmBSource{trans: transB, b: b, ldb: ldb}
 	for q := 0; q*nr < n; q++ {
 		j0 := q * nr
 		src.pack(pb.data[q*k*nr:(q+1)*k*nr], nr, 0, k, j0, min(nr, n-j0))
@@ -252,8 +252,8 @@ func (w *SgemmWorkspace) SgemmPackedRange(transA bool, m, j0, j1 int, alpha floa
 	if j0 < 0 || j1 < j0 || j1 > pb.n {
 		panic(fmt.Sprintf("simd: column range [%d, %d) outside 0..%d", j0, j1, pb.n))
 	}
-	checkMat("A", transA, m, pb.k, a, lda)
-	checkMat("C", false, m, pb.n, c, ldc)
+	sgemmCheckMat("A", transA, m, pb.k, a, lda)
+	sgemmCheckMat("C", false, m, pb.n, c, ldc)
 	if bias != nil && len(bias) < pb.n {
 		panic(fmt.Sprintf("simd: bias has %d entries, need %d", len(bias), pb.n))
 	}
@@ -266,13 +266,13 @@ func (w *SgemmWorkspace) SgemmPackedRange(transA bool, m, j0, j1 int, alpha floa
 		// any panel width.
 		uk = sgemmMicro{mr: 4, nr: pb.nr}
 	}
-	src := bSource{packed: pb}
+	src := sgemmBSource{packed: pb}
 	sgemmDriver(&uk, w, transA, m, j0, j1, pb.k, alpha, a, lda, &src, beta, c, ldc, bias)
 }
 
-// bSource is the right-hand matrix of a product: plain (packed block by
+// sgemmBSource is the right-hand matrix of a product: plain (packed block by
 // block into scratch) or pre-packed.
-type bSource struct {
+type sgemmBSource struct {
 	packed *PackedB
 	trans  bool
 	b      []float32
@@ -281,7 +281,7 @@ type bSource struct {
 
 // pack writes rows [p0, p0+kc) and columns [j0, j0+cols) of op(B) into one
 // panel of width nr (dst[p*nr+j]), zero past cols.
-func (s *bSource) pack(dst []float32, nr, p0, kc, j0, cols int) {
+func (s *sgemmBSource) pack(dst []float32, nr, p0, kc, j0, cols int) {
 	dst = dst[:kc*nr]
 	if !s.trans {
 		for p := 0; p < kc; p++ {
@@ -304,9 +304,9 @@ func (s *bSource) pack(dst []float32, nr, p0, kc, j0, cols int) {
 	}
 }
 
-// packA writes rows [i0, i0+rows) and columns [p0, p0+kc) of op(A) into one
+// sgemmPackA writes rows [i0, i0+rows) and columns [p0, p0+kc) of op(A) into one
 // micro-panel of height mr (dst[p*mr+i]), zero past rows.
-func packA(dst []float32, mr int, trans bool, a []float32, lda, i0, rows, p0, kc int) {
+func sgemmPackA(dst []float32, mr int, trans bool, a []float32, lda, i0, rows, p0, kc int) {
 	dst = dst[:kc*mr]
 	if trans {
 		for p := 0; p < kc; p++ {
@@ -332,10 +332,10 @@ func packA(dst []float32, mr int, trans bool, a []float32, lda, i0, rows, p0, kc
 // + bias (bias indexed by absolute column, may be nil). For a plain B the
 // caller passes j0 = 0 and B's own columns; for a PackedB, columns are
 // those of pb.
-func sgemmDriver(uk *sgemmMicro, s *SgemmWorkspace, transA bool, m, j0, j1, k int, alpha float32, a []float32, lda int, src *bSource, beta float32, c []float32, ldc int, bias []float32) {
+func sgemmDriver(uk *sgemmMicro, s *SgemmWorkspace, transA bool, m, j0, j1, k int, alpha float32, a []float32, lda int, src *sgemmBSource, beta float32, c []float32, ldc int, bias []float32) {
 	mr, nr := uk.mr, uk.nr
 	if k == 0 {
-		scaleAddBias(m, j0, j1, beta, c, ldc, bias)
+		sgemmScaleAddBias(m, j0, j1, beta, c, ldc, bias)
 		return
 	}
 	mc, nc := uk.mc(), uk.nc()
@@ -362,7 +362,7 @@ func sgemmDriver(uk *sgemmMicro, s *SgemmWorkspace, transA bool, m, j0, j1, k in
 			for ic := 0; ic < m; ic += mc {
 				mcur := min(mc, m-ic)
 				for ir := 0; ir < mcur; ir += mr {
-					packA(s.a[ir*kc:], mr, transA, a, lda, ic+ir, min(mr, mcur-ir), pc, kc)
+					sgemmPackA(s.a[ir*kc:], mr, transA, a, lda, ic+ir, min(mr, mcur-ir), pc, kc)
 				}
 				for ir := 0; ir < mcur; ir += mr {
 					rows := min(mr, mcur-ir)
@@ -420,15 +420,15 @@ func sgemmDriver(uk *sgemmMicro, s *SgemmWorkspace, transA bool, m, j0, j1, k in
 }
 
 // cols returns the number of columns of a plain B; j1 for a packed one.
-func (s *bSource) cols(j1 int) int {
+func (s *sgemmBSource) cols(j1 int) int {
 	if s.packed != nil {
 		return s.packed.n
 	}
 	return j1
 }
 
-// scaleAddBias is the product with k = 0: C = beta*C + bias.
-func scaleAddBias(m, j0, j1 int, beta float32, c []float32, ldc int, bias []float32) {
+// sgemmScaleAddBias is the product with k = 0: C = beta*C + bias.
+func sgemmScaleAddBias(m, j0, j1 int, beta float32, c []float32, ldc int, bias []float32) {
 	for i := 0; i < m; i++ {
 		row := c[i*ldc+j0 : i*ldc+j1]
 		for j := range row {
@@ -444,9 +444,9 @@ func scaleAddBias(m, j0, j1 int, beta float32, c []float32, ldc int, bias []floa
 	}
 }
 
-// checkMat panics unless mat holds a rows×cols row-major matrix (cols×rows
+// sgemmCheckMat panics unless mat holds a rows×cols row-major matrix (cols×rows
 // when trans) with leading dimension ld.
-func checkMat(name string, trans bool, rows, cols int, mat []float32, ld int) {
+func sgemmCheckMat(name string, trans bool, rows, cols int, mat []float32, ld int) {
 	if rows < 0 || cols < 0 {
 		panic(fmt.Sprintf("simd: sgemm: negative size %dx%d of %s", rows, cols, name))
 	}

@@ -19,11 +19,11 @@ func sgemmKernAVX2(rows, k int, a, b, c *float32, ldc int, alpha, beta float32, 
 func sgemmKernAVX512(rows, k int, a, b, c *float32, ldc int, alpha, beta float32, bias *float32)
 
 func sgemmAVX2(rows, k int, a, b, c []float32, ldc int, alpha, beta float32, bias []float32) {
-	checkKern(6, 16, rows, k, a, b, c, ldc, bias)
-	sgemmKernAVX2(rows, k, &a[0], &b[0], &c[0], ldc, alpha, beta, biasPtr(bias))
+	sgemmCheckKern(6, 16, rows, k, a, b, c, ldc, bias)
+	sgemmKernAVX2(rows, k, &a[0], &b[0], &c[0], ldc, alpha, beta, sgemmBiasPtr(bias))
 }
 
 func sgemmAVX512(rows, k int, a, b, c []float32, ldc int, alpha, beta float32, bias []float32) {
-	checkKern(12, 32, rows, k, a, b, c, ldc, bias)
-	sgemmKernAVX512(rows, k, &a[0], &b[0], &c[0], ldc, alpha, beta, biasPtr(bias))
+	sgemmCheckKern(12, 32, rows, k, a, b, c, ldc, bias)
+	sgemmKernAVX512(rows, k, &a[0], &b[0], &c[0], ldc, alpha, beta, sgemmBiasPtr(bias))
 }

@@ -14,6 +14,6 @@ var sgemmArch = []impl[sgemmMicro]{
 func sgemmKernNEON(rows, k int, a, b, c *float32, ldc int, alpha, beta float32, bias *float32)
 
 func sgemmNEON(rows, k int, a, b, c []float32, ldc int, alpha, beta float32, bias []float32) {
-	checkKern(8, 12, rows, k, a, b, c, ldc, bias)
-	sgemmKernNEON(rows, k, &a[0], &b[0], &c[0], ldc, alpha, beta, biasPtr(bias))
+	sgemmCheckKern(8, 12, rows, k, a, b, c, ldc, bias)
+	sgemmKernNEON(rows, k, &a[0], &b[0], &c[0], ldc, alpha, beta, sgemmBiasPtr(bias))
 }

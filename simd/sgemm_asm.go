@@ -2,10 +2,10 @@
 
 package simd
 
-// checkKern panics unless the slices given to an assembly microkernel of
+// sgemmCheckKern panics unless the slices given to an assembly microkernel of
 // shape mr×nr cover everything it reads and writes: the kernels trust
 // their pointers, so this is what keeps them memory-safe.
-func checkKern(mr, nr, rows, k int, a, b, c []float32, ldc int, bias []float32) {
+func sgemmCheckKern(mr, nr, rows, k int, a, b, c []float32, ldc int, bias []float32) {
 	if rows < 1 || rows > mr || k < 0 || ldc < nr ||
 		len(a) < max(1, k*mr) || len(b) < max(1, k*nr) || len(c) < (rows-1)*ldc+nr ||
 		(bias != nil && len(bias) < nr) {
@@ -13,7 +13,7 @@ func checkKern(mr, nr, rows, k int, a, b, c []float32, ldc int, bias []float32) 
 	}
 }
 
-func biasPtr(bias []float32) *float32 {
+func sgemmBiasPtr(bias []float32) *float32 {
 	if bias == nil {
 		return nil
 	}

@@ -23,7 +23,7 @@ func sgemmTol(k int, mag float64) float64 {
 	return float64(k+4) * 0x1p-23 * mag
 }
 
-const guardVal = float32(-12345.5)
+const f32Guard = float32(-12345.5)
 
 // forEachSgemm runs f with every SGEMM microkernel this CPU has installed.
 func forEachSgemm(t *testing.T, f func(t *testing.T)) {
@@ -38,7 +38,7 @@ func forEachSgemm(t *testing.T, f func(t *testing.T)) {
 	}
 }
 
-func randSlice(r *rand.Rand, n int) []float32 {
+func f32Rand(r *rand.Rand, n int) []float32 {
 	s := make([]float32, n)
 	for i := range s {
 		s[i] = float32(r.Float64()*2 - 1)
@@ -59,9 +59,9 @@ func TestSgemmMicrokernels(t *testing.T) {
 		t.Run(im.name, func(t *testing.T) {
 			mr, nr := uk.mr, uk.nr
 			for _, k := range []int{1, 2, 3, 7, 64, 257} {
-				a := randSlice(r, k*mr)
-				b := randSlice(r, k*nr)
-				bias := randSlice(r, nr)
+				a := f32Rand(r, k*mr)
+				b := f32Rand(r, k*nr)
+				bias := f32Rand(r, nr)
 				for rows := 1; rows <= mr; rows++ {
 					for _, ab := range [][2]float32{{1, 0}, {-0.75, 0.5}, {2, 1}} {
 						for _, withBias := range []bool{false, true} {
@@ -73,7 +73,7 @@ func TestSgemmMicrokernels(t *testing.T) {
 							ldc := nr + 3
 							c0 := make([]float32, rows*ldc+5)
 							for i := range c0 {
-								c0[i] = guardVal
+								c0[i] = f32Guard
 							}
 							for i := 0; i < rows; i++ {
 								for j := 0; j < nr; j++ {
@@ -91,7 +91,7 @@ func TestSgemmMicrokernels(t *testing.T) {
 							for idx := range got {
 								i, j := idx/ldc, idx%ldc
 								if i >= rows || j >= nr {
-									require.Equal(t, guardVal, got[idx], "k=%d rows=%d: wrote outside the tile at %d", k, rows, idx)
+									require.Equal(t, f32Guard, got[idx], "k=%d rows=%d: wrote outside the tile at %d", k, rows, idx)
 									continue
 								}
 								mag := 0.0
@@ -115,30 +115,30 @@ func TestSgemmMicrokernels(t *testing.T) {
 	}
 }
 
-// gemmCase is one product with strided, offset operands and guard values.
-type gemmCase struct {
+// sgemmCase is one product with strided, offset sgemmOperands and guard values.
+type sgemmCase struct {
 	transA, transB bool
 	m, n, k        int
 	alpha, beta    float32
 	bias           bool
 }
 
-func (g gemmCase) String() string {
+func (g sgemmCase) String() string {
 	return fmt.Sprintf("%dx%dx%d/tA=%v/tB=%v/alpha=%v/beta=%v/bias=%v", g.m, g.n, g.k, g.transA, g.transB, g.alpha, g.beta, g.bias)
 }
 
-// operands builds op(A), op(B), C with leading dimensions padded by a few
+// sgemmOperands builds op(A), op(B), C with leading dimensions padded by a few
 // elements and a one-element offset (unaligned start). Padding in A and B
 // holds NaN, so a kernel reading outside its matrix poisons the result;
-// padding in C holds guardVal, which must survive.
-type operands struct {
+// padding in C holds f32Guard, which must survive.
+type sgemmOperands struct {
 	a, b, c, c0, bias []float32
 	cHead             []float32 // the element before C
 	lda, ldb, ldc     int
 }
 
-func newOperands(r *rand.Rand, g gemmCase) *operands {
-	o := &operands{}
+func newSgemmOperands(r *rand.Rand, g sgemmCase) *sgemmOperands {
+	o := &sgemmOperands{}
 	ar, ac := g.m, g.k
 	if g.transA {
 		ar, ac = ac, ar
@@ -168,17 +168,17 @@ func newOperands(r *rand.Rand, g gemmCase) *operands {
 	if g.beta == 0 {
 		cval = func() float32 { return nan }
 	}
-	full := fill(g.m, g.n, o.ldc, guardVal, cval)
+	full := fill(g.m, g.n, o.ldc, f32Guard, cval)
 	o.cHead, o.c = full[:1], full[1:]
 	o.c0 = append([]float32(nil), o.c...)
 	if g.bias {
-		o.bias = randSlice(r, g.n)
+		o.bias = f32Rand(r, g.n)
 	}
 	return o
 }
 
 // check compares o.c with a float64 reference and checks the guards.
-func (o *operands) check(t *testing.T, g gemmCase, j0, j1 int) {
+func (o *sgemmOperands) check(t *testing.T, g sgemmCase, j0, j1 int) {
 	t.Helper()
 	opA := func(i, p int) float64 {
 		if g.transA {
@@ -192,12 +192,12 @@ func (o *operands) check(t *testing.T, g gemmCase, j0, j1 int) {
 		}
 		return float64(o.b[p*o.ldb+j])
 	}
-	require.Equal(t, guardVal, o.cHead[0], "%v: wrote before C", g)
+	require.Equal(t, f32Guard, o.cHead[0], "%v: wrote before C", g)
 	for idx := range o.c {
 		got, c0 := o.c[idx], o.c0[idx]
 		i, j := idx/o.ldc, idx%o.ldc
 		if i >= g.m || j >= g.n {
-			require.Equal(t, guardVal, got, "%v: wrote into padding at %d", g, idx)
+			require.Equal(t, f32Guard, got, "%v: wrote into padding at %d", g, idx)
 			continue
 		}
 		if j < j0 || j >= j1 {
@@ -228,31 +228,31 @@ func (o *operands) check(t *testing.T, g gemmCase, j0, j1 int) {
 
 var sgemmSizes = []int{1, 2, 3, 7, 15, 16, 17, 31, 33, 64, 100, 129}
 
-var alphaBeta = [][2]float32{{1, 0}, {1, 1}, {-0.5, 0.25}, {2, 0}}
+var sgemmAlphaBeta = [][2]float32{{1, 0}, {1, 1}, {-0.5, 0.25}, {2, 0}}
 
 // sgemmCases spreads the size list over M and N, with K, transposes and
 // alpha/beta rotating so that every value of each meets many of the others.
-func sgemmCases() []gemmCase {
-	var cs []gemmCase
+func sgemmCases() []sgemmCase {
+	var cs []sgemmCase
 	for mi, m := range sgemmSizes {
 		for ni, n := range sgemmSizes {
 			k := sgemmSizes[(mi*5+ni*3)%len(sgemmSizes)]
 			tr := (mi + ni) % 4
-			ab := alphaBeta[(mi+2*ni)%len(alphaBeta)]
-			cs = append(cs, gemmCase{transA: tr&1 != 0, transB: tr&2 != 0, m: m, n: n, k: k, alpha: ab[0], beta: ab[1]})
+			ab := sgemmAlphaBeta[(mi+2*ni)%len(sgemmAlphaBeta)]
+			cs = append(cs, sgemmCase{transA: tr&1 != 0, transB: tr&2 != 0, m: m, n: n, k: k, alpha: ab[0], beta: ab[1]})
 		}
 	}
 	// K = 0 and the blocking boundaries: K across kc, M across mc, N
 	// across nc.
 	cs = append(cs,
-		gemmCase{m: 3, n: 5, k: 0, alpha: 1, beta: 0},
-		gemmCase{m: 3, n: 5, k: 0, alpha: 1, beta: 0.5},
-		gemmCase{transB: true, m: 5, n: 40, k: 513, alpha: 1, beta: 0.5},
+		sgemmCase{m: 3, n: 5, k: 0, alpha: 1, beta: 0},
+		sgemmCase{m: 3, n: 5, k: 0, alpha: 1, beta: 0.5},
+		sgemmCase{transB: true, m: 5, n: 40, k: 513, alpha: 1, beta: 0.5},
 	)
 	if !testing.Short() {
 		cs = append(cs,
-			gemmCase{m: 250, n: 530, k: 520, alpha: 1, beta: 0},
-			gemmCase{transA: true, transB: true, m: 245, n: 517, k: 300, alpha: -1, beta: 2},
+			sgemmCase{m: 250, n: 530, k: 520, alpha: 1, beta: 0},
+			sgemmCase{transA: true, transB: true, m: 245, n: 517, k: 300, alpha: -1, beta: 2},
 		)
 	}
 	return cs
@@ -262,7 +262,7 @@ func TestSgemm(t *testing.T) {
 	forEachSgemm(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(3, 4))
 		for _, g := range sgemmCases() {
-			o := newOperands(r, g)
+			o := newSgemmOperands(r, g)
 			Sgemm(g.transA, g.transB, g.m, g.n, g.k, g.alpha, o.a, o.lda, o.b, o.ldb, g.beta, o.c, o.ldc)
 			o.check(t, g, 0, g.n)
 		}
@@ -274,7 +274,7 @@ func TestSgemmPacked(t *testing.T) {
 		r := rand.New(rand.NewPCG(5, 6))
 		for ci, g := range sgemmCases() {
 			g.bias = ci%2 == 0
-			o := newOperands(r, g)
+			o := newSgemmOperands(r, g)
 			pb := PackB(g.transB, g.k, g.n, o.b, o.ldb)
 			if ci%2 == 1 {
 				// Packing into caller memory gives the same panels.
@@ -306,10 +306,10 @@ func TestSgemmPackedAfterLevelChange(t *testing.T) {
 	saved := sgemmKern
 	defer func() { sgemmKern = saved }()
 	r := rand.New(rand.NewPCG(7, 8))
-	g := gemmCase{m: 19, n: 45, k: 70, alpha: 1, beta: 0, bias: true}
+	g := sgemmCase{m: 19, n: 45, k: 70, alpha: 1, beta: 0, bias: true}
 	for _, from := range impls {
 		for _, to := range impls {
-			o := newOperands(r, g)
+			o := newSgemmOperands(r, g)
 			sgemmKern = from.fn
 			pb := PackB(false, g.k, g.n, o.b, o.ldb)
 			sgemmKern = to.fn
@@ -325,7 +325,7 @@ func TestSgemmPackedAfterLevelChange(t *testing.T) {
 func TestSgemmConcurrent(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 10))
 	m, n, k := 37, 150, 90
-	a, b, bias := randSlice(r, m*k), randSlice(r, k*n), randSlice(r, n)
+	a, b, bias := f32Rand(r, m*k), f32Rand(r, k*n), f32Rand(r, n)
 	pb := PackB(false, k, n, b, n)
 	want := make([]float32, m*n)
 	SgemmPacked(false, m, 1, a, k, pb, 0, want, n, bias)
@@ -362,7 +362,7 @@ func TestSgemmConcurrent(t *testing.T) {
 func TestSgemmNoAllocs(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 12))
 	m, n, k := 20, 70, 300
-	a, b, c, bias := randSlice(r, m*k), randSlice(r, k*n), make([]float32, m*n), randSlice(r, n)
+	a, b, c, bias := f32Rand(r, m*k), f32Rand(r, k*n), make([]float32, m*n), f32Rand(r, n)
 	forEachSgemm(t, func(t *testing.T) {
 		pb := PackB(true, k, n, b, k)
 		w := NewSgemmWorkspace()
@@ -415,7 +415,7 @@ func BenchmarkSgemm(b *testing.B) {
 		m, n, k := s[0], s[1], s[2]
 		b.Run(fmt.Sprintf("%dx%dx%d", m, n, k), func(b *testing.B) {
 			r := rand.New(rand.NewPCG(1, 1))
-			x, w, c := randSlice(r, m*k), randSlice(r, k*n), make([]float32, m*n)
+			x, w, c := f32Rand(r, m*k), f32Rand(r, k*n), make([]float32, m*n)
 			b.ResetTimer()
 			for b.Loop() {
 				Sgemm(false, false, m, n, k, 1, x, k, w, n, 0, c, n)
@@ -431,7 +431,7 @@ func BenchmarkSgemmPacked(b *testing.B) {
 		m, n, k := s[0], s[1], s[2]
 		b.Run(fmt.Sprintf("%dx%dx%d", m, n, k), func(b *testing.B) {
 			r := rand.New(rand.NewPCG(1, 1))
-			x, w, c, bias := randSlice(r, m*k), randSlice(r, n*k), make([]float32, m*n), randSlice(r, n)
+			x, w, c, bias := f32Rand(r, m*k), f32Rand(r, n*k), make([]float32, m*n), f32Rand(r, n)
 			pb := PackB(true, k, n, w, k)
 			b.ResetTimer()
 			for b.Loop() {
@@ -449,12 +449,12 @@ func FuzzSgemm(f *testing.F) {
 	f.Add(uint8(13), uint8(33), uint8(17), uint8(0xff), uint8(5), uint8(9), uint64(2))
 	f.Add(uint8(24), uint8(64), uint8(0), uint8(0x0c), uint8(60), uint8(3), uint64(3))
 	f.Fuzz(func(t *testing.T, m, n, k, flags, j0, jlen uint8, seed uint64) {
-		g := gemmCase{
+		g := sgemmCase{
 			transA: flags&1 != 0, transB: flags&2 != 0,
 			m: int(m % 80), n: int(n % 80), k: int(k%200) + int(flags>>7)*300,
 			bias: flags&4 != 0,
 		}
-		ab := alphaBeta[int(flags>>3)%len(alphaBeta)]
+		ab := sgemmAlphaBeta[int(flags>>3)%len(sgemmAlphaBeta)]
 		g.alpha, g.beta = ab[0], ab[1]
 		packed := flags&32 != 0 || g.bias
 		lo := 0
@@ -468,7 +468,7 @@ func FuzzSgemm(f *testing.F) {
 		for _, im := range sgemmFamily.available() {
 			sgemmKern = im.fn
 			r := rand.New(rand.NewPCG(seed, 7))
-			o := newOperands(r, g)
+			o := newSgemmOperands(r, g)
 			if packed {
 				pb := PackB(g.transB, g.k, g.n, o.b, o.ldb)
 				SgemmPackedRange(g.transA, g.m, lo, hi, g.alpha, o.a, o.lda, pb, g.beta, o.c, o.ldc, o.bias)
