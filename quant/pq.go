@@ -243,13 +243,15 @@ func (q *PQ) useLUT() bool { return q.cfg.K <= 16 }
 // MatMul implements Matrix.
 func (q *PQ) MatMul(y, x []float32, m int, scratch []float32) {
 	if q.useLUT() {
-		q.matMulLUT(y, x, m, scratch)
+		q.MatMulLUT(y, x, m, scratch)
 		return
 	}
-	q.matMulDecode(y, x, m, scratch)
+	q.MatMulDecode(y, x, m, scratch)
 }
 
-func (q *PQ) matMulLUT(y, x []float32, m int, scratch []float32) {
+// MatMulLUT runs the activation-side lookup-table path whatever K is;
+// scratch needs nsub·K values.
+func (q *PQ) MatMulLUT(y, x []float32, m int, scratch []float32) {
 	sd, k := q.cfg.SubDim, q.cfg.K
 	tab := scratch[:q.nsub*k]
 	for i := 0; i < m; i++ {
@@ -272,7 +274,9 @@ func (q *PQ) matMulLUT(y, x []float32, m int, scratch []float32) {
 	}
 }
 
-func (q *PQ) matMulDecode(y, x []float32, m int, scratch []float32) {
+// MatMulDecode runs the decode-then-multiply path whatever K is; scratch
+// needs one decoded row (nsub·SubDim values).
+func (q *PQ) MatMulDecode(y, x []float32, m int, scratch []float32) {
 	sd := q.cfg.SubDim
 	row := scratch[:q.nsub*sd]
 	for r := 0; r < q.rows; r++ {

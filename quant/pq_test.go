@@ -47,6 +47,12 @@ func TestPQPaths(t *testing.T) {
 			q, err := NewPQ(w, sh[0], sh[1], cfg)
 			require.NoError(t, err, "%+v", cfg)
 			checkMatMul(t, q, rng)
+			// Both paths agree whatever K is.
+			x := randMatrix(rng, 3, sh[1])
+			y1, y2 := make([]float32, 3*sh[0]), make([]float32, 3*sh[0])
+			q.MatMulLUT(y1, x, 3, make([]float32, q.nsub*q.cfg.K))
+			q.MatMulDecode(y2, x, 3, make([]float32, q.nsub*q.cfg.SubDim))
+			require.InDeltaSlice(t, y2, y1, 1e-5)
 			rel, _ := Error(q, w)
 			require.Less(t, rel, 1.0, "%+v: clustering must beat the zero matrix", cfg)
 		}
