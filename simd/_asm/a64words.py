@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Expand A64 instructions that Go's arm64 assembler lacks into WORD directives.
 
 Usage: a64words.py IN.s.in OUT.s
