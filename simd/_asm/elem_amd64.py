@@ -234,4 +234,5 @@ def main():
     print("\n".join(body))
 
 
-main()
+if __name__ == "__main__":
+    main()
