@@ -13,8 +13,7 @@ var (
 		{name: "avx2", level: AVX2, fn: roundS8AVX2},
 		{name: "avx512", level: AVX512, fn: roundS8AVX512},
 	}
-	normPPFArch []impl[elemFunc]
-	expArch     = []impl[elemFunc]{
+	expArch = []impl[elemFunc]{
 		{name: "avx2", level: AVX2, fn: expAVX2},
 		{name: "avx512", level: AVX512, fn: expAVX512},
 	}
@@ -37,6 +36,10 @@ var (
 	geluArch = []impl[elemFunc]{
 		{name: "avx2", level: AVX2, fn: geluAVX2},
 		{name: "avx512", level: AVX512, fn: geluAVX512},
+	}
+	normPPFArch = []impl[elemFunc]{
+		{name: "avx2", level: AVX2, fn: normppfAVX2},
+		{name: "avx512", level: AVX512, fn: normppfAVX512},
 	}
 )
 
@@ -245,6 +248,40 @@ func geluAVX512(dst []float32, src []float32) {
 		var d [8]float32
 		m := copy(s[:], src[n:])
 		geluAVX512Asm(&d[0], &s[0], 8)
+		copy(dst[n:n+m], d[:])
+	}
+}
+
+//go:noescape
+func normppfAVX2Asm(dst *float32, src *float32, n int)
+
+func normppfAVX2(dst []float32, src []float32) {
+	n := len(src) &^ 3
+	if n > 0 {
+		normppfAVX2Asm(&dst[0], &src[0], n)
+	}
+	if n < len(src) {
+		var s [4]float32
+		var d [4]float32
+		m := copy(s[:], src[n:])
+		normppfAVX2Asm(&d[0], &s[0], 4)
+		copy(dst[n:n+m], d[:])
+	}
+}
+
+//go:noescape
+func normppfAVX512Asm(dst *float32, src *float32, n int)
+
+func normppfAVX512(dst []float32, src []float32) {
+	n := len(src) &^ 7
+	if n > 0 {
+		normppfAVX512Asm(&dst[0], &src[0], n)
+	}
+	if n < len(src) {
+		var s [8]float32
+		var d [8]float32
+		m := copy(s[:], src[n:])
+		normppfAVX512Asm(&d[0], &s[0], 8)
 		copy(dst[n:n+m], d[:])
 	}
 }

@@ -359,7 +359,303 @@ DATA elemk<>+2784(SB)/8, $0xbfe20c7efbcf98a0 // p14
 DATA elemk<>+2792(SB)/8, $0xbfe20c7efbcf98a0 // p14
 DATA elemk<>+2800(SB)/8, $0xbfe20c7efbcf98a0 // p14
 DATA elemk<>+2808(SB)/8, $0xbfe20c7efbcf98a0 // p14
-GLOBL elemk<>(SB), RODATA|NOPTR, $2816
+DATA elemk<>+2816(SB)/8, $0xc043d931bc1e0525 // a0
+DATA elemk<>+2824(SB)/8, $0xc043d931bc1e0525 // a0
+DATA elemk<>+2832(SB)/8, $0xc043d931bc1e0525 // a0
+DATA elemk<>+2840(SB)/8, $0xc043d931bc1e0525 // a0
+DATA elemk<>+2848(SB)/8, $0xc043d931bc1e0525 // a0
+DATA elemk<>+2856(SB)/8, $0xc043d931bc1e0525 // a0
+DATA elemk<>+2864(SB)/8, $0xc043d931bc1e0525 // a0
+DATA elemk<>+2872(SB)/8, $0xc043d931bc1e0525 // a0
+DATA elemk<>+2880(SB)/8, $0x406b9e467034039b // a1
+DATA elemk<>+2888(SB)/8, $0x406b9e467034039b // a1
+DATA elemk<>+2896(SB)/8, $0x406b9e467034039b // a1
+DATA elemk<>+2904(SB)/8, $0x406b9e467034039b // a1
+DATA elemk<>+2912(SB)/8, $0x406b9e467034039b // a1
+DATA elemk<>+2920(SB)/8, $0x406b9e467034039b // a1
+DATA elemk<>+2928(SB)/8, $0x406b9e467034039b // a1
+DATA elemk<>+2936(SB)/8, $0x406b9e467034039b // a1
+DATA elemk<>+2944(SB)/8, $0xc0713edb2dc53b99 // a2
+DATA elemk<>+2952(SB)/8, $0xc0713edb2dc53b99 // a2
+DATA elemk<>+2960(SB)/8, $0xc0713edb2dc53b99 // a2
+DATA elemk<>+2968(SB)/8, $0xc0713edb2dc53b99 // a2
+DATA elemk<>+2976(SB)/8, $0xc0713edb2dc53b99 // a2
+DATA elemk<>+2984(SB)/8, $0xc0713edb2dc53b99 // a2
+DATA elemk<>+2992(SB)/8, $0xc0713edb2dc53b99 // a2
+DATA elemk<>+3000(SB)/8, $0xc0713edb2dc53b99 // a2
+DATA elemk<>+3008(SB)/8, $0x40614b72b40b401b // a3
+DATA elemk<>+3016(SB)/8, $0x40614b72b40b401b // a3
+DATA elemk<>+3024(SB)/8, $0x40614b72b40b401b // a3
+DATA elemk<>+3032(SB)/8, $0x40614b72b40b401b // a3
+DATA elemk<>+3040(SB)/8, $0x40614b72b40b401b // a3
+DATA elemk<>+3048(SB)/8, $0x40614b72b40b401b // a3
+DATA elemk<>+3056(SB)/8, $0x40614b72b40b401b // a3
+DATA elemk<>+3064(SB)/8, $0x40614b72b40b401b // a3
+DATA elemk<>+3072(SB)/8, $0xc03eaa3034c08bcd // a4
+DATA elemk<>+3080(SB)/8, $0xc03eaa3034c08bcd // a4
+DATA elemk<>+3088(SB)/8, $0xc03eaa3034c08bcd // a4
+DATA elemk<>+3096(SB)/8, $0xc03eaa3034c08bcd // a4
+DATA elemk<>+3104(SB)/8, $0xc03eaa3034c08bcd // a4
+DATA elemk<>+3112(SB)/8, $0xc03eaa3034c08bcd // a4
+DATA elemk<>+3120(SB)/8, $0xc03eaa3034c08bcd // a4
+DATA elemk<>+3128(SB)/8, $0xc03eaa3034c08bcd // a4
+DATA elemk<>+3136(SB)/8, $0x40040d9320575479 // a5
+DATA elemk<>+3144(SB)/8, $0x40040d9320575479 // a5
+DATA elemk<>+3152(SB)/8, $0x40040d9320575479 // a5
+DATA elemk<>+3160(SB)/8, $0x40040d9320575479 // a5
+DATA elemk<>+3168(SB)/8, $0x40040d9320575479 // a5
+DATA elemk<>+3176(SB)/8, $0x40040d9320575479 // a5
+DATA elemk<>+3184(SB)/8, $0x40040d9320575479 // a5
+DATA elemk<>+3192(SB)/8, $0x40040d9320575479 // a5
+DATA elemk<>+3200(SB)/8, $0xc04b3cf0ce3004c4 // b0
+DATA elemk<>+3208(SB)/8, $0xc04b3cf0ce3004c4 // b0
+DATA elemk<>+3216(SB)/8, $0xc04b3cf0ce3004c4 // b0
+DATA elemk<>+3224(SB)/8, $0xc04b3cf0ce3004c4 // b0
+DATA elemk<>+3232(SB)/8, $0xc04b3cf0ce3004c4 // b0
+DATA elemk<>+3240(SB)/8, $0xc04b3cf0ce3004c4 // b0
+DATA elemk<>+3248(SB)/8, $0xc04b3cf0ce3004c4 // b0
+DATA elemk<>+3256(SB)/8, $0xc04b3cf0ce3004c4 // b0
+DATA elemk<>+3264(SB)/8, $0x406432bf2cf04277 // b1
+DATA elemk<>+3272(SB)/8, $0x406432bf2cf04277 // b1
+DATA elemk<>+3280(SB)/8, $0x406432bf2cf04277 // b1
+DATA elemk<>+3288(SB)/8, $0x406432bf2cf04277 // b1
+DATA elemk<>+3296(SB)/8, $0x406432bf2cf04277 // b1
+DATA elemk<>+3304(SB)/8, $0x406432bf2cf04277 // b1
+DATA elemk<>+3312(SB)/8, $0x406432bf2cf04277 // b1
+DATA elemk<>+3320(SB)/8, $0x406432bf2cf04277 // b1
+DATA elemk<>+3328(SB)/8, $0xc063765e0b02d8d2 // b2
+DATA elemk<>+3336(SB)/8, $0xc063765e0b02d8d2 // b2
+DATA elemk<>+3344(SB)/8, $0xc063765e0b02d8d2 // b2
+DATA elemk<>+3352(SB)/8, $0xc063765e0b02d8d2 // b2
+DATA elemk<>+3360(SB)/8, $0xc063765e0b02d8d2 // b2
+DATA elemk<>+3368(SB)/8, $0xc063765e0b02d8d2 // b2
+DATA elemk<>+3376(SB)/8, $0xc063765e0b02d8d2 // b2
+DATA elemk<>+3384(SB)/8, $0xc063765e0b02d8d2 // b2
+DATA elemk<>+3392(SB)/8, $0x4050b348b1a7e9be // b3
+DATA elemk<>+3400(SB)/8, $0x4050b348b1a7e9be // b3
+DATA elemk<>+3408(SB)/8, $0x4050b348b1a7e9be // b3
+DATA elemk<>+3416(SB)/8, $0x4050b348b1a7e9be // b3
+DATA elemk<>+3424(SB)/8, $0x4050b348b1a7e9be // b3
+DATA elemk<>+3432(SB)/8, $0x4050b348b1a7e9be // b3
+DATA elemk<>+3440(SB)/8, $0x4050b348b1a7e9be // b3
+DATA elemk<>+3448(SB)/8, $0x4050b348b1a7e9be // b3
+DATA elemk<>+3456(SB)/8, $0xc02a8fb57e147826 // b4
+DATA elemk<>+3464(SB)/8, $0xc02a8fb57e147826 // b4
+DATA elemk<>+3472(SB)/8, $0xc02a8fb57e147826 // b4
+DATA elemk<>+3480(SB)/8, $0xc02a8fb57e147826 // b4
+DATA elemk<>+3488(SB)/8, $0xc02a8fb57e147826 // b4
+DATA elemk<>+3496(SB)/8, $0xc02a8fb57e147826 // b4
+DATA elemk<>+3504(SB)/8, $0xc02a8fb57e147826 // b4
+DATA elemk<>+3512(SB)/8, $0xc02a8fb57e147826 // b4
+DATA elemk<>+3520(SB)/8, $0xbf7fe30d924acfe0 // c0
+DATA elemk<>+3528(SB)/8, $0xbf7fe30d924acfe0 // c0
+DATA elemk<>+3536(SB)/8, $0xbf7fe30d924acfe0 // c0
+DATA elemk<>+3544(SB)/8, $0xbf7fe30d924acfe0 // c0
+DATA elemk<>+3552(SB)/8, $0xbf7fe30d924acfe0 // c0
+DATA elemk<>+3560(SB)/8, $0xbf7fe30d924acfe0 // c0
+DATA elemk<>+3568(SB)/8, $0xbf7fe30d924acfe0 // c0
+DATA elemk<>+3576(SB)/8, $0xbf7fe30d924acfe0 // c0
+DATA elemk<>+3584(SB)/8, $0xbfd4a224c0e881b8 // c1
+DATA elemk<>+3592(SB)/8, $0xbfd4a224c0e881b8 // c1
+DATA elemk<>+3600(SB)/8, $0xbfd4a224c0e881b8 // c1
+DATA elemk<>+3608(SB)/8, $0xbfd4a224c0e881b8 // c1
+DATA elemk<>+3616(SB)/8, $0xbfd4a224c0e881b8 // c1
+DATA elemk<>+3624(SB)/8, $0xbfd4a224c0e881b8 // c1
+DATA elemk<>+3632(SB)/8, $0xbfd4a224c0e881b8 // c1
+DATA elemk<>+3640(SB)/8, $0xbfd4a224c0e881b8 // c1
+DATA elemk<>+3648(SB)/8, $0xc00334c0c1701758 // c2
+DATA elemk<>+3656(SB)/8, $0xc00334c0c1701758 // c2
+DATA elemk<>+3664(SB)/8, $0xc00334c0c1701758 // c2
+DATA elemk<>+3672(SB)/8, $0xc00334c0c1701758 // c2
+DATA elemk<>+3680(SB)/8, $0xc00334c0c1701758 // c2
+DATA elemk<>+3688(SB)/8, $0xc00334c0c1701758 // c2
+DATA elemk<>+3696(SB)/8, $0xc00334c0c1701758 // c2
+DATA elemk<>+3704(SB)/8, $0xc00334c0c1701758 // c2
+DATA elemk<>+3712(SB)/8, $0xc00465da2c703a1a // c3
+DATA elemk<>+3720(SB)/8, $0xc00465da2c703a1a // c3
+DATA elemk<>+3728(SB)/8, $0xc00465da2c703a1a // c3
+DATA elemk<>+3736(SB)/8, $0xc00465da2c703a1a // c3
+DATA elemk<>+3744(SB)/8, $0xc00465da2c703a1a // c3
+DATA elemk<>+3752(SB)/8, $0xc00465da2c703a1a // c3
+DATA elemk<>+3760(SB)/8, $0xc00465da2c703a1a // c3
+DATA elemk<>+3768(SB)/8, $0xc00465da2c703a1a // c3
+DATA elemk<>+3776(SB)/8, $0x40117fa7f4ea4dc7 // c4
+DATA elemk<>+3784(SB)/8, $0x40117fa7f4ea4dc7 // c4
+DATA elemk<>+3792(SB)/8, $0x40117fa7f4ea4dc7 // c4
+DATA elemk<>+3800(SB)/8, $0x40117fa7f4ea4dc7 // c4
+DATA elemk<>+3808(SB)/8, $0x40117fa7f4ea4dc7 // c4
+DATA elemk<>+3816(SB)/8, $0x40117fa7f4ea4dc7 // c4
+DATA elemk<>+3824(SB)/8, $0x40117fa7f4ea4dc7 // c4
+DATA elemk<>+3832(SB)/8, $0x40117fa7f4ea4dc7 // c4
+DATA elemk<>+3840(SB)/8, $0x4007815c1e3fcfa2 // c5
+DATA elemk<>+3848(SB)/8, $0x4007815c1e3fcfa2 // c5
+DATA elemk<>+3856(SB)/8, $0x4007815c1e3fcfa2 // c5
+DATA elemk<>+3864(SB)/8, $0x4007815c1e3fcfa2 // c5
+DATA elemk<>+3872(SB)/8, $0x4007815c1e3fcfa2 // c5
+DATA elemk<>+3880(SB)/8, $0x4007815c1e3fcfa2 // c5
+DATA elemk<>+3888(SB)/8, $0x4007815c1e3fcfa2 // c5
+DATA elemk<>+3896(SB)/8, $0x4007815c1e3fcfa2 // c5
+DATA elemk<>+3904(SB)/8, $0x3f7fe2d857ac9fd4 // d0
+DATA elemk<>+3912(SB)/8, $0x3f7fe2d857ac9fd4 // d0
+DATA elemk<>+3920(SB)/8, $0x3f7fe2d857ac9fd4 // d0
+DATA elemk<>+3928(SB)/8, $0x3f7fe2d857ac9fd4 // d0
+DATA elemk<>+3936(SB)/8, $0x3f7fe2d857ac9fd4 // d0
+DATA elemk<>+3944(SB)/8, $0x3f7fe2d857ac9fd4 // d0
+DATA elemk<>+3952(SB)/8, $0x3f7fe2d857ac9fd4 // d0
+DATA elemk<>+3960(SB)/8, $0x3f7fe2d857ac9fd4 // d0
+DATA elemk<>+3968(SB)/8, $0x3fd4a34d2b590364 // d1
+DATA elemk<>+3976(SB)/8, $0x3fd4a34d2b590364 // d1
+DATA elemk<>+3984(SB)/8, $0x3fd4a34d2b590364 // d1
+DATA elemk<>+3992(SB)/8, $0x3fd4a34d2b590364 // d1
+DATA elemk<>+4000(SB)/8, $0x3fd4a34d2b590364 // d1
+DATA elemk<>+4008(SB)/8, $0x3fd4a34d2b590364 // d1
+DATA elemk<>+4016(SB)/8, $0x3fd4a34d2b590364 // d1
+DATA elemk<>+4024(SB)/8, $0x3fd4a34d2b590364 // d1
+DATA elemk<>+4032(SB)/8, $0x40038fa27c8ae616 // d2
+DATA elemk<>+4040(SB)/8, $0x40038fa27c8ae616 // d2
+DATA elemk<>+4048(SB)/8, $0x40038fa27c8ae616 // d2
+DATA elemk<>+4056(SB)/8, $0x40038fa27c8ae616 // d2
+DATA elemk<>+4064(SB)/8, $0x40038fa27c8ae616 // d2
+DATA elemk<>+4072(SB)/8, $0x40038fa27c8ae616 // d2
+DATA elemk<>+4080(SB)/8, $0x40038fa27c8ae616 // d2
+DATA elemk<>+4088(SB)/8, $0x40038fa27c8ae616 // d2
+DATA elemk<>+4096(SB)/8, $0x400e09076895b119 // d3
+DATA elemk<>+4104(SB)/8, $0x400e09076895b119 // d3
+DATA elemk<>+4112(SB)/8, $0x400e09076895b119 // d3
+DATA elemk<>+4120(SB)/8, $0x400e09076895b119 // d3
+DATA elemk<>+4128(SB)/8, $0x400e09076895b119 // d3
+DATA elemk<>+4136(SB)/8, $0x400e09076895b119 // d3
+DATA elemk<>+4144(SB)/8, $0x400e09076895b119 // d3
+DATA elemk<>+4152(SB)/8, $0x400e09076895b119 // d3
+DATA elemk<>+4160(SB)/8, $0x3f98d4fdf3b645a2 // plow
+DATA elemk<>+4168(SB)/8, $0x3f98d4fdf3b645a2 // plow
+DATA elemk<>+4176(SB)/8, $0x3f98d4fdf3b645a2 // plow
+DATA elemk<>+4184(SB)/8, $0x3f98d4fdf3b645a2 // plow
+DATA elemk<>+4192(SB)/8, $0x3f98d4fdf3b645a2 // plow
+DATA elemk<>+4200(SB)/8, $0x3f98d4fdf3b645a2 // plow
+DATA elemk<>+4208(SB)/8, $0x3f98d4fdf3b645a2 // plow
+DATA elemk<>+4216(SB)/8, $0x3f98d4fdf3b645a2 // plow
+DATA elemk<>+4224(SB)/8, $0x3ff6a09e667f3bcd // sqrt2
+DATA elemk<>+4232(SB)/8, $0x3ff6a09e667f3bcd // sqrt2
+DATA elemk<>+4240(SB)/8, $0x3ff6a09e667f3bcd // sqrt2
+DATA elemk<>+4248(SB)/8, $0x3ff6a09e667f3bcd // sqrt2
+DATA elemk<>+4256(SB)/8, $0x3ff6a09e667f3bcd // sqrt2
+DATA elemk<>+4264(SB)/8, $0x3ff6a09e667f3bcd // sqrt2
+DATA elemk<>+4272(SB)/8, $0x3ff6a09e667f3bcd // sqrt2
+DATA elemk<>+4280(SB)/8, $0x3ff6a09e667f3bcd // sqrt2
+DATA elemk<>+4288(SB)/8, $0x000fffffffffffff // mant
+DATA elemk<>+4296(SB)/8, $0x000fffffffffffff // mant
+DATA elemk<>+4304(SB)/8, $0x000fffffffffffff // mant
+DATA elemk<>+4312(SB)/8, $0x000fffffffffffff // mant
+DATA elemk<>+4320(SB)/8, $0x000fffffffffffff // mant
+DATA elemk<>+4328(SB)/8, $0x000fffffffffffff // mant
+DATA elemk<>+4336(SB)/8, $0x000fffffffffffff // mant
+DATA elemk<>+4344(SB)/8, $0x000fffffffffffff // mant
+DATA elemk<>+4352(SB)/8, $0x4330000000000000 // two52
+DATA elemk<>+4360(SB)/8, $0x4330000000000000 // two52
+DATA elemk<>+4368(SB)/8, $0x4330000000000000 // two52
+DATA elemk<>+4376(SB)/8, $0x4330000000000000 // two52
+DATA elemk<>+4384(SB)/8, $0x4330000000000000 // two52
+DATA elemk<>+4392(SB)/8, $0x4330000000000000 // two52
+DATA elemk<>+4400(SB)/8, $0x4330000000000000 // two52
+DATA elemk<>+4408(SB)/8, $0x4330000000000000 // two52
+DATA elemk<>+4416(SB)/8, $0x408ff80000000000 // c1023
+DATA elemk<>+4424(SB)/8, $0x408ff80000000000 // c1023
+DATA elemk<>+4432(SB)/8, $0x408ff80000000000 // c1023
+DATA elemk<>+4440(SB)/8, $0x408ff80000000000 // c1023
+DATA elemk<>+4448(SB)/8, $0x408ff80000000000 // c1023
+DATA elemk<>+4456(SB)/8, $0x408ff80000000000 // c1023
+DATA elemk<>+4464(SB)/8, $0x408ff80000000000 // c1023
+DATA elemk<>+4472(SB)/8, $0x408ff80000000000 // c1023
+DATA elemk<>+4480(SB)/8, $0x3fe62e42fefa39ef // ln2
+DATA elemk<>+4488(SB)/8, $0x3fe62e42fefa39ef // ln2
+DATA elemk<>+4496(SB)/8, $0x3fe62e42fefa39ef // ln2
+DATA elemk<>+4504(SB)/8, $0x3fe62e42fefa39ef // ln2
+DATA elemk<>+4512(SB)/8, $0x3fe62e42fefa39ef // ln2
+DATA elemk<>+4520(SB)/8, $0x3fe62e42fefa39ef // ln2
+DATA elemk<>+4528(SB)/8, $0x3fe62e42fefa39ef // ln2
+DATA elemk<>+4536(SB)/8, $0x3fe62e42fefa39ef // ln2
+DATA elemk<>+4544(SB)/8, $0x3fd5555555555555 // l3
+DATA elemk<>+4552(SB)/8, $0x3fd5555555555555 // l3
+DATA elemk<>+4560(SB)/8, $0x3fd5555555555555 // l3
+DATA elemk<>+4568(SB)/8, $0x3fd5555555555555 // l3
+DATA elemk<>+4576(SB)/8, $0x3fd5555555555555 // l3
+DATA elemk<>+4584(SB)/8, $0x3fd5555555555555 // l3
+DATA elemk<>+4592(SB)/8, $0x3fd5555555555555 // l3
+DATA elemk<>+4600(SB)/8, $0x3fd5555555555555 // l3
+DATA elemk<>+4608(SB)/8, $0x3fc999999999999a // l5
+DATA elemk<>+4616(SB)/8, $0x3fc999999999999a // l5
+DATA elemk<>+4624(SB)/8, $0x3fc999999999999a // l5
+DATA elemk<>+4632(SB)/8, $0x3fc999999999999a // l5
+DATA elemk<>+4640(SB)/8, $0x3fc999999999999a // l5
+DATA elemk<>+4648(SB)/8, $0x3fc999999999999a // l5
+DATA elemk<>+4656(SB)/8, $0x3fc999999999999a // l5
+DATA elemk<>+4664(SB)/8, $0x3fc999999999999a // l5
+DATA elemk<>+4672(SB)/8, $0x3fc2492492492492 // l7
+DATA elemk<>+4680(SB)/8, $0x3fc2492492492492 // l7
+DATA elemk<>+4688(SB)/8, $0x3fc2492492492492 // l7
+DATA elemk<>+4696(SB)/8, $0x3fc2492492492492 // l7
+DATA elemk<>+4704(SB)/8, $0x3fc2492492492492 // l7
+DATA elemk<>+4712(SB)/8, $0x3fc2492492492492 // l7
+DATA elemk<>+4720(SB)/8, $0x3fc2492492492492 // l7
+DATA elemk<>+4728(SB)/8, $0x3fc2492492492492 // l7
+DATA elemk<>+4736(SB)/8, $0x3fbc71c71c71c71c // l9
+DATA elemk<>+4744(SB)/8, $0x3fbc71c71c71c71c // l9
+DATA elemk<>+4752(SB)/8, $0x3fbc71c71c71c71c // l9
+DATA elemk<>+4760(SB)/8, $0x3fbc71c71c71c71c // l9
+DATA elemk<>+4768(SB)/8, $0x3fbc71c71c71c71c // l9
+DATA elemk<>+4776(SB)/8, $0x3fbc71c71c71c71c // l9
+DATA elemk<>+4784(SB)/8, $0x3fbc71c71c71c71c // l9
+DATA elemk<>+4792(SB)/8, $0x3fbc71c71c71c71c // l9
+DATA elemk<>+4800(SB)/8, $0x3fb745d1745d1746 // l11
+DATA elemk<>+4808(SB)/8, $0x3fb745d1745d1746 // l11
+DATA elemk<>+4816(SB)/8, $0x3fb745d1745d1746 // l11
+DATA elemk<>+4824(SB)/8, $0x3fb745d1745d1746 // l11
+DATA elemk<>+4832(SB)/8, $0x3fb745d1745d1746 // l11
+DATA elemk<>+4840(SB)/8, $0x3fb745d1745d1746 // l11
+DATA elemk<>+4848(SB)/8, $0x3fb745d1745d1746 // l11
+DATA elemk<>+4856(SB)/8, $0x3fb745d1745d1746 // l11
+DATA elemk<>+4864(SB)/8, $0x3fb3b13b13b13b14 // l13
+DATA elemk<>+4872(SB)/8, $0x3fb3b13b13b13b14 // l13
+DATA elemk<>+4880(SB)/8, $0x3fb3b13b13b13b14 // l13
+DATA elemk<>+4888(SB)/8, $0x3fb3b13b13b13b14 // l13
+DATA elemk<>+4896(SB)/8, $0x3fb3b13b13b13b14 // l13
+DATA elemk<>+4904(SB)/8, $0x3fb3b13b13b13b14 // l13
+DATA elemk<>+4912(SB)/8, $0x3fb3b13b13b13b14 // l13
+DATA elemk<>+4920(SB)/8, $0x3fb3b13b13b13b14 // l13
+DATA elemk<>+4928(SB)/8, $0x3fb1111111111111 // l15
+DATA elemk<>+4936(SB)/8, $0x3fb1111111111111 // l15
+DATA elemk<>+4944(SB)/8, $0x3fb1111111111111 // l15
+DATA elemk<>+4952(SB)/8, $0x3fb1111111111111 // l15
+DATA elemk<>+4960(SB)/8, $0x3fb1111111111111 // l15
+DATA elemk<>+4968(SB)/8, $0x3fb1111111111111 // l15
+DATA elemk<>+4976(SB)/8, $0x3fb1111111111111 // l15
+DATA elemk<>+4984(SB)/8, $0x3fb1111111111111 // l15
+DATA elemk<>+4992(SB)/8, $0x3fae1e1e1e1e1e1e // l17
+DATA elemk<>+5000(SB)/8, $0x3fae1e1e1e1e1e1e // l17
+DATA elemk<>+5008(SB)/8, $0x3fae1e1e1e1e1e1e // l17
+DATA elemk<>+5016(SB)/8, $0x3fae1e1e1e1e1e1e // l17
+DATA elemk<>+5024(SB)/8, $0x3fae1e1e1e1e1e1e // l17
+DATA elemk<>+5032(SB)/8, $0x3fae1e1e1e1e1e1e // l17
+DATA elemk<>+5040(SB)/8, $0x3fae1e1e1e1e1e1e // l17
+DATA elemk<>+5048(SB)/8, $0x3fae1e1e1e1e1e1e // l17
+DATA elemk<>+5056(SB)/8, $0xfff0000000000000 // minf
+DATA elemk<>+5064(SB)/8, $0xfff0000000000000 // minf
+DATA elemk<>+5072(SB)/8, $0xfff0000000000000 // minf
+DATA elemk<>+5080(SB)/8, $0xfff0000000000000 // minf
+DATA elemk<>+5088(SB)/8, $0xfff0000000000000 // minf
+DATA elemk<>+5096(SB)/8, $0xfff0000000000000 // minf
+DATA elemk<>+5104(SB)/8, $0xfff0000000000000 // minf
+DATA elemk<>+5112(SB)/8, $0xfff0000000000000 // minf
+DATA elemk<>+5120(SB)/8, $0x7ff8000000000000 // nan
+DATA elemk<>+5128(SB)/8, $0x7ff8000000000000 // nan
+DATA elemk<>+5136(SB)/8, $0x7ff8000000000000 // nan
+DATA elemk<>+5144(SB)/8, $0x7ff8000000000000 // nan
+DATA elemk<>+5152(SB)/8, $0x7ff8000000000000 // nan
+DATA elemk<>+5160(SB)/8, $0x7ff8000000000000 // nan
+DATA elemk<>+5168(SB)/8, $0x7ff8000000000000 // nan
+DATA elemk<>+5176(SB)/8, $0x7ff8000000000000 // nan
+GLOBL elemk<>(SB), RODATA|NOPTR, $5184
 
 // func expAVX2Asm(dst, src *float32, n int)
 TEXT ·expAVX2Asm(SB), NOSPLIT, $0-24
@@ -726,6 +1022,95 @@ loop:
 	VZEROUPPER
 	RET
 
+// func normppfAVX2Asm(dst, src *float32, n int)
+TEXT ·normppfAVX2Asm(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), CX
+loop:
+	VCVTPS2PD (SI), Y0
+	VMOVUPD elemk<>+0(SB), Y1
+	VSUBPD Y0, Y1, Y1
+	VMINPD Y1, Y0, Y1
+	VSUBPD elemk<>+128(SB), Y0, Y2
+	VMULPD Y2, Y2, Y3
+	VMOVUPD elemk<>+2816(SB), Y4
+	VFMADD213PD elemk<>+2880(SB), Y3, Y4
+	VFMADD213PD elemk<>+2944(SB), Y3, Y4
+	VFMADD213PD elemk<>+3008(SB), Y3, Y4
+	VFMADD213PD elemk<>+3072(SB), Y3, Y4
+	VFMADD213PD elemk<>+3136(SB), Y3, Y4
+	VMULPD Y2, Y4, Y4
+	VMOVUPD elemk<>+3200(SB), Y5
+	VFMADD213PD elemk<>+3264(SB), Y3, Y5
+	VFMADD213PD elemk<>+3328(SB), Y3, Y5
+	VFMADD213PD elemk<>+3392(SB), Y3, Y5
+	VFMADD213PD elemk<>+3456(SB), Y3, Y5
+	VFMADD213PD elemk<>+0(SB), Y3, Y5
+	VDIVPD Y5, Y4, Y4
+	VANDPD elemk<>+4288(SB), Y1, Y6
+	VORPD elemk<>+0(SB), Y6, Y6
+	VPSRLQ $52, Y1, Y7
+	VORPD elemk<>+4352(SB), Y7, Y7
+	VSUBPD elemk<>+4352(SB), Y7, Y7
+	VSUBPD elemk<>+4416(SB), Y7, Y7
+	VCMPPD $14, elemk<>+4224(SB), Y6, Y14
+	VMULPD elemk<>+128(SB), Y6, Y8
+	VBLENDVPD Y14, Y8, Y6, Y6
+	VMOVUPD elemk<>+256(SB), Y9
+	VBLENDVPD Y14, elemk<>+0(SB), Y9, Y9
+	VADDPD Y9, Y7, Y7
+	VSUBPD elemk<>+0(SB), Y6, Y8
+	VADDPD elemk<>+0(SB), Y6, Y9
+	VDIVPD Y9, Y8, Y8
+	VMULPD Y8, Y8, Y9
+	VMOVUPD elemk<>+4992(SB), Y10
+	VFMADD213PD elemk<>+4928(SB), Y9, Y10
+	VFMADD213PD elemk<>+4864(SB), Y9, Y10
+	VFMADD213PD elemk<>+4800(SB), Y9, Y10
+	VFMADD213PD elemk<>+4736(SB), Y9, Y10
+	VFMADD213PD elemk<>+4672(SB), Y9, Y10
+	VFMADD213PD elemk<>+4608(SB), Y9, Y10
+	VFMADD213PD elemk<>+4544(SB), Y9, Y10
+	VFMADD213PD elemk<>+0(SB), Y9, Y10
+	VMULPD Y8, Y10, Y10
+	VADDPD Y10, Y10, Y10
+	VMOVUPD elemk<>+4480(SB), Y11
+	VFMADD213PD Y10, Y7, Y11
+	VMULPD elemk<>+192(SB), Y11, Y11
+	VSQRTPD Y11, Y11
+	VMOVUPD elemk<>+3520(SB), Y12
+	VFMADD213PD elemk<>+3584(SB), Y11, Y12
+	VFMADD213PD elemk<>+3648(SB), Y11, Y12
+	VFMADD213PD elemk<>+3712(SB), Y11, Y12
+	VFMADD213PD elemk<>+3776(SB), Y11, Y12
+	VFMADD213PD elemk<>+3840(SB), Y11, Y12
+	VMOVUPD elemk<>+3904(SB), Y13
+	VFMADD213PD elemk<>+3968(SB), Y11, Y13
+	VFMADD213PD elemk<>+4032(SB), Y11, Y13
+	VFMADD213PD elemk<>+4096(SB), Y11, Y13
+	VFMADD213PD elemk<>+0(SB), Y11, Y13
+	VDIVPD Y13, Y12, Y12
+	VCMPPD $0, elemk<>+256(SB), Y1, Y15
+	VBLENDVPD Y15, elemk<>+5056(SB), Y12, Y12
+	VMOVUPD elemk<>+128(SB), Y13
+	VSUBPD Y0, Y13, Y13
+	VANDPD elemk<>+768(SB), Y13, Y13
+	VXORPD Y13, Y12, Y12
+	VCMPPD $1, elemk<>+4160(SB), Y1, Y14
+	VBLENDVPD Y14, Y12, Y4, Y4
+	VCMPPD $13, elemk<>+256(SB), Y1, Y15
+	VMOVUPD elemk<>+5120(SB), Y5
+	VBLENDVPD Y15, Y4, Y5, Y4
+	VCVTPD2PSY Y4, X0
+	VMOVUPS X0, (DI)
+	ADDQ $16, SI
+	ADDQ $16, DI
+	SUBQ $4, CX
+	JNZ loop
+	VZEROUPPER
+	RET
+
 // func expAVX512Asm(dst, src *float32, n int)
 TEXT ·expAVX512Asm(SB), NOSPLIT, $0-24
 	MOVQ dst+0(FP), DI
@@ -1083,6 +1468,95 @@ loop:
 	VBLENDMPD Z6, Z9, K1, Z6
 	VMULPD Z0, Z6, Z6
 	VCVTPD2PS Z6, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	SUBQ $8, CX
+	JNZ loop
+	VZEROUPPER
+	RET
+
+// func normppfAVX512Asm(dst, src *float32, n int)
+TEXT ·normppfAVX512Asm(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), CX
+loop:
+	VCVTPS2PD (SI), Z0
+	VMOVUPD elemk<>+0(SB), Z1
+	VSUBPD Z0, Z1, Z1
+	VMINPD Z1, Z0, Z1
+	VSUBPD elemk<>+128(SB), Z0, Z2
+	VMULPD Z2, Z2, Z3
+	VMOVUPD elemk<>+2816(SB), Z4
+	VFMADD213PD elemk<>+2880(SB), Z3, Z4
+	VFMADD213PD elemk<>+2944(SB), Z3, Z4
+	VFMADD213PD elemk<>+3008(SB), Z3, Z4
+	VFMADD213PD elemk<>+3072(SB), Z3, Z4
+	VFMADD213PD elemk<>+3136(SB), Z3, Z4
+	VMULPD Z2, Z4, Z4
+	VMOVUPD elemk<>+3200(SB), Z5
+	VFMADD213PD elemk<>+3264(SB), Z3, Z5
+	VFMADD213PD elemk<>+3328(SB), Z3, Z5
+	VFMADD213PD elemk<>+3392(SB), Z3, Z5
+	VFMADD213PD elemk<>+3456(SB), Z3, Z5
+	VFMADD213PD elemk<>+0(SB), Z3, Z5
+	VDIVPD Z5, Z4, Z4
+	VANDPD elemk<>+4288(SB), Z1, Z6
+	VORPD elemk<>+0(SB), Z6, Z6
+	VPSRLQ $52, Z1, Z7
+	VORPD elemk<>+4352(SB), Z7, Z7
+	VSUBPD elemk<>+4352(SB), Z7, Z7
+	VSUBPD elemk<>+4416(SB), Z7, Z7
+	VCMPPD $14, elemk<>+4224(SB), Z6, K1
+	VMULPD elemk<>+128(SB), Z6, Z8
+	VBLENDMPD Z8, Z6, K1, Z6
+	VMOVUPD elemk<>+256(SB), Z9
+	VBLENDMPD elemk<>+0(SB), Z9, K1, Z9
+	VADDPD Z9, Z7, Z7
+	VSUBPD elemk<>+0(SB), Z6, Z8
+	VADDPD elemk<>+0(SB), Z6, Z9
+	VDIVPD Z9, Z8, Z8
+	VMULPD Z8, Z8, Z9
+	VMOVUPD elemk<>+4992(SB), Z10
+	VFMADD213PD elemk<>+4928(SB), Z9, Z10
+	VFMADD213PD elemk<>+4864(SB), Z9, Z10
+	VFMADD213PD elemk<>+4800(SB), Z9, Z10
+	VFMADD213PD elemk<>+4736(SB), Z9, Z10
+	VFMADD213PD elemk<>+4672(SB), Z9, Z10
+	VFMADD213PD elemk<>+4608(SB), Z9, Z10
+	VFMADD213PD elemk<>+4544(SB), Z9, Z10
+	VFMADD213PD elemk<>+0(SB), Z9, Z10
+	VMULPD Z8, Z10, Z10
+	VADDPD Z10, Z10, Z10
+	VMOVUPD elemk<>+4480(SB), Z11
+	VFMADD213PD Z10, Z7, Z11
+	VMULPD elemk<>+192(SB), Z11, Z11
+	VSQRTPD Z11, Z11
+	VMOVUPD elemk<>+3520(SB), Z12
+	VFMADD213PD elemk<>+3584(SB), Z11, Z12
+	VFMADD213PD elemk<>+3648(SB), Z11, Z12
+	VFMADD213PD elemk<>+3712(SB), Z11, Z12
+	VFMADD213PD elemk<>+3776(SB), Z11, Z12
+	VFMADD213PD elemk<>+3840(SB), Z11, Z12
+	VMOVUPD elemk<>+3904(SB), Z13
+	VFMADD213PD elemk<>+3968(SB), Z11, Z13
+	VFMADD213PD elemk<>+4032(SB), Z11, Z13
+	VFMADD213PD elemk<>+4096(SB), Z11, Z13
+	VFMADD213PD elemk<>+0(SB), Z11, Z13
+	VDIVPD Z13, Z12, Z12
+	VCMPPD $0, elemk<>+256(SB), Z1, K2
+	VBLENDMPD elemk<>+5056(SB), Z12, K2, Z12
+	VMOVUPD elemk<>+128(SB), Z13
+	VSUBPD Z0, Z13, Z13
+	VANDPD elemk<>+768(SB), Z13, Z13
+	VXORPD Z13, Z12, Z12
+	VCMPPD $1, elemk<>+4160(SB), Z1, K1
+	VBLENDMPD Z12, Z4, K1, Z4
+	VCMPPD $13, elemk<>+256(SB), Z1, K2
+	VMOVUPD elemk<>+5120(SB), Z5
+	VBLENDMPD Z4, Z5, K2, Z4
+	VCVTPD2PS Z4, Y0
 	VMOVUPS Y0, (DI)
 	ADDQ $32, SI
 	ADDQ $32, DI

@@ -6,7 +6,7 @@ package simd
 
 var (
 	roundS8Arch = []impl[func([]int8, []float32)]{{name: "neon", level: NEON, fn: roundS8NEON}}
-	normPPFArch []impl[elemFunc]
+	normPPFArch = []impl[elemFunc]{{name: "neon", level: NEON, fn: normppfNEON}}
 	expArch     = []impl[elemFunc]{{name: "neon", level: NEON, fn: expNEON}}
 	sigmoidArch = []impl[elemFunc]{{name: "neon", level: NEON, fn: sigmoidNEON}}
 	siluArch    = []impl[elemFunc]{{name: "neon", level: NEON, fn: siluNEON}}
@@ -119,6 +119,23 @@ func geluNEON(dst []float32, src []float32) {
 		var d [4]float32
 		m := copy(s[:], src[n:])
 		geluNEONAsm(&d[0], &s[0], 4)
+		copy(dst[n:n+m], d[:])
+	}
+}
+
+//go:noescape
+func normppfNEONAsm(dst *float32, src *float32, n int)
+
+func normppfNEON(dst []float32, src []float32) {
+	n := len(src) &^ 3
+	if n > 0 {
+		normppfNEONAsm(&dst[0], &src[0], n)
+	}
+	if n < len(src) {
+		var s [4]float32
+		var d [4]float32
+		m := copy(s[:], src[n:])
+		normppfNEONAsm(&d[0], &s[0], 4)
 		copy(dst[n:n+m], d[:])
 	}
 }

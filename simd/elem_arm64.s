@@ -96,7 +96,81 @@ DATA elemk<>+672(SB)/8, $0x3fe269e78ee47d21 // p13
 DATA elemk<>+680(SB)/8, $0x3fe269e78ee47d21 // p13
 DATA elemk<>+688(SB)/8, $0xbfe20c7efbcf98a0 // p14
 DATA elemk<>+696(SB)/8, $0xbfe20c7efbcf98a0 // p14
-GLOBL elemk<>(SB), RODATA|NOPTR, $704
+DATA elemk<>+704(SB)/8, $0xc043d931bc1e0525 // a0
+DATA elemk<>+712(SB)/8, $0xc043d931bc1e0525 // a0
+DATA elemk<>+720(SB)/8, $0x406b9e467034039b // a1
+DATA elemk<>+728(SB)/8, $0x406b9e467034039b // a1
+DATA elemk<>+736(SB)/8, $0xc0713edb2dc53b99 // a2
+DATA elemk<>+744(SB)/8, $0xc0713edb2dc53b99 // a2
+DATA elemk<>+752(SB)/8, $0x40614b72b40b401b // a3
+DATA elemk<>+760(SB)/8, $0x40614b72b40b401b // a3
+DATA elemk<>+768(SB)/8, $0xc03eaa3034c08bcd // a4
+DATA elemk<>+776(SB)/8, $0xc03eaa3034c08bcd // a4
+DATA elemk<>+784(SB)/8, $0x40040d9320575479 // a5
+DATA elemk<>+792(SB)/8, $0x40040d9320575479 // a5
+DATA elemk<>+800(SB)/8, $0xc04b3cf0ce3004c4 // b0
+DATA elemk<>+808(SB)/8, $0xc04b3cf0ce3004c4 // b0
+DATA elemk<>+816(SB)/8, $0x406432bf2cf04277 // b1
+DATA elemk<>+824(SB)/8, $0x406432bf2cf04277 // b1
+DATA elemk<>+832(SB)/8, $0xc063765e0b02d8d2 // b2
+DATA elemk<>+840(SB)/8, $0xc063765e0b02d8d2 // b2
+DATA elemk<>+848(SB)/8, $0x4050b348b1a7e9be // b3
+DATA elemk<>+856(SB)/8, $0x4050b348b1a7e9be // b3
+DATA elemk<>+864(SB)/8, $0xc02a8fb57e147826 // b4
+DATA elemk<>+872(SB)/8, $0xc02a8fb57e147826 // b4
+DATA elemk<>+880(SB)/8, $0xbf7fe30d924acfe0 // c0
+DATA elemk<>+888(SB)/8, $0xbf7fe30d924acfe0 // c0
+DATA elemk<>+896(SB)/8, $0xbfd4a224c0e881b8 // c1
+DATA elemk<>+904(SB)/8, $0xbfd4a224c0e881b8 // c1
+DATA elemk<>+912(SB)/8, $0xc00334c0c1701758 // c2
+DATA elemk<>+920(SB)/8, $0xc00334c0c1701758 // c2
+DATA elemk<>+928(SB)/8, $0xc00465da2c703a1a // c3
+DATA elemk<>+936(SB)/8, $0xc00465da2c703a1a // c3
+DATA elemk<>+944(SB)/8, $0x40117fa7f4ea4dc7 // c4
+DATA elemk<>+952(SB)/8, $0x40117fa7f4ea4dc7 // c4
+DATA elemk<>+960(SB)/8, $0x4007815c1e3fcfa2 // c5
+DATA elemk<>+968(SB)/8, $0x4007815c1e3fcfa2 // c5
+DATA elemk<>+976(SB)/8, $0x3f7fe2d857ac9fd4 // d0
+DATA elemk<>+984(SB)/8, $0x3f7fe2d857ac9fd4 // d0
+DATA elemk<>+992(SB)/8, $0x3fd4a34d2b590364 // d1
+DATA elemk<>+1000(SB)/8, $0x3fd4a34d2b590364 // d1
+DATA elemk<>+1008(SB)/8, $0x40038fa27c8ae616 // d2
+DATA elemk<>+1016(SB)/8, $0x40038fa27c8ae616 // d2
+DATA elemk<>+1024(SB)/8, $0x400e09076895b119 // d3
+DATA elemk<>+1032(SB)/8, $0x400e09076895b119 // d3
+DATA elemk<>+1040(SB)/8, $0x3f98d4fdf3b645a2 // plow
+DATA elemk<>+1048(SB)/8, $0x3f98d4fdf3b645a2 // plow
+DATA elemk<>+1056(SB)/8, $0x3ff6a09e667f3bcd // sqrt2
+DATA elemk<>+1064(SB)/8, $0x3ff6a09e667f3bcd // sqrt2
+DATA elemk<>+1072(SB)/8, $0x000fffffffffffff // mant
+DATA elemk<>+1080(SB)/8, $0x000fffffffffffff // mant
+DATA elemk<>+1088(SB)/8, $0x4330000000000000 // two52
+DATA elemk<>+1096(SB)/8, $0x4330000000000000 // two52
+DATA elemk<>+1104(SB)/8, $0x408ff80000000000 // c1023
+DATA elemk<>+1112(SB)/8, $0x408ff80000000000 // c1023
+DATA elemk<>+1120(SB)/8, $0x3fe62e42fefa39ef // ln2
+DATA elemk<>+1128(SB)/8, $0x3fe62e42fefa39ef // ln2
+DATA elemk<>+1136(SB)/8, $0x3fd5555555555555 // l3
+DATA elemk<>+1144(SB)/8, $0x3fd5555555555555 // l3
+DATA elemk<>+1152(SB)/8, $0x3fc999999999999a // l5
+DATA elemk<>+1160(SB)/8, $0x3fc999999999999a // l5
+DATA elemk<>+1168(SB)/8, $0x3fc2492492492492 // l7
+DATA elemk<>+1176(SB)/8, $0x3fc2492492492492 // l7
+DATA elemk<>+1184(SB)/8, $0x3fbc71c71c71c71c // l9
+DATA elemk<>+1192(SB)/8, $0x3fbc71c71c71c71c // l9
+DATA elemk<>+1200(SB)/8, $0x3fb745d1745d1746 // l11
+DATA elemk<>+1208(SB)/8, $0x3fb745d1745d1746 // l11
+DATA elemk<>+1216(SB)/8, $0x3fb3b13b13b13b14 // l13
+DATA elemk<>+1224(SB)/8, $0x3fb3b13b13b13b14 // l13
+DATA elemk<>+1232(SB)/8, $0x3fb1111111111111 // l15
+DATA elemk<>+1240(SB)/8, $0x3fb1111111111111 // l15
+DATA elemk<>+1248(SB)/8, $0x3fae1e1e1e1e1e1e // l17
+DATA elemk<>+1256(SB)/8, $0x3fae1e1e1e1e1e1e // l17
+DATA elemk<>+1264(SB)/8, $0xfff0000000000000 // minf
+DATA elemk<>+1272(SB)/8, $0xfff0000000000000 // minf
+DATA elemk<>+1280(SB)/8, $0x7ff8000000000000 // nan
+DATA elemk<>+1288(SB)/8, $0x7ff8000000000000 // nan
+GLOBL elemk<>(SB), RODATA|NOPTR, $1296
 
 // func expNEONAsm(dst, src *float32, n int)
 TEXT ·expNEONAsm(SB), NOSPLIT, $0-24
@@ -967,6 +1041,234 @@ loop:
 	WORD $0x6e6edef7 // fmul v23.2d, v23.2d, v14.2d
 	WORD $0x0e616940 // fcvtn v0.2s, v10.2d
 	WORD $0x4e616ae0 // fcvtn2 v0.4s, v23.2d
+	VST1.P [V0.S4], 16(R0)
+	SUBS $4, R2, R2
+	BNE loop
+	RET
+
+// func normppfNEONAsm(dst, src *float32, n int)
+TEXT ·normppfNEONAsm(SB), NOSPLIT, $0-24
+	MOVD dst+0(FP), R0
+	MOVD src+8(FP), R1
+	MOVD n+16(FP), R2
+	MOVD $elemk<>(SB), R3
+loop:
+	VLD1.P 16(R1), [V0.S4]
+	WORD $0x0e617801 // fcvtl v1.2d, v0.2s
+	WORD $0x4e61780e // fcvtl2 v14.2d, v0.4s
+	WORD $0x3dc00062 // ldr q2, [x3, #0]
+	WORD $0x3dc0006f // ldr q15, [x3, #0]
+	WORD $0x4ee1d442 // fsub v2.2d, v2.2d, v1.2d
+	WORD $0x4eeed5ef // fsub v15.2d, v15.2d, v14.2d
+	WORD $0x4ee2f422 // fmin v2.2d, v1.2d, v2.2d
+	WORD $0x4eeff5cf // fmin v15.2d, v14.2d, v15.2d
+	WORD $0x3dc0087f // ldr q31, [x3, #32]
+	WORD $0x4effd423 // fsub v3.2d, v1.2d, v31.2d
+	WORD $0x4effd5d0 // fsub v16.2d, v14.2d, v31.2d
+	WORD $0x6e63dc64 // fmul v4.2d, v3.2d, v3.2d
+	WORD $0x6e70de11 // fmul v17.2d, v16.2d, v16.2d
+	WORD $0x3dc0b065 // ldr q5, [x3, #704]
+	WORD $0x3dc0b072 // ldr q18, [x3, #704]
+	WORD $0x3dc0b466 // ldr q6, [x3, #720]
+	WORD $0x3dc0b473 // ldr q19, [x3, #720]
+	WORD $0x4e64cca6 // fmla v6.2d, v5.2d, v4.2d
+	WORD $0x4e71ce53 // fmla v19.2d, v18.2d, v17.2d
+	WORD $0x3dc0b865 // ldr q5, [x3, #736]
+	WORD $0x3dc0b872 // ldr q18, [x3, #736]
+	WORD $0x4e64ccc5 // fmla v5.2d, v6.2d, v4.2d
+	WORD $0x4e71ce72 // fmla v18.2d, v19.2d, v17.2d
+	WORD $0x3dc0bc66 // ldr q6, [x3, #752]
+	WORD $0x3dc0bc73 // ldr q19, [x3, #752]
+	WORD $0x4e64cca6 // fmla v6.2d, v5.2d, v4.2d
+	WORD $0x4e71ce53 // fmla v19.2d, v18.2d, v17.2d
+	WORD $0x3dc0c065 // ldr q5, [x3, #768]
+	WORD $0x3dc0c072 // ldr q18, [x3, #768]
+	WORD $0x4e64ccc5 // fmla v5.2d, v6.2d, v4.2d
+	WORD $0x4e71ce72 // fmla v18.2d, v19.2d, v17.2d
+	WORD $0x3dc0c466 // ldr q6, [x3, #784]
+	WORD $0x3dc0c473 // ldr q19, [x3, #784]
+	WORD $0x4e64cca6 // fmla v6.2d, v5.2d, v4.2d
+	WORD $0x4e71ce53 // fmla v19.2d, v18.2d, v17.2d
+	WORD $0x6e63dcc5 // fmul v5.2d, v6.2d, v3.2d
+	WORD $0x6e70de72 // fmul v18.2d, v19.2d, v16.2d
+	WORD $0x3dc0c866 // ldr q6, [x3, #800]
+	WORD $0x3dc0c873 // ldr q19, [x3, #800]
+	WORD $0x3dc0cc67 // ldr q7, [x3, #816]
+	WORD $0x3dc0cc74 // ldr q20, [x3, #816]
+	WORD $0x4e64ccc7 // fmla v7.2d, v6.2d, v4.2d
+	WORD $0x4e71ce74 // fmla v20.2d, v19.2d, v17.2d
+	WORD $0x3dc0d066 // ldr q6, [x3, #832]
+	WORD $0x3dc0d073 // ldr q19, [x3, #832]
+	WORD $0x4e64cce6 // fmla v6.2d, v7.2d, v4.2d
+	WORD $0x4e71ce93 // fmla v19.2d, v20.2d, v17.2d
+	WORD $0x3dc0d467 // ldr q7, [x3, #848]
+	WORD $0x3dc0d474 // ldr q20, [x3, #848]
+	WORD $0x4e64ccc7 // fmla v7.2d, v6.2d, v4.2d
+	WORD $0x4e71ce74 // fmla v20.2d, v19.2d, v17.2d
+	WORD $0x3dc0d866 // ldr q6, [x3, #864]
+	WORD $0x3dc0d873 // ldr q19, [x3, #864]
+	WORD $0x4e64cce6 // fmla v6.2d, v7.2d, v4.2d
+	WORD $0x4e71ce93 // fmla v19.2d, v20.2d, v17.2d
+	WORD $0x3dc00067 // ldr q7, [x3, #0]
+	WORD $0x3dc00074 // ldr q20, [x3, #0]
+	WORD $0x4e64ccc7 // fmla v7.2d, v6.2d, v4.2d
+	WORD $0x4e71ce74 // fmla v20.2d, v19.2d, v17.2d
+	WORD $0x6e67fca5 // fdiv v5.2d, v5.2d, v7.2d
+	WORD $0x6e74fe52 // fdiv v18.2d, v18.2d, v20.2d
+	WORD $0x3dc10c7f // ldr q31, [x3, #1072]
+	WORD $0x4e3f1c47 // and v7.16b, v2.16b, v31.16b
+	WORD $0x4e3f1df4 // and v20.16b, v15.16b, v31.16b
+	WORD $0x3dc0007f // ldr q31, [x3, #0]
+	WORD $0x4ebf1ce7 // orr v7.16b, v7.16b, v31.16b
+	WORD $0x4ebf1e94 // orr v20.16b, v20.16b, v31.16b
+	WORD $0x6f4c0448 // ushr v8.2d, v2.2d, #52
+	WORD $0x6f4c05f5 // ushr v21.2d, v15.2d, #52
+	WORD $0x3dc1107f // ldr q31, [x3, #1088]
+	WORD $0x4ebf1d08 // orr v8.16b, v8.16b, v31.16b
+	WORD $0x4ebf1eb5 // orr v21.16b, v21.16b, v31.16b
+	WORD $0x3dc1107f // ldr q31, [x3, #1088]
+	WORD $0x4effd508 // fsub v8.2d, v8.2d, v31.2d
+	WORD $0x4effd6b5 // fsub v21.2d, v21.2d, v31.2d
+	WORD $0x3dc1147f // ldr q31, [x3, #1104]
+	WORD $0x4effd508 // fsub v8.2d, v8.2d, v31.2d
+	WORD $0x4effd6b5 // fsub v21.2d, v21.2d, v31.2d
+	WORD $0x3dc1087f // ldr q31, [x3, #1056]
+	WORD $0x6effe4ea // fcmgt v10.2d, v7.2d, v31.2d
+	WORD $0x6effe697 // fcmgt v23.2d, v20.2d, v31.2d
+	WORD $0x3dc0087f // ldr q31, [x3, #32]
+	WORD $0x6e7fdce9 // fmul v9.2d, v7.2d, v31.2d
+	WORD $0x6e7fde96 // fmul v22.2d, v20.2d, v31.2d
+	WORD $0x6eaa1d27 // bit v7.16b, v9.16b, v10.16b
+	WORD $0x6eb71ed4 // bit v20.16b, v22.16b, v23.16b
+	WORD $0x3dc0007f // ldr q31, [x3, #0]
+	WORD $0x4e3f1d4a // and v10.16b, v10.16b, v31.16b
+	WORD $0x4e3f1ef7 // and v23.16b, v23.16b, v31.16b
+	WORD $0x4e6ad508 // fadd v8.2d, v8.2d, v10.2d
+	WORD $0x4e77d6b5 // fadd v21.2d, v21.2d, v23.2d
+	WORD $0x3dc0007f // ldr q31, [x3, #0]
+	WORD $0x4effd4e9 // fsub v9.2d, v7.2d, v31.2d
+	WORD $0x4effd696 // fsub v22.2d, v20.2d, v31.2d
+	WORD $0x3dc0007f // ldr q31, [x3, #0]
+	WORD $0x4e7fd4ea // fadd v10.2d, v7.2d, v31.2d
+	WORD $0x4e7fd697 // fadd v23.2d, v20.2d, v31.2d
+	WORD $0x6e6afd29 // fdiv v9.2d, v9.2d, v10.2d
+	WORD $0x6e77fed6 // fdiv v22.2d, v22.2d, v23.2d
+	WORD $0x6e69dd2a // fmul v10.2d, v9.2d, v9.2d
+	WORD $0x6e76ded7 // fmul v23.2d, v22.2d, v22.2d
+	WORD $0x3dc1386b // ldr q11, [x3, #1248]
+	WORD $0x3dc13878 // ldr q24, [x3, #1248]
+	WORD $0x3dc1346c // ldr q12, [x3, #1232]
+	WORD $0x3dc13479 // ldr q25, [x3, #1232]
+	WORD $0x4e6acd6c // fmla v12.2d, v11.2d, v10.2d
+	WORD $0x4e77cf19 // fmla v25.2d, v24.2d, v23.2d
+	WORD $0x3dc1306b // ldr q11, [x3, #1216]
+	WORD $0x3dc13078 // ldr q24, [x3, #1216]
+	WORD $0x4e6acd8b // fmla v11.2d, v12.2d, v10.2d
+	WORD $0x4e77cf38 // fmla v24.2d, v25.2d, v23.2d
+	WORD $0x3dc12c6c // ldr q12, [x3, #1200]
+	WORD $0x3dc12c79 // ldr q25, [x3, #1200]
+	WORD $0x4e6acd6c // fmla v12.2d, v11.2d, v10.2d
+	WORD $0x4e77cf19 // fmla v25.2d, v24.2d, v23.2d
+	WORD $0x3dc1286b // ldr q11, [x3, #1184]
+	WORD $0x3dc12878 // ldr q24, [x3, #1184]
+	WORD $0x4e6acd8b // fmla v11.2d, v12.2d, v10.2d
+	WORD $0x4e77cf38 // fmla v24.2d, v25.2d, v23.2d
+	WORD $0x3dc1246c // ldr q12, [x3, #1168]
+	WORD $0x3dc12479 // ldr q25, [x3, #1168]
+	WORD $0x4e6acd6c // fmla v12.2d, v11.2d, v10.2d
+	WORD $0x4e77cf19 // fmla v25.2d, v24.2d, v23.2d
+	WORD $0x3dc1206b // ldr q11, [x3, #1152]
+	WORD $0x3dc12078 // ldr q24, [x3, #1152]
+	WORD $0x4e6acd8b // fmla v11.2d, v12.2d, v10.2d
+	WORD $0x4e77cf38 // fmla v24.2d, v25.2d, v23.2d
+	WORD $0x3dc11c6c // ldr q12, [x3, #1136]
+	WORD $0x3dc11c79 // ldr q25, [x3, #1136]
+	WORD $0x4e6acd6c // fmla v12.2d, v11.2d, v10.2d
+	WORD $0x4e77cf19 // fmla v25.2d, v24.2d, v23.2d
+	WORD $0x3dc0006b // ldr q11, [x3, #0]
+	WORD $0x3dc00078 // ldr q24, [x3, #0]
+	WORD $0x4e6acd8b // fmla v11.2d, v12.2d, v10.2d
+	WORD $0x4e77cf38 // fmla v24.2d, v25.2d, v23.2d
+	WORD $0x6e69dd6b // fmul v11.2d, v11.2d, v9.2d
+	WORD $0x6e76df18 // fmul v24.2d, v24.2d, v22.2d
+	WORD $0x4e6bd56b // fadd v11.2d, v11.2d, v11.2d
+	WORD $0x4e78d718 // fadd v24.2d, v24.2d, v24.2d
+	WORD $0x3dc1187f // ldr q31, [x3, #1120]
+	WORD $0x4e7fcd0b // fmla v11.2d, v8.2d, v31.2d
+	WORD $0x4e7fceb8 // fmla v24.2d, v21.2d, v31.2d
+	WORD $0x3dc00c7f // ldr q31, [x3, #48]
+	WORD $0x6e7fdd6b // fmul v11.2d, v11.2d, v31.2d
+	WORD $0x6e7fdf18 // fmul v24.2d, v24.2d, v31.2d
+	WORD $0x6ee1f96b // fsqrt v11.2d, v11.2d
+	WORD $0x6ee1fb18 // fsqrt v24.2d, v24.2d
+	WORD $0x3dc0dc6c // ldr q12, [x3, #880]
+	WORD $0x3dc0dc79 // ldr q25, [x3, #880]
+	WORD $0x3dc0e06d // ldr q13, [x3, #896]
+	WORD $0x3dc0e07a // ldr q26, [x3, #896]
+	WORD $0x4e6bcd8d // fmla v13.2d, v12.2d, v11.2d
+	WORD $0x4e78cf3a // fmla v26.2d, v25.2d, v24.2d
+	WORD $0x3dc0e46c // ldr q12, [x3, #912]
+	WORD $0x3dc0e479 // ldr q25, [x3, #912]
+	WORD $0x4e6bcdac // fmla v12.2d, v13.2d, v11.2d
+	WORD $0x4e78cf59 // fmla v25.2d, v26.2d, v24.2d
+	WORD $0x3dc0e86d // ldr q13, [x3, #928]
+	WORD $0x3dc0e87a // ldr q26, [x3, #928]
+	WORD $0x4e6bcd8d // fmla v13.2d, v12.2d, v11.2d
+	WORD $0x4e78cf3a // fmla v26.2d, v25.2d, v24.2d
+	WORD $0x3dc0ec6c // ldr q12, [x3, #944]
+	WORD $0x3dc0ec79 // ldr q25, [x3, #944]
+	WORD $0x4e6bcdac // fmla v12.2d, v13.2d, v11.2d
+	WORD $0x4e78cf59 // fmla v25.2d, v26.2d, v24.2d
+	WORD $0x3dc0f06d // ldr q13, [x3, #960]
+	WORD $0x3dc0f07a // ldr q26, [x3, #960]
+	WORD $0x4e6bcd8d // fmla v13.2d, v12.2d, v11.2d
+	WORD $0x4e78cf3a // fmla v26.2d, v25.2d, v24.2d
+	WORD $0x3dc0f466 // ldr q6, [x3, #976]
+	WORD $0x3dc0f473 // ldr q19, [x3, #976]
+	WORD $0x3dc0f867 // ldr q7, [x3, #992]
+	WORD $0x3dc0f874 // ldr q20, [x3, #992]
+	WORD $0x4e6bccc7 // fmla v7.2d, v6.2d, v11.2d
+	WORD $0x4e78ce74 // fmla v20.2d, v19.2d, v24.2d
+	WORD $0x3dc0fc66 // ldr q6, [x3, #1008]
+	WORD $0x3dc0fc73 // ldr q19, [x3, #1008]
+	WORD $0x4e6bcce6 // fmla v6.2d, v7.2d, v11.2d
+	WORD $0x4e78ce93 // fmla v19.2d, v20.2d, v24.2d
+	WORD $0x3dc10067 // ldr q7, [x3, #1024]
+	WORD $0x3dc10074 // ldr q20, [x3, #1024]
+	WORD $0x4e6bccc7 // fmla v7.2d, v6.2d, v11.2d
+	WORD $0x4e78ce74 // fmla v20.2d, v19.2d, v24.2d
+	WORD $0x3dc00066 // ldr q6, [x3, #0]
+	WORD $0x3dc00073 // ldr q19, [x3, #0]
+	WORD $0x4e6bcce6 // fmla v6.2d, v7.2d, v11.2d
+	WORD $0x4e78ce93 // fmla v19.2d, v20.2d, v24.2d
+	WORD $0x6e66fdac // fdiv v12.2d, v13.2d, v6.2d
+	WORD $0x6e73ff59 // fdiv v25.2d, v26.2d, v19.2d
+	WORD $0x3dc13c7f // ldr q31, [x3, #1264]
+	WORD $0x4ee0d84a // fcmeq v10.2d, v2.2d, #0.0
+	WORD $0x6eaa1fec // bit v12.16b, v31.16b, v10.16b
+	WORD $0x4ee0d9f7 // fcmeq v23.2d, v15.2d, #0.0
+	WORD $0x6eb71ff9 // bit v25.16b, v31.16b, v23.16b
+	WORD $0x3dc0086d // ldr q13, [x3, #32]
+	WORD $0x3dc0087a // ldr q26, [x3, #32]
+	WORD $0x4ee1d5ad // fsub v13.2d, v13.2d, v1.2d
+	WORD $0x4eeed75a // fsub v26.2d, v26.2d, v14.2d
+	WORD $0x3dc0307f // ldr q31, [x3, #192]
+	WORD $0x4e3f1dad // and v13.16b, v13.16b, v31.16b
+	WORD $0x4e3f1f5a // and v26.16b, v26.16b, v31.16b
+	WORD $0x6e2d1d8c // eor v12.16b, v12.16b, v13.16b
+	WORD $0x6e3a1f39 // eor v25.16b, v25.16b, v26.16b
+	WORD $0x3dc1047f // ldr q31, [x3, #1040]
+	WORD $0x6ee2e7ea // fcmgt v10.2d, v31.2d, v2.2d
+	WORD $0x6eaa1d85 // bit v5.16b, v12.16b, v10.16b
+	WORD $0x6eefe7f7 // fcmgt v23.2d, v31.2d, v15.2d
+	WORD $0x6eb71f32 // bit v18.16b, v25.16b, v23.16b
+	WORD $0x3dc1407f // ldr q31, [x3, #1280]
+	WORD $0x6ee0c84a // fcmge v10.2d, v2.2d, #0.0
+	WORD $0x6eea1fe5 // bif v5.16b, v31.16b, v10.16b
+	WORD $0x6ee0c9f7 // fcmge v23.2d, v15.2d, #0.0
+	WORD $0x6ef71ff2 // bif v18.16b, v31.16b, v23.16b
+	WORD $0x0e6168a0 // fcvtn v0.2s, v5.2d
+	WORD $0x4e616a40 // fcvtn2 v0.4s, v18.2d
 	VST1.P [V0.S4], 16(R0)
 	SUBS $4, R2, R2
 	BNE loop

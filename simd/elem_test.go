@@ -49,6 +49,12 @@ func elemInputs(c elemCase, n int) []float32 {
 			v = append(v, -x)
 		}
 	}
+	if c.posOnly {
+		// The top binade below 1, where 1-p carries the precision.
+		for k := 1; k < 4096; k++ {
+			v = append(v, 1-float32(k)*0x1p-24, 0.5+float32(k)*0x1p-13)
+		}
+	}
 	r := rand.New(rand.NewPCG(9, 10))
 	for range n / 4 {
 		x := r.Float32() * min(c.maxAbs, 1e4)

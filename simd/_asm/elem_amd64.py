@@ -54,6 +54,27 @@ for k in range(11):
 for i, c in enumerate(ERFC_P):
     const("p%d" % i, c)
 
+# Φ⁻¹: P. J. Acklam's rational approximation (relative error < 1.15e-9).
+ACKLAM = {
+    "a": [-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02, 1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00],
+    "b": [-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02, 6.680131188771972e+01, -1.328068155288572e+01],
+    "c": [-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00, -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00],
+    "d": [7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00],
+}
+for key, cs in ACKLAM.items():
+    for i, c in enumerate(cs):
+        const("%s%d" % (key, i), c)
+const("plow", 0.02425)
+const("sqrt2", math.sqrt(2))
+const("mant", 0, 0x000FFFFFFFFFFFFF)
+const("two52", 2.0**52)
+const("c1023", 1023.0)
+const("ln2", math.log(2))
+for k in range(3, 19, 2):
+    const("l%d" % k, 1 / k)
+const("minf", 0, 0xFFF0000000000000)
+const("nan", 0, 0x7FF8000000000000)
+
 
 class Gen:
     def __init__(self, isa):
@@ -175,6 +196,64 @@ class Gen:
         self.blend(5, 5, 0, 0)
         return 5
 
+    def fmas(self, d, x, first, rest):
+        """d = Horner polynomial in x: first, then d = d*x + c for c in rest."""
+        self.mov(d, first)
+        for c in rest:
+            self.emit("VFMADD213PD %s, %s, %s" % (self.r(c), self.r(x), self.r(d)))
+
+    def k_normppf(self):
+        self.mov(1, "one")
+        self.op("VSUBPD", 1, 1, 0)
+        self.op("VMINPD", 1, 0, 1)  # pt = min(p, 1-p), NaN kept
+        # Central region: x = q*A(r)/B(r), q = p - 1/2, r = q*q.
+        self.op("VSUBPD", 2, 0, "half")
+        self.op("VMULPD", 3, 2, 2)
+        self.fmas(4, 3, "a0", ["a1", "a2", "a3", "a4", "a5"])
+        self.op("VMULPD", 4, 4, 2)
+        self.fmas(5, 3, "b0", ["b1", "b2", "b3", "b4", "one"])
+        self.op("VDIVPD", 4, 4, 5)
+        # Tails: x = C(q)/D(q), q = sqrt(-2 ln pt). ln pt = e*ln2 + ln m,
+        # m in (√2/2, √2], ln m = 2 atanh(s), s = (m-1)/(m+1).
+        self.op("VANDPD", 6, 1, "mant")
+        self.op("VORPD", 6, 6, "one")
+        self.emit("VPSRLQ $52, %s, %s" % (self.r(1), self.r(7)))
+        self.op("VORPD", 7, 7, "two52")
+        self.op("VSUBPD", 7, 7, "two52")
+        self.op("VSUBPD", 7, 7, "c1023")
+        self.cmp(0, 6, "sqrt2", 14)  # m > √2
+        self.op("VMULPD", 8, 6, "half")
+        self.blend(6, 6, 8, 0)
+        self.mov(9, "zero")
+        self.blend(9, 9, "one", 0)
+        self.op("VADDPD", 7, 7, 9)
+        self.op("VSUBPD", 8, 6, "one")
+        self.op("VADDPD", 9, 6, "one")
+        self.op("VDIVPD", 8, 8, 9)  # s
+        self.op("VMULPD", 9, 8, 8)
+        self.fmas(10, 9, "l17", ["l15", "l13", "l11", "l9", "l7", "l5", "l3", "one"])
+        self.op("VMULPD", 10, 10, 8)
+        self.op("VADDPD", 10, 10, 10)  # ln m
+        self.mov(11, "ln2")
+        self.emit("VFMADD213PD %s, %s, %s" % (self.r(10), self.r(7), self.r(11)))  # ln pt
+        self.op("VMULPD", 11, 11, "m2")
+        self.emit("VSQRTPD %s, %s" % (self.r(11), self.r(11)))
+        self.fmas(12, 11, "c0", ["c1", "c2", "c3", "c4", "c5"])
+        self.fmas(13, 11, "d0", ["d1", "d2", "d3", "one"])
+        self.op("VDIVPD", 12, 12, 13)  # lower-tail x
+        self.cmp(1, 1, "zero", 0)  # pt == 0: -Inf
+        self.blend(12, 12, "minf", 1)
+        self.mov(13, "half")
+        self.op("VSUBPD", 13, 13, 0)
+        self.op("VANDPD", 13, 13, "sign")
+        self.op("VXORPD", 12, 12, 13)  # upper tail: negate
+        self.cmp(0, 1, "plow", 1)  # pt < plow: tail
+        self.blend(4, 4, 12, 0)
+        self.cmp(1, 1, "zero", 13)  # pt >= 0, i.e. 0 <= p <= 1
+        self.mov(5, "nan")
+        self.blend(4, 5, 4, 1)
+        return 4
+
     def k_normcdf(self):
         self.normcdf(0)
         return 6
@@ -213,7 +292,7 @@ class Gen:
 def main():
     body = []
     for isa in ("avx2", "avx512"):
-        for k in ("exp", "sigmoid", "silu", "tanh", "normcdf", "gelu"):
+        for k in ("exp", "sigmoid", "silu", "tanh", "normcdf", "gelu", "normppf"):
             g = Gen(isa)
             g.kernel(k)
             body += g.out

@@ -160,6 +160,77 @@ class Gen:
             self.a("bit %s.16b, %s.16b, %s.16b" % (self.v(c, 5), self.v(c, 0), self.v(c, 9)))
         return 5
 
+    def horner(self, d, x, first, rest, spare):
+        """Horner polynomial in x into d or spare; returns which."""
+        cur, nxt = d, spare
+        self.ldk(cur, first)
+        for c in rest:
+            self.ldk(nxt, c)
+            for ch in (0, 1):
+                self.a("fmla %s.2d, %s.2d, %s.2d" % (self.v(ch, nxt), self.v(ch, cur), self.v(ch, x)))
+            cur, nxt = nxt, cur
+        return cur
+
+    def k_normppf(self):
+        self.ldk(1, "one")
+        self.op2("fsub", 1, 1, 0)
+        self.op2("fmin", 1, 0, 1)  # pt = min(p, 1-p), NaN kept
+        # Central region: x = q*A(r)/B(r), q = p - 1/2, r = q*q.
+        self.op2("fsub", 2, 0, "half")
+        self.op2("fmul", 3, 2, 2)
+        num = self.horner(4, 3, "a0", ["a1", "a2", "a3", "a4", "a5"], 5)
+        self.op2("fmul", 4, num, 2)
+        den = self.horner(5, 3, "b0", ["b1", "b2", "b3", "b4", "one"], 6)
+        self.op2("fdiv", 4, 4, den)
+        # Tails: x = C(q)/D(q), q = sqrt(-2 ln pt). ln pt = e*ln2 + ln m,
+        # m in (√2/2, √2], ln m = 2 atanh(s), s = (m-1)/(m+1).
+        self.op2("and", 6, 1, "mant", "16b")
+        self.op2("orr", 6, 6, "one", "16b")
+        for c in (0, 1):
+            self.a("ushr %s.2d, %s.2d, #52" % (self.v(c, 7), self.v(c, 1)))
+        self.op2("orr", 7, 7, "two52", "16b")
+        self.op2("fsub", 7, 7, "two52")
+        self.op2("fsub", 7, 7, "c1023")
+        self.op2("fcmgt", 9, 6, "sqrt2")  # m > √2
+        self.op2("fmul", 8, 6, "half")
+        for c in (0, 1):
+            self.a("bit %s.16b, %s.16b, %s.16b" % (self.v(c, 6), self.v(c, 8), self.v(c, 9)))
+        self.op2("and", 9, 9, "one", "16b")
+        self.op2("fadd", 7, 7, 9)
+        self.op2("fsub", 8, 6, "one")
+        self.op2("fadd", 9, 6, "one")
+        self.op2("fdiv", 8, 8, 9)  # s
+        self.op2("fmul", 9, 8, 8)
+        lm = self.horner(10, 9, "l17", ["l15", "l13", "l11", "l9", "l7", "l5", "l3", "one"], 11)
+        self.op2("fmul", 10, lm, 8)
+        self.op2("fadd", 10, 10, 10)  # ln m
+        self.k("ln2")
+        for c in (0, 1):
+            self.a("fmla %s.2d, %s.2d, v31.2d" % (self.v(c, 10), self.v(c, 7)))  # ln pt
+        self.op2("fmul", 10, 10, "m2")
+        for c in (0, 1):
+            self.a("fsqrt %s.2d, %s.2d" % (self.v(c, 10), self.v(c, 10)))
+        cn = self.horner(11, 10, "c0", ["c1", "c2", "c3", "c4", "c5"], 12)
+        cd = self.horner(5, 10, "d0", ["d1", "d2", "d3", "one"], 6)
+        self.op2("fdiv", 11, cn, cd)  # lower-tail x
+        self.k("minf")
+        for c in (0, 1):
+            self.a("fcmeq %s.2d, %s.2d, #0.0" % (self.v(c, 9), self.v(c, 1)))
+            self.a("bit %s.16b, v31.16b, %s.16b" % (self.v(c, 11), self.v(c, 9)))
+        self.ldk(12, "half")
+        self.op2("fsub", 12, 12, 0)
+        self.op2("and", 12, 12, "sign", "16b")
+        self.op2("eor", 11, 11, 12, "16b")  # upper tail: negate
+        self.k("plow")
+        for c in (0, 1):
+            self.a("fcmgt %s.2d, v31.2d, %s.2d" % (self.v(c, 9), self.v(c, 1)))  # pt < plow
+            self.a("bit %s.16b, %s.16b, %s.16b" % (self.v(c, 4), self.v(c, 11), self.v(c, 9)))
+        self.k("nan")
+        for c in (0, 1):
+            self.a("fcmge %s.2d, %s.2d, #0.0" % (self.v(c, 9), self.v(c, 1)))  # 0 <= p <= 1
+            self.a("bif %s.16b, v31.16b, %s.16b" % (self.v(c, 4), self.v(c, 9)))
+        return 4
+
     def k_normcdf(self):
         return self.normcdf(0)
 
@@ -205,7 +276,7 @@ def main():
             print("DATA elemk<>+%d(SB)/8, $0x%016x // %s" % (16 * i + 8 * j, bits, name))
     print("GLOBL elemk<>(SB), RODATA|NOPTR, $%d" % (16 * len(CONSTS)))
     print()
-    for kname in ("exp", "sigmoid", "silu", "tanh", "normcdf", "gelu"):
+    for kname in ("exp", "sigmoid", "silu", "tanh", "normcdf", "gelu", "normppf"):
         g = Gen()
         g.kernel(kname)
         print("\n".join(g.out))
