@@ -34,4 +34,26 @@
 //	add/sub/mul/div    NewBroadcast(shapeA, shapeB) → Broadcast; Binary(op, &bc, dst, a, b)
 //	activations        Relu, Gelu, Silu, Sigmoid, Tanh (dst, x); Clip(dst, x, lo, hi)
 //	softmax            AxisOf(shape, axis) → Axis; Softmax(&ax, dst, x)
+//	batchnorm          BatchNorm(&BatchNormParams, dst, x, mean, variance, gamma, beta);
+//	                   FoldBatchNorm(w, bias, outC, mean, variance, gamma, beta, eps) at load
+//	group/layer norm   GroupNorm(&GroupNormParams, dst, x, gamma, beta); LayerNorm(&LayerNormParams, ...)
+//	pooling            MaxPool2D / AvgPool2D(&Pool2DParams, dst, x); GlobalAvgPool(dst, x, rows, spatial)
+//	upsample           UpsampleNearest(&UpsampleParams, dst, x)
+//	flatten/reshape    no kernel: the data is unchanged
+//	transpose          NewPermute(shape, perm) → Permutation; Permute(&p, dst, x)
+//	concat             Concat(&ConcatParams, dst, srcs)
+//	slice              NewSlice(shape, starts, ends, steps) → Slicing; Slice(&s, dst, x)
+//	pad                NewPad(shape, before, after, mode, value) → Padding; Pad(&p, dst, x)
+//	argmax, top-k      ArgMax(&ax, dst []int32, x); TopK(&TopKParams, values, indices, x)
+//	self-attention     Attention(&AttentionParams, dst, x, &AttentionWeights, scratch), AttentionScratch
+//	k-means assign     NearestCentroid(&NearestCentroidParams, dst []int32, x, centroids)
+//	int8               Quantize[T], Dequantize[T], CheckQuant[T], RequantMultiplier;
+//	                   QConv2D[T](&QConv2DParams, dst, x, w, bias, acc), QConv2DScratch;
+//	                   QDense[T](&QDenseParams, dst, x, w, bias)   (T is uint8 or int8)
+//
+// Int8 layers: activations T with a zero point, symmetric int8 weights,
+// int32 bias in units of inScale·weightScale[o], int32 accumulation, then
+// requantisation dst = clamp(roundHalfEven(float32(acc)·Mult[o]) + YZero)
+// with one float32 product, so all paths and architectures agree bit for
+// bit.
 package kern

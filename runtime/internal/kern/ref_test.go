@@ -154,3 +154,45 @@ func noAllocs(t *testing.T, name string, f func()) {
 		t.Errorf("%s: %v allocations per call", name, n)
 	}
 }
+
+func (c *refCase) i32(t *testing.T, name string) []int32 {
+	t.Helper()
+	if !c.has(name) {
+		return nil
+	}
+	v, err := c.array(t, name).Int32()
+	if err != nil {
+		t.Fatalf("%s.%s: %v", c.Name, name, err)
+	}
+	return v
+}
+
+func (c *refCase) i8(t *testing.T, name string) []int8 {
+	t.Helper()
+	v, err := c.array(t, name).Int8()
+	if err != nil {
+		t.Fatalf("%s.%s: %v", c.Name, name, err)
+	}
+	return v
+}
+
+func (c *refCase) u8(t *testing.T, name string) []uint8 {
+	t.Helper()
+	v, err := c.array(t, name).Uint8()
+	if err != nil {
+		t.Fatalf("%s.%s: %v", c.Name, name, err)
+	}
+	return v
+}
+
+func equalInts[T comparable](t *testing.T, name string, got, want []T) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s: %d values, want %d", name, len(got), len(want))
+	}
+	for i := range got {
+		if got[i] != want[i] {
+			t.Fatalf("%s[%d] = %v, want %v", name, i, got[i], want[i])
+		}
+	}
+}
