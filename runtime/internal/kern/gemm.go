@@ -55,51 +55,72 @@ func GemmGeneric(transA, transB bool, m, n, k int, alpha float32, a []float32, l
 	}
 }
 
-// aAt returns op(A)[i][p].
-func aAt(transA bool, a []float32, lda, i, p int) float32 {
-	if transA {
-		return a[p*lda+i]
-	}
-	return a[i*lda+p]
-}
-
-// gemmAxpy handles op(B) = B (row-major k×n): each C row is a sum of scaled
-// B rows, so the inner loop runs over contiguous memory of both. Four rows of
-// C share each loaded B row.
+// gemmAxpy handles op(B) = B (row-major k×n). C is walked in 2×4 register
+// blocks (8 accumulators, 4 B values and 2 A values: within amd64's 15
+// float registers); each block reads a kc-long strip of two A rows (or
+// columns, when transA) and a kc×4 strip of B, which stays in cache across
+// the rows of C because of the kc×nc blocking.
 func gemmAxpy(transA bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+	// Element (i, p) of op(A) is a[i*sai + p*sap].
+	sai, sap := lda, 1
+	if transA {
+		sai, sap = 1, lda
+	}
 	for j0 := 0; j0 < n; j0 += gemmNC {
 		j1 := min(j0+gemmNC, n)
-		nb := j1 - j0
 		for p0 := 0; p0 < k; p0 += gemmKC {
 			p1 := min(p0+gemmKC, k)
 			i := 0
-			for ; i+4 <= m; i += 4 {
-				c0 := c[i*ldc+j0 : i*ldc+j0+nb]
-				c1 := c[(i+1)*ldc+j0 : (i+1)*ldc+j0+nb]
-				c2 := c[(i+2)*ldc+j0 : (i+2)*ldc+j0+nb]
-				c3 := c[(i+3)*ldc+j0 : (i+3)*ldc+j0+nb]
-				for p := p0; p < p1; p++ {
-					a0 := alpha * aAt(transA, a, lda, i, p)
-					a1 := alpha * aAt(transA, a, lda, i+1, p)
-					a2 := alpha * aAt(transA, a, lda, i+2, p)
-					a3 := alpha * aAt(transA, a, lda, i+3, p)
-					br := b[p*ldb+j0 : p*ldb+j0+nb]
-					for j, bv := range br {
-						c0[j] += a0 * bv
-						c1[j] += a1 * bv
-						c2[j] += a2 * bv
-						c3[j] += a3 * bv
+			for ; i+2 <= m; i += 2 {
+				j := j0
+				for ; j+4 <= j1; j += 4 {
+					var c00, c01, c02, c03, c10, c11, c12, c13 float32
+					ia := i*sai + p0*sap
+					bi := p0*ldb + j
+					for p := p0; p < p1; p++ {
+						bs := b[bi : bi+4 : bi+4]
+						x0, x1 := a[ia], a[ia+sai]
+						b0, b1, b2, b3 := bs[0], bs[1], bs[2], bs[3]
+						c00 += x0 * b0
+						c01 += x0 * b1
+						c02 += x0 * b2
+						c03 += x0 * b3
+						c10 += x1 * b0
+						c11 += x1 * b1
+						c12 += x1 * b2
+						c13 += x1 * b3
+						ia += sap
+						bi += ldb
 					}
+					r0 := c[i*ldc+j : i*ldc+j+4 : i*ldc+j+4]
+					r1 := c[(i+1)*ldc+j : (i+1)*ldc+j+4 : (i+1)*ldc+j+4]
+					r0[0] += alpha * c00
+					r0[1] += alpha * c01
+					r0[2] += alpha * c02
+					r0[3] += alpha * c03
+					r1[0] += alpha * c10
+					r1[1] += alpha * c11
+					r1[2] += alpha * c12
+					r1[3] += alpha * c13
+				}
+				for ; j < j1; j++ {
+					var s0, s1 float32
+					ia := i*sai + p0*sap
+					for p := p0; p < p1; p++ {
+						bv := b[p*ldb+j]
+						s0 += a[ia] * bv
+						s1 += a[ia+sai] * bv
+						ia += sap
+					}
+					c[i*ldc+j] += alpha * s0
+					c[(i+1)*ldc+j] += alpha * s1
 				}
 			}
 			for ; i < m; i++ {
-				cr := c[i*ldc+j0 : i*ldc+j0+nb]
+				cr := c[i*ldc+j0 : i*ldc+j1]
 				for p := p0; p < p1; p++ {
-					av := alpha * aAt(transA, a, lda, i, p)
-					if av == 0 {
-						continue
-					}
-					br := b[p*ldb+j0 : p*ldb+j0+nb]
+					av := alpha * a[i*sai+p*sap]
+					br := b[p*ldb+j0 : p*ldb+j1]
 					for j, bv := range br {
 						cr[j] += av * bv
 					}
@@ -110,41 +131,59 @@ func gemmAxpy(transA bool, m, n, k int, alpha float32, a []float32, lda int, b [
 }
 
 // gemmDotNT handles C += alpha·A·Bᵀ with A m×k and B n×k, both row-major: every
-// element is a dot product of two contiguous rows. A 2×2 register block halves
-// the loads.
+// element is a dot product of two contiguous rows. A 2×4 register block
+// reads six values per eight multiply-adds.
 func gemmDotNT(m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
-	i := 0
-	for ; i+2 <= m; i += 2 {
-		a0 := a[i*lda : i*lda+k]
-		a1 := a[(i+1)*lda : (i+1)*lda+k]
-		j := 0
-		for ; j+2 <= n; j += 2 {
-			b0 := b[j*ldb : j*ldb+k]
-			b1 := b[(j+1)*ldb : (j+1)*ldb+k]
-			var s00, s01, s10, s11 float32
-			for p := range a0 {
-				x0, x1 := a0[p], a1[p]
-				y0, y1 := b0[p], b1[p]
-				s00 += x0 * y0
-				s01 += x0 * y1
-				s10 += x1 * y0
-				s11 += x1 * y1
+	for p0 := 0; p0 < k; p0 += 4 * gemmKC {
+		p1 := min(p0+4*gemmKC, k)
+		kb := p1 - p0
+		i := 0
+		for ; i+2 <= m; i += 2 {
+			a0 := a[i*lda+p0 : i*lda+p1]
+			a1 := a[(i+1)*lda+p0 : (i+1)*lda+p1]
+			a1 = a1[:len(a0)]
+			j := 0
+			for ; j+4 <= n; j += 4 {
+				b0 := b[j*ldb+p0 : j*ldb+p1]
+				b1 := b[(j+1)*ldb+p0 : (j+1)*ldb+p1]
+				b2 := b[(j+2)*ldb+p0 : (j+2)*ldb+p1]
+				b3 := b[(j+3)*ldb+p0 : (j+3)*ldb+p1]
+				b1, b2, b3 = b1[:kb], b2[:kb], b3[:kb]
+				var s00, s01, s02, s03, s10, s11, s12, s13 float32
+				for p, x0 := range a0 {
+					x1 := a1[p]
+					y0, y1, y2, y3 := b0[p], b1[p], b2[p], b3[p]
+					s00 += x0 * y0
+					s01 += x0 * y1
+					s02 += x0 * y2
+					s03 += x0 * y3
+					s10 += x1 * y0
+					s11 += x1 * y1
+					s12 += x1 * y2
+					s13 += x1 * y3
+				}
+				r0 := c[i*ldc+j : i*ldc+j+4 : i*ldc+j+4]
+				r1 := c[(i+1)*ldc+j : (i+1)*ldc+j+4 : (i+1)*ldc+j+4]
+				r0[0] += alpha * s00
+				r0[1] += alpha * s01
+				r0[2] += alpha * s02
+				r0[3] += alpha * s03
+				r1[0] += alpha * s10
+				r1[1] += alpha * s11
+				r1[2] += alpha * s12
+				r1[3] += alpha * s13
 			}
-			c[i*ldc+j] += alpha * s00
-			c[i*ldc+j+1] += alpha * s01
-			c[(i+1)*ldc+j] += alpha * s10
-			c[(i+1)*ldc+j+1] += alpha * s11
+			for ; j < n; j++ {
+				b0 := b[j*ldb+p0 : j*ldb+p1]
+				c[i*ldc+j] += alpha * dot(a0, b0)
+				c[(i+1)*ldc+j] += alpha * dot(a1, b0)
+			}
 		}
-		for ; j < n; j++ {
-			b0 := b[j*ldb : j*ldb+k]
-			c[i*ldc+j] += alpha * dot(a0, b0)
-			c[(i+1)*ldc+j] += alpha * dot(a1, b0)
-		}
-	}
-	for ; i < m; i++ {
-		a0 := a[i*lda : i*lda+k]
-		for j := 0; j < n; j++ {
-			c[i*ldc+j] += alpha * dot(a0, b[j*ldb:j*ldb+k])
+		for ; i < m; i++ {
+			a0 := a[i*lda+p0 : i*lda+p1]
+			for j := 0; j < n; j++ {
+				c[i*ldc+j] += alpha * dot(a0, b[j*ldb+p0:j*ldb+p1])
+			}
 		}
 	}
 }
