@@ -174,7 +174,7 @@ func validRange(off, stride, size, outSize int) (lo, hi int) {
 		lo = (-off + stride - 1) / stride
 	}
 	if size-1-off < 0 {
-		return lo, lo
+		return 0, 0
 	}
 	hi = min((size-1-off)/stride+1, outSize)
 	if hi < lo {
@@ -250,6 +250,9 @@ func convDepthwise(p *Conv2DParams, dn, xn, w, bias []float32) {
 					wv := wo[i*p.KW+j]
 					offW := j*p.DilationW - p.PadLeft
 					lo, hi := validRange(offW, p.StrideW, p.W, ow)
+					if lo >= hi {
+						continue
+					}
 					if p.StrideW == 1 {
 						s := src[lo+offW : hi+offW]
 						seg := out[lo:hi]
