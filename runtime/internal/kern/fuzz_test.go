@@ -203,3 +203,70 @@ func sizeOf(shape []int) int {
 	}
 	return n
 }
+
+// TestQConv2DRandom checks the tiled int8 convolution against direct
+// integer loops on random geometries, some with several patch tiles.
+func TestQConv2DRandom(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	ran, tiled := 0, 0
+	for it := 0; it < 40; it++ {
+		g := 1 + r.IntN(2)
+		p := QConv2DParams{Conv2DParams: Conv2DParams{N: 1 + r.IntN(2), C: g * (1 + r.IntN(160)), H: 1 + r.IntN(20), W: 1 + r.IntN(20),
+			OutC: g * (1 + r.IntN(4)), KH: 1 + r.IntN(3), KW: 1 + r.IntN(3), StrideH: 1 + r.IntN(2), StrideW: 1 + r.IntN(2),
+			PadTop: r.IntN(2), PadBottom: r.IntN(2), PadLeft: r.IntN(2), PadRight: r.IntN(2), DilationH: 1 + r.IntN(2), DilationW: 1 + r.IntN(2), Groups: g},
+			QuantParams: QuantParams{XZero: int32(r.IntN(256)), YZero: int32(r.IntN(256))}}
+		for range p.OutC {
+			p.Mult = append(p.Mult, float32(r.Float64()*0.001+1e-5))
+		}
+		if p.Validate() != nil {
+			continue
+		}
+		x := make([]uint8, p.InputLen())
+		for i := range x {
+			x[i] = uint8(r.IntN(256))
+		}
+		w := make([]int8, p.WeightLen())
+		for i := range w {
+			w[i] = int8(r.IntN(255) - 127)
+		}
+		bias := make([]int32, p.OutC)
+		for i := range bias {
+			bias[i] = int32(r.IntN(20000) - 10000)
+		}
+		ran++
+		if p.qTilePos() < p.OutH()*p.OutW() {
+			tiled++
+		}
+		np, na := QConv2DScratch(&p)
+		dst := make([]uint8, p.OutputLen())
+		QConv2D(&p, dst, x, w, bias, make([]uint8, np), make([]int32, na))
+		oh, ow := p.OutH(), p.OutW()
+		cpg, opg := p.C/p.Groups, p.OutC/p.Groups
+		for n := 0; n < p.N; n++ {
+			for o := 0; o < p.OutC; o++ {
+				for y := 0; y < oh; y++ {
+					for xo := 0; xo < ow; xo++ {
+						acc := bias[o]
+						for c := 0; c < cpg; c++ {
+							for i := 0; i < p.KH; i++ {
+								for j := 0; j < p.KW; j++ {
+									ih, iw := y*p.StrideH+i*p.DilationH-p.PadTop, xo*p.StrideW+j*p.DilationW-p.PadLeft
+									if ih >= 0 && ih < p.H && iw >= 0 && iw < p.W {
+										acc += (int32(x[((n*p.C+o/opg*cpg+c)*p.H+ih)*p.W+iw]) - p.XZero) * int32(w[((o*cpg+c)*p.KH+i)*p.KW+j])
+									}
+								}
+							}
+						}
+						want := uint8(requantOne(acc, p.Mult[o], p.YZero, 0, 255))
+						if got := dst[((n*p.OutC+o)*oh+y)*ow+xo]; got != want {
+							t.Fatalf("%+v: out (%d,%d,%d,%d) = %d, want %d", p.Conv2DParams, n, o, y, xo, got, want)
+						}
+					}
+				}
+			}
+		}
+	}
+	if ran < 20 || tiled < 3 {
+		t.Errorf("%d geometries ran, %d with several tiles: too few", ran, tiled)
+	}
+}
