@@ -52,7 +52,7 @@ func checkConv(t *testing.T, p Conv2DParams, withBias bool, seed uint64) bool {
 		return false
 	}
 	if p.InputLen() > fuzzBudget || p.OutputLen() > fuzzBudget || p.WeightLen() > fuzzBudget ||
-		Conv2DScratch(&p) > fuzzBudget || p.OutputLen()*p.C/p.Groups*p.KH*p.KW > 1<<22 {
+		Conv2DScratch(&p) > 4*fuzzBudget || p.OutputLen()*p.C/p.Groups*p.KH*p.KW > 1<<22 {
 		return false
 	}
 	r := rand.New(rand.NewPCG(seed, 1))
@@ -103,8 +103,12 @@ func TestConv2DRandom(t *testing.T) {
 			OutC: g * (1 + r.IntN(3)), KH: 1 + r.IntN(4), KW: 1 + r.IntN(4),
 			StrideH: 1 + r.IntN(3), StrideW: 1 + r.IntN(3), PadTop: r.IntN(3), PadBottom: r.IntN(3), PadLeft: r.IntN(3), PadRight: r.IntN(3),
 			DilationH: 1 + r.IntN(2), DilationW: 1 + r.IntN(2), Groups: g}
-		if r.IntN(5) == 0 { // depthwise
+		switch r.IntN(5) {
+		case 0: // depthwise
 			p.C, p.Groups = g, g
+		case 1: // Winograd
+			p.C, p.OutC = g*(winoMinC+r.IntN(4)), g*(winoMinC+r.IntN(4))
+			p.KH, p.KW, p.StrideH, p.StrideW, p.DilationH, p.DilationW = 3, 3, 1, 1, 1, 1
 		}
 		if checkConv(t, p, r.IntN(2) == 0, uint64(i)) {
 			ran++
@@ -112,6 +116,22 @@ func TestConv2DRandom(t *testing.T) {
 	}
 	if ran < count/2 {
 		t.Errorf("only %d of %d random geometries were valid", ran, count)
+	}
+}
+
+// TestConvWinogradChunks covers the Winograd path over several chunks of
+// tiles, odd output sizes and asymmetric padding.
+func TestConvWinogradChunks(t *testing.T) {
+	for _, p := range []Conv2DParams{
+		{N: 2, C: 8, H: 41, W: 37, OutC: 16, KH: 3, KW: 3, StrideH: 1, StrideW: 1, PadTop: 1, PadBottom: 1, PadLeft: 1, PadRight: 1, DilationH: 1, DilationW: 1, Groups: 1},
+		{N: 1, C: 12, H: 60, W: 45, OutC: 8, KH: 3, KW: 3, StrideH: 1, StrideW: 1, PadTop: 2, PadBottom: 0, PadLeft: 0, PadRight: 1, DilationH: 1, DilationW: 1, Groups: 2},
+	} {
+		if !p.winograd() || p.winoChunk() >= ((p.OutH()+1)/2)*((p.OutW()+1)/2) {
+			t.Fatalf("%+v does not exercise several Winograd chunks", p)
+		}
+		if !checkConv(t, p, true, 9) {
+			t.Fatalf("%+v did not run", p)
+		}
 	}
 }
 
