@@ -47,7 +47,7 @@
 //	argmax, top-k      ArgMax(&ax, dst []int32, x); TopK(&TopKParams, values, indices, x)
 //	self-attention     Attention(&AttentionParams, dst, x, &AttentionWeights, scratch), AttentionScratch
 //	k-means assign     NearestCentroid(&NearestCentroidParams, dst []int32, x, centroids)
-//	int8               Quantize[T], Dequantize[T], CheckQuant[T], RequantMultiplier;
+//	int8               Quantize[T], Dequantize[T], CheckQuant[T], CheckZeroPoints[T], RequantMultiplier;
 //	                   QConv2D[T](&QConv2DParams, dst, x, w, bias, patches, acc), QConv2DScratch;
 //	                   QDense[T](&QDenseParams, dst, x, w, bias, acc), QDenseScratch  (T is uint8 or int8)
 //

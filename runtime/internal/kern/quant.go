@@ -104,6 +104,16 @@ type QuantParams struct {
 	Mult         []float32
 }
 
+// CheckZeroPoints reports whether q's zero points lie in T's range, which
+// QConv2D and QDense require.
+func CheckZeroPoints[T Int8](q *QuantParams) error {
+	lo, hi := qRange[T]()
+	if q.XZero < lo || q.XZero > hi || q.YZero < lo || q.YZero > hi {
+		return fmt.Errorf("int8 layer: zero points %d, %d outside %d..%d", q.XZero, q.YZero, lo, hi)
+	}
+	return nil
+}
+
 // QConv2DParams describes an int8 convolution: Conv2DParams' geometry with
 // QuantParams' quantisation.
 type QConv2DParams struct {

@@ -38,6 +38,10 @@ func TestQuantizeNumPy(t *testing.T) {
 	if CheckQuant[uint8](0, 0) == nil || CheckQuant[int8](1, 128) == nil || CheckQuant[uint8](1, -1) == nil {
 		t.Error("bad quantisation accepted")
 	}
+	if CheckZeroPoints[int8](&QuantParams{XZero: 200}) == nil || CheckZeroPoints[uint8](&QuantParams{YZero: -1}) == nil ||
+		CheckZeroPoints[uint8](&QuantParams{XZero: 255, YZero: 0}) != nil {
+		t.Error("CheckZeroPoints misjudged")
+	}
 	nan := float32(nan())
 	q := []int8{9}
 	Quantize(q, []float32{nan}, 1, -4)
