@@ -51,6 +51,17 @@
 //	                   QConv2D[T](&QConv2DParams, dst, x, w, bias, patches, acc), QConv2DScratch;
 //	                   QDense[T](&QDenseParams, dst, x, w, bias, acc), QDenseScratch  (T is uint8 or int8)
 //
+// Accuracy against PyTorch (max |got - ref| / max(1, max|ref|) per test
+// case; the observed errors are 10 to 100 times smaller):
+//
+//	conv1d/conv2d (all paths, Winograd included), dense, gemm, matmul,
+//	attention                                              1e-5
+//	group/layer/batch norm                                 2e-6
+//	gelu, silu, sigmoid, tanh, softmax, avg pooling        1e-6
+//	add/sub/mul/div, relu, clip, max pooling, upsample,
+//	permute, concat, slice, pad, argmax, top-k            exact
+//	quantize, dequantize, int8 conv/dense, k-means assign exact (vs NumPy)
+//
 // Int8 layers: activations T with a zero point, symmetric int8 weights,
 // int32 bias in units of inScale·weightScale[o], int32 accumulation, then
 // requantisation dst = clamp(roundHalfEven(float32(acc)·Mult[o]) + YZero)
