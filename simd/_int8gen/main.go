@@ -278,6 +278,7 @@ func main() {
 		armNEON()
 		armSDOT()
 		armSMMLA()
+		armRow1Kernels()
 	default:
 		fmt.Fprintln(os.Stderr, "unknown arch", os.Args[1])
 		os.Exit(2)
@@ -353,6 +354,108 @@ func sdot(d, n, m, idx int) string {
 func smmla(d, n, m int) string {
 	w := uint32(0x4e80a400) | uint32(d) | uint32(n)<<5 | uint32(m)<<16
 	return fmt.Sprintf("WORD $0x%08x // smmla v%d.4s, v%d.16b, v%d.16b", w, d, n, m)
+}
+
+// sdotv returns SDOT Vd.4S, Vn.16B, Vm.16B (vector form).
+func sdotv(d, n, m int) string {
+	w := uint32(0x4e809400) | uint32(d) | uint32(n)<<5 | uint32(m)<<16
+	return fmt.Sprintf("WORD $0x%08x // sdot v%d.4s, v%d.16b, v%d.16b", w, d, n, m)
+}
+
+// armRow1 writes a one-row kernel (see row1 for amd64):
+//
+//	func name(groups int, a unsafe.Pointer, aStride int, b unsafe.Pointer, c *int32, init *int32)
+//
+// Two groups per iteration into separate accumulator sets, V16-V19 and
+// V20-V23; the result's eight columns end in V16, V17. load(u) loads
+// group u's A into V(u) and B into V(4+4u)..., body(u) accumulates into
+// set u, fold combines the sets (and lanes) into V16, V17.
+func armRow1(name string, bstep int, load func(u int), body func(u int), fold func()) {
+	p("")
+	p("// func %s(groups int, a unsafe.Pointer, aStride int, b unsafe.Pointer, c *int32, init *int32)", name)
+	p("TEXT ·%s(SB), NOSPLIT, $0-48", name)
+	p("\tMOVD groups+0(FP), R0")
+	p("\tMOVD a+8(FP), R1")
+	p("\tMOVD aStride+16(FP), R2")
+	p("\tMOVD b+24(FP), R3")
+	p("\tMOVD c+32(FP), R4")
+	p("\tMOVD init+40(FP), R5")
+	for v := 16; v < 24; v++ {
+		p("\tVEOR V%d.B16, V%d.B16, V%d.B16", v, v, v)
+	}
+	p("\tCMP $2, R0")
+	p("\tBLT tail_%s", name)
+	p("loop_%s:", name)
+	for u := 0; u < 2; u++ {
+		load(u)
+	}
+	for u := 0; u < 2; u++ {
+		body(u)
+	}
+	p("\tSUB $2, R0")
+	p("\tCMP $2, R0")
+	p("\tBGE loop_%s", name)
+	p("tail_%s:", name)
+	p("\tCBZ R0, sum_%s", name)
+	load(0)
+	body(0)
+	p("sum_%s:", name)
+	fold()
+	p("\tCBZ R5, accumulate_%s", name)
+	p("\tVLD1 (R5), [V2.S4, V3.S4]")
+	p("\tB store_%s", name)
+	p("accumulate_%s:", name)
+	p("\tVLD1 (R4), [V2.S4, V3.S4]")
+	p("store_%s:", name)
+	p("\tVADD V16.S4, V2.S4, V2.S4")
+	p("\tVADD V17.S4, V3.S4, V3.S4")
+	p("\tVST1 [V2.S4, V3.S4], (R4)")
+	p("\tRET")
+}
+
+func armRow1Kernels() {
+	// NEON: one int16 of A (broadcast), eight int16 of B per group.
+	armRow1("i8Row1NEON", 16, func(u int) {
+		p("\tVLD1R (R1), [V%d.H8]", u)
+		p("\tADD R2, R1")
+		p("\tVLD1.P 16(R3), [V%d.H8]", 4+u)
+	}, func(u int) {
+		p("\t%s", smlal(16+4*u, 4+u, u, 0, false))
+		p("\t%s", smlal(17+4*u, 4+u, u, 0, true))
+	}, func() {
+		p("\tVADD V20.S4, V16.S4, V16.S4")
+		p("\tVADD V21.S4, V17.S4, V17.S4")
+	})
+	// SDOT: four bytes of A broadcast, columns 0-3 and 4-7 of B.
+	armRow1("i8Row1DotProd", 32, func(u int) {
+		p("\tVLD1R (R1), [V%d.S4]", u)
+		p("\tADD R2, R1")
+		p("\tVLD1.P 32(R3), [V%d.B16, V%d.B16]", 4+2*u, 5+2*u)
+	}, func(u int) {
+		p("\t%s", sdotv(16+4*u, 4+2*u, u))
+		p("\t%s", sdotv(17+4*u, 5+2*u, u))
+	}, func() {
+		p("\tVADD V20.S4, V16.S4, V16.S4")
+		p("\tVADD V21.S4, V17.S4, V17.S4")
+	})
+	// I8MM layout (8 k per group, two columns per vector) with SDOT: A's
+	// eight bytes repeated twice; lane 2c+h of V(16+q) sums half h of
+	// column 2q+c, and pairwise adds fold the halves.
+	armRow1("i8Row1I8MM", 64, func(u int) {
+		p("\tVLD1R (R1), [V%d.D2]", u)
+		p("\tADD R2, R1")
+		p("\tVLD1.P 64(R3), [V%d.B16, V%d.B16, V%d.B16, V%d.B16]", 4+4*u, 5+4*u, 6+4*u, 7+4*u)
+	}, func(u int) {
+		for q := 0; q < 4; q++ {
+			p("\t%s", sdotv(16+4*u+q, 4+4*u+q, u))
+		}
+	}, func() {
+		for q := 0; q < 4; q++ {
+			p("\tVADD V%d.S4, V%d.S4, V%d.S4", 20+q, 16+q, 16+q)
+		}
+		p("\tVADDP V17.S4, V16.S4, V16.S4")
+		p("\tVADDP V19.S4, V18.S4, V17.S4")
+	})
 }
 
 // armNEON: ARMv8.0, 8×8 tile, one k per step, A and B widened to int16 at
