@@ -74,3 +74,38 @@ loop:
 	JNZ loop
 	VZEROUPPER
 	RET
+
+// func i8PackVNNI256(dst, src unsafe.Pointer, idx *int32, steps int, flip uint32)
+// One step: 4 groups × 6 rows × 4 bytes = three ymm, from 24 gathered
+// dwords (the layout of the 6×16 vpdpbusd kernels).
+TEXT ·i8PackVNNI256(SB), NOSPLIT, $0-36
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ idx+16(FP), AX
+	MOVQ steps+24(FP), CX
+	MOVL flip+32(FP), DX
+	MOVD DX, X2
+	VPBROADCASTD X2, Y2
+	VMOVDQU (AX), Y8
+	VMOVDQU 32(AX), Y9
+	VMOVDQU 64(AX), Y10
+
+loop:
+	VPCMPEQD Y7, Y7, Y7
+	VPGATHERDD Y7, (SI)(Y8*1), Y4
+	VPCMPEQD Y7, Y7, Y7
+	VPGATHERDD Y7, (SI)(Y9*1), Y5
+	VPCMPEQD Y7, Y7, Y7
+	VPGATHERDD Y7, (SI)(Y10*1), Y6
+	VPXOR Y2, Y4, Y4
+	VPXOR Y2, Y5, Y5
+	VPXOR Y2, Y6, Y6
+	VMOVDQU Y4, (DI)
+	VMOVDQU Y5, 32(DI)
+	VMOVDQU Y6, 64(DI)
+	ADDQ $96, DI
+	ADDQ $16, SI
+	DECQ CX
+	JNZ loop
+	VZEROUPPER
+	RET

@@ -274,6 +274,18 @@ func main() {
 		})
 		ymm6x16("i8MicroVNNI256", "evex")
 		ymm6x16("i8MicroAVXVNNI", "vex")
+		row1("i8Row1VNNI256", "Y", 2, 32, 64, 8, func(off int, a, acc, tmp int) []string {
+			return []string{
+				fmt.Sprintf("VMOVDQU %d(DI), Y%d", off, tmp),
+				fmt.Sprintf("VPDPBUSD Y%d, Y%d, Y%d", tmp, a, acc),
+			}
+		})
+		row1("i8Row1AVXVNNI", "Y", 2, 32, 64, 8, func(off int, a, acc, tmp int) []string {
+			return []string{
+				fmt.Sprintf("VMOVDQU %d(DI), Y%d", off, tmp),
+				vexDPBUSD(acc, a, tmp),
+			}
+		})
 	case "arm64":
 		armNEON()
 		armSDOT()
