@@ -63,6 +63,17 @@ func RoundS8(dst []int8, src []float32) {
 	roundS8Fn(dst[:len(src)], src)
 }
 
+// ScaleAdd sets dst[i] = float32(a*src[i]) + b: the product is rounded to
+// float32 before the sum (never fused into one FMA), so every kernel path
+// and architecture gives identical bits. It is the affine step around
+// NormCDF and RoundS8 in the companding chain.
+func ScaleAdd(dst, src []float32, a, b float32) {
+	if len(src) == 0 {
+		return
+	}
+	scaleAddFn(dst[:len(src)], src, a, b)
+}
+
 func elemCall(fn func(dst, src []float32), dst, src []float32) {
 	if len(src) == 0 {
 		return
@@ -75,15 +86,17 @@ type elemFunc = func(dst, src []float32)
 var (
 	reluFn, expFn, sigmoidFn, siluFn, tanhFn, geluFn, normCDFFn, normPPFFn elemFunc
 
-	roundS8Fn func(dst []int8, src []float32)
+	roundS8Fn  func(dst []int8, src []float32)
+	scaleAddFn func(dst, src []float32, a, b float32)
 
-	reluFamily    = newFamily("relu", &reluFn, reluGeneric, reluArch...)
-	expFamily     = newFamily("exp", &expFn, expGeneric, expArch...)
-	sigmoidFamily = newFamily("sigmoid", &sigmoidFn, sigmoidGeneric, sigmoidArch...)
-	siluFamily    = newFamily("silu", &siluFn, siluGeneric, siluArch...)
-	tanhFamily    = newFamily("tanh", &tanhFn, tanhGeneric, tanhArch...)
-	geluFamily    = newFamily("gelu", &geluFn, geluGeneric, geluArch...)
-	normCDFFamily = newFamily("normcdf", &normCDFFn, normCDFGeneric, normCDFArch...)
-	normPPFFamily = newFamily("normppf", &normPPFFn, normPPFGeneric, normPPFArch...)
-	roundS8Family = newFamily("rounds8", &roundS8Fn, roundS8Generic, roundS8Arch...)
+	reluFamily     = newFamily("relu", &reluFn, reluGeneric, reluArch...)
+	expFamily      = newFamily("exp", &expFn, expGeneric, expArch...)
+	sigmoidFamily  = newFamily("sigmoid", &sigmoidFn, sigmoidGeneric, sigmoidArch...)
+	siluFamily     = newFamily("silu", &siluFn, siluGeneric, siluArch...)
+	tanhFamily     = newFamily("tanh", &tanhFn, tanhGeneric, tanhArch...)
+	geluFamily     = newFamily("gelu", &geluFn, geluGeneric, geluArch...)
+	normCDFFamily  = newFamily("normcdf", &normCDFFn, normCDFGeneric, normCDFArch...)
+	normPPFFamily  = newFamily("normppf", &normPPFFn, normPPFGeneric, normPPFArch...)
+	roundS8Family  = newFamily("rounds8", &roundS8Fn, roundS8Generic, roundS8Arch...)
+	scaleAddFamily = newFamily("scaleadd", &scaleAddFn, scaleAddGeneric, scaleAddArch...)
 )

@@ -9,6 +9,10 @@ var (
 		{name: "avx2", level: AVX2, fn: reluAVX2},
 		{name: "avx512", level: AVX512, fn: reluAVX512},
 	}
+	scaleAddArch = []impl[func(dst, src []float32, a, b float32)]{
+		{name: "avx2", level: AVX2, fn: scaleAddAVX2},
+		{name: "avx512", level: AVX512, fn: scaleAddAVX512},
+	}
 	roundS8Arch = []impl[func([]int8, []float32)]{
 		{name: "avx2", level: AVX2, fn: roundS8AVX2},
 		{name: "avx512", level: AVX512, fn: roundS8AVX512},
@@ -350,6 +354,38 @@ func roundS8AVX512(dst []int8, src []float32) {
 		var d [64]int8
 		m := copy(s[:], src[n:])
 		roundS8AVX512Asm(&d[0], &s[0], 64)
+		copy(dst[n:n+m], d[:])
+	}
+}
+
+//go:noescape
+func scaleAddAVX2Asm(dst, src *float32, n int, a, b float32)
+
+func scaleAddAVX2(dst, src []float32, a, b float32) {
+	n := len(src) &^ 31
+	if n > 0 {
+		scaleAddAVX2Asm(&dst[0], &src[0], n, a, b)
+	}
+	if n < len(src) {
+		var s, d [32]float32
+		m := copy(s[:], src[n:])
+		scaleAddAVX2Asm(&d[0], &s[0], 32, a, b)
+		copy(dst[n:n+m], d[:])
+	}
+}
+
+//go:noescape
+func scaleAddAVX512Asm(dst, src *float32, n int, a, b float32)
+
+func scaleAddAVX512(dst, src []float32, a, b float32) {
+	n := len(src) &^ 63
+	if n > 0 {
+		scaleAddAVX512Asm(&dst[0], &src[0], n, a, b)
+	}
+	if n < len(src) {
+		var s, d [64]float32
+		m := copy(s[:], src[n:])
+		scaleAddAVX512Asm(&d[0], &s[0], 64, a, b)
 		copy(dst[n:n+m], d[:])
 	}
 }

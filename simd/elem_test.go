@@ -284,3 +284,36 @@ func BenchmarkElem(b *testing.B) {
 		}
 	})
 }
+
+// TestScaleAdd holds every kernel to the generic bits, including inputs
+// where a fused multiply-add would round differently (a*x exactly 1 plus a
+// tiny remainder, then b = -1).
+func TestScaleAdd(t *testing.T) {
+	r := rand.New(rand.NewPCG(15, 16))
+	in := append(randF32(r, 5000, 100), f32Specials...)
+	for range 500 {
+		in = append(in, 3+float32(r.IntN(64))*0x1p-22)
+	}
+	for _, ab := range [][2]float32{{1.0 / 3, -1}, {2.5, 0.125}, {-1e-3, 7}, {0, 0}, {1e30, -1e30}} {
+		a, b := ab[0], ab[1]
+		want := make([]float32, len(in))
+		scaleAddGeneric(want, in, a, b)
+		for i, x := range in {
+			if w := float32(a*x) + b; !eqBits(w, want[i]) && !(w != w && want[i] != want[i]) {
+				t.Fatalf("generic: %g*%g+%g = %g, want %g", a, x, b, want[i], w)
+			}
+		}
+		for _, im := range scaleAddFamily.available() {
+			fn := func(dst, src []float32) { im.fn(dst, src, a, b) }
+			ref := func(dst, src []float32) { scaleAddGeneric(dst, src, a, b) }
+			checkConvLens(t, im.name, fn, in, ref)
+			got := append([]float32(nil), in...)
+			im.fn(got, got, a, b)
+			for i := range got {
+				if !eqBits(got[i], want[i]) && !(got[i] != got[i] && want[i] != want[i]) {
+					t.Fatalf("%s in place: %g*%g+%g = %g, want %g", im.name, a, in[i], b, got[i], want[i])
+				}
+			}
+		}
+	}
+}

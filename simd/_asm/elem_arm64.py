@@ -304,6 +304,31 @@ loop:
 	BNE loop
 	RET
 
+// func scaleAddNEONAsm(dst, src *float32, n int, a, b float32), n a multiple of 16
+TEXT ·scaleAddNEONAsm(SB), NOSPLIT, $0-32
+	MOVD dst+0(FP), R0
+	MOVD src+8(FP), R1
+	MOVD n+16(FP), R2
+	FMOVS a+24(FP), F30
+	FMOVS b+28(FP), F31
+	A64 dup v30.4s, v30.s[0]
+	A64 dup v31.4s, v31.s[0]
+loop:
+	VLD1.P 64(R1), [V0.S4, V1.S4, V2.S4, V3.S4]
+	// Separate multiply and add: the same two roundings as the generic twin.
+	A64 fmul v0.4s, v0.4s, v30.4s
+	A64 fmul v1.4s, v1.4s, v30.4s
+	A64 fmul v2.4s, v2.4s, v30.4s
+	A64 fmul v3.4s, v3.4s, v30.4s
+	A64 fadd v0.4s, v0.4s, v31.4s
+	A64 fadd v1.4s, v1.4s, v31.4s
+	A64 fadd v2.4s, v2.4s, v31.4s
+	A64 fadd v3.4s, v3.4s, v31.4s
+	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R0)
+	SUBS $16, R2, R2
+	BNE loop
+	RET
+
 // func roundS8NEONAsm(dst *int8, src *float32, n int), n a multiple of 16
 TEXT ·roundS8NEONAsm(SB), NOSPLIT, $0-24
 	MOVD dst+0(FP), R0
