@@ -47,7 +47,7 @@ func TestElemExhaustive(t *testing.T) {
 					want := float32(c.ref(float64(x)))
 					d := ulpDiff(out[i], want)
 					hist[d]++
-					if d > elemMaxULP {
+					if d > bound(c, im.name) {
 						t.Errorf("%s/%s(%g) = %g, want %g", name, im.name, x, out[i], want)
 					}
 				}
