@@ -1,0 +1,239 @@
+package codec
+
+// One level of the periodized DWT along a contiguous row, and the 2D level
+// built from it. Periodization follows pytorch_wavelets' afb1d/sfb1d (which
+// equals PyWavelets' mode="periodization"): an odd length n is first
+// extended by repeating its last sample, the n' = n+1 samples are treated as
+// one period, and each band has n'/2 samples. pytorch_wavelets wraps the
+// signal only once, so for lengths below the filter length minus one
+// (bior4.4: below 9) its output is not the periodized transform; there this
+// package follows PyWavelets, whose result it matches at every length, and
+// stays perfectly invertible.
+
+// anaHalo is the number of polyphase samples a row buffer needs before and
+// after the row for analysis.
+func (f *Filter) anaExtLen(m int) int { return m + f.anaMax - f.anaMin }
+func (f *Filter) synExtLen(m int) int { return m + f.synMax - f.synMin }
+
+// anaRowOffsets is the span of input-row offsets o (input row 2k+o feeds
+// output row k) of the vertical analysis filters.
+func (f *Filter) anaRowOffsets() (lo, hi int) {
+	lo, hi = 2*f.anaMin, 2*f.anaMax+1
+	return
+}
+
+// rowAnalyze splits x (length n, odd allowed) into lo and hi (each
+// (n+1)/2 long). ext0 and ext1 are scratch of f.anaExtLen((n+1)/2).
+func (f *Filter) rowAnalyze(lo, hi, x, ext0, ext1 []float32) {
+	n := len(x)
+	m := (n + 1) / 2
+	e0, e1 := ext0[:f.anaExtLen(m)], ext1[:f.anaExtLen(m)]
+	// Polyphase components with circular halos: e_p[i-anaMin] = x[2(i mod m)+p].
+	base := f.anaMin
+	for i := range e0 {
+		j := i + base
+		if j < 0 || j >= m {
+			j = mod(j, m)
+		}
+		e0[i] = x[2*j]
+		if 2*j+1 < n {
+			e1[i] = x[2*j+1]
+		} else {
+			e1[i] = x[n-1]
+		}
+	}
+	ext := [2][]float32{e0, e1}
+	for band, dst := range [2][]float32{lo[:m], hi[:m]} {
+		for ti, t := range f.ana[band] {
+			a := ext[t.a][t.shA-base:]
+			var b []float32
+			if t.b >= 0 {
+				b = ext[t.b][t.shB-base:]
+			}
+			firTerm(dst, ti == 0, t.c, a, b)
+		}
+	}
+}
+
+// fillSynHalo completes the circular halo of a band buffer whose middle
+// ext[-synMin : -synMin+m] already holds the band.
+func (f *Filter) fillSynHalo(ext []float32, m int) {
+	base := f.synMin
+	for i := 0; i < -base; i++ {
+		ext[i] = ext[-base+mod(i+base, m)]
+	}
+	for i := -base + m; i < f.synExtLen(m); i++ {
+		ext[i] = ext[-base+mod(i+base, m)]
+	}
+}
+
+// rowSynthesize rebuilds y (length n = 2m or 2m-1) from the bands held in
+// loExt and hiExt (band of length m in the middle, halos filled). t0 and t1
+// are scratch of m samples.
+func (f *Filter) rowSynthesize(y, loExt, hiExt, t0, t1 []float32, m int) {
+	ext := [2][]float32{loExt, hiExt}
+	base := f.synMin
+	for q, dst := range [2][]float32{t0[:m], t1[:m]} {
+		for ti, t := range f.syn[q] {
+			a := ext[t.a][t.shA-base:]
+			var b []float32
+			if t.b >= 0 {
+				b = ext[t.b][t.shB-base:]
+			}
+			firTerm(dst, ti == 0, t.c, a, b)
+		}
+	}
+	n := len(y)
+	e, o := t0[:m], t1[:m]
+	i := 0
+	for ; 2*i+1 < n; i++ {
+		y[2*i], y[2*i+1] = e[i], o[i]
+	}
+	if 2*i < n {
+		y[2*i] = e[i]
+	}
+}
+
+// analyze2D runs one 2D level on every h×w plane of src, writing planes of
+// ((h+1)/2)×((w+1)/2) to dst in the order plane*4+f, f = LL, LH, HL, HH
+// (pytorch_wavelets' names: LH is low-pass along rows and high-pass along
+// columns). Rows are filtered first, then columns, as the reference does.
+//
+// The two directions are fused: horizontally filtered rows go into a small
+// ring of f.Len()+1 rows from which the vertical filters produce each output
+// row at once, so the intermediate never leaves the cache.
+func (f *Filter) analyze2D(dst, src []float32, planes, h, w int, s *scratch2D) {
+	ho, wo := (h+1)/2, (w+1)/2
+	hext := 2 * ho
+	oMin, oMax := f.anaRowOffsets()
+	rr := oMax - oMin + 1
+	ring := s.ring[:rr*2*wo]
+	for pl := 0; pl < planes; pl++ {
+		in := src[pl*h*w : (pl+1)*h*w]
+		var out [4][]float32
+		for b := range out {
+			off := (pl*4 + b) * ho * wo
+			out[b] = dst[off : off+ho*wo]
+		}
+		next := 2*0 + oMin
+		for k := 0; k < ho; k++ {
+			for ; next <= 2*k+oMax; next++ {
+				r := mod(next, hext)
+				if r >= h {
+					r = h - 1 // odd height: the extra row repeats the last
+				}
+				slot := mod(next-oMin, rr) * 2 * wo
+				f.rowAnalyze(ring[slot:slot+wo], ring[slot+wo:slot+2*wo], in[r*w:(r+1)*w], s.e0, s.e1)
+			}
+			for half := 0; half < 2; half++ { // row-lo, row-hi half of the ring rows
+				for cb := 0; cb < 2; cb++ { // column lo, hi
+					d := out[2*half+cb][k*wo : (k+1)*wo]
+					for ti, t := range f.ana[cb] {
+						sa := mod(2*k+2*t.shA+t.a-oMin, rr)*2*wo + half*wo
+						a := ring[sa : sa+wo]
+						var b []float32
+						if t.b >= 0 {
+							sb := mod(2*k+2*t.shB+t.b-oMin, rr)*2*wo + half*wo
+							b = ring[sb : sb+wo]
+						}
+						firTerm(d, ti == 0, t.c, a, b)
+					}
+				}
+			}
+		}
+	}
+}
+
+// synthesize2D inverts analyze2D: src holds planes*4 bands of hi×wi, dst gets
+// planes of h×w with h ∈ {2hi-1, 2hi} and w ∈ {2wi-1, 2wi}. Columns are
+// synthesized first, then rows, as the reference does, fused per output row.
+func (f *Filter) synthesize2D(dst, src []float32, planes, hi, wi, h, w int, s *scratch2D) {
+	base := -f.synMin
+	for pl := 0; pl < planes; pl++ {
+		var band [4][]float32
+		for b := range band {
+			off := (pl*4 + b) * hi * wi
+			band[b] = src[off : off+hi*wi]
+		}
+		out := dst[pl*h*w : (pl+1)*h*w]
+		for r := 0; r < h; r++ {
+			m, q := r/2, r%2
+			// Column synthesis of row r of the row-lo (from LL, LH) and
+			// row-hi (from HL, HH) intermediates, straight into the
+			// middle of the halo buffers the row synthesis reads.
+			for half, ext := range [2][]float32{s.e0, s.e1} {
+				d := ext[base : base+wi]
+				for ti, t := range f.syn[q] {
+					ra := mod(m+t.shA, hi) * wi
+					a := band[2*half+t.a][ra : ra+wi]
+					var b []float32
+					if t.b >= 0 {
+						rb := mod(m+t.shB, hi) * wi
+						b = band[2*half+t.b][rb : rb+wi]
+					}
+					firTerm(d, ti == 0, t.c, a, b)
+				}
+				f.fillSynHalo(ext, wi)
+			}
+			f.rowSynthesize(out[r*w:(r+1)*w], s.e0, s.e1, s.t0, s.t1, wi)
+		}
+	}
+}
+
+// analyze1D runs one level on every length-n row of src, writing rows of
+// (n+1)/2 to dst in the order row*2+f, f = L, H.
+func (f *Filter) analyze1D(dst, src []float32, rows, n int, s *scratch2D) {
+	m := (n + 1) / 2
+	for r := 0; r < rows; r++ {
+		lo := dst[(2*r)*m : (2*r+1)*m]
+		hi := dst[(2*r+1)*m : (2*r+2)*m]
+		f.rowAnalyze(lo, hi, src[r*n:(r+1)*n], s.e0, s.e1)
+	}
+}
+
+// synthesize1D inverts analyze1D: src holds rows*2 bands of m, dst rows of n.
+func (f *Filter) synthesize1D(dst, src []float32, rows, m, n int, s *scratch2D) {
+	base := -f.synMin
+	for r := 0; r < rows; r++ {
+		copy(s.e0[base:base+m], src[(2*r)*m:(2*r+1)*m])
+		copy(s.e1[base:base+m], src[(2*r+1)*m:(2*r+2)*m])
+		f.fillSynHalo(s.e0, m)
+		f.fillSynHalo(s.e1, m)
+		f.rowSynthesize(dst[r*n:(r+1)*n], s.e0, s.e1, s.t0, s.t1, m)
+	}
+}
+
+// scratch2D is the carved-up scratch one level needs.
+type scratch2D struct {
+	ring, e0, e1, t0, t1 []float32
+}
+
+// levelScratchLen is the scratch one level on rows of (at most) w samples
+// needs: the ring, two halo buffers and two phase buffers.
+func (f *Filter) levelScratchLen(w int, twoD bool) int {
+	m := (w + 1) / 2
+	ext := max(f.anaExtLen(m), f.synExtLen(m))
+	n := 2*ext + 2*m
+	if twoD {
+		oMin, oMax := f.anaRowOffsets()
+		n += (oMax - oMin + 1) * 2 * m
+	}
+	return n
+}
+
+// carve splits buf (at least levelScratchLen(w, twoD) long) for rows of w.
+func (f *Filter) carve(buf []float32, w int, twoD bool) scratch2D {
+	m := (w + 1) / 2
+	ext := max(f.anaExtLen(m), f.synExtLen(m))
+	var s scratch2D
+	s.e0, buf = buf[:ext:ext], buf[ext:]
+	s.e1, buf = buf[:ext:ext], buf[ext:]
+	s.t0, buf = buf[:m:m], buf[m:]
+	s.t1, buf = buf[:m:m], buf[m:]
+	if twoD {
+		oMin, oMax := f.anaRowOffsets()
+		n := (oMax - oMin + 1) * 2 * m
+		s.ring = buf[:n:n]
+	}
+	return s
+}
