@@ -43,15 +43,14 @@ func (f *Filter) rowAnalyze(lo, hi, x, ext0, ext1 []float32) {
 		}
 	}
 	ext := [2][]float32{e0, e1}
+	var c [maxTerms]float32
+	var a, b [maxTerms][]float32
 	for band, dst := range [2][]float32{lo[:m], hi[:m]} {
 		for ti, t := range f.ana[band] {
-			a := ext[t.a][t.shA-base:]
-			var b []float32
-			if t.b >= 0 {
-				b = ext[t.b][t.shB-base:]
-			}
-			firTerm(dst, ti == 0, t.c, a, b)
+			c[ti], a[ti], b[ti] = t.c, ext[t.a][t.shA-base:], ext[t.b][t.shB-base:]
 		}
+		n := len(f.ana[band])
+		firSum(dst, c[:n], a[:n], b[:n])
 	}
 }
 
@@ -73,15 +72,14 @@ func (f *Filter) fillSynHalo(ext []float32, m int) {
 func (f *Filter) rowSynthesize(y, loExt, hiExt, t0, t1 []float32, m int) {
 	ext := [2][]float32{loExt, hiExt}
 	base := f.synMin
+	var c [maxTerms]float32
+	var a, b [maxTerms][]float32
 	for q, dst := range [2][]float32{t0[:m], t1[:m]} {
 		for ti, t := range f.syn[q] {
-			a := ext[t.a][t.shA-base:]
-			var b []float32
-			if t.b >= 0 {
-				b = ext[t.b][t.shB-base:]
-			}
-			firTerm(dst, ti == 0, t.c, a, b)
+			c[ti], a[ti], b[ti] = t.c, ext[t.a][t.shA-base:], ext[t.b][t.shB-base:]
 		}
+		n := len(f.syn[q])
+		firSum(dst, c[:n], a[:n], b[:n])
 	}
 	n := len(y)
 	e, o := t0[:m], t1[:m]
@@ -108,6 +106,8 @@ func (f *Filter) analyze2D(dst, src []float32, planes, h, w int, s *scratch2D) {
 	oMin, oMax := f.anaRowOffsets()
 	rr := oMax - oMin + 1
 	ring := s.ring[:rr*2*wo]
+	var c [maxTerms]float32
+	var a, b [maxTerms][]float32
 	for pl := 0; pl < planes; pl++ {
 		in := src[pl*h*w : (pl+1)*h*w]
 		var out [4][]float32
@@ -127,17 +127,13 @@ func (f *Filter) analyze2D(dst, src []float32, planes, h, w int, s *scratch2D) {
 			}
 			for half := 0; half < 2; half++ { // row-lo, row-hi half of the ring rows
 				for cb := 0; cb < 2; cb++ { // column lo, hi
-					d := out[2*half+cb][k*wo : (k+1)*wo]
 					for ti, t := range f.ana[cb] {
 						sa := mod(2*k+2*t.shA+t.a-oMin, rr)*2*wo + half*wo
-						a := ring[sa : sa+wo]
-						var b []float32
-						if t.b >= 0 {
-							sb := mod(2*k+2*t.shB+t.b-oMin, rr)*2*wo + half*wo
-							b = ring[sb : sb+wo]
-						}
-						firTerm(d, ti == 0, t.c, a, b)
+						sb := mod(2*k+2*t.shB+t.b-oMin, rr)*2*wo + half*wo
+						c[ti], a[ti], b[ti] = t.c, ring[sa:sa+wo], ring[sb:sb+wo]
 					}
+					n := len(f.ana[cb])
+					firSum(out[2*half+cb][k*wo:(k+1)*wo], c[:n], a[:n], b[:n])
 				}
 			}
 		}
@@ -149,6 +145,8 @@ func (f *Filter) analyze2D(dst, src []float32, planes, h, w int, s *scratch2D) {
 // synthesized first, then rows, as the reference does, fused per output row.
 func (f *Filter) synthesize2D(dst, src []float32, planes, hi, wi, h, w int, s *scratch2D) {
 	base := -f.synMin
+	var c [maxTerms]float32
+	var a, b [maxTerms][]float32
 	for pl := 0; pl < planes; pl++ {
 		var band [4][]float32
 		for b := range band {
@@ -162,17 +160,12 @@ func (f *Filter) synthesize2D(dst, src []float32, planes, hi, wi, h, w int, s *s
 			// row-hi (from HL, HH) intermediates, straight into the
 			// middle of the halo buffers the row synthesis reads.
 			for half, ext := range [2][]float32{s.e0, s.e1} {
-				d := ext[base : base+wi]
 				for ti, t := range f.syn[q] {
-					ra := mod(m+t.shA, hi) * wi
-					a := band[2*half+t.a][ra : ra+wi]
-					var b []float32
-					if t.b >= 0 {
-						rb := mod(m+t.shB, hi) * wi
-						b = band[2*half+t.b][rb : rb+wi]
-					}
-					firTerm(d, ti == 0, t.c, a, b)
+					ra, rb := mod(m+t.shA, hi)*wi, mod(m+t.shB, hi)*wi
+					c[ti], a[ti], b[ti] = t.c, band[2*half+t.a][ra:ra+wi], band[2*half+t.b][rb:rb+wi]
 				}
+				n := len(f.syn[q])
+				firSum(ext[base:base+wi], c[:n], a[:n], b[:n])
 				f.fillSynHalo(ext, wi)
 			}
 			f.rowSynthesize(out[r*w:(r+1)*w], s.e0, s.e1, s.t0, s.t1, wi)

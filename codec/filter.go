@@ -25,12 +25,12 @@ type Filter struct {
 	anaMin, anaMax, synMin, synMax int
 }
 
-// term is c·(srcA[i+shA] + srcB[i+shB]), or c·srcA[i+shA] when b < 0.
-// Symmetric filters (bior4.4) pair equal taps so each pair costs one
-// multiply: that halves the multiplies of the inner loops.
+// term is c·(srcA[i+shA] + srcB[i+shB]). Symmetric filters (bior4.4) pair
+// equal taps so each pair costs one multiply; a tap without a partner is
+// stored as (c/2)·(x+x), which is exact.
 type term struct {
 	c        float32
-	a, b     int // source stream (polyphase component or band); b < 0: single
+	a, b     int // source stream (polyphase component or band)
 	shA, shB int // shift in polyphase samples
 }
 
@@ -88,6 +88,11 @@ func NewFilter(name string, decLo, decHi, recLo, recHi []float64) (*Filter, erro
 		return nil, fmt.Errorf("codec: filter %q: coefficient is NaN or infinite", name)
 	}
 	f.plan()
+	for _, ts := range [][]term{f.ana[0], f.ana[1], f.syn[0], f.syn[1]} {
+		if len(ts) > maxTerms {
+			return nil, fmt.Errorf("codec: filter %q: more than %d distinct taps per phase", name, maxTerms)
+		}
+	}
 	return f, nil
 }
 
@@ -157,11 +162,11 @@ func pairTaps(taps []tap) []term {
 			continue
 		}
 		used[i] = true
-		tm := term{c: t.c, a: t.src, shA: t.sh, b: -1}
+		tm := term{c: t.c / 2, a: t.src, shA: t.sh, b: t.src, shB: t.sh}
 		for j := i + 1; j < len(taps); j++ {
 			if !used[j] && taps[j].c == t.c {
 				used[j] = true
-				tm.b, tm.shB = taps[j].src, taps[j].sh
+				tm.c, tm.b, tm.shB = t.c, taps[j].src, taps[j].sh
 				break
 			}
 		}
@@ -174,10 +179,7 @@ func termSpan(sets [][]term) (lo, hi int) {
 	lo, hi = math.MaxInt, math.MinInt
 	for _, ts := range sets {
 		for _, t := range ts {
-			lo, hi = min(lo, t.shA), max(hi, t.shA)
-			if t.b >= 0 {
-				lo, hi = min(lo, t.shB), max(hi, t.shB)
-			}
+			lo, hi = min(lo, t.shA, t.shB), max(hi, t.shA, t.shB)
 		}
 	}
 	if lo > 0 {

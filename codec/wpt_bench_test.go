@@ -1,0 +1,95 @@
+package codec
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// cpuTime is the process's user+system CPU time. The build machines are
+// shared, so the benchmarks also report throughput per CPU-second, which
+// other load does not dilute; bench/wpt_peer.sh compares that figure.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// reportRate adds per-wall-second and per-CPU-second rates of units (in
+// millions) to b.
+func reportRate(b *testing.B, units float64, cpu0 time.Duration, name string) {
+	total := units * float64(b.N) / 1e6
+	b.ReportMetric(total/b.Elapsed().Seconds(), name+"/s")
+	if cpu := (cpuTime() - cpu0).Seconds(); cpu > 0 {
+		b.ReportMetric(total/cpu, name+"/cpu-s")
+	}
+}
+
+func randF32(r *rand.Rand, n int) []float32 {
+	v := make([]float32, n)
+	for i := range v {
+		v[i] = float32(r.NormFloat64())
+	}
+	return v
+}
+
+// BenchmarkWPT2D reports megapixels (H·W, all channels together) per
+// second, the figure bench/wpt_peer.sh compares with PyWavelets.
+func BenchmarkWPT2D(b *testing.B) {
+	for _, sz := range []struct{ h, w, c, j int }{{1024, 1024, 3, 3}, {256, 256, 3, 3}, {512, 512, 1, 1}} {
+		for _, dir := range []string{"", "/inverse"} {
+			b.Run(fmt.Sprintf("%dx%dx%d/J%d%s", sz.h, sz.w, sz.c, sz.j, dir), func(b *testing.B) {
+				p, err := NewWPT2D(Bior44, 1, sz.c, sz.h, sz.w, sz.j)
+				if err != nil {
+					b.Fatal(err)
+				}
+				r := rand.New(rand.NewPCG(1, 2))
+				x := randF32(r, p.InLen())
+				y := make([]float32, p.OutLen())
+				s := make([]float32, p.ScratchLen())
+				run := p.Forward
+				if dir != "" {
+					run = func(dst, src, scratch []float32) error { return p.Inverse(x, y, scratch) }
+				}
+				b.SetBytes(int64(4 * p.InLen()))
+				b.ReportAllocs()
+				cpu0 := cpuTime()
+				for b.Loop() {
+					if err := run(y, x, s); err != nil {
+						b.Fatal(err)
+					}
+				}
+				reportRate(b, float64(sz.h*sz.w), cpu0, "MP")
+			})
+		}
+	}
+}
+
+// BenchmarkWPT1D reports mega-samples per channel per second.
+func BenchmarkWPT1D(b *testing.B) {
+	for _, sz := range []struct{ l, c, j int }{{1 << 20, 2, 5}, {4096, 2, 5}} {
+		b.Run(fmt.Sprintf("%dx%d/J%d", sz.l, sz.c, sz.j), func(b *testing.B) {
+			p, err := NewWPT1D(Bior44, 1, sz.c, sz.l, sz.j)
+			if err != nil {
+				b.Fatal(err)
+			}
+			r := rand.New(rand.NewPCG(1, 2))
+			x := randF32(r, p.InLen())
+			y := make([]float32, p.OutLen())
+			s := make([]float32, p.ScratchLen())
+			b.SetBytes(int64(4 * p.InLen()))
+			b.ReportAllocs()
+			cpu0 := cpuTime()
+			for b.Loop() {
+				if err := p.Forward(y, x, s); err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportRate(b, float64(sz.l), cpu0, "MS")
+		})
+	}
+}
