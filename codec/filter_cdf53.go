@@ -32,7 +32,7 @@ func CDF53Forward(lo, hi, x []int32) error {
 	for i := range hi {
 		right := 2*i + 2
 		if right >= n {
-			right = 2*i // x[n] mirrors to x[n-2]
+			right = 2 * i // x[n] mirrors to x[n-2]
 		}
 		hi[i] = x[2*i+1] - cdf53Predict(x[2*i], x[right])
 	}
