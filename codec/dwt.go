@@ -27,19 +27,35 @@ func (f *Filter) anaRowOffsets() (lo, hi int) {
 func (f *Filter) rowAnalyze(lo, hi, x, ext0, ext1 []float32) {
 	n := len(x)
 	m := (n + 1) / 2
+	if f.sym97 {
+		// The row with a circular halo of four samples on each side.
+		xp := ext0[:2*m+8]
+		copy(xp[4:], x)
+		if n%2 == 1 {
+			xp[4+n] = x[n-1] // the odd extension
+		}
+		per := xp[4 : 4+2*m]
+		for i := range 4 {
+			xp[i] = per[mod(i-4, 2*m)]
+			xp[4+2*m+i] = per[mod(2*m+i, 2*m)]
+		}
+		firSym97Row(lo[:m], hi[:m], xp, &f.symLo, &f.symHi)
+		return
+	}
 	e0, e1 := ext0[:f.anaExtLen(m)], ext1[:f.anaExtLen(m)]
 	// Polyphase components with circular halos: e_p[i-anaMin] = x[2(i mod m)+p].
 	base := f.anaMin
+	mid0, mid1 := e0[-base:-base+m], e1[-base:-base+m]
+	for j := range m - n%2 {
+		mid0[j], mid1[j] = x[2*j], x[2*j+1]
+	}
+	if n%2 == 1 {
+		mid0[m-1], mid1[m-1] = x[n-1], x[n-1] // the odd extension
+	}
 	for i := range e0 {
-		j := i + base
-		if j < 0 || j >= m {
+		if j := i + base; j < 0 || j >= m {
 			j = mod(j, m)
-		}
-		e0[i] = x[2*j]
-		if 2*j+1 < n {
-			e1[i] = x[2*j+1]
-		} else {
-			e1[i] = x[n-1]
+			e0[i], e1[i] = mid0[j], mid1[j]
 		}
 	}
 	ext := [2][]float32{e0, e1}
@@ -125,6 +141,17 @@ func (f *Filter) analyze2D(dst, src []float32, planes, h, w int, s *scratch2D) {
 				slot := mod(next-oMin, rr) * 2 * wo
 				f.rowAnalyze(ring[slot:slot+wo], ring[slot+wo:slot+2*wo], in[r*w:(r+1)*w], s.e0, s.e1)
 			}
+			if f.sym97 {
+				for half := 0; half < 2; half++ {
+					var r [9][]float32
+					for o := -4; o <= 4; o++ {
+						so := mod(2*k+o-oMin, rr)*2*wo + half*wo
+						r[o+4] = ring[so : so+wo]
+					}
+					firSym97(out[2*half][k*wo:(k+1)*wo], out[2*half+1][k*wo:(k+1)*wo], &r, &f.symLo, &f.symHi)
+				}
+				continue
+			}
 			for half := 0; half < 2; half++ { // row-lo, row-hi half of the ring rows
 				for cb := 0; cb < 2; cb++ { // column lo, hi
 					for ti, t := range f.ana[cb] {
@@ -205,7 +232,7 @@ type scratch2D struct {
 // needs: the ring, two halo buffers and two phase buffers.
 func (f *Filter) levelScratchLen(w int, twoD bool) int {
 	m := (w + 1) / 2
-	ext := max(f.anaExtLen(m), f.synExtLen(m))
+	ext := max(f.anaExtLen(m), f.synExtLen(m), 2*m+8)
 	n := 2*ext + 2*m
 	if twoD {
 		oMin, oMax := f.anaRowOffsets()
@@ -217,7 +244,7 @@ func (f *Filter) levelScratchLen(w int, twoD bool) int {
 // carve splits buf (at least levelScratchLen(w, twoD) long) for rows of w.
 func (f *Filter) carve(buf []float32, w int, twoD bool) scratch2D {
 	m := (w + 1) / 2
-	ext := max(f.anaExtLen(m), f.synExtLen(m))
+	ext := max(f.anaExtLen(m), f.synExtLen(m), 2*m+8)
 	var s scratch2D
 	s.e0, buf = buf[:ext:ext], buf[ext:]
 	s.e1, buf = buf[:ext:ext], buf[ext:]

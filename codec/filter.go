@@ -23,6 +23,13 @@ type Filter struct {
 	// Polyphase shifts span [lo, hi] (inclusive) for analysis and synthesis:
 	// the halo a row buffer needs on each side.
 	anaMin, anaMax, synMin, synMax int
+
+	// sym97 is set for filters shaped like bior4.4: a low pass of 9 taps
+	// symmetric about input offset 0 and a high pass of (at most) 7 taps
+	// symmetric about offset 1. Both outputs then come from the same nine
+	// inputs at offsets -4..4 in one pass (firSym97).
+	sym97        bool
+	symLo, symHi [5]float32 // centre tap, then the taps at ±1, ±2, ...
 }
 
 // term is c·(srcA[i+shA] + srcB[i+shB]). Symmetric filters (bior4.4) pair
@@ -151,6 +158,38 @@ func (f *Filter) plan() {
 	}
 	f.anaMin, f.anaMax = termSpan(f.ana[:])
 	f.synMin, f.synMax = termSpan(f.syn[:])
+	f.planSym97()
+}
+
+// planSym97 recognises the bior4.4 shape. Input offset o (sample 2k+o feeds
+// output k) is tap L/2-o of DecLo and DecHi.
+func (f *Filter) planSym97() {
+	l := len(f.DecLo)
+	l2 := l / 2
+	tapAt := func(h []float32, o int) float32 {
+		if j := l2 - o; j >= 0 && j < l {
+			return h[j]
+		}
+		return 0
+	}
+	for j := range l {
+		if o := l2 - j; (o < -4 || o > 4) && f.DecLo[j] != 0 || (o < -2 || o > 4) && f.DecHi[j] != 0 {
+			return
+		}
+	}
+	for d := 0; d <= 4; d++ {
+		f.symLo[d] = tapAt(f.DecLo, d)
+		if tapAt(f.DecLo, -d) != f.symLo[d] {
+			return
+		}
+	}
+	for d := 0; d <= 3; d++ {
+		f.symHi[d] = tapAt(f.DecHi, 1+d)
+		if tapAt(f.DecHi, 1-d) != f.symHi[d] {
+			return
+		}
+	}
+	f.sym97 = true
 }
 
 // pairTaps groups taps with bit-identical coefficients into pairs.

@@ -3,10 +3,33 @@ package codec
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"slices"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/edgerun/edgerun/internal/npy"
 )
+
+// benchInput returns the tensor bench/wpt_peer.sh shares with PyWavelets
+// when EDGERUN_WPT_INPUT names it and its shape is n×c×h×w, else random data.
+func benchInput(b *testing.B, r *rand.Rand, n, c, h, w int) []float32 {
+	if path := os.Getenv("EDGERUN_WPT_INPUT"); path != "" {
+		a, err := npy.ReadFile(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if slices.Equal(a.Shape, []int{n, c, h, w}) {
+			v, err := a.Float32()
+			if err != nil {
+				b.Fatal(err)
+			}
+			return v
+		}
+	}
+	return randF32(r, n*c*h*w)
+}
 
 // cpuTime is the process's user+system CPU time. The build machines are
 // shared, so the benchmarks also report throughput per CPU-second, which
@@ -48,7 +71,7 @@ func BenchmarkWPT2D(b *testing.B) {
 					b.Fatal(err)
 				}
 				r := rand.New(rand.NewPCG(1, 2))
-				x := randF32(r, p.InLen())
+				x := benchInput(b, r, 1, sz.c, sz.h, sz.w)
 				y := make([]float32, p.OutLen())
 				s := make([]float32, p.ScratchLen())
 				run := p.Forward
