@@ -39,7 +39,11 @@ func (f *Filter) rowAnalyze(lo, hi, x, ext0, ext1 []float32) {
 			xp[i] = per[mod(i-4, 2*m)]
 			xp[4+2*m+i] = per[mod(2*m+i, 2*m)]
 		}
-		firSym97Row(lo[:m], hi[:m], xp, &f.symLo, &f.symHi)
+		if f.lift {
+			lift97Row(lo[:m], hi[:m], xp)
+		} else {
+			firSym97Row(lo[:m], hi[:m], xp, &f.symLo, &f.symHi)
+		}
 		return
 	}
 	e0, e1 := ext0[:f.anaExtLen(m)], ext1[:f.anaExtLen(m)]
@@ -131,7 +135,11 @@ func (f *Filter) analyze2D(dst, src []float32, planes, h, w int, s *scratch2D) {
 			off := (pl*4 + b) * ho * wo
 			out[b] = dst[off : off+ho*wo]
 		}
-		next := 2*0 + oMin
+		if f.lift {
+			f.analyze2DLift(out, in, h, w, s)
+			continue
+		}
+		next := oMin
 		for k := 0; k < ho; k++ {
 			for ; next <= 2*k+oMax; next++ {
 				r := mod(next, hext)
@@ -163,6 +171,48 @@ func (f *Filter) analyze2D(dst, src []float32, planes, h, w int, s *scratch2D) {
 					firSum(out[2*half+cb][k*wo:(k+1)*wo], c[:n], a[:n], b[:n])
 				}
 			}
+		}
+	}
+}
+
+// analyze2DLift is the column pass of analyze2D by lifting: the state rows
+// carry d1, s1 and the previous d2 down the plane, so each output row reads
+// only two new input rows (see dwt_lift97.go).
+func (f *Filter) analyze2DLift(out [4][]float32, in []float32, h, w int, s *scratch2D) {
+	ho, wo := (h+1)/2, (w+1)/2
+	oMin, oMax := f.anaRowOffsets()
+	rr := oMax - oMin + 1
+	sw := 2 * wo
+	ring := s.ring[:rr*sw]
+	d1, s1, d2p := s.state[:sw], s.state[sw:2*sw], s.state[2*sw:3*sw]
+	next := -4 // next virtual input row to filter horizontally
+	fillTo := func(last int) {
+		for ; next <= last; next++ {
+			r := mod(next, 2*ho)
+			if r >= h {
+				r = h - 1 // odd height: the extra row repeats the last
+			}
+			o := mod(next-oMin, rr) * sw
+			f.rowAnalyze(ring[o:o+wo], ring[o+wo:o+sw], in[r*w:(r+1)*w], s.e0, s.e1)
+		}
+	}
+	slot := func(v int) []float32 {
+		o := mod(v-oMin, rr) * sw
+		return ring[o : o+sw]
+	}
+	fillTo(2)
+	var pr [7][]float32
+	for i := range pr {
+		pr[i] = slot(i - 4)
+	}
+	lift97ColPrologue(d1, s1, d2p, &pr)
+	for k := 0; k < ho; k++ {
+		fillTo(2*k + 4)
+		x2, x3, x4 := slot(2*k+2), slot(2*k+3), slot(2*k+4)
+		for half := 0; half < 2; half++ {
+			lo, hi := half*wo, (half+1)*wo
+			lift97ColStep(out[2*half][k*wo:(k+1)*wo], out[2*half+1][k*wo:(k+1)*wo],
+				x2[lo:hi], x3[lo:hi], x4[lo:hi], d1[lo:hi], s1[lo:hi], d2p[lo:hi])
 		}
 	}
 }
@@ -225,7 +275,7 @@ func (f *Filter) synthesize1D(dst, src []float32, rows, m, n int, s *scratch2D) 
 
 // scratch2D is the carved-up scratch one level needs.
 type scratch2D struct {
-	ring, e0, e1, t0, t1 []float32
+	ring, state, e0, e1, t0, t1 []float32
 }
 
 // levelScratchLen is the scratch one level on rows of (at most) w samples
@@ -236,7 +286,7 @@ func (f *Filter) levelScratchLen(w int, twoD bool) int {
 	n := 2*ext + 2*m
 	if twoD {
 		oMin, oMax := f.anaRowOffsets()
-		n += (oMax - oMin + 1) * 2 * m
+		n += (oMax-oMin+1)*2*m + 3*2*m
 	}
 	return n
 }
@@ -253,7 +303,8 @@ func (f *Filter) carve(buf []float32, w int, twoD bool) scratch2D {
 	if twoD {
 		oMin, oMax := f.anaRowOffsets()
 		n := (oMax - oMin + 1) * 2 * m
-		s.ring = buf[:n:n]
+		s.ring, buf = buf[:n:n], buf[n:]
+		s.state = buf[: 6*m : 6*m]
 	}
 	return s
 }

@@ -30,6 +30,8 @@ type Filter struct {
 	// inputs at offsets -4..4 in one pass (firSym97).
 	sym97        bool
 	symLo, symHi [5]float32 // centre tap, then the taps at ±1, ±2, ...
+	// lift is set when the analysis is the CDF 9/7 lifting (bior4.4).
+	lift bool
 }
 
 // term is c·(srcA[i+shA] + srcB[i+shB]). Symmetric filters (bior4.4) pair
@@ -159,6 +161,7 @@ func (f *Filter) plan() {
 	f.anaMin, f.anaMax = termSpan(f.ana[:])
 	f.synMin, f.synMax = termSpan(f.syn[:])
 	f.planSym97()
+	f.planLift97()
 }
 
 // planSym97 recognises the bior4.4 shape. Input offset o (sample 2k+o feeds

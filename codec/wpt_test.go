@@ -343,3 +343,45 @@ func TestFilterCoefficients(t *testing.T) {
 		t.Error("bior4.4 centre tap")
 	}
 }
+
+// TestBior44Paths runs the reference comparison through each bior4.4 code
+// path: lifting (the default), the symmetric two-band convolution, and the
+// generic term convolution every other filter uses.
+func TestBior44Paths(t *testing.T) {
+	if !Bior44.lift || !Bior44.sym97 {
+		t.Fatal("bior4.4 should take the lifting and symmetric paths")
+	}
+	if Haar.lift || Haar.sym97 {
+		t.Fatal("haar has no 9/7 shape")
+	}
+	conv := *Bior44
+	conv.lift = false
+	generic := conv
+	generic.sym97 = false
+	r := rand.New(rand.NewPCG(13, 14))
+	for _, f := range []*Filter{&conv, &generic} {
+		for _, hw := range [][2]int{{1, 1}, {3, 5}, {9, 8}, {17, 30}, {64, 48}} {
+			for levels := 1; levels <= 3; levels++ {
+				checkWPT2D(t, r, f, 1, 2, hw[0], hw[1], levels)
+			}
+		}
+	}
+	// The three paths agree with each other to float32 rounding.
+	p0, _ := NewWPT2D(Bior44, 1, 3, 96, 128, 3)
+	x := randF32(r, p0.InLen())
+	s := make([]float32, p0.ScratchLen())
+	var outs [3][]float32
+	for i, f := range []*Filter{Bior44, &conv, &generic} {
+		p, _ := NewWPT2D(f, 1, 3, 96, 128, 3)
+		outs[i] = make([]float32, p.OutLen())
+		if err := p.Forward(outs[i], x, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if e := relErr(outs[0], outs[2]); e > 2e-6 {
+		t.Errorf("lifting vs generic convolution: %g", e)
+	}
+	if e := relErr(outs[1], outs[2]); e > 1e-6 {
+		t.Errorf("symmetric vs generic convolution: %g", e)
+	}
+}
