@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/edgerun/edgerun/internal/npy"
+	"github.com/edgerun/edgerun/simd"
 )
 
 // TestCompandTorch compares ToUniform and ToNormal for every bit depth with
@@ -174,14 +175,14 @@ func TestCompandRoundTrip(t *testing.T) {
 	}
 }
 
-func TestRoundS8(t *testing.T) {
+func TestQuantizeRounding(t *testing.T) {
 	in := []float32{0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 0.49999997, 126.5, 127.5, 300, -300, float32(math.NaN()), float32(math.Inf(1))}
 	want := []int8{0, 2, 2, 0, -2, -2, 0, 126, 127, 127, -128, 0, 127}
 	got := make([]int8, len(in))
-	roundS8(got, in)
+	simd.RoundS8(got, in)
 	for i := range in {
 		if got[i] != want[i] {
-			t.Errorf("roundS8(%g) = %d, want %d", in[i], got[i], want[i])
+			t.Errorf("RoundS8(%g) = %d, want %d", in[i], got[i], want[i])
 		}
 	}
 }
