@@ -88,33 +88,55 @@ func lift97Ref(x []float64) (lo, hi []float64) {
 	return s, d
 }
 
-// lift97Row analyses one row held with a circular halo of four samples on
-// each side (xp[i+4] = x[i mod 2m], len(xp) ≥ 2m+8) into lo and hi (m each),
-// streaming: each step loads two samples and carries the rest in registers.
-func lift97Row(lo, hi, xp []float32) {
+// lift97Row analyses the row x (odd length: last sample repeated) into lo
+// and hi, streaming: each step loads two samples and carries the rest of
+// the nine-sample window in registers. The periodic halo (four samples each
+// side) is read from a small buffer, so the row itself is never copied.
+func lift97Row(lo, hi, x []float32) {
 	m := len(lo)
 	if m == 0 {
 		return
 	}
 	hi = hi[:m]
-	xp = xp[:2*m+8]
+	n := len(x)
+	// at returns sample j of the periodized row, j ∈ [-4, 2m+4).
+	at := func(j int) float32 {
+		j = mod(j, 2*m)
+		if j >= n {
+			j = n - 1 // the odd extension
+		}
+		return x[j]
+	}
 	a, b, c, e, k, kh := cdf97.a, cdf97.b, cdf97.c, cdf97.d, cdf97.k, cdf97.kh
-	// Prologue from x[-4..2] (xp[0..6]): d1[0], s1[0], d2[-1].
-	d1m2 := xp[1] + a*(xp[0]+xp[2])
-	d1m1 := xp[3] + a*(xp[2]+xp[4])
-	d1 := xp[5] + a*(xp[4]+xp[6])
-	s1m1 := xp[2] + b*(d1m2+d1m1)
-	s1 := xp[4] + b*(d1m1+d1)
+	// Prologue from x[-4..2]: d1[0], s1[0], d2[-1].
+	d1m2 := at(-3) + a*(at(-4)+at(-2))
+	d1m1 := at(-1) + a*(at(-2)+at(0))
+	d1 := at(1) + a*(at(0)+at(2))
+	s1m1 := at(-2) + b*(d1m2+d1m1)
+	s1 := at(0) + b*(d1m1+d1)
 	d2p := d1m1 + c*(s1m1+s1)
-	xe := xp[6] // x[2k+2]
-	for i := range lo {
-		w := xp[2*i+7 : 2*i+9 : 2*i+9] // x[2k+3], x[2k+4]
+	xe := at(2) // x[2k+2]
+	// Step i reads x[2i+3] and x[2i+4]: straight from the row while both
+	// exist, then through the halo.
+	direct := max(0, min(m, (n-3)/2))
+	xs := x[:n]
+	for i := 0; i < direct; i++ {
+		w := xs[2*i+3 : 2*i+5 : 2*i+5]
 		d1n := w[0] + a*(xe+w[1])
 		s1n := xe + b*(d1+d1n)
 		d2 := d1 + c*(s1+s1n)
 		s2 := s1 + e*(d2p+d2)
 		lo[i], hi[i] = k*s2, kh*d2
 		d1, s1, d2p, xe = d1n, s1n, d2, w[1]
+	}
+	for i := direct; i < m; i++ {
+		x3, x4 := at(2*i+3), at(2*i+4)
+		d1n := x3 + a*(xe+x4)
+		s1n := xe + b*(d1+d1n)
+		d2 := d1 + c*(s1+s1n)
+		s2 := s1 + e*(d2p+d2)
+		lo[i], hi[i] = k*s2, kh*d2
+		d1, s1, d2p, xe = d1n, s1n, d2, x4
 	}
 }
 
