@@ -7,7 +7,8 @@ The input is the real photo of testdata/walloc/rgb16x_input.png tiled to
 1024x1024, scaled as WaLLoC does (x/255 - 0.5). The peer is pywt.dwt2 with
 mode="periodization" applied to every band, J=3 times (the full wavelet
 packet transform), on float32 data, single-threaded. Prints
-"<wall> MP/s <cpu> MP/cpu-s".
+"<wall> MP/s <cpu> MP/cpu-s <best> MP/best-cpu-s": per wall second, per
+process CPU second, and the fastest iteration in thread CPU time.
 """
 import os
 import sys
@@ -51,12 +52,15 @@ def run(path):
     out = wpt(x)
     assert len(out) == 4 ** J and out[0].shape == (3, SIDE >> J, SIDE >> J), out[0].shape
     n, w0, c0 = 0, time.perf_counter(), time.process_time()
-    while n < 3 or time.perf_counter() - w0 < 3:
+    best = float("inf")
+    while n < 5 or time.perf_counter() - w0 < 3:
+        t0 = time.thread_time()
         wpt(x)
+        best = min(best, time.thread_time() - t0)
         n += 1
     wall, cpu = time.perf_counter() - w0, time.process_time() - c0
     mp = SIDE * SIDE * n / 1e6
-    print(f"{mp / wall:.3f} MP/s {mp / cpu:.3f} MP/cpu-s")
+    print(f"{mp / wall:.3f} MP/s {mp / cpu:.3f} MP/cpu-s {SIDE * SIDE / 1e6 / best:.3f} MP/best-cpu-s")
 
 
 if __name__ == "__main__":

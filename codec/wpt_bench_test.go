@@ -2,14 +2,17 @@ package codec
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
+	"runtime"
 	"slices"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/edgerun/edgerun/internal/npy"
+	"golang.org/x/sys/unix"
 )
 
 // benchInput returns the tensor bench/wpt_peer.sh shares with PyWavelets
@@ -37,6 +40,16 @@ func benchInput(b *testing.B, r *rand.Rand, n, c, h, w int) []float32 {
 func cpuTime() time.Duration {
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// threadCPU is the calling thread's CPU time (lock the goroutine to its
+// thread around a measurement).
+func threadCPU() time.Duration {
+	var ru unix.Rusage
+	if unix.Getrusage(unix.RUSAGE_THREAD, &ru) != nil {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
@@ -80,13 +93,25 @@ func BenchmarkWPT2D(b *testing.B) {
 				}
 				b.SetBytes(int64(4 * p.InLen()))
 				b.ReportAllocs()
+				// The fastest iteration in thread CPU time is the figure
+				// least disturbed by other load on a shared machine.
+				runtime.LockOSThread()
+				defer runtime.UnlockOSThread()
+				best := time.Duration(math.MaxInt64)
 				cpu0 := cpuTime()
 				for b.Loop() {
+					t0 := threadCPU()
 					if err := run(y, x, s); err != nil {
 						b.Fatal(err)
 					}
+					if d := threadCPU() - t0; d > 0 {
+						best = min(best, d)
+					}
 				}
 				reportRate(b, float64(sz.h*sz.w), cpu0, "MP")
+				if best < time.Duration(math.MaxInt64) {
+					b.ReportMetric(float64(sz.h*sz.w)/1e6/best.Seconds(), "MP/best-cpu-s")
+				}
 			})
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/edgerun/edgerun/simd"
 )
 
 // refAnalyze1D is the periodized DWT written straight from its definition
@@ -353,6 +355,24 @@ func TestBior44Paths(t *testing.T) {
 	}
 	if Haar.lift || Haar.sym97 {
 		t.Fatal("haar has no 9/7 shape")
+	}
+	// Both lifting variants: Saxpy passes (any vector level) and the fused
+	// scalar loops (the generic level).
+	prev := simd.Active()
+	defer simd.SetLevel(prev)
+	r0 := rand.New(rand.NewPCG(15, 16))
+	for _, lv := range []simd.Level{simd.Generic, simd.Detected()} {
+		if err := simd.SetLevel(lv); err != nil {
+			t.Fatal(err)
+		}
+		for _, hw := range [][2]int{{1, 1}, {2, 3}, {7, 9}, {16, 16}, {33, 20}} {
+			for levels := 1; levels <= 3; levels++ {
+				checkWPT2D(t, r0, Bior44, 2, 1, hw[0], hw[1], levels)
+			}
+		}
+	}
+	if err := simd.SetLevel(prev); err != nil {
+		t.Fatal(err)
 	}
 	conv := *Bior44
 	conv.lift = false
