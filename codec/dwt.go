@@ -92,6 +92,10 @@ func (f *Filter) fillSynHalo(ext []float32, m int) {
 // loExt and hiExt (band of length m in the middle, halos filled). t0 and t1
 // are scratch of m samples.
 func (f *Filter) rowSynthesize(y, loExt, hiExt, t0, t1 []float32, m int) {
+	if f.lift {
+		lift97SynRow(y, loExt, hiExt, m)
+		return
+	}
 	ext := [2][]float32{loExt, hiExt}
 	base := f.synMin
 	var c [maxTerms]float32
@@ -260,6 +264,10 @@ func (f *Filter) synthesize2D(dst, src []float32, planes, hi, wi, h, w int, s *s
 			band[b] = src[off : off+hi*wi]
 		}
 		out := dst[pl*h*w : (pl+1)*h*w]
+		if f.lift {
+			f.synthesize2DLift(out, &band, hi, wi, h, w, s)
+			continue
+		}
 		for r := 0; r < h; r++ {
 			m, q := r/2, r%2
 			// Column synthesis of row r of the row-lo (from LL, LH) and
@@ -275,6 +283,49 @@ func (f *Filter) synthesize2D(dst, src []float32, planes, hi, wi, h, w int, s *s
 				f.fillSynHalo(ext, wi)
 			}
 			f.rowSynthesize(out[r*w:(r+1)*w], s.e0, s.e1, s.t0, s.t1, wi)
+		}
+	}
+}
+
+// synthesize2DLift is synthesize2D for one plane by lifting: the column
+// synthesis streams down the bands with four state rows per half (row-lo
+// from LL and LH, row-hi from HL and HH) and yields output rows in pairs.
+func (f *Filter) synthesize2DLift(out []float32, band *[4][]float32, hi, wi, h, w int, s *scratch2D) {
+	base := -f.synMin
+	rowOf := func(b, j int) []float32 {
+		r := mod(j, hi) * wi
+		return band[b][r : r+wi]
+	}
+	var st [2][4][]float32
+	for half := range st {
+		for i := range st[half] {
+			o := (half*4 + i) * wi
+			st[half][i] = s.state[o : o+wi]
+		}
+		var l [3][]float32
+		var hh [4][]float32
+		for j := range l {
+			l[j] = rowOf(2*half, j-1)
+		}
+		for j := range hh {
+			hh[j] = rowOf(2*half+1, j-2)
+		}
+		lift97SynColPrologue(&st[half], &l, &hh)
+	}
+	ext := [2][]float32{s.e0, s.e1}
+	odd := [2][]float32{s.t0[:wi], s.t1[:wi]}
+	for k := 0; k < hi; k++ {
+		for half := range st {
+			lift97SynColStep(ext[half][base:base+wi], odd[half], rowOf(2*half, k+2), rowOf(2*half+1, k+2), &st[half])
+			f.fillSynHalo(ext[half], wi)
+		}
+		lift97SynRow(out[2*k*w:(2*k+1)*w], s.e0, s.e1, wi)
+		if 2*k+1 < h {
+			for half := range st {
+				copy(ext[half][base:base+wi], odd[half])
+				f.fillSynHalo(ext[half], wi)
+			}
+			lift97SynRow(out[(2*k+1)*w:(2*k+2)*w], s.e0, s.e1, wi)
 		}
 	}
 }

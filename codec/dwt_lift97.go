@@ -22,6 +22,7 @@ import "math"
 // lift97 holds the float32 lifting constants.
 type lift97 struct {
 	a, b, c, d, k, kh float32
+	ik, ikh           float32 // 1/k and 1/kh, for the synthesis
 }
 
 var cdf97 = lift97{
@@ -31,6 +32,9 @@ var cdf97 = lift97{
 	d:  float32(0.443506852043971),
 	k:  float32(1.149604398860241),
 	kh: float32(-1 / 1.149604398860241),
+
+	ik:  float32(1 / 1.149604398860241),
+	ikh: float32(-1.149604398860241),
 }
 
 // planLift97 enables lifting when the filter is bior4.4 in PyWavelets'
@@ -178,5 +182,93 @@ func lift97ColStep(lo, hi, x2, x3, x4, d1, s1, d2p []float32) {
 		s2 := s1[i] + e*(d2p[i]+d2)
 		lo[i], hi[i] = k*s2, kh*d2
 		d1[i], s1[i], d2p[i] = d1n, s1n, d2
+	}
+}
+
+// The synthesis runs the lifting steps backwards:
+//
+//	s2 = lo/K, d2 = -K·hi
+//	s1[k]   = s2[k] - δ·(d2[k-1] + d2[k])
+//	d1[k]   = d2[k] - γ·(s1[k] + s1[k+1])
+//	x[2k]   = s1[k] - β·(d1[k-1] + d1[k])
+//	x[2k+1] = d1[k] - α·(x[2k] + x[2k+2])
+//
+// Output pair k needs band samples k-2 .. k+2; streaming carries d2[k+1],
+// s1[k+1], d1[k] and x[2k] and reads lo[k+2], hi[k+2] per step.
+
+// lift97SynState is the carried state for output pair 0, from lo[-1..1]
+// and hi[-2..1] (lo[j] at lo(j), hi[j] at hi(j)).
+func lift97SynState(lo, hi func(int) float32) (d2c, s1c, d1c, xe float32) {
+	il, ih := cdf97.ik, cdf97.ikh
+	b, c, d := cdf97.b, cdf97.c, cdf97.d
+	d2m2, d2m1, d20, d21 := ih*hi(-2), ih*hi(-1), ih*hi(0), ih*hi(1)
+	s1m1 := il*lo(-1) - d*(d2m2+d2m1)
+	s10 := il*lo(0) - d*(d2m1+d20)
+	s11 := il*lo(1) - d*(d20+d21)
+	d1m1 := d2m1 - c*(s1m1+s10)
+	d10 := d20 - c*(s10+s11)
+	return d21, s11, d10, s10 - b*(d1m1+d10)
+}
+
+// lift97SynRow rebuilds y (length 2m, or 2m-1 for an odd signal) from the
+// bands held in loExt and hiExt (band in the middle, circular halo of two
+// on each side, as fillSynHalo leaves them).
+func lift97SynRow(y, loExt, hiExt []float32, m int) {
+	lo, hi := loExt[:m+4], hiExt[:m+4]
+	d2c, s1c, d1c, xe := lift97SynState(
+		func(j int) float32 { return lo[j+2] }, func(j int) float32 { return hi[j+2] })
+	il, ih := cdf97.ik, cdf97.ikh
+	a, b, c, d := cdf97.a, cdf97.b, cdf97.c, cdf97.d
+	n := len(y)
+	for k := 0; k < m; k++ {
+		d2n := ih * hi[k+4]
+		s1n := il*lo[k+4] - d*(d2c+d2n)
+		d1n := d2c - c*(s1c+s1n)
+		xe2 := s1c - b*(d1c+d1n)
+		xo := d1c - a*(xe+xe2)
+		y[2*k] = xe
+		if 2*k+1 < n {
+			y[2*k+1] = xo
+		}
+		d2c, s1c, d1c, xe = d2n, s1n, d1n, xe2
+	}
+}
+
+// lift97SynColPrologue sets the state rows (d2c, s1c, d1c, xe) for output
+// row pair 0 from band rows lo[-1..1] (l[0..2]) and hi[-2..1] (h[0..3]).
+func lift97SynColPrologue(st *[4][]float32, l *[3][]float32, h *[4][]float32) {
+	n := len(st[0])
+	d2c, s1c, d1c, xe := st[0][:n], st[1][:n], st[2][:n], st[3][:n]
+	l0, l1, l2 := l[0][:n], l[1][:n], l[2][:n]
+	h0, h1, h2, h3 := h[0][:n], h[1][:n], h[2][:n], h[3][:n]
+	for i := range d2c {
+		d2c[i], s1c[i], d1c[i], xe[i] = lift97SynState(
+			func(j int) float32 { return [3]float32{l0[i], l1[i], l2[i]}[j+1] },
+			func(j int) float32 { return [4]float32{h0[i], h1[i], h2[i], h3[i]}[j+2] })
+	}
+}
+
+// lift97SynColStep writes output rows 2k (even) and 2k+1 (odd) from band
+// rows lo[k+2], hi[k+2] and the state rows, which it advances:
+//
+//	for i := range even {
+//		d2n := -K·hi2[i]; s1n := lo2[i]/K - δ·(d2c[i]+d2n)
+//		d1n := d2c[i] - γ·(s1c[i]+s1n); xe2 := s1c[i] - β·(d1c[i]+d1n)
+//		even[i], odd[i] = xe[i], d1c[i] - α·(xe[i]+xe2)
+//		d2c[i], s1c[i], d1c[i], xe[i] = d2n, s1n, d1n, xe2
+//	}
+func lift97SynColStep(even, odd, lo2, hi2 []float32, st *[4][]float32) {
+	n := len(even)
+	odd, lo2, hi2 = odd[:n], lo2[:n], hi2[:n]
+	d2c, s1c, d1c, xe := st[0][:n], st[1][:n], st[2][:n], st[3][:n]
+	il, ih := cdf97.ik, cdf97.ikh
+	a, b, c, d := cdf97.a, cdf97.b, cdf97.c, cdf97.d
+	for i := range even {
+		d2n := ih * hi2[i]
+		s1n := il*lo2[i] - d*(d2c[i]+d2n)
+		d1n := d2c[i] - c*(s1c[i]+s1n)
+		xe2 := s1c[i] - b*(d1c[i]+d1n)
+		even[i], odd[i] = xe[i], d1c[i]-a*(xe[i]+xe2)
+		d2c[i], s1c[i], d1c[i], xe[i] = d2n, s1n, d1n, xe2
 	}
 }
