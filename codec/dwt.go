@@ -199,7 +199,11 @@ func (f *Filter) analyze2DLift(out [4][]float32, in []float32, h, w int, s *scra
 				r = h - 1 // odd height: the extra row repeats the last
 			}
 			o := mod(next-oMin, rr) * sw
-			f.rowAnalyze(ring[o:o+wo], ring[o+wo:o+sw], in[r*w:(r+1)*w], s.e0, s.e1)
+			if s.vec {
+				lift97RowPasses(ring[o:o+wo], ring[o+wo:o+sw], in[r*w:(r+1)*w], s.e0, s.e1)
+			} else {
+				f.rowAnalyze(ring[o:o+wo], ring[o+wo:o+sw], in[r*w:(r+1)*w], s.e0, s.e1)
+			}
 		}
 	}
 	slot := func(v int) []float32 {
@@ -228,12 +232,14 @@ func (f *Filter) analyze2DLift(out [4][]float32, in []float32, h, w int, s *scra
 			simd.Saxpy(c, t2, d1)
 			simd.Saxpy(d, d2p, s1) // s1 = s2[k]
 			simd.Saxpy(d, d1, s1)
-			for half := 0; half < 2; half++ {
+			// The row pass left its bands unscaled: each output takes
+			// the row band's factor times the column band's.
+			for half, rs := range [2]float32{kl, kh} {
 				lo, hi := out[2*half][k*wo:(k+1)*wo], out[2*half+1][k*wo:(k+1)*wo]
 				clear(lo)
 				clear(hi)
-				simd.Saxpy(kl, s1[half*wo:(half+1)*wo], lo)
-				simd.Saxpy(kh, d1[half*wo:(half+1)*wo], hi)
+				simd.Saxpy(kl*rs, s1[half*wo:(half+1)*wo], lo)
+				simd.Saxpy(kh*rs, d1[half*wo:(half+1)*wo], hi)
 			}
 			d1, s1, d2p, t1, t2 = t1, t2, d1, d2p, s1
 		}

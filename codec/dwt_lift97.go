@@ -1,6 +1,10 @@
 package codec
 
-import "math"
+import (
+	"math"
+
+	"github.com/edgerun/edgerun/simd"
+)
 
 // The bior4.4 (CDF 9/7) analysis by lifting: the same transform as the
 // convolution with DecLo/DecHi, factored into four steps that each touch
@@ -270,5 +274,56 @@ func lift97SynColStep(even, odd, lo2, hi2 []float32, st *[4][]float32) {
 		xe2 := s1c[i] - b*(d1c[i]+d1n)
 		even[i], odd[i] = xe[i], d1c[i]-a*(xe[i]+xe2)
 		d2c[i], s1c[i], d1c[i], xe[i] = d2n, s1n, d1n, xe2
+	}
+}
+
+// lift97RowPasses is lift97Row as whole-row passes of simd.Saxpy over the
+// polyphase components, for CPUs with vector kernels, leaving out the final
+// scaling: lo gets s2 and hi gets d2 (the caller folds K and -1/K into the
+// column pass). e and o are scratch of at least m+4 floats; x is the row
+// (odd length: last sample repeated).
+func lift97RowPasses(lo, hi, x, e, o []float32) {
+	m := len(lo)
+	n := len(x)
+	e, o = e[:m+4], o[:m+4] // index k+2 holds polyphase sample k, k ∈ [-2, m+2)
+	ev, od := e[2:m+2], o[2:m+2]
+	deinterleave(ev[:m-n%2], od[:m-n%2], x[:2*(m-n%2)])
+	if n%2 == 1 {
+		ev[m-1], od[m-1] = x[n-1], x[n-1]
+	}
+	for _, k := range [4]int{-2, -1, m, m + 1} {
+		j := mod(k, m) + 2
+		e[k+2], o[k+2] = e[j], o[j]
+	}
+	a, b, c, d := cdf97.a, cdf97.b, cdf97.c, cdf97.d
+	// d1 on [-2, m+1), s1 on [-1, m+1), d2 on [-1, m), s2 on [0, m): each
+	// step covers what the next one reads; the last writes lo directly.
+	simd.Saxpy(a, e[0:m+3], o[0:m+3])
+	simd.Saxpy(a, e[1:m+4], o[0:m+3])
+	simd.Saxpy(b, o[0:m+2], e[1:m+3])
+	simd.Saxpy(b, o[1:m+3], e[1:m+3])
+	simd.Saxpy(c, e[1:m+2], o[1:m+2])
+	simd.Saxpy(c, e[2:m+3], o[1:m+2])
+	copy(lo, ev)
+	simd.Saxpy(d, o[1:m+1], lo)
+	simd.Saxpy(d, od, lo)
+	copy(hi[:m], od)
+}
+
+// deinterleave is: for k := range ev { ev[k], od[k] = x[2k], x[2k+1] }, for
+// len(od) == len(ev) and len(x) == 2·len(ev). It is its own small function
+// so that the compiler keeps everything in registers.
+func deinterleave(ev, od, x []float32) {
+	n := len(ev)
+	od, x = od[:n], x[:2*n]
+	k := 0
+	for ; k+4 <= n; k += 4 {
+		p := x[2*k : 2*k+8 : 2*k+8]
+		e, o := ev[k:k+4:k+4], od[k:k+4:k+4]
+		e[0], o[0], e[1], o[1] = p[0], p[1], p[2], p[3]
+		e[2], o[2], e[3], o[3] = p[4], p[5], p[6], p[7]
+	}
+	for ; k < n; k++ {
+		ev[k], od[k] = x[2*k], x[2*k+1]
 	}
 }
