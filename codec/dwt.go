@@ -12,8 +12,8 @@ import "github.com/edgerun/edgerun/simd"
 // package follows PyWavelets, whose result it matches at every length, and
 // stays perfectly invertible.
 
-// anaHalo is the number of polyphase samples a row buffer needs before and
-// after the row for analysis.
+// anaExtLen and synExtLen are the lengths of a polyphase or band buffer of
+// m samples with the circular halos the analysis or synthesis terms read.
 func (f *Filter) anaExtLen(m int) int { return m + f.anaMax - f.anaMin }
 func (f *Filter) synExtLen(m int) int { return m + f.synMax - f.synMin }
 
@@ -25,7 +25,8 @@ func (f *Filter) anaRowOffsets() (lo, hi int) {
 }
 
 // rowAnalyze splits x (length n, odd allowed) into lo and hi (each
-// (n+1)/2 long). ext0 and ext1 are scratch of f.anaExtLen((n+1)/2).
+// m = (n+1)/2 long). ext0 and ext1 are scratch of at least
+// max(f.anaExtLen(m), 2m+8) floats (levelScratchLen provides them).
 func (f *Filter) rowAnalyze(lo, hi, x, ext0, ext1 []float32) {
 	n := len(x)
 	m := (n + 1) / 2
@@ -124,8 +125,9 @@ func (f *Filter) rowSynthesize(y, loExt, hiExt, t0, t1 []float32, m int) {
 // columns). Rows are filtered first, then columns, as the reference does.
 //
 // The two directions are fused: horizontally filtered rows go into a small
-// ring of f.Len()+1 rows from which the vertical filters produce each output
-// row at once, so the intermediate never leaves the cache.
+// ring of about the filter's length in rows, from which the vertical filters
+// produce each output row as soon as its inputs are there, so the
+// intermediate never leaves the cache and each level reads the image once.
 func (f *Filter) analyze2D(dst, src []float32, planes, h, w int, s *scratch2D) {
 	ho, wo := (h+1)/2, (w+1)/2
 	hext := 2 * ho
