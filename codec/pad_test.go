@@ -3,6 +3,7 @@ package codec
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"path/filepath"
 	"testing"
 
@@ -94,6 +95,47 @@ func TestPaddingAndReflect(t *testing.T) {
 	} {
 		if !errors.Is(err, ErrShape) {
 			t.Errorf("want ErrShape, got %v", err)
+		}
+	}
+}
+
+// TestPadTransformCrop is the encoder's path for a frame whose size is not a
+// multiple of 2^J: pad, transform, invert, crop gives the frame back.
+func TestPadTransformCrop(t *testing.T) {
+	r := rand.New(rand.NewPCG(17, 18))
+	for _, c := range [][4]int{{1, 3, 37, 50}, {2, 1, 5, 3}, {1, 2, 97, 64}} {
+		n, ch, h, w := c[0], c[1], c[2], c[3]
+		const levels = 3
+		top, bottom := Padding(h, 1<<levels)
+		left, right := Padding(w, 1<<levels)
+		ph, pw := top+h+bottom, left+w+right
+		x := randF32(r, n*ch*h*w)
+		padded := make([]float32, n*ch*ph*pw)
+		if err := PadReflect2D(padded, x, n, ch, h, w, top, bottom, left, right); err != nil {
+			t.Fatal(err)
+		}
+		p, err := NewWPT2D(Bior44, n, ch, ph, pw, levels)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, oh, ow := p.OutShape(); oh<<levels != ph || ow<<levels != pw {
+			t.Fatalf("%v: padded %dx%d does not halve evenly (%dx%d)", c, ph, pw, oh, ow)
+		}
+		y := make([]float32, p.OutLen())
+		s := make([]float32, p.ScratchLen())
+		if err := p.Forward(y, padded, s); err != nil {
+			t.Fatal(err)
+		}
+		back := make([]float32, len(padded))
+		if err := p.Inverse(back, y, s); err != nil {
+			t.Fatal(err)
+		}
+		got := make([]float32, len(x))
+		if err := Crop2D(got, back, n, ch, ph, pw, top, left, h, w); err != nil {
+			t.Fatal(err)
+		}
+		if e := relErr(got, x); e > 1e-5 {
+			t.Errorf("%v: pad/transform/crop error %g", c, e)
 		}
 	}
 }
