@@ -304,11 +304,17 @@ func (f *Filter) synthesize2DLift(out []float32, band *[4][]float32, hi, wi, h, 
 		r := mod(j, hi) * wi
 		return band[b][r : r+wi]
 	}
+	// Per half: d2c, s1c, d1c, xe, then two spare rows for the Saxpy passes.
 	var st [2][4][]float32
+	var spare [2][2][]float32
 	for half := range st {
 		for i := range st[half] {
-			o := (half*4 + i) * wi
+			o := (half*6 + i) * wi
 			st[half][i] = s.state[o : o+wi]
+		}
+		for i := range spare[half] {
+			o := (half*6 + 4 + i) * wi
+			spare[half][i] = s.state[o : o+wi]
 		}
 		var l [3][]float32
 		var hh [4][]float32
@@ -324,7 +330,12 @@ func (f *Filter) synthesize2DLift(out []float32, band *[4][]float32, hi, wi, h, 
 	odd := [2][]float32{s.t0[:wi], s.t1[:wi]}
 	for k := 0; k < hi; k++ {
 		for half := range st {
-			lift97SynColStep(ext[half][base:base+wi], odd[half], rowOf(2*half, k+2), rowOf(2*half+1, k+2), &st[half])
+			lo2, hi2 := rowOf(2*half, k+2), rowOf(2*half+1, k+2)
+			if s.vec {
+				odd[half] = lift97SynColPasses(ext[half][base:base+wi], lo2, hi2, &st[half], &spare[half])
+			} else {
+				lift97SynColStep(ext[half][base:base+wi], odd[half], lo2, hi2, &st[half])
+			}
 			f.fillSynHalo(ext[half], wi)
 		}
 		lift97SynRow(out[2*k*w:(2*k+1)*w], s.e0, s.e1, wi)
@@ -381,7 +392,7 @@ func (f *Filter) levelScratchLen(w int, twoD bool) int {
 	n := 2*ext + 2*m
 	if twoD {
 		oMin, oMax := f.anaRowOffsets()
-		n += (oMax-oMin+1)*2*m + 5*2*m
+		n += (oMax-oMin+1)*2*m + 6*2*m
 	}
 	return n
 }
@@ -399,7 +410,7 @@ func (f *Filter) carve(buf []float32, w int, twoD bool) scratch2D {
 		oMin, oMax := f.anaRowOffsets()
 		n := (oMax - oMin + 1) * 2 * m
 		s.ring, buf = buf[:n:n], buf[n:]
-		s.state = buf[: 10*m : 10*m]
+		s.state = buf[: 12*m : 12*m]
 	}
 	return s
 }

@@ -327,3 +327,29 @@ func deinterleave(ev, od, x []float32) {
 		ev[k], od[k] = x[2*k], x[2*k+1]
 	}
 }
+
+// lift97SynColPasses is lift97SynColStep as whole-row passes of simd.Saxpy,
+// for CPUs with vector kernels. It writes the even output row to even and
+// returns the odd one, which lives in a state buffer until the next call;
+// spare holds two rows the passes rotate through.
+func lift97SynColPasses(even, lo2, hi2 []float32, st *[4][]float32, spare *[2][]float32) (odd []float32) {
+	d2c, s1c, d1c, xe := st[0], st[1], st[2], st[3]
+	t1, t2 := spare[0], spare[1]
+	a, b, c, d := cdf97.a, cdf97.b, cdf97.c, cdf97.d
+	clear(t1) // t1 = d2[k+2]
+	simd.Saxpy(cdf97.ikh, hi2, t1)
+	clear(t2) // t2 = s1[k+2]
+	simd.Saxpy(cdf97.ik, lo2, t2)
+	simd.Saxpy(-d, d2c, t2)
+	simd.Saxpy(-d, t1, t2)
+	simd.Saxpy(-c, s1c, d2c) // d2c = d1[k+1]
+	simd.Saxpy(-c, t2, d2c)
+	simd.Saxpy(-b, d1c, s1c) // s1c = x[2k+2]
+	simd.Saxpy(-b, d2c, s1c)
+	copy(even, xe)
+	simd.Saxpy(-a, xe, d1c) // d1c = x[2k+1]
+	simd.Saxpy(-a, s1c, d1c)
+	*st = [4][]float32{t1, t2, d2c, s1c}
+	*spare = [2][]float32{d1c, xe}
+	return d1c
+}
