@@ -10,7 +10,9 @@ import (
 // PyWavelets' order and sign convention. Coefficients are float32 because the
 // reference runs the transform in float32: they are PyWavelets' float64
 // values rounded once to float32, as pytorch_wavelets does when it builds its
-// convolution weights.
+// convolution weights. A Filter is immutable once built and safe to share;
+// its coefficient slices are for reading (the transforms use terms planned
+// from them at construction).
 type Filter struct {
 	Name                       string
 	DecLo, DecHi, RecLo, RecHi []float32
