@@ -168,10 +168,13 @@ func TestStreaming(t *testing.T) {
 // multiChunk returns a stream of several chunks and its latent.
 func multiChunk(t testing.TB) (*Header, []int8, []byte) {
 	r := rand.New(rand.NewPCG(9, 10))
-	const c, frames = 4, 100
+	const c, frames = 4, 400
 	lat := randomLatent(r, c*frames)
+	for i := range lat {
+		lat[i] /= 4 // narrow enough that rANS beats fixed-length codes
+	}
 	h := &Header{Config: Config{Dim: 1, Wavelet: "bior4.4", Levels: 2, Channels: 1, LatentChannels: c, LatentBits: 8},
-		Signal: []int{400}, Pad: [][2]int{{0, 0}}, Latent: []int{frames}, ChunkFrames: 16}
+		Signal: []int{1600}, Pad: [][2]int{{0, 0}}, Latent: []int{frames}, ChunkFrames: 64}
 	return h, lat, encodeBytes(t, h, lat)
 }
 
@@ -262,9 +265,9 @@ func rewriteHeader(b []byte, patch func(h []byte)) []byte {
 
 func TestLimits(t *testing.T) {
 	h, _, b := multiChunk(t)
-	_, err := Decode(bytes.NewReader(b), &Limits{MaxValues: 399})
+	_, err := Decode(bytes.NewReader(b), &Limits{MaxValues: 4*400 - 1})
 	require.ErrorIs(t, err, ErrLimit)
-	_, err = Decode(bytes.NewReader(b), &Limits{MaxChunkValues: 4*16 - 1})
+	_, err = Decode(bytes.NewReader(b), &Limits{MaxChunkValues: 4*64 - 1})
 	require.ErrorIs(t, err, ErrLimit)
 	s, err := Decode(bytes.NewReader(b), &Limits{MaxChunks: 3})
 	require.ErrorIs(t, err, ErrLimit)
