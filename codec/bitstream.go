@@ -257,12 +257,15 @@ func unmarshalHeader(b []byte) (*Header, error) {
 // the eight header bytes and the payload.
 const chunkHead = 8
 
-// maxPayload bounds the payload an encoder can produce for values latent
-// values in channels blocks: per block a kind byte, a table of at most
-// 3 + 574 bytes, a length varint and at most 2 bytes per value plus the
-// final state.
+// maxPayload bounds the payload an encoder can produce for perChannel
+// latent values in each of channels blocks: a mode byte, then per block
+// (the shared mode is smaller, or it is not chosen) a kind byte, the
+// context count and thresholds, up to maxCtx tables of at most 3 + 670
+// bytes each (255 Rice codes of under 21 bits with the parameter
+// appendTable picks), a length varint and at most 2 bytes per value plus
+// the final state.
 func maxPayload(channels, perChannel int) int64 {
-	return int64(channels) * (3 + 3 + 580 + 10 + 2*int64(perChannel) + 8)
+	return 1 + int64(channels)*(1+maxCtx+maxCtx*673+10+2*int64(perChannel)+8)
 }
 
 // safeMul returns a*b or false when it would pass math.MaxInt64/2.

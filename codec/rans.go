@@ -29,37 +29,103 @@ const (
 )
 
 // Predictors; the encoder picks the one with the smallest estimated size.
+// Neighbours of a value: a left, b above, c above-left, d above-right;
+// missing ones (first row, first or last column) fall back as neighbours
+// in nbrs describes. A 1D block (width 1) uses predNone and predLeft only,
+// predLeft then being the previous frame.
 const (
 	predNone = 0 // residual = value
-	predLeft = 1 // previous value in the row; first of a row: the value above
-	predMED  = 2 // LOCO-I median edge detector from left, above, above-left
-	numPred  = 3
+	predLeft = 1 // a
+	predUp   = 2 // b
+	predAvg  = 3 // floor((a+b)/2)
+	predMED  = 4 // LOCO-I median edge detector of a, b, c
+	numPred  = 5
 )
 
 // Block kinds, in the high nibble of a block's first byte.
 const (
 	kindEmpty = 0 // no values
 	kindConst = 1 // every residual equals the one byte that follows
-	kindRANS  = 2 // table, uvarint length, rANS bytes
+	kindRANS  = 2 // contexts, tables, uvarint length, rANS bytes
 	// kindPacked stores each symbol minus the smallest in a fixed number
 	// of bits. It caps the cost of blocks too short or too flat for a
 	// table to pay for itself at 8 bits per value plus three bytes.
 	kindPacked = 3
 )
 
+// maxCtx is the largest number of coding contexts in a block. Values are
+// sorted into contexts by the activity of their causal neighbourhood
+// (the sum of absolute local gradients), each context with its own
+// table: flat regions get sharp distributions, busy ones wide.
+const maxCtx = 4
+
+// ransTable is one context's distribution, ready for coding.
+type ransTable struct {
+	freq, start [256]uint32
+	sb          uint
+	lut         int // offset of this table's slot -> symbol map in blockCoder.lut
+}
+
 // blockCoder holds scratch space reused across blocks so that steady-state
 // coding does not allocate.
 type blockCoder struct {
-	sym []uint8 // residual symbols of the block
-	out []byte  // rANS output, written back to front
-	lut []uint8 // slot -> symbol for decoding
-	tw  bitWriter
+	sym  []uint8 // residual symbols of the block
+	act  []uint8 // activity of each value
+	ctx  []uint8 // context of each value
+	ctx2 []uint8 // context candidate under evaluation
+	out  []byte  // rANS output, written back to front
+	lut  []uint8 // slot -> symbol maps of the decoding tables, one after another
+	tabs [maxCtx]ransTable
+	cnt  [maxCtx][256]uint32
+	tw   bitWriter
 }
 
 // toSym maps a residual to a table index so that small residuals of either
 // sign are neighbours: -128 -> 0, 0 -> 128, 127 -> 255.
 func toSym(r int8) uint8   { return uint8(r) ^ 0x80 }
 func fromSym(s uint8) int8 { return int8(s ^ 0x80) }
+
+// nbrs returns the causal neighbours of x[i*width+j] for a 2D block. On
+// the first row b, c, d fall back to a; in the first column a and c fall
+// back to b; in the last column d falls back to b. For a 1D block
+// (width 1) a, b, c are the previous three frames, each falling back to
+// the one before it, and d = b.
+func nbrs(x []int8, i, j, width int) (a, b, c, d int8) {
+	if width == 1 {
+		if i > 0 {
+			a = x[i-1]
+		}
+		b, c = a, a
+		if i > 1 {
+			b, c = x[i-2], x[i-2]
+		}
+		if i > 2 {
+			c = x[i-3]
+		}
+		return a, b, c, b
+	}
+	k := i*width + j
+	switch {
+	case i == 0 && j == 0:
+		return 0, 0, 0, 0
+	case i == 0:
+		a = x[k-1]
+		return a, a, a, a
+	case j == 0:
+		b = x[k-width]
+		d = b
+		if width > 1 {
+			d = x[k-width+1]
+		}
+		return b, b, b, d
+	}
+	a, b, c = x[k-1], x[k-width], x[k-width-1]
+	d = b
+	if j+1 < width {
+		d = x[k-width+1]
+	}
+	return a, b, c, d
+}
 
 func med(a, b, c int8) int8 {
 	mx, mn := a, b
@@ -75,56 +141,442 @@ func med(a, b, c int8) int8 {
 	return a + b - c // lies between mn and mx, so no overflow
 }
 
-// predict returns the prediction for x[i*width+j] under predictor p from
-// values already known (earlier in row-major order).
-func predict(x []int8, i, j, width, p int) int8 {
+func pred(p int, a, b, c int8) int8 {
 	switch p {
 	case predLeft:
-		if j > 0 {
-			return x[i*width+j-1]
-		}
-		if i > 0 {
-			return x[(i-1)*width]
-		}
+		return a
+	case predUp:
+		return b
+	case predAvg:
+		return int8((int(a) + int(b)) >> 1)
 	case predMED:
-		switch {
-		case i > 0 && j > 0:
-			return med(x[i*width+j-1], x[(i-1)*width+j], x[(i-1)*width+j-1])
-		case j > 0:
-			return x[j-1]
-		case i > 0:
-			return x[(i-1)*width]
-		}
+		return med(a, b, c)
 	}
 	return 0
 }
 
-// residuals writes the symbols of x under predictor p into sym and counts
-// them.
-func residuals(sym []uint8, x []int8, rows, width, p int, count *[256]uint32) {
-	*count = [256]uint32{}
+func absDiff(a, b int8) int {
+	if a > b {
+		return int(a) - int(b)
+	}
+	return int(b) - int(a)
+}
+
+// activityOf is the context measure of a value's neighbourhood, capped at
+// 255: |a-c| + |b-c| + |d-b| in 2D, |a-b| + |b-c| in 1D.
+func activityOf(a, b, c, d int8, width int) uint8 {
+	v := absDiff(a, b) + absDiff(b, c)
+	if width > 1 {
+		v = absDiff(a, c) + absDiff(b, c) + absDiff(d, b)
+	}
+	return uint8(min(v, 255))
+}
+
+// ctxOf returns the number of thresholds below act.
+func ctxOf(act uint8, thr []uint8) uint8 {
+	k := uint8(0)
+	for _, t := range thr {
+		if act > t {
+			k++
+		}
+	}
+	return k
+}
+
+// thresholds splits the activity histogram into k contexts of about equal
+// counts; duplicates are dropped, so fewer contexts may result.
+func thresholds(hist *[256]uint32, n, k int) []uint8 {
+	var thr []uint8
+	cum, m := uint64(0), 1
+	for v := 0; v < 255 && m < k; v++ {
+		cum += uint64(hist[v])
+		for m < k && cum*uint64(k) >= uint64(m)*uint64(n) {
+			if len(thr) == 0 || thr[len(thr)-1] < uint8(v) {
+				thr = append(thr, uint8(v))
+			}
+			m++
+		}
+	}
+	return thr
+}
+
+// appendBlock codes one channel block x (rows × width) onto dst.
+func (bc *blockCoder) appendBlock(dst []byte, x []int8, rows, width int) []byte {
+	n := len(x)
+	if n == 0 {
+		return append(dst, kindEmpty<<4)
+	}
+	if cap(bc.sym) < n {
+		bc.sym = make([]uint8, n)
+		bc.act = make([]uint8, n)
+		bc.ctx = make([]uint8, n)
+		bc.ctx2 = make([]uint8, n)
+	}
+	sym, act := bc.sym[:n], bc.act[:n]
+	var ahist [256]uint32
+	for i := 0; i < rows; i++ {
+		for j := 0; j < width; j++ {
+			a, b, c, d := nbrs(x, i, j, width)
+			v := activityOf(a, b, c, d, width)
+			act[i*width+j] = v
+			ahist[v]++
+		}
+	}
+
+	type choice struct {
+		kind, p int
+		thr     []uint8
+		cost    uint64
+	}
+	best := choice{cost: ^uint64(0)}
+	preds := numPred
+	if width == 1 || rows == 1 {
+		preds = 2
+	}
+	var count [256]uint32
+	for p := 0; p < preds; p++ {
+		residuals(sym, x, rows, width, p)
+		count = [256]uint32{}
+		for _, s := range sym {
+			count[s]++
+		}
+		if count[sym[0]] == uint32(n) {
+			return append(dst, kindConst<<4|byte(p), sym[0])
+		}
+		lo, hi := tableRange(&count)
+		if c := uint64(24+n*packedBits(lo, hi)) << 8; c < best.cost {
+			best = choice{kind: kindPacked, p: p, cost: c}
+		}
+		for _, k := range []int{1, 2, 4} {
+			thr := thresholds(&ahist, n, k)
+			if len(thr)+1 < k {
+				continue
+			}
+			c := bc.contextCost(sym, act, thr)
+			if c < best.cost {
+				best = choice{kind: kindRANS, p: p, thr: thr, cost: c}
+			}
+		}
+	}
+	residuals(sym, x, rows, width, best.p)
+	if best.kind == kindPacked {
+		count = [256]uint32{}
+		for _, s := range sym {
+			count[s]++
+		}
+		lo, hi := tableRange(&count)
+		nb := packedBits(lo, hi)
+		dst = append(dst, kindPacked<<4|byte(best.p), byte(lo), byte(nb))
+		bc.tw.reset(dst)
+		for _, s := range sym {
+			bc.tw.bits(uint32(s)-uint32(lo), uint(nb))
+		}
+		return bc.tw.flush()
+	}
+
+	thr := best.thr
+	k := len(thr) + 1
+	ctx := bc.ctx[:n]
+	bc.cnt = [maxCtx][256]uint32{}
+	for i, s := range sym {
+		c := ctxOf(act[i], thr)
+		ctx[i] = c
+		bc.cnt[c][s]++
+	}
+	dst = append(dst, kindRANS<<4|byte(best.p), byte(k))
+	dst = append(dst, thr...)
+	dst = bc.appendTables(dst, k)
+	if cap(bc.out) < 2*n+8 {
+		bc.out = make([]byte, 2*n+8)
+	}
+	out := bc.out[:2*n+8]
+	pos := bc.encodeRANS(out, sym, ctx)
+	dst = binary.AppendUvarint(dst, uint64(len(out)-pos))
+	return append(dst, out[pos:]...)
+}
+
+// appendTables normalises the k context histograms in bc.cnt into
+// bc.tabs and writes them.
+func (bc *blockCoder) appendTables(dst []byte, k int) []byte {
+	for c := 0; c < k; c++ {
+		t := &bc.tabs[c]
+		nc := 0
+		for _, v := range bc.cnt[c] {
+			nc += int(v)
+		}
+		if nc == 0 {
+			// An unused context still has a (trivial) table.
+			t.freq = [256]uint32{}
+			t.freq[0], t.sb = 2, 1
+		} else {
+			t.sb = scaleBitsFor(nc)
+			normalize(&bc.cnt[c], nc, t.sb, &t.freq)
+		}
+		acc := uint32(0)
+		for s := range t.freq {
+			t.start[s] = acc
+			acc += t.freq[s]
+		}
+		dst = bc.appendTable(dst, &t.freq, t.sb)
+	}
+	return dst
+}
+
+// encodeRANS codes sym, each with the table of its context, into the end
+// of out (at least 2·len(sym)+4 bytes) and returns where the code starts.
+func (bc *blockCoder) encodeRANS(out []byte, sym, ctx []uint8) int {
+	pos := len(out)
+	x32 := uint32(ransL)
+	for i := len(sym) - 1; i >= 0; i-- {
+		t := &bc.tabs[ctx[i]]
+		s := sym[i]
+		f := t.freq[s]
+		xmax := ((ransL >> t.sb) << 8) * f
+		for x32 >= xmax {
+			pos--
+			out[pos] = byte(x32)
+			x32 >>= 8
+		}
+		x32 = (x32/f)<<t.sb + x32%f + t.start[s]
+	}
+	pos -= 4
+	binary.LittleEndian.PutUint32(out[pos:], x32)
+	return pos
+}
+
+// contextCost estimates, in 1/256 bits, coding sym with the contexts thr
+// makes of act, tables included.
+func (bc *blockCoder) contextCost(sym, act []uint8, thr []uint8) uint64 {
+	k := len(thr) + 1
+	bc.cnt = [maxCtx][256]uint32{}
+	if k == 1 {
+		for _, s := range sym {
+			bc.cnt[0][s]++
+		}
+	} else {
+		for i, s := range sym {
+			bc.cnt[ctxOf(act[i], thr)][s]++
+		}
+	}
+	cost := uint64(8+8*len(thr)) << 8
+	var freq [256]uint32
+	for c := 0; c < k; c++ {
+		nc := 0
+		for _, v := range bc.cnt[c] {
+			nc += int(v)
+		}
+		if nc == 0 {
+			cost += 24 << 8
+			continue
+		}
+		sb := scaleBitsFor(nc)
+		normalize(&bc.cnt[c], nc, sb, &freq)
+		cost += estimate(&bc.cnt[c], &freq, sb)
+	}
+	return cost + 40<<8 // final state and length
+}
+
+// residuals writes the symbols of x under predictor p into sym.
+func residuals(sym []uint8, x []int8, rows, width, p int) {
 	if p == predNone {
 		for k, v := range x {
-			s := toSym(v)
-			sym[k] = s
-			count[s]++
+			sym[k] = toSym(v)
 		}
 		return
 	}
 	for i := 0; i < rows; i++ {
-		row := x[i*width : (i+1)*width]
-		for j := range row {
-			var pr int8
-			if p == predLeft && j > 0 {
-				pr = row[j-1]
-			} else {
-				pr = predict(x, i, j, width, p)
-			}
-			s := toSym(row[j] - pr)
-			sym[i*width+j] = s
-			count[s]++
+		for j := 0; j < width; j++ {
+			a, b, c, _ := nbrs(x, i, j, width)
+			k := i*width + j
+			sym[k] = toSym(x[k] - pred(p, a, b, c))
 		}
 	}
+}
+
+// decodeBlock decodes one channel block from src into x (rows × width) and
+// returns the number of bytes it used. Errors wrap ErrCorrupt.
+func (bc *blockCoder) decodeBlock(src []byte, x []int8, rows, width int) (int, error) {
+	n := len(x)
+	if len(src) < 1 {
+		return 0, corruptf("block header missing")
+	}
+	kind, p := int(src[0]>>4), int(src[0]&15)
+	if p >= numPred {
+		return 0, corruptf("unknown predictor %d", p)
+	}
+	switch kind {
+	case kindEmpty:
+		if n != 0 || p != 0 {
+			return 0, corruptf("empty block where %d values are due", n)
+		}
+		return 1, nil
+	case kindConst:
+		if n == 0 || len(src) < 2 {
+			return 0, corruptf("constant block truncated or misplaced")
+		}
+		r := fromSym(src[1])
+		for i := 0; i < rows; i++ {
+			for j := 0; j < width; j++ {
+				a, b, c, _ := nbrs(x, i, j, width)
+				x[i*width+j] = r + pred(p, a, b, c)
+			}
+		}
+		return 2, nil
+	case kindPacked:
+		if n == 0 || len(src) < 3 {
+			return 0, corruptf("packed block truncated or misplaced")
+		}
+		lo, nb := int(src[1]), uint(src[2])
+		if nb < 1 || nb > 8 {
+			return 0, corruptf("packed block of %d-bit offsets", nb)
+		}
+		size := 3 + (n*int(nb)+7)/8
+		if len(src) < size {
+			return 0, corruptf("packed block needs %d bytes, %d left", size, len(src))
+		}
+		br := bitReader{buf: src[3:size]}
+		for i := 0; i < rows; i++ {
+			for j := 0; j < width; j++ {
+				v, _ := br.bits(nb)
+				if lo+int(v) > 255 {
+					return 0, corruptf("packed symbol %d beyond 255", lo+int(v))
+				}
+				a, b, c, _ := nbrs(x, i, j, width)
+				x[i*width+j] = fromSym(uint8(lo+int(v))) + pred(p, a, b, c)
+			}
+		}
+		return size, nil
+	case kindRANS:
+	default:
+		return 0, corruptf("unknown block kind %d", kind)
+	}
+	if n == 0 || len(src) < 2 {
+		return 0, corruptf("rANS block truncated or misplaced")
+	}
+	k, thr, used, err := bc.readContexts(src[1:])
+	if err != nil {
+		return 0, err
+	}
+	pos := 1 + used
+	ln, m := binary.Uvarint(src[pos:])
+	if m <= 0 {
+		return 0, corruptf("rANS length unreadable")
+	}
+	pos += m
+	if ln < 4 || ln > uint64(len(src)-pos) || ln > uint64(2*n+8) {
+		return 0, corruptf("rANS length %d with %d bytes left", ln, len(src)-pos)
+	}
+	buf := src[pos : pos+int(ln)]
+	pos += int(ln)
+	st, r := binary.LittleEndian.Uint32(buf), 4
+	if err := bc.decodeRANS(x, rows, width, p, k, thr, &st, buf, &r); err != nil {
+		return 0, err
+	}
+	if st != ransL || r != len(buf) {
+		return 0, corruptf("rANS final state %#x with %d of %d bytes read", st, r, len(buf))
+	}
+	return pos, nil
+}
+
+// readContexts parses the context count, thresholds and tables and
+// prepares the decoding tables; it returns the bytes used.
+func (bc *blockCoder) readContexts(src []byte) (k int, thr []uint8, pos int, err error) {
+	if len(src) < 1 {
+		return 0, nil, 0, corruptf("context count missing")
+	}
+	k = int(src[0])
+	if k < 1 || k > maxCtx || len(src) < k {
+		return 0, nil, 0, corruptf("%d contexts", k)
+	}
+	thr = src[1:k]
+	for m := 1; m < len(thr); m++ {
+		if thr[m] <= thr[m-1] {
+			return 0, nil, 0, corruptf("context thresholds %v not ascending", thr)
+		}
+	}
+	pos = k
+	// Read every table first so the slot maps take only the sizes the
+	// tables declare (at most maxCtx·2^15 bytes).
+	lutSize := 0
+	for c := 0; c < k; c++ {
+		t := &bc.tabs[c]
+		t.freq = [256]uint32{}
+		used, sb, err := bc.readTable(src[pos:], &t.freq)
+		if err != nil {
+			return 0, nil, 0, fmt.Errorf("context %d: %w", c, err)
+		}
+		pos += used
+		t.sb, t.lut = sb, lutSize
+		lutSize += 1 << sb
+	}
+	if len(bc.lut) < lutSize {
+		bc.lut = make([]uint8, lutSize)
+	}
+	for c := 0; c < k; c++ {
+		t := &bc.tabs[c]
+		lut := bc.lut[t.lut : t.lut+1<<t.sb]
+		acc := uint32(0)
+		for s := range t.freq {
+			t.start[s] = acc
+			for m := acc; m < acc+t.freq[s]; m++ {
+				lut[m] = uint8(s)
+			}
+			acc += t.freq[s]
+		}
+	}
+	return k, thr, pos, nil
+}
+
+// decodeRANS decodes x (rows × width) under predictor p with the tables
+// readContexts prepared, continuing the rANS state st over buf from *r.
+func (bc *blockCoder) decodeRANS(x []int8, rows, width, p, k int, thr []uint8, st *uint32, buf []byte, r *int) error {
+	s32, rr := *st, *r
+	for i := 0; i < rows; i++ {
+		for j := 0; j < width; j++ {
+			a, b, c, d := nbrs(x, i, j, width)
+			ci := 0
+			if k > 1 {
+				ci = int(ctxOf(activityOf(a, b, c, d, width), thr))
+			}
+			t := &bc.tabs[ci]
+			slot := s32 & (1<<t.sb - 1)
+			s := bc.lut[t.lut+int(slot)]
+			s32 = t.freq[s]*(s32>>t.sb) + slot - t.start[s]
+			for s32 < ransL {
+				if rr >= len(buf) {
+					return corruptf("rANS data ends after %d of %d values", i*width+j, len(x))
+				}
+				s32 = s32<<8 | uint32(buf[rr])
+				rr++
+			}
+			x[i*width+j] = fromSym(s) + pred(p, a, b, c)
+		}
+	}
+	*st, *r = s32, rr
+	return nil
+}
+
+// packedBits is the number of bits that holds every symbol in lo..hi as
+// an offset from lo.
+func packedBits(lo, hi int) int { return bits.Len(uint(hi - lo)) }
+
+// appendTable writes lo, hi, a byte holding the precision and the Rice
+// parameter, then the Rice-coded zigzag differences of the frequencies of
+// lo..hi-1 (the last is implied by the total), padded to a byte.
+func (bc *blockCoder) appendTable(dst []byte, freq *[256]uint32, sb uint) []byte {
+	lo, hi := tableRange(freq)
+	var d [256]uint32
+	n, k, _ := tableDeltas(freq, lo, hi, &d)
+	dst = append(dst, byte(lo), byte(hi), byte(sb)<<4|byte(k))
+	bc.tw.reset(dst)
+	for _, v := range d[:n] {
+		for q := v >> k; q > 0; q-- {
+			bc.tw.bit(1)
+		}
+		bc.tw.bit(0)
+		bc.tw.bits(v, k)
+	}
+	return bc.tw.flush()
 }
 
 // scaleBitsFor is the table precision for a block of n values: the
@@ -217,8 +669,18 @@ func tableDeltas(freq *[256]uint32, lo, hi int, d *[256]uint32) (n int, k uint, 
 		prev = int32(freq[s])
 		n++
 	}
+	// The best Rice parameter sits near log2 of the mean; try its
+	// neighbours only.
+	var sum uint64
+	for _, v := range d[:n] {
+		sum += uint64(v)
+	}
+	k0 := uint(0)
+	if n > 0 {
+		k0 = uint(bits.Len64(sum / uint64(n)))
+	}
 	nbits = -1
-	for kk := uint(0); kk < 16; kk++ {
+	for kk := max(k0, 2) - 2; kk <= min(k0+1, 15); kk++ {
 		b := 0
 		for _, v := range d[:n] {
 			b += int(v>>kk) + 1 + int(kk)
@@ -245,245 +707,6 @@ func estimate(count, freq *[256]uint32, sb uint) uint64 {
 	return cost
 }
 
-// appendBlock codes one channel block x (rows × width) onto dst.
-func (bc *blockCoder) appendBlock(dst []byte, x []int8, rows, width int) []byte {
-	n := len(x)
-	if n == 0 {
-		return append(dst, kindEmpty<<4)
-	}
-	if cap(bc.sym) < n {
-		bc.sym = make([]uint8, n)
-	}
-	sym := bc.sym[:n]
-	sb := scaleBitsFor(n)
-
-	var count, freq [256]uint32
-	best, bestKind, bestCost := -1, kindRANS, uint64(0)
-	for p := 0; p < numPred; p++ {
-		if p == predMED && (rows < 2 || width < 2) {
-			continue
-		}
-		residuals(sym, x, rows, width, p, &count)
-		if count[sym[0]] == uint32(n) {
-			return append(dst, kindConst<<4|byte(p), sym[0])
-		}
-		lo, hi := tableRange(&count)
-		if c := uint64(24+n*packedBits(lo, hi)) << 8; best < 0 || c < bestCost {
-			best, bestKind, bestCost = p, kindPacked, c
-		}
-		normalize(&count, n, sb, &freq)
-		if c := estimate(&count, &freq, sb); c < bestCost {
-			best, bestKind, bestCost = p, kindRANS, c
-		}
-	}
-	residuals(sym, x, rows, width, best, &count)
-	if bestKind == kindPacked {
-		lo, hi := tableRange(&count)
-		nb := packedBits(lo, hi)
-		dst = append(dst, kindPacked<<4|byte(best), byte(lo), byte(nb))
-		bc.tw.reset(dst)
-		for _, s := range sym {
-			bc.tw.bits(uint32(s)-uint32(lo), uint(nb))
-		}
-		return bc.tw.flush()
-	}
-	normalize(&count, n, sb, &freq)
-
-	dst = append(dst, kindRANS<<4|byte(best))
-	dst = bc.appendTable(dst, &freq, sb)
-
-	var start [256]uint32
-	acc := uint32(0)
-	for s := range freq {
-		start[s] = acc
-		acc += freq[s]
-	}
-	if cap(bc.out) < 2*n+8 {
-		bc.out = make([]byte, 2*n+8)
-	}
-	out := bc.out[:2*n+8]
-	pos := len(out)
-	x32 := uint32(ransL)
-	for i := n - 1; i >= 0; i-- {
-		s := sym[i]
-		f := freq[s]
-		xmax := ((ransL >> sb) << 8) * f
-		for x32 >= xmax {
-			pos--
-			out[pos] = byte(x32)
-			x32 >>= 8
-		}
-		x32 = (x32/f)<<sb + x32%f + start[s]
-	}
-	pos -= 4
-	binary.LittleEndian.PutUint32(out[pos:], x32)
-	dst = binary.AppendUvarint(dst, uint64(len(out)-pos))
-	return append(dst, out[pos:]...)
-}
-
-// packedBits is the number of bits that holds every symbol in lo..hi as
-// an offset from lo.
-func packedBits(lo, hi int) int { return bits.Len(uint(hi - lo)) }
-
-// appendTable writes lo, hi, a byte holding the precision and the Rice
-// parameter, then the Rice-coded zigzag differences of the frequencies of
-// lo..hi-1, padded to a byte.
-func (bc *blockCoder) appendTable(dst []byte, freq *[256]uint32, sb uint) []byte {
-	lo, hi := tableRange(freq)
-	var d [256]uint32
-	n, k, _ := tableDeltas(freq, lo, hi, &d)
-	dst = append(dst, byte(lo), byte(hi), byte(sb)<<4|byte(k))
-	bc.tw.reset(dst)
-	for _, v := range d[:n] {
-		for q := v >> k; q > 0; q-- {
-			bc.tw.bit(1)
-		}
-		bc.tw.bit(0)
-		bc.tw.bits(v, k)
-	}
-	return bc.tw.flush()
-}
-
-// decodeBlock decodes one channel block from src into x (rows × width) and
-// returns the number of bytes it used. Errors wrap ErrCorrupt.
-func (bc *blockCoder) decodeBlock(src []byte, x []int8, rows, width int) (int, error) {
-	n := len(x)
-	if len(src) < 1 {
-		return 0, corruptf("block header missing")
-	}
-	kind, p := int(src[0]>>4), int(src[0]&15)
-	if p >= numPred {
-		return 0, corruptf("unknown predictor %d", p)
-	}
-	switch kind {
-	case kindEmpty:
-		if n != 0 || p != 0 {
-			return 0, corruptf("empty block where %d values are due", n)
-		}
-		return 1, nil
-	case kindConst:
-		if n == 0 || len(src) < 2 {
-			return 0, corruptf("constant block truncated or misplaced")
-		}
-		s := src[1]
-		for i := 0; i < rows; i++ {
-			for j := 0; j < width; j++ {
-				x[i*width+j] = fromSym(s) + predict(x, i, j, width, p)
-			}
-		}
-		return 2, nil
-	case kindPacked:
-		if n == 0 || len(src) < 3 {
-			return 0, corruptf("packed block truncated or misplaced")
-		}
-		lo, nb := int(src[1]), uint(src[2])
-		if nb < 1 || nb > 8 {
-			return 0, corruptf("packed block of %d-bit offsets from %d", nb, lo)
-		}
-		size := 3 + (n*int(nb)+7)/8
-		if len(src) < size {
-			return 0, corruptf("packed block needs %d bytes, %d left", size, len(src))
-		}
-		if cap(bc.sym) < n {
-			bc.sym = make([]uint8, n)
-		}
-		br := bitReader{buf: src[3:size]}
-		for k := 0; k < n; k++ {
-			v, _ := br.bits(nb)
-			if lo+int(v) > 255 {
-				return 0, corruptf("packed symbol %d beyond 255", lo+int(v))
-			}
-			bc.sym[k] = uint8(lo + int(v))
-		}
-		unpredict(x, bc.sym[:n], rows, width, p)
-		return size, nil
-	case kindRANS:
-	default:
-		return 0, corruptf("unknown block kind %d", kind)
-	}
-	if n < 2 {
-		return 0, corruptf("rANS block of %d values", n)
-	}
-	var freq [256]uint32
-	used, sb, err := bc.readTable(src[1:], &freq)
-	if err != nil {
-		return 0, err
-	}
-	if sb != scaleBitsFor(n) {
-		return 0, corruptf("table precision 2^%d for %d values, want 2^%d", sb, n, scaleBitsFor(n))
-	}
-	if cap(bc.sym) < n {
-		bc.sym = make([]uint8, n)
-	}
-	pos := 1 + used
-	ln, m := binary.Uvarint(src[pos:])
-	if m <= 0 {
-		return 0, corruptf("rANS length unreadable")
-	}
-	pos += m
-	if ln < 4 || ln > uint64(len(src)-pos) || ln > uint64(2*n+8) {
-		return 0, corruptf("rANS length %d with %d bytes left", ln, len(src)-pos)
-	}
-	buf := src[pos : pos+int(ln)]
-	pos += int(ln)
-
-	total := 1 << sb
-	if cap(bc.lut) < total {
-		bc.lut = make([]uint8, 1<<maxScaleBits)
-	}
-	lut := bc.lut[:total]
-	var start [256]uint32
-	acc := uint32(0)
-	for s := range freq {
-		start[s] = acc
-		for k := acc; k < acc+freq[s]; k++ {
-			lut[k] = uint8(s)
-		}
-		acc += freq[s]
-	}
-	mask := uint32(total - 1)
-	st := binary.LittleEndian.Uint32(buf)
-	r := 4
-	for k := 0; k < n; k++ {
-		slot := st & mask
-		s := lut[slot]
-		st = freq[s]*(st>>sb) + slot - start[s]
-		for st < ransL {
-			if r >= len(buf) {
-				return 0, corruptf("rANS data ends after %d of %d values", k, n)
-			}
-			st = st<<8 | uint32(buf[r])
-			r++
-		}
-		bc.sym[k] = s
-	}
-	if st != ransL || r != len(buf) {
-		return 0, corruptf("rANS final state %#x with %d of %d bytes read", st, r, len(buf))
-	}
-	unpredict(x, bc.sym[:n], rows, width, p)
-	return pos, nil
-}
-
-// unpredict rebuilds values from residual symbols.
-func unpredict(x []int8, sym []uint8, rows, width, p int) {
-	if p == predNone {
-		for k, s := range sym {
-			x[k] = fromSym(s)
-		}
-		return
-	}
-	for i := 0; i < rows; i++ {
-		for j := 0; j < width; j++ {
-			k := i*width + j
-			if p == predLeft && j > 0 {
-				x[k] = fromSym(sym[k]) + x[k-1]
-			} else {
-				x[k] = fromSym(sym[k]) + predict(x, i, j, width, p)
-			}
-		}
-	}
-}
-
 // readTable parses a table written by appendTable and checks that it is
 // a valid distribution: frequencies summing exactly to 2^sb, the first and
 // last symbol used.
@@ -493,7 +716,7 @@ func (bc *blockCoder) readTable(src []byte, freq *[256]uint32) (int, uint, error
 	}
 	lo, hi := int(src[0]), int(src[1])
 	sb, k := uint(src[2]>>4), uint(src[2]&15)
-	if lo >= hi {
+	if lo > hi {
 		return 0, 0, corruptf("frequency table range %d..%d", lo, hi)
 	}
 	if sb < 1 || sb > maxScaleBits {

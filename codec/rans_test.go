@@ -155,3 +155,28 @@ func TestBlockGolden(t *testing.T) {
 		t.Logf("%s: %d values, %d bytes, %.3f bits/value (raw 8)", g.name, len(g.data), total, 8*float64(total)/float64(len(g.data)))
 	}
 }
+
+// TestBlockCoderReuse codes many blocks of varied shapes with one encoder
+// and one decoder, as a stream does: no state may leak between blocks.
+func TestBlockCoderReuse(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	var enc, dec blockCoder
+	for it := 0; it < 1500; it++ {
+		rows, width := 1+r.IntN(70), 1+r.IntN(9)
+		if r.IntN(2) == 0 {
+			width = 1
+		}
+		x := randomLatent(r, rows*width)
+		if it%3 == 0 {
+			for i := range x {
+				x[i] /= int8(1 + r.IntN(30))
+			}
+		}
+		b := enc.appendBlock(nil, x, rows, width)
+		got := make([]int8, len(x))
+		n, err := dec.decodeBlock(b, got, rows, width)
+		require.NoError(t, err, "block %d, %d×%d", it, rows, width)
+		require.Equal(t, len(b), n)
+		require.Equal(t, x, got)
+	}
+}

@@ -11,7 +11,7 @@ import (
 // DefaultChunkValues is the chunk size an Encoder aims for when the
 // header leaves ChunkFrames zero: about 64 Ki latent values, large enough
 // that tables cost little, small enough that a damaged chunk loses little.
-const DefaultChunkValues = 1 << 16
+const DefaultChunkValues = 1 << 18
 
 // Encoder writes a stream chunk by chunk: latent frames go in as they are
 // produced and only one chunk is held in memory.
@@ -23,7 +23,8 @@ type Encoder struct {
 	nbuf     int    // frames buffered
 	frames   int    // frames written in finished chunks
 	chunks   int
-	bc       blockCoder
+	cc       chunkCoder
+	blocks   [][]int8
 	out      []byte
 	endSig   int
 	endPad   int
@@ -111,10 +112,11 @@ func (e *Encoder) Flush() error {
 	}
 	cf, k := e.h.ChunkFrames, e.nbuf
 	e.out = append(e.out[:0], make([]byte, chunkHead)...)
+	e.blocks = e.blocks[:0]
 	for ch := 0; ch < e.c; ch++ {
-		blk := e.buf[ch*cf*e.width : (ch*cf+k)*e.width]
-		e.out = e.bc.appendBlock(e.out, blk, k, e.width)
+		e.blocks = append(e.blocks, e.buf[ch*cf*e.width:(ch*cf+k)*e.width])
 	}
+	e.out = e.cc.appendChunk(e.out, e.blocks, k, e.width)
 	e.frames += k
 	e.nbuf = 0
 	return e.writeChunk(uint32(k))
@@ -195,7 +197,7 @@ type Decoder struct {
 	values  int64
 	done    bool
 	err     error
-	bc      blockCoder
+	cc      chunkCoder
 	payload []byte
 }
 
@@ -333,16 +335,8 @@ func (d *Decoder) next() (*Chunk, error) {
 		return nil, d.end(p)
 	}
 	out := make([]int8, int(perChannel)*d.c)
-	pos := 0
-	for c := 0; c < d.c; c++ {
-		n, err := d.bc.decodeBlock(p[pos:], out[c*int(perChannel):(c+1)*int(perChannel)], int(frames), d.w)
-		if err != nil {
-			return nil, fmt.Errorf("channel %d: %w", c, err)
-		}
-		pos += n
-	}
-	if pos != len(p) {
-		return nil, fmt.Errorf("%w: %d bytes after the last channel", ErrCorrupt, len(p)-pos)
+	if err := d.cc.decodeChunk(p, out, d.c, int(frames), d.w); err != nil {
+		return nil, err
 	}
 	ch := &Chunk{Index: d.index, Start: d.frames, Frames: int(frames), Latent: out}
 	d.frames += int(frames)
