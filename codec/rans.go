@@ -69,10 +69,9 @@ type ransTable struct {
 // blockCoder holds scratch space reused across blocks so that steady-state
 // coding does not allocate.
 type blockCoder struct {
-	sym  []uint8 // residual symbols of the block
-	act  []uint8 // activity of each value
-	ctx  []uint8 // context of each value
-	ctx2 []uint8 // context candidate under evaluation
+	sym []uint8 // residual symbols of the block
+	act []uint8 // activity of each value
+	ctx []uint8 // context of each value
 	out  []byte  // rANS output, written back to front
 	lut  []uint8 // slot -> symbol maps of the decoding tables, one after another
 	tabs [maxCtx]ransTable
@@ -200,67 +199,85 @@ func thresholds(hist *[256]uint32, n, k int) []uint8 {
 	return thr
 }
 
-// appendBlock codes one channel block x (rows × width) onto dst.
-func (bc *blockCoder) appendBlock(dst []byte, x []int8, rows, width int) []byte {
-	n := len(x)
-	if n == 0 {
-		return append(dst, kindEmpty<<4)
-	}
-	if cap(bc.sym) < n {
-		bc.sym = make([]uint8, n)
-		bc.act = make([]uint8, n)
-		bc.ctx = make([]uint8, n)
-		bc.ctx2 = make([]uint8, n)
-	}
-	sym, act := bc.sym[:n], bc.act[:n]
-	var ahist [256]uint32
-	for i := 0; i < rows; i++ {
-		for j := 0; j < width; j++ {
-			a, b, c, d := nbrs(x, i, j, width)
-			v := activityOf(a, b, c, d, width)
-			act[i*width+j] = v
-			ahist[v]++
-		}
-	}
+// blockChoice is how a block will be coded.
+type blockChoice struct {
+	kind, p int
+	thr     []uint8 // context thresholds (kindRANS)
+	cost    uint64  // estimated size in 1/256 bits
+}
 
-	type choice struct {
-		kind, p int
-		thr     []uint8
-		cost    uint64
-	}
-	best := choice{cost: ^uint64(0)}
+// analyse chooses the coding of block x (rows × width) and leaves the
+// residual symbols of the chosen predictor in sym and the activity of
+// every value in act (both len(x)). The predictor is chosen with a
+// single context; the context split only for the chosen predictor.
+func (bc *blockCoder) analyse(x []int8, sym, act []uint8, rows, width int) blockChoice {
+	n := len(x)
+	var ahist [256]uint32
+	activities(act, x, rows, width, &ahist)
+	best := blockChoice{cost: ^uint64(0)}
 	preds := numPred
 	if width == 1 || rows == 1 {
 		preds = 2
 	}
-	var count [256]uint32
+	var count, freq [256]uint32
+	sb := scaleBitsFor(n)
+	last := -1
 	for p := 0; p < preds; p++ {
 		residuals(sym, x, rows, width, p)
+		last = p
 		count = [256]uint32{}
 		for _, s := range sym {
 			count[s]++
 		}
 		if count[sym[0]] == uint32(n) {
-			return append(dst, kindConst<<4|byte(p), sym[0])
+			return blockChoice{kind: kindConst, p: p}
 		}
 		lo, hi := tableRange(&count)
 		if c := uint64(24+n*packedBits(lo, hi)) << 8; c < best.cost {
-			best = choice{kind: kindPacked, p: p, cost: c}
+			best = blockChoice{kind: kindPacked, p: p, cost: c}
 		}
-		for _, k := range []int{1, 2, 4} {
-			thr := thresholds(&ahist, n, k)
-			if len(thr)+1 < k {
-				continue
-			}
-			c := bc.contextCost(sym, act, thr)
-			if c < best.cost {
-				best = choice{kind: kindRANS, p: p, thr: thr, cost: c}
-			}
+		normalize(&count, n, sb, &freq)
+		if c := estimate(&count, &freq, sb) + (8+40)<<8; c < best.cost {
+			best = blockChoice{kind: kindRANS, p: p, cost: c}
 		}
 	}
-	residuals(sym, x, rows, width, best.p)
-	if best.kind == kindPacked {
-		count = [256]uint32{}
+	if last != best.p {
+		residuals(sym, x, rows, width, best.p)
+	}
+	for _, k := range []int{2, 4} {
+		thr := thresholds(&ahist, n, k)
+		if len(thr)+1 < k {
+			continue
+		}
+		if c := bc.contextCost(sym, act, thr); c < best.cost {
+			best = blockChoice{kind: kindRANS, p: best.p, thr: thr, cost: c}
+		}
+	}
+	return best
+}
+
+// appendBlock codes one channel block x (rows × width) onto dst.
+func (bc *blockCoder) appendBlock(dst []byte, x []int8, rows, width int) []byte {
+	n := len(x)
+	if cap(bc.sym) < n {
+		bc.sym = make([]uint8, n)
+		bc.act = make([]uint8, n)
+	}
+	sym, act := bc.sym[:n], bc.act[:n]
+	if n == 0 {
+		return append(dst, kindEmpty<<4)
+	}
+	return bc.appendChosen(dst, bc.analyse(x, sym, act, rows, width), sym, act)
+}
+
+// appendChosen writes a block analysed into best, sym and act.
+func (bc *blockCoder) appendChosen(dst []byte, best blockChoice, sym, act []uint8) []byte {
+	n := len(sym)
+	switch best.kind {
+	case kindConst:
+		return append(dst, kindConst<<4|byte(best.p), sym[0])
+	case kindPacked:
+		var count [256]uint32
 		for _, s := range sym {
 			count[s]++
 		}
@@ -273,7 +290,9 @@ func (bc *blockCoder) appendBlock(dst []byte, x []int8, rows, width int) []byte 
 		}
 		return bc.tw.flush()
 	}
-
+	if cap(bc.ctx) < n {
+		bc.ctx = make([]uint8, n)
+	}
 	thr := best.thr
 	k := len(thr) + 1
 	ctx := bc.ctx[:n]
@@ -385,10 +404,64 @@ func residuals(sym []uint8, x []int8, rows, width, p int) {
 		return
 	}
 	for i := 0; i < rows; i++ {
-		for j := 0; j < width; j++ {
-			a, b, c, _ := nbrs(x, i, j, width)
-			k := i*width + j
-			sym[k] = toSym(x[k] - pred(p, a, b, c))
+		if i == 0 || width < 3 {
+			for j := 0; j < width; j++ {
+				a, b, c, _ := nbrs(x, i, j, width)
+				k := i*width + j
+				sym[k] = toSym(x[k] - pred(p, a, b, c))
+			}
+			continue
+		}
+		// Interior of the row: every neighbour exists.
+		row, up := x[i*width:(i+1)*width], x[(i-1)*width:i*width]
+		out := sym[i*width : (i+1)*width]
+		a, b, c, _ := nbrs(x, i, 0, width)
+		out[0] = toSym(row[0] - pred(p, a, b, c))
+		switch p {
+		case predLeft:
+			for j := 1; j < width; j++ {
+				out[j] = toSym(row[j] - row[j-1])
+			}
+		case predUp:
+			for j := 1; j < width; j++ {
+				out[j] = toSym(row[j] - up[j])
+			}
+		case predAvg:
+			for j := 1; j < width; j++ {
+				out[j] = toSym(row[j] - int8((int(row[j-1])+int(up[j]))>>1))
+			}
+		case predMED:
+			for j := 1; j < width; j++ {
+				out[j] = toSym(row[j] - med(row[j-1], up[j], up[j-1]))
+			}
+		}
+	}
+}
+
+// activities fills act with the activity of every value of x and counts
+// them in hist.
+func activities(act []uint8, x []int8, rows, width int, hist *[256]uint32) {
+	for i := 0; i < rows; i++ {
+		if i == 0 || width < 3 {
+			for j := 0; j < width; j++ {
+				a, b, c, d := nbrs(x, i, j, width)
+				v := activityOf(a, b, c, d, width)
+				act[i*width+j] = v
+				hist[v]++
+			}
+			continue
+		}
+		row, up := x[i*width:(i+1)*width], x[(i-1)*width:i*width]
+		out := act[i*width : (i+1)*width]
+		for _, j := range [2]int{0, width - 1} {
+			a, b, c, d := nbrs(x, i, j, width)
+			out[j] = activityOf(a, b, c, d, width)
+			hist[out[j]]++
+		}
+		for j := 1; j < width-1; j++ {
+			v := absDiff(row[j-1], up[j-1]) + absDiff(up[j], up[j-1]) + absDiff(up[j+1], up[j])
+			out[j] = uint8(min(v, 255))
+			hist[out[j]]++
 		}
 	}
 }

@@ -32,66 +32,45 @@ type chunkCoder struct {
 
 // appendChunk codes blocks (one per channel, rows × width each) onto dst.
 func (cc *chunkCoder) appendChunk(dst []byte, blocks [][]int8, rows, width int) []byte {
+	per := rows * width
 	cc.per = append(cc.per[:0], chunkPerChannel)
-	for _, x := range blocks {
-		cc.per = cc.bc.appendBlock(cc.per, x, rows, width)
-	}
-	if len(blocks) < 2 || rows*width == 0 {
+	if per == 0 {
+		for range blocks {
+			cc.per = append(cc.per, kindEmpty<<4)
+		}
 		return append(dst, cc.per...)
 	}
-	cc.shr = cc.appendShared(cc.shr[:0], blocks, rows, width)
+	n := per * len(blocks)
+	if cap(cc.sym) < n {
+		cc.sym, cc.act, cc.ctx = make([]uint8, n), make([]uint8, n), make([]uint8, n)
+	}
+	sym, act := cc.sym[:n], cc.act[:n]
+	cc.preds = cc.preds[:0]
+	for ch, x := range blocks {
+		s, a := sym[ch*per:(ch+1)*per], act[ch*per:(ch+1)*per]
+		choice := cc.bc.analyse(x, s, a, rows, width)
+		cc.per = cc.bc.appendChosen(cc.per, choice, s, a)
+		cc.preds = append(cc.preds, byte(choice.p))
+	}
+	if len(blocks) < 2 {
+		return append(dst, cc.per...)
+	}
+	cc.shr = cc.appendShared(cc.shr[:0], n)
 	if len(cc.shr) < len(cc.per) {
 		return append(dst, cc.shr...)
 	}
 	return append(dst, cc.per...)
 }
 
-func (cc *chunkCoder) appendShared(dst []byte, blocks [][]int8, rows, width int) []byte {
+// appendShared codes the n residual symbols that appendChunk left in
+// cc.sym, each channel under the predictor it chose alone, with one set
+// of contexts and tables.
+func (cc *chunkCoder) appendShared(dst []byte, n int) []byte {
 	bc := &cc.bc
-	per := rows * width
-	n := per * len(blocks)
-	if cap(cc.sym) < n {
-		cc.sym, cc.act, cc.ctx = make([]uint8, n), make([]uint8, n), make([]uint8, n)
-	}
 	sym, act, ctx := cc.sym[:n], cc.act[:n], cc.ctx[:n]
-	cc.preds = cc.preds[:0]
-	preds := numPred
-	if width == 1 || rows == 1 {
-		preds = 2
-	}
 	var ahist [256]uint32
-	var count, freq [256]uint32
-	for ch, x := range blocks {
-		s, a := sym[ch*per:(ch+1)*per], act[ch*per:(ch+1)*per]
-		for i := 0; i < rows; i++ {
-			for j := 0; j < width; j++ {
-				na, nb, nc, nd := nbrs(x, i, j, width)
-				v := activityOf(na, nb, nc, nd, width)
-				a[i*width+j] = v
-				ahist[v]++
-			}
-		}
-		// The predictor that suits this channel alone suits it in the
-		// shared tables too, near enough.
-		best, bestCost := 0, ^uint64(0)
-		for p := 0; p < preds; p++ {
-			residuals(s, x, rows, width, p)
-			count = [256]uint32{}
-			for _, v := range s {
-				count[v]++
-			}
-			sb := scaleBitsFor(per)
-			normalize(&count, per, sb, &freq)
-			if per < 2 || count[s[0]] == uint32(per) {
-				best = p
-				break
-			}
-			if c := estimate(&count, &freq, sb); c < bestCost {
-				best, bestCost = p, c
-			}
-		}
-		residuals(s, x, rows, width, best)
-		cc.preds = append(cc.preds, byte(best))
+	for _, v := range act {
+		ahist[v]++
 	}
 	var thr []uint8
 	bestCost := ^uint64(0)

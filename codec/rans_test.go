@@ -180,3 +180,31 @@ func TestBlockCoderReuse(t *testing.T) {
 		require.Equal(t, x, got)
 	}
 }
+
+// TestFastPathsMatchNeighbours: the encoder's row-interior loops agree
+// with the per-value definitions the decoder uses.
+func TestFastPathsMatchNeighbours(t *testing.T) {
+	r := rand.New(rand.NewPCG(15, 16))
+	for _, sh := range [][2]int{{1, 1}, {5, 1}, {1, 7}, {2, 2}, {3, 3}, {9, 17}, {17, 4}} {
+		rows, width := sh[0], sh[1]
+		x := make([]int8, rows*width)
+		for i := range x {
+			x[i] = int8(r.IntN(256) - 128)
+		}
+		act := make([]uint8, len(x))
+		var hist [256]uint32
+		activities(act, x, rows, width, &hist)
+		sym := make([]uint8, len(x))
+		for p := 0; p < numPred; p++ {
+			residuals(sym, x, rows, width, p)
+			for i := 0; i < rows; i++ {
+				for j := 0; j < width; j++ {
+					a, b, c, d := nbrs(x, i, j, width)
+					k := i*width + j
+					require.Equal(t, activityOf(a, b, c, d, width), act[k], "activity %v at %d,%d", sh, i, j)
+					require.Equal(t, toSym(x[k]-pred(p, a, b, c)), sym[k], "predictor %d %v at %d,%d", p, sh, i, j)
+				}
+			}
+		}
+	}
+}
