@@ -69,9 +69,9 @@ type ransTable struct {
 // blockCoder holds scratch space reused across blocks so that steady-state
 // coding does not allocate.
 type blockCoder struct {
-	sym []uint8 // residual symbols of the block
-	act []uint8 // activity of each value
-	ctx []uint8 // context of each value
+	sym  []uint8 // residual symbols of the block
+	act  []uint8 // activity of each value
+	ctx  []uint8 // context of each value
 	out  []byte  // rANS output, written back to front
 	lut  []uint8 // slot -> symbol maps of the decoding tables, one after another
 	tabs [maxCtx]ransTable
