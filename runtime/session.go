@@ -1,0 +1,327 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+)
+
+// Session runs a model at one batch size. Its activations live in one
+// arena planned at creation, so Run allocates nothing. A session is not
+// safe for concurrent use; create one per goroutine (they share the
+// model's weights).
+type Session struct {
+	m       *Model
+	batch   int
+	arena   []byte
+	vals    []*Tensor // per value of the model
+	steps   []func()
+	inputs  []*Tensor
+	outputs []*Tensor
+	pool    *workerPool
+	profile *Profile
+	closed  bool
+}
+
+// SessionOption configures NewSession.
+type SessionOption func(*sessionConfig)
+
+type sessionConfig struct {
+	batch      int
+	threads    int
+	profile    *Profile
+	arenaLimit int64
+}
+
+// WithBatch sets the size of the dynamic batch dimension (default 1).
+func WithBatch(n int) SessionOption { return func(c *sessionConfig) { c.batch = n } }
+
+// WithThreads splits large ops (convolutions, dense layers) over n
+// goroutines started with the session (default 1: no extra goroutines).
+func WithThreads(n int) SessionOption { return func(c *sessionConfig) { c.threads = n } }
+
+// WithProfile makes Run add each node's wall time to p.
+func WithProfile(p *Profile) SessionOption { return func(c *sessionConfig) { c.profile = p } }
+
+// WithArenaLimit makes NewSession fail when the activations would need
+// more than n bytes (a guard against models whose shapes explode).
+func WithArenaLimit(n int64) SessionOption { return func(c *sessionConfig) { c.arenaLimit = n } }
+
+// Profile accumulates per-node timings over the Runs of one session.
+type Profile struct {
+	Nodes []NodeProfile
+}
+
+// NodeProfile is one node's share of a session's run time.
+type NodeProfile struct {
+	Name  string
+	Op    string
+	Calls int
+	Total time.Duration
+}
+
+// Reset zeroes the counters.
+func (p *Profile) Reset() {
+	for i := range p.Nodes {
+		p.Nodes[i].Calls, p.Nodes[i].Total = 0, 0
+	}
+}
+
+// NewSession plans and allocates a session's arena and binds every node.
+func (m *Model) NewSession(opts ...SessionOption) (*Session, error) {
+	cfg := sessionConfig{batch: 1, threads: 1}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if cfg.batch < 1 {
+		return nil, fmt.Errorf("runtime: batch size %d < 1", cfg.batch)
+	}
+	m.mu.Lock()
+	if m.closing || m.closed {
+		m.mu.Unlock()
+		return nil, errClosed
+	}
+	m.sessions++
+	m.mu.Unlock()
+	s, err := m.newSession(&cfg)
+	if err != nil {
+		m.releaseSession()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (m *Model) releaseSession() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.sessions--
+	if m.sessions == 0 && m.closing && !m.closed {
+		m.release()
+	}
+}
+
+func (m *Model) newSession(cfg *sessionConfig) (*Session, error) {
+	types, err := m.infer(cfg.batch)
+	if err != nil {
+		return nil, err
+	}
+	s := &Session{m: m, batch: cfg.batch, vals: make([]*Tensor, len(m.values))}
+	offsets, size, err := m.plan(types)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.arenaLimit > 0 && size > cfg.arenaLimit {
+		return nil, fmt.Errorf("runtime: arena needs %d bytes at batch %d, limit %d", size, cfg.batch, cfg.arenaLimit)
+	}
+	if int64(int(size)) != size {
+		return nil, fmt.Errorf("runtime: arena of %d bytes does not fit in memory", size)
+	}
+	s.arena = alignedBytes(int(size))
+	for i := range m.values {
+		v := &m.values[i]
+		if v.kind == kindInit {
+			s.vals[i] = v.init
+			continue
+		}
+		t := types[i]
+		n := prod(t.Shape) * t.DType.Size()
+		off := offsets[i]
+		s.vals[i] = &Tensor{dtype: t.DType, shape: t.Shape, data: s.arena[off : off+n : off+n]}
+	}
+	for _, id := range m.inputs {
+		s.inputs = append(s.inputs, s.vals[id])
+	}
+	for _, id := range m.outputs {
+		s.outputs = append(s.outputs, s.vals[id])
+	}
+	s.pool = newWorkerPool(cfg.threads)
+	e := &env{pool: s.pool}
+	for i := range m.nodes {
+		n := &m.nodes[i]
+		in := make([]*Tensor, len(n.in))
+		for j, id := range n.in {
+			if id >= 0 {
+				in[j] = s.vals[id]
+			}
+		}
+		out := make([]*Tensor, len(n.out))
+		for j, id := range n.out {
+			out[j] = s.vals[id]
+		}
+		run, err := n.def.prepare(n.attrs, in, out, e)
+		if err != nil {
+			s.pool.close()
+			return nil, fmt.Errorf("runtime: node %q (%s): %w", n.name, n.op, err)
+		}
+		s.steps = append(s.steps, run)
+	}
+	if cfg.profile != nil {
+		s.profile = cfg.profile
+		s.profile.Nodes = make([]NodeProfile, len(m.nodes))
+		for i := range m.nodes {
+			s.profile.Nodes[i] = NodeProfile{Name: m.nodes[i].name, Op: m.nodes[i].op}
+		}
+	}
+	return s, nil
+}
+
+// plan assigns each activation an arena offset. Values whose lifetimes
+// (from the step that writes them to the last step that reads them)
+// overlap get disjoint ranges; the rest share memory. Placement is greedy,
+// largest first, at the lowest offset that fits.
+func (m *Model) plan(types []ValueType) ([]int, int64, error) {
+	type buf struct {
+		id         int
+		size       int
+		start, end int
+		off        int
+	}
+	last := len(m.nodes)
+	var bufs []buf
+	idx := make([]int, len(m.values))
+	for i := range m.values {
+		idx[i] = -1
+		v := &m.values[i]
+		if v.kind == kindInit {
+			continue
+		}
+		start := -1
+		if v.kind == kindNode {
+			start = v.producer
+		}
+		idx[i] = len(bufs)
+		n := prod(types[i].Shape) * types[i].DType.Size()
+		bufs = append(bufs, buf{id: i, size: alignUp(n), start: start, end: start})
+	}
+	for i := range m.nodes {
+		for _, in := range m.nodes[i].in {
+			if in >= 0 && idx[in] >= 0 && bufs[idx[in]].end < i {
+				bufs[idx[in]].end = i
+			}
+		}
+	}
+	// Inputs and outputs belong to the caller between runs: keep them
+	// live for the whole run so nothing overwrites them.
+	for _, id := range m.inputs {
+		bufs[idx[id]].start, bufs[idx[id]].end = -1, last
+	}
+	for _, id := range m.outputs {
+		bufs[idx[id]].end = last
+	}
+	order := make([]int, len(bufs))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return bufs[order[a]].size > bufs[order[b]].size })
+	var placed []int
+	var total int64
+	for _, bi := range order {
+		b := &bufs[bi]
+		// Collect the ranges of live-overlapping placed buffers, sorted by
+		// offset, and take the first gap large enough.
+		var busy [][2]int
+		for _, pj := range placed {
+			p := &bufs[pj]
+			if p.start <= b.end && b.start <= p.end && p.size > 0 {
+				busy = append(busy, [2]int{p.off, p.off + p.size})
+			}
+		}
+		sort.Slice(busy, func(i, j int) bool { return busy[i][0] < busy[j][0] })
+		off := 0
+		for _, r := range busy {
+			if off+b.size <= r[0] {
+				break
+			}
+			off = max(off, r[1])
+		}
+		b.off = off
+		placed = append(placed, bi)
+		total = max(total, int64(off)+int64(b.size))
+	}
+	offsets := make([]int, len(m.values))
+	for i := range bufs {
+		offsets[bufs[i].id] = bufs[i].off
+	}
+	return offsets, total, nil
+}
+
+// Run executes the graph on the current contents of the input tensors,
+// leaving results in the output tensors. It checks ctx between nodes and
+// returns ctx.Err() if it is done. Run allocates nothing.
+func (s *Session) Run(ctx context.Context) error {
+	if s.closed {
+		return errSessionClosed
+	}
+	if s.profile != nil {
+		for i, run := range s.steps {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			t0 := time.Now()
+			run()
+			p := &s.profile.Nodes[i]
+			p.Total += time.Since(t0)
+			p.Calls++
+		}
+		return nil
+	}
+	for _, run := range s.steps {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		run()
+	}
+	return nil
+}
+
+// Input returns the i-th graph input's tensor. Write the input data into
+// it before Run; it stays valid for the session's life.
+func (s *Session) Input(i int) *Tensor { return s.inputs[i] }
+
+// Output returns the i-th graph output's tensor, overwritten by each Run.
+func (s *Session) Output(i int) *Tensor { return s.outputs[i] }
+
+// InputByName returns the graph input with that name, or nil.
+func (s *Session) InputByName(name string) *Tensor {
+	for i, id := range s.m.inputs {
+		if s.m.values[id].name == name {
+			return s.inputs[i]
+		}
+	}
+	return nil
+}
+
+// OutputByName returns the graph output with that name, or nil.
+func (s *Session) OutputByName(name string) *Tensor {
+	for i, id := range s.m.outputs {
+		if s.m.values[id].name == name {
+			return s.outputs[i]
+		}
+	}
+	return nil
+}
+
+// NumInputs and NumOutputs give the number of graph inputs and outputs.
+func (s *Session) NumInputs() int  { return len(s.inputs) }
+func (s *Session) NumOutputs() int { return len(s.outputs) }
+
+// Batch returns the session's batch size.
+func (s *Session) Batch() int { return s.batch }
+
+// ArenaBytes returns the size of the session's activation arena.
+func (s *Session) ArenaBytes() int { return len(s.arena) }
+
+// Close stops the session's worker goroutines and releases its hold on
+// the model. The session's tensors must not be used afterwards.
+func (s *Session) Close() error {
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	s.pool.close()
+	s.m.releaseSession()
+	return nil
+}
+
+var errSessionClosed = fmt.Errorf("runtime: session is closed")
