@@ -408,9 +408,31 @@ func topoSort(nodes []cnode, values []value) ([]int, error) {
 		}
 	}
 	if len(order) != len(nodes) {
+		// Nodes left with inputs pending are on a cycle or downstream of
+		// one; peel off those that feed no other pending node to name
+		// only the cycle.
+		onCycle := make([]bool, len(nodes))
+		for i := range nodes {
+			onCycle[i] = indeg[i] > 0
+		}
+		for changed := true; changed; {
+			changed = false
+			for i := range nodes {
+				if !onCycle[i] {
+					continue
+				}
+				feeds := false
+				for _, u := range users[i] {
+					feeds = feeds || onCycle[u]
+				}
+				if !feeds {
+					onCycle[i], changed = false, true
+				}
+			}
+		}
 		var stuck []string
 		for i := range nodes {
-			if indeg[i] > 0 {
+			if onCycle[i] {
 				stuck = append(stuck, fmt.Sprintf("%q", nodes[i].name))
 			}
 		}

@@ -167,7 +167,7 @@ func checkEntry(name string, e *headerEntry, dataLen int64) (rawTensor, error) {
 		return rawTensor{}, corrupt("tensor %q: data offsets [%d,%d) are not an interval", name, b, end)
 	}
 	if end > dataLen {
-		return rawTensor{}, corrupt("tensor %q: data offsets [%d,%d) run past the end of the %d-byte data section", name, b, end, dataLen)
+		return rawTensor{}, corrupt("tensor %q: data offsets [%d,%d) run past the end of the %d-byte data section (truncated file?)", name, b, end, dataLen)
 	}
 	if want := int64(n) * int64(dt.Size()); end-b != want {
 		return rawTensor{}, corrupt("tensor %q: %d bytes, but %s%v needs %d", name, end-b, dt, e.Shape, want)

@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"fmt"
+	"math"
 	"sort"
 	"time"
 )
@@ -191,8 +192,11 @@ func (m *Model) plan(types []ValueType) ([]int, int64, error) {
 			start = v.producer
 		}
 		idx[i] = len(bufs)
-		n := prod(types[i].Shape) * types[i].DType.Size()
-		bufs = append(bufs, buf{id: i, size: alignUp(n), start: start, end: start})
+		n := int64(prod(types[i].Shape)) * int64(types[i].DType.Size())
+		if n > math.MaxInt/4 {
+			return nil, 0, fmt.Errorf("runtime: value %q needs %d bytes", v.name, n)
+		}
+		bufs = append(bufs, buf{id: i, size: alignUp(int(n)), start: start, end: start})
 	}
 	for i := range m.nodes {
 		for _, in := range m.nodes[i].in {
@@ -238,6 +242,9 @@ func (m *Model) plan(types []ValueType) ([]int, int64, error) {
 		b.off = off
 		placed = append(placed, bi)
 		total = max(total, int64(off)+int64(b.size))
+		if total > math.MaxInt/2 {
+			return nil, 0, fmt.Errorf("runtime: arena exceeds %d bytes", math.MaxInt/2)
+		}
 	}
 	offsets := make([]int, len(m.values))
 	for i := range bufs {

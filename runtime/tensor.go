@@ -33,6 +33,9 @@ func NewTensor(dt DType, shape ...int) (*Tensor, error) {
 	if !dt.Valid() {
 		return nil, fmt.Errorf("runtime: invalid dtype %d", uint8(dt))
 	}
+	if int64(n)*int64(dt.Size()) > math.MaxInt/2 {
+		return nil, fmt.Errorf("runtime: %s%v does not fit in memory", dt, shape)
+	}
 	return &Tensor{dtype: dt, shape: append([]int(nil), shape...), data: alignedBytes(n * dt.Size())}, nil
 }
 
@@ -46,7 +49,7 @@ func TensorFrom(dt DType, shape []int, data []byte) (*Tensor, error) {
 	if !dt.Valid() {
 		return nil, fmt.Errorf("runtime: invalid dtype %d", uint8(dt))
 	}
-	if len(data) != n*dt.Size() {
+	if int64(len(data)) != int64(n)*int64(dt.Size()) {
 		return nil, fmt.Errorf("runtime: %d bytes for %s%v, want %d", len(data), dt, shape, n*dt.Size())
 	}
 	return &Tensor{dtype: dt, shape: append([]int(nil), shape...), data: data}, nil
