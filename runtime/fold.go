@@ -1,6 +1,10 @@
 package runtime
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/edgerun/edgerun/runtime/internal/kern"
+)
 
 // foldBatchNorms rewrites conv/dense → batchnorm pairs into one conv/dense
 // with scaled weights and shifted bias, when the conv's output feeds only
@@ -48,20 +52,16 @@ func (m *Model) foldBatchNorms() error {
 		if b != nil && (len(b.shape) != 1 || b.shape[0] != cout) {
 			return corrupt("node %q: bias shape %v, want [%d]", p.name, b.shape, cout)
 		}
-		a, sh := bnCoefficients(bn.attrs.(*bnAttrs).Epsilon, params[0].F32(), params[1].F32(), params[2].F32(), params[3].F32())
+		// Fold into copies: the mapped file is read-only.
 		nw, _ := NewTensor(F32, w.shape...)
 		nb, _ := NewTensor(F32, cout)
-		per := w.Len() / max(cout, 1)
-		wv, nwv, nbv := w.F32(), nw.F32(), nb.F32()
-		for c := 0; c < cout; c++ {
-			for k := c * per; k < (c+1)*per; k++ {
-				nwv[k] = wv[k] * a[c]
-			}
-			bias := float32(0)
-			if b != nil {
-				bias = b.F32()[c]
-			}
-			nbv[c] = bias*a[c] + sh[c]
+		copy(nw.F32(), w.F32())
+		if b != nil {
+			copy(nb.F32(), b.F32())
+		}
+		eps := float32(bn.attrs.(*epsAttrs).Epsilon)
+		if err := kern.FoldBatchNorm(nw.F32(), nb.F32(), cout, params[2].F32(), params[3].F32(), params[0].F32(), params[1].F32(), eps); err != nil {
+			return corrupt("node %q (batchnorm): %v", bn.name, err)
 		}
 		wid := m.addInit(fmt.Sprintf("%s.folded_weight", p.name), nw)
 		bid := m.addInit(fmt.Sprintf("%s.folded_bias", p.name), nb)

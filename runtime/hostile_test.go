@@ -104,7 +104,7 @@ func hostileCases(t testing.TB) []struct {
 			entry(h, "conv.w")["shape"] = []int{8, 3, 3, 2}
 		})},
 		{"huge_shape", `tensor "fc.w": shape [2147483648 2147483648] has more than`, mutate(func(h map[string]any) {
-			entry(h, "fc.w")["shape"] = []int{1 << 31, 1 << 31}
+			entry(h, "fc.w")["shape"] = []int64{1 << 31, 1 << 31}
 		})},
 		{"unknown_dtype", `tensor "fc.b": unknown dtype "F64"`, mutate(func(h map[string]any) {
 			entry(h, "fc.b")["dtype"] = "F64"

@@ -29,14 +29,20 @@ type opDef struct {
 	// infer gives the output types; absent optional inputs have DType
 	// DTypeInvalid. Errors need not name the node: the caller does.
 	infer func(attrs any, in []ValueType) ([]ValueType, error)
+	// scratch, when set, gives the float32 working memory one run of the
+	// node needs with the given number of threads; the planner places it
+	// in the arena, live only while the node runs.
+	scratch func(attrs any, in []ValueType, threads int) int
 	// prepare binds the op to concrete tensors (absent inputs are nil).
 	prepare func(attrs any, in, out []*Tensor, env *env) (func(), error)
 }
 
 // env is what prepare may use besides the tensors: the session's worker
-// pool for splitting large ops across threads.
+// pool for splitting large ops across threads, and the node's scratch.
 type env struct {
-	pool *workerPool
+	pool    *workerPool
+	threads int
+	scratch []float32
 }
 
 var opSet = map[string]*opDef{}

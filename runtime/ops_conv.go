@@ -3,6 +3,8 @@ package runtime
 import (
 	"encoding/json"
 	"fmt"
+
+	"github.com/edgerun/edgerun/runtime/internal/kern"
 )
 
 // convAttrs are the attributes of conv1d and conv2d (layout NCL / NCHW,
@@ -59,6 +61,20 @@ func convParser(rank int) func(json.RawMessage) (any, error) {
 	}
 }
 
+// convParams maps the attributes and the input and weight shapes onto the
+// kernel's description of a 2-D convolution (conv1d is a 1×L image).
+func convParams(a *convAttrs, x, w []int) kern.Conv2DParams {
+	p := kern.Conv2DParams{N: x[0], C: x[1], OutC: w[0], Groups: a.Groups,
+		H: 1, W: x[2], KH: 1, KW: w[2], StrideH: 1, StrideW: a.stride[0], DilationH: 1, DilationW: a.dilation[0],
+		PadLeft: a.padBegin[0], PadRight: a.padEnd[0]}
+	if a.rank == 2 {
+		p.H, p.W, p.KH, p.KW = x[2], x[3], w[2], w[3]
+		p.StrideH, p.StrideW, p.DilationH, p.DilationW = a.stride[0], a.stride[1], a.dilation[0], a.dilation[1]
+		p.PadTop, p.PadBottom, p.PadLeft, p.PadRight = a.padBegin[0], a.padEnd[0], a.padBegin[1], a.padEnd[1]
+	}
+	return p
+}
+
 func convInfer(attrs any, in []ValueType) ([]ValueType, error) {
 	a := attrs.(*convAttrs)
 	if err := allF32(in); err != nil {
@@ -69,61 +85,52 @@ func convInfer(attrs any, in []ValueType) ([]ValueType, error) {
 	if len(x) != r+2 || len(w) != r+2 {
 		return nil, fmt.Errorf("input %v and weight %v must have rank %d", x, w, r+2)
 	}
-	g := a.Groups
-	if x[1]%g != 0 || w[0]%g != 0 || w[1]*g != x[1] {
-		return nil, fmt.Errorf("input %v, weight %v and groups %d disagree on channels", x, w, g)
+	if w[1]*a.Groups != x[1] {
+		return nil, fmt.Errorf("input %v, weight %v and groups %d disagree on channels", x, w, a.Groups)
 	}
 	if len(in) > 2 && in[2].DType != DTypeInvalid && (len(in[2].Shape) != 1 || in[2].Shape[0] != w[0]) {
 		return nil, fmt.Errorf("bias %v, want [%d]", in[2].Shape, w[0])
 	}
-	out := []int{x[0], w[0]}
-	for i := 0; i < r; i++ {
-		span := a.dilation[i]*(w[2+i]-1) + 1
-		o := (x[2+i]+a.padBegin[i]+a.padEnd[i]-span)/a.stride[i] + 1
-		if w[2+i] < 1 || x[2+i]+a.padBegin[i]+a.padEnd[i] < span {
-			return nil, fmt.Errorf("kernel %v does not fit input %v with padding %v/%v", w[2:], x[2:], a.padBegin, a.padEnd)
-		}
-		out = append(out, o)
+	p := convParams(a, x, w)
+	if err := p.Validate(); err != nil {
+		return nil, err
 	}
-	return vt(F32, out...)
+	if r == 1 {
+		return vt(F32, p.N, p.OutC, p.OutW())
+	}
+	return vt(F32, p.N, p.OutC, p.OutH(), p.OutW())
 }
 
-// conv2dParams describes one convolution over NCHW data; conv1d runs as
-// conv2d with unit height.
-type conv2dParams struct {
-	n, c, h, w       int // input
-	m, kh, kw        int // weight [m, c/groups, kh, kw]
-	oh, ow           int
-	sh, sw, dh, dw   int
-	pt, pl           int
-	groups           int
-	x, wt, bias, out []float32
+// convScratch gives each worker its own im2col tile: threads split the
+// batch, one image each at a time.
+func convScratch(attrs any, in []ValueType, threads int) int {
+	p := convParams(attrs.(*convAttrs), in[0].Shape, in[1].Shape)
+	return kern.Conv2DScratch(&p) * min(threads, max(p.N, 1))
 }
 
 func convPrepare(attrs any, in, out []*Tensor, e *env) (func(), error) {
-	a := attrs.(*convAttrs)
-	xs, ws, ys := in[0].shape, in[1].shape, out[0].shape
-	p := &conv2dParams{
-		n: xs[0], c: xs[1], m: ws[0], groups: a.Groups,
-		h: 1, w: xs[2], kh: 1, kw: ws[2], oh: 1, ow: ys[2],
-		sh: 1, sw: a.stride[0], dh: 1, dw: a.dilation[0], pl: a.padBegin[0],
-		x: in[0].F32(), wt: in[1].F32(), out: out[0].F32(),
-	}
-	if a.rank == 2 {
-		p.h, p.w, p.kh, p.kw, p.oh, p.ow = xs[2], xs[3], ws[2], ws[3], ys[2], ys[3]
-		p.sh, p.sw, p.dh, p.dw, p.pt, p.pl = a.stride[0], a.stride[1], a.dilation[0], a.dilation[1], a.padBegin[0], a.padBegin[1]
-	}
+	p := convParams(attrs.(*convAttrs), in[0].shape, in[1].shape)
+	x, w, y := in[0].F32(), in[1].F32(), out[0].F32()
+	var bias []float32
 	if len(in) > 2 && in[2] != nil {
-		p.bias = in[2].F32()
+		bias = in[2].F32()
 	}
-	// Split over (image, output channel) planes; each is independent.
-	planes := p.n * p.m
-	grain := max(1, (1<<15)/max(1, p.oh*p.ow*p.kh*p.kw*(p.c/p.groups)))
-	body := func(lo, hi int) { conv2dF32(p, lo, hi) }
-	return func() { e.pool.parallel(planes, grain, body) }, nil
+	if e.pool == nil || p.N < 2 {
+		return func() { kern.Conv2D(&p, y, x, w, bias, e.scratch) }, nil
+	}
+	one := p
+	one.N = 1
+	inLen, outLen, sc := one.InputLen(), one.OutputLen(), kern.Conv2DScratch(&one)
+	body := func(worker, lo, hi int) {
+		scratch := e.scratch[worker*sc : (worker+1)*sc]
+		for i := lo; i < hi; i++ {
+			kern.Conv2D(&one, y[i*outLen:(i+1)*outLen], x[i*inLen:(i+1)*inLen], w, bias, scratch)
+		}
+	}
+	return func() { e.pool.parallel(p.N, 1, body) }, nil
 }
 
 func init() {
-	register(&opDef{name: "conv1d", minIn: 2, maxIn: 3, nOut: 1, parse: convParser(1), infer: convInfer, prepare: convPrepare})
-	register(&opDef{name: "conv2d", minIn: 2, maxIn: 3, nOut: 1, parse: convParser(2), infer: convInfer, prepare: convPrepare})
+	register(&opDef{name: "conv1d", minIn: 2, maxIn: 3, nOut: 1, parse: convParser(1), infer: convInfer, scratch: convScratch, prepare: convPrepare})
+	register(&opDef{name: "conv2d", minIn: 2, maxIn: 3, nOut: 1, parse: convParser(2), infer: convInfer, scratch: convScratch, prepare: convPrepare})
 }

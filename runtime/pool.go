@@ -11,8 +11,8 @@ type workerPool struct {
 }
 
 type poolTask struct {
-	fn     func(lo, hi int)
-	lo, hi int
+	fn             func(worker, lo, hi int)
+	worker, lo, hi int
 }
 
 func newWorkerPool(threads int) *workerPool {
@@ -25,7 +25,7 @@ func newWorkerPool(threads int) *workerPool {
 		p.work[i] = ch
 		go func() {
 			for t := range ch {
-				t.fn(t.lo, t.hi)
+				t.fn(t.worker, t.lo, t.hi)
 				p.wg.Done()
 			}
 		}()
@@ -34,11 +34,12 @@ func newWorkerPool(threads int) *workerPool {
 }
 
 // parallel calls fn over [0,n) split into contiguous ranges, one per
-// thread, each at least minChunk long; the caller's goroutine takes the
-// first range. A nil pool runs fn(0, n) directly.
-func (p *workerPool) parallel(n, minChunk int, fn func(lo, hi int)) {
+// thread, each at least minChunk long; worker numbers the range (below the
+// thread count) so fn can pick per-thread scratch. The caller's goroutine
+// takes range 0. A nil pool runs fn(0, 0, n) directly.
+func (p *workerPool) parallel(n, minChunk int, fn func(worker, lo, hi int)) {
 	if p == nil || n <= minChunk {
-		fn(0, n)
+		fn(0, 0, n)
 		return
 	}
 	parts := len(p.work) + 1
@@ -49,16 +50,16 @@ func (p *workerPool) parallel(n, minChunk int, fn func(lo, hi int)) {
 		parts = n / minChunk
 	}
 	if parts <= 1 {
-		fn(0, n)
+		fn(0, 0, n)
 		return
 	}
 	chunk := (n + parts - 1) / parts
 	p.wg.Add(parts - 1)
 	for i := 1; i < parts; i++ {
 		lo, hi := i*chunk, min((i+1)*chunk, n)
-		p.work[i-1] <- poolTask{fn: fn, lo: lo, hi: hi}
+		p.work[i-1] <- poolTask{fn: fn, worker: i, lo: lo, hi: hi}
 	}
-	fn(0, min(chunk, n))
+	fn(0, 0, min(chunk, n))
 	p.wg.Wait()
 }
 

@@ -6,6 +6,7 @@ import (
 	"math"
 	"sort"
 	"time"
+	"unsafe"
 )
 
 // Session runs a model at one batch size. Its activations live in one
@@ -107,17 +108,32 @@ func (m *Model) newSession(cfg *sessionConfig) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Session{m: m, batch: cfg.batch, vals: make([]*Tensor, len(m.values))}
-	offsets, size, err := m.plan(types)
+	threads := max(1, cfg.threads)
+	scratch := make([]int, len(m.nodes))
+	in := make([]ValueType, 0, 8)
+	for i := range m.nodes {
+		n := &m.nodes[i]
+		if n.def.scratch == nil {
+			continue
+		}
+		in = in[:0]
+		for _, id := range n.in {
+			if id < 0 {
+				in = append(in, ValueType{})
+			} else {
+				in = append(in, types[id])
+			}
+		}
+		scratch[i] = n.def.scratch(n.attrs, in, threads)
+	}
+	offsets, scratchOff, size, err := m.plan(types, scratch)
 	if err != nil {
 		return nil, err
 	}
 	if cfg.arenaLimit > 0 && size > cfg.arenaLimit {
 		return nil, fmt.Errorf("runtime: arena needs %d bytes at batch %d, limit %d", size, cfg.batch, cfg.arenaLimit)
 	}
-	if int64(int(size)) != size {
-		return nil, fmt.Errorf("runtime: arena of %d bytes does not fit in memory", size)
-	}
+	s := &Session{m: m, batch: cfg.batch, vals: make([]*Tensor, len(m.values))}
 	s.arena = alignedBytes(int(size))
 	for i := range m.values {
 		v := &m.values[i]
@@ -136,8 +152,7 @@ func (m *Model) newSession(cfg *sessionConfig) (*Session, error) {
 	for _, id := range m.outputs {
 		s.outputs = append(s.outputs, s.vals[id])
 	}
-	s.pool = newWorkerPool(cfg.threads)
-	e := &env{pool: s.pool}
+	s.pool = newWorkerPool(threads)
 	for i := range m.nodes {
 		n := &m.nodes[i]
 		in := make([]*Tensor, len(n.in))
@@ -149,6 +164,11 @@ func (m *Model) newSession(cfg *sessionConfig) (*Session, error) {
 		out := make([]*Tensor, len(n.out))
 		for j, id := range n.out {
 			out[j] = s.vals[id]
+		}
+		e := &env{pool: s.pool, threads: threads}
+		if scratch[i] > 0 {
+			b := s.arena[scratchOff[i] : scratchOff[i]+4*scratch[i]]
+			e.scratch = unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(b))), scratch[i])
 		}
 		run, err := n.def.prepare(n.attrs, in, out, e)
 		if err != nil {
@@ -167,13 +187,13 @@ func (m *Model) newSession(cfg *sessionConfig) (*Session, error) {
 	return s, nil
 }
 
-// plan assigns each activation an arena offset. Values whose lifetimes
-// (from the step that writes them to the last step that reads them)
-// overlap get disjoint ranges; the rest share memory. Placement is greedy,
-// largest first, at the lowest offset that fits.
-func (m *Model) plan(types []ValueType) ([]int, int64, error) {
+// plan assigns each activation, and each node's scratch (float32 counts
+// in scratch), an arena offset. Buffers whose lifetimes (from the step that
+// writes them to the last step that reads them) overlap get disjoint
+// ranges; the rest share memory. Placement is greedy, largest first, at
+// the lowest offset that fits.
+func (m *Model) plan(types []ValueType, scratch []int) (valOff, scratchOff []int, total int64, err error) {
 	type buf struct {
-		id         int
 		size       int
 		start, end int
 		off        int
@@ -181,6 +201,7 @@ func (m *Model) plan(types []ValueType) ([]int, int64, error) {
 	last := len(m.nodes)
 	var bufs []buf
 	idx := make([]int, len(m.values))
+	const limit = math.MaxInt / 4
 	for i := range m.values {
 		idx[i] = -1
 		v := &m.values[i]
@@ -193,10 +214,17 @@ func (m *Model) plan(types []ValueType) ([]int, int64, error) {
 		}
 		idx[i] = len(bufs)
 		n := int64(prod(types[i].Shape)) * int64(types[i].DType.Size())
-		if n > math.MaxInt/4 {
-			return nil, 0, fmt.Errorf("runtime: value %q needs %d bytes", v.name, n)
+		if n > limit {
+			return nil, nil, 0, fmt.Errorf("runtime: value %q needs %d bytes", v.name, n)
 		}
-		bufs = append(bufs, buf{id: i, size: alignUp(int(n)), start: start, end: start})
+		bufs = append(bufs, buf{size: alignUp(int(n)), start: start, end: start})
+	}
+	nv := len(bufs)
+	for i, n := range scratch {
+		if int64(n) > limit/4 {
+			return nil, nil, 0, fmt.Errorf("runtime: node %q needs %d floats of scratch", m.nodes[i].name, n)
+		}
+		bufs = append(bufs, buf{size: alignUp(4 * n), start: i, end: i})
 	}
 	for i := range m.nodes {
 		for _, in := range m.nodes[i].in {
@@ -219,15 +247,18 @@ func (m *Model) plan(types []ValueType) ([]int, int64, error) {
 	}
 	sort.SliceStable(order, func(a, b int) bool { return bufs[order[a]].size > bufs[order[b]].size })
 	var placed []int
-	var total int64
+	var busy [][2]int
 	for _, bi := range order {
 		b := &bufs[bi]
+		if b.size == 0 {
+			continue
+		}
 		// Collect the ranges of live-overlapping placed buffers, sorted by
 		// offset, and take the first gap large enough.
-		var busy [][2]int
+		busy = busy[:0]
 		for _, pj := range placed {
 			p := &bufs[pj]
-			if p.start <= b.end && b.start <= p.end && p.size > 0 {
+			if p.start <= b.end && b.start <= p.end {
 				busy = append(busy, [2]int{p.off, p.off + p.size})
 			}
 		}
@@ -242,15 +273,21 @@ func (m *Model) plan(types []ValueType) ([]int, int64, error) {
 		b.off = off
 		placed = append(placed, bi)
 		total = max(total, int64(off)+int64(b.size))
-		if total > math.MaxInt/2 {
-			return nil, 0, fmt.Errorf("runtime: arena exceeds %d bytes", math.MaxInt/2)
+		if total > limit {
+			return nil, nil, 0, fmt.Errorf("runtime: arena exceeds %d bytes", limit)
 		}
 	}
-	offsets := make([]int, len(m.values))
-	for i := range bufs {
-		offsets[bufs[i].id] = bufs[i].off
+	valOff = make([]int, len(m.values))
+	for i := range m.values {
+		if idx[i] >= 0 {
+			valOff[i] = bufs[idx[i]].off
+		}
 	}
-	return offsets, total, nil
+	scratchOff = make([]int, len(scratch))
+	for i := range scratch {
+		scratchOff[i] = bufs[nv+i].off
+	}
+	return valOff, scratchOff, total, nil
 }
 
 // Run executes the graph on the current contents of the input tensors,
