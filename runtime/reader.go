@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
 	"sort"
 	"strings"
 )
@@ -158,9 +159,22 @@ func checkEntry(name string, e *headerEntry, dataLen int64) (rawTensor, error) {
 	if err != nil {
 		return rawTensor{}, corrupt("tensor %q: unknown dtype %q", name, e.DType)
 	}
-	n, err := numElements(e.Shape)
-	if err != nil {
-		return rawTensor{}, corrupt("tensor %q: %v", name, err)
+	// Check the element count in 64 bits before narrowing to int, so a
+	// 32-bit build rejects the same shapes with the same message.
+	n := uint64(1)
+	for _, d := range e.Shape {
+		if d < 0 {
+			return rawTensor{}, corrupt("tensor %q: negative dimension in shape %v", name, e.Shape)
+		}
+		hi, lo := bits.Mul64(n, uint64(d))
+		if hi != 0 || lo > maxElements {
+			return rawTensor{}, corrupt("tensor %q: shape %v has more than %d elements", name, e.Shape, maxElements)
+		}
+		n = lo
+	}
+	shape := make([]int, len(e.Shape))
+	for i, d := range e.Shape {
+		shape[i] = int(d)
 	}
 	b, end := e.DataOffsets[0], e.DataOffsets[1]
 	if b < 0 || end < b {
@@ -172,7 +186,7 @@ func checkEntry(name string, e *headerEntry, dataLen int64) (rawTensor, error) {
 	if want := int64(n) * int64(dt.Size()); end-b != want {
 		return rawTensor{}, corrupt("tensor %q: %d bytes, but %s%v needs %d", name, end-b, dt, e.Shape, want)
 	}
-	return rawTensor{name: name, dtype: dt, shape: e.Shape, begin: b, end: end}, nil
+	return rawTensor{name: name, dtype: dt, shape: shape, begin: b, end: end}, nil
 }
 
 // verifyChecksum hashes the file with the checksum digits read as '0'.

@@ -51,7 +51,7 @@ type File struct {
 
 type headerEntry struct {
 	DType       string   `json:"dtype"`
-	Shape       []int    `json:"shape"`
+	Shape       []int64  `json:"shape"`
 	DataOffsets [2]int64 `json:"data_offsets"`
 }
 
@@ -165,14 +165,14 @@ func (f *File) encode() ([]byte, [][]byte, error) {
 			return nil, nil, fmt.Errorf("runtime: tensor %q is nil or has no dtype", n)
 		}
 		if gap := int64(alignUp(int(off%Alignment))) - off%Alignment; gap != 0 {
-			header[padPrefix+strconv.Itoa(pads)] = headerEntry{DType: "U8", Shape: []int{int(gap)}, DataOffsets: [2]int64{off, off + gap}}
+			header[padPrefix+strconv.Itoa(pads)] = headerEntry{DType: "U8", Shape: []int64{gap}, DataOffsets: [2]int64{off, off + gap}}
 			pads++
 			data = append(data, zeros[:gap])
 			off += gap
 		}
-		shape := t.shape
-		if shape == nil {
-			shape = []int{}
+		shape := make([]int64, len(t.shape))
+		for i, d := range t.shape {
+			shape[i] = int64(d)
 		}
 		header[n] = headerEntry{DType: t.dtype.String(), Shape: shape, DataOffsets: [2]int64{off, off + int64(len(t.data))}}
 		data = append(data, t.data)
