@@ -457,7 +457,7 @@ func (m *Model) infer(batch int) ([]ValueType, error) {
 			}
 			types[i] = ValueType{DType: v.dtype, Shape: s}
 		case kindInit:
-			types[i] = ValueType{DType: v.init.dtype, Shape: v.init.shape}
+			types[i] = ValueType{DType: v.init.dtype, Shape: v.init.shape, init: v.init}
 		}
 	}
 	in := make([]ValueType, 0, 8)

@@ -11,6 +11,9 @@ import (
 type ValueType struct {
 	DType DType
 	Shape []int
+	// init is the initializer behind the value, if it is one: ops may
+	// check constant data (quantisation multipliers, say) at load.
+	init *Tensor
 }
 
 func (v ValueType) String() string { return fmt.Sprintf("%s%v", v.DType, v.Shape) }

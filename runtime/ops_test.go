@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"math"
@@ -51,6 +52,17 @@ func (c *torchCase) tensor(t *testing.T, name string) *Tensor {
 			if err != nil {
 				t.Fatal(err)
 			}
+			return x
+		}
+		switch a.Dtype {
+		case "u1":
+			x, _ := NewTensor(U8, a.Shape...)
+			copy(x.U8(), a.Data)
+			return x
+		case "i1":
+			v, _ := a.Int8()
+			x, _ := NewTensor(S8, a.Shape...)
+			copy(x.S8(), v)
 			return x
 		}
 		v, err := a.Int32()
@@ -161,6 +173,13 @@ func mapCase(t *testing.T, c *torchCase) (opCase, bool) {
 		return opCase{op: "topk", attrs: map[string]any{"k": i("K"), "axis": i("Axis"), "largest": p["Largest"]}, inputs: []string{"x"}, outputs: []string{"values", "indices"}}, true
 	case "nearestcentroid":
 		return opCase{op: "nearest_centroid", inputs: []string{"x", "centroids"}, outputs: []string{"y"}, batched: true}, true
+	case "qconv2d":
+		a := conv2d()
+		a["x_zero"], a["y_zero"] = i("XZero"), i("YZero")
+		return opCase{op: "qconv2d", attrs: a, inputs: []string{"x", "w", opt("bias"), "mult"}, outputs: []string{"y"}, batched: true}, true
+	case "qdense":
+		return opCase{op: "qdense", attrs: map[string]any{"x_zero": i("XZero"), "y_zero": i("YZero")},
+			inputs: []string{"x", "w", opt("bias"), "mult"}, outputs: []string{"y"}, batched: true}, true
 	case "attention":
 		return opCase{op: "attention", attrs: map[string]any{"groups": i("Groups"), "epsilon": p["Eps"]},
 			inputs: []string{"x", "gamma", "beta", "wq", "bq", "wk", "bk", "wv", "bv", "wo", "bo"}, outputs: []string{"y"}, batched: true}, true
@@ -178,7 +197,7 @@ func runCase(t *testing.T, c *torchCase, oc opCase, threads int) []*Tensor {
 	if oc.batched {
 		batch, dims[0] = x.shape[0], Batch
 	}
-	f := &File{Graph: &Graph{Inputs: []ValueInfo{{Name: "in", DType: F32, Shape: dims}}}, Tensors: map[string]*Tensor{}}
+	f := &File{Graph: &Graph{Inputs: []ValueInfo{{Name: "in", DType: x.dtype, Shape: dims}}}, Tensors: map[string]*Tensor{}}
 	node := Node{Name: "op", Op: oc.op, Inputs: []string{"in"}, Attrs: attrs(t, oc.attrs)}
 	for _, n := range oc.inputs[1:] {
 		node.Inputs = append(node.Inputs, n)
@@ -212,11 +231,12 @@ func compareRef(t *testing.T, name string, got, want *Tensor, tol float64) {
 	if !shapeEqual(got.shape, want.shape) && prod(got.shape) != prod(want.shape) {
 		t.Fatalf("%s: shape %v, want %v", name, got.shape, want.shape)
 	}
-	if want.dtype == S32 {
-		for i, v := range got.S32() {
-			if v != want.S32()[i] {
-				t.Fatalf("%s[%d] = %d, want %d", name, i, v, want.S32()[i])
-			}
+	if got.dtype != want.dtype {
+		t.Fatalf("%s: %s, want %s", name, got.dtype, want.dtype)
+	}
+	if want.dtype != F32 {
+		if !bytes.Equal(got.data, want.data) {
+			t.Fatalf("%s: integer output differs", name)
 		}
 		return
 	}
@@ -248,7 +268,7 @@ func TestOpsMatchTorch(t *testing.T) {
 		}
 	}
 	for _, op := range Ops() {
-		if !covered[op] && op != "flatten" && op != "reshape" {
+		if !covered[op] && op != "flatten" && op != "reshape" && op != "quantize" && op != "dequantize" {
 			t.Errorf("op %s has no PyTorch reference case", op)
 		}
 	}
@@ -290,4 +310,41 @@ func TestFoldedBatchNormMatchesTorch(t *testing.T) {
 		return
 	}
 	t.Fatal("no fold case")
+}
+
+// TestQuantizeMatchesNumPy runs quantize → dequantize on the reference
+// cases, for U8 and I8.
+func TestQuantizeMatchesNumPy(t *testing.T) {
+	n := 0
+	for _, c := range loadTorchCases(t) {
+		if c.Op != "quantize" {
+			continue
+		}
+		n++
+		var p struct {
+			Scale float32
+			Zero  int32
+		}
+		json.Unmarshal(c.Params, &p)
+		x, q, deq := c.tensor(t, "x"), c.tensor(t, "q"), c.tensor(t, "deq")
+		qa := attrs(t, map[string]any{"scale": p.Scale, "zero_point": p.Zero, "dtype": q.dtype})
+		f := &File{Graph: &Graph{
+			Inputs:  []ValueInfo{{Name: "x", DType: F32, Shape: Dims(x.shape)}},
+			Outputs: []ValueInfo{{Name: "q"}, {Name: "deq"}},
+			Nodes: []Node{
+				{Name: "quant", Op: "quantize", Inputs: []string{"x"}, Outputs: []string{"q"}, Attrs: qa},
+				{Name: "dequant", Op: "dequantize", Inputs: []string{"q"}, Outputs: []string{"deq"}, Attrs: qa},
+			},
+		}}
+		s := newSession(t, openModel(t, f))
+		copy(s.Input(0).data, x.data)
+		if err := s.Run(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		compareRef(t, c.Name+"/q", s.Output(0), q, 0)
+		compareRef(t, c.Name+"/deq", s.Output(1), deq, 0)
+	}
+	if n == 0 {
+		t.Fatal("no quantize cases")
+	}
 }
