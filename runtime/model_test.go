@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"math/rand"
 	"os"
 	"sync"
 	"testing"
@@ -296,4 +297,31 @@ func TestBatchNormFoldingMatchesUnfolded(t *testing.T) {
 	a.Run(context.Background())
 	b.Run(context.Background())
 	closeTo(t, a.Output(0).F32(), b.Output(0).F32(), 1e-5)
+}
+
+// Splitting a dense layer over threads (by rows, or by output features
+// for one row) and a convolution (by image) gives the single-thread result.
+func TestThreadsMatchSingleThread(t *testing.T) {
+	rng := rand.New(rand.NewSource(9))
+	f := &File{
+		Graph: &Graph{
+			Inputs:  []ValueInfo{{Name: "x", DType: F32, Shape: Dims{Batch, 4, 9, 9}}},
+			Outputs: []ValueInfo{{Name: "y"}},
+			Nodes: []Node{
+				{Name: "conv", Op: "conv2d", Inputs: []string{"x", "cw", ""}, Outputs: []string{"c"}, Attrs: attrs(t, map[string]any{"padding": 1})},
+				{Name: "flat", Op: "flatten", Inputs: []string{"c"}, Outputs: []string{"f"}},
+				{Name: "fc", Op: "dense", Inputs: []string{"f", "w", "b"}, Outputs: []string{"y"}},
+			},
+		},
+		Tensors: map[string]*Tensor{"cw": randTensor(t, rng, 8, 4, 3, 3), "w": randTensor(t, rng, 301, 8*81), "b": randTensor(t, rng, 301)},
+	}
+	m := openModel(t, f)
+	for _, batch := range []int{1, 5} {
+		one, many := newSession(t, m, WithBatch(batch)), newSession(t, m, WithBatch(batch), WithThreads(3))
+		fill(one.Input(0), 4)
+		copy(many.Input(0).F32(), one.Input(0).F32())
+		one.Run(context.Background())
+		many.Run(context.Background())
+		closeTo(t, many.Output(0).F32(), one.Output(0).F32(), 1e-4)
+	}
 }
