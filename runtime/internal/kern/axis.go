@@ -9,7 +9,8 @@ type Axis struct {
 	Outer, Len, Inner int
 }
 
-// AxisOf splits shape around axis (negative counts from the end).
+// AxisOf splits shape around axis (negative counts from the end) and
+// validates the view (see Validate).
 func AxisOf(shape []int, axis int) (Axis, error) {
 	if axis < 0 {
 		axis += len(shape)
@@ -27,11 +28,12 @@ func AxisOf(shape []int, axis int) (Axis, error) {
 	for _, d := range shape[axis+1:] {
 		a.Inner *= d
 	}
-	return a, nil
+	return a, a.Validate()
 }
 
-// Validate reports whether a describes a non-empty axis of a tensor whose
-// size fits in an int.
+// Validate reports whether a describes a non-empty axis (Len and Inner at
+// least 1; Outer may be 0, an empty batch) of a tensor whose size fits in
+// an int.
 func (a *Axis) Validate() error {
 	if a.Outer < 0 || a.Len < 1 || a.Inner < 1 {
 		return fmt.Errorf("bad axis view %d×%d×%d", a.Outer, a.Len, a.Inner)

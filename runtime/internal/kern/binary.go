@@ -24,12 +24,11 @@ type Broadcast struct {
 	outRank  int
 	// The iteration space: dims merged where possible; the last is the
 	// inner loop. sa/sb are element strides (0 where an operand repeats).
-	rank       int
-	dims       [MaxRank]int
-	sa, sb     [MaxRank]int
-	n, na, nb  int
-	sameShape  bool
-	aLen, bLen int
+	rank      int
+	dims      [MaxRank]int
+	sa, sb    [MaxRank]int
+	n, na, nb int
+	sameShape bool
 }
 
 // NewBroadcast aligns shapes a and b from the right; each pair of sizes must
@@ -74,7 +73,6 @@ func NewBroadcast(a, b []int) (Broadcast, error) {
 		bc.na *= ea[i]
 		bc.nb *= eb[i]
 	}
-	bc.aLen, bc.bLen = bc.na, bc.nb
 	bc.sameShape = bc.na == bc.n && bc.nb == bc.n
 	// Merge runs of dims where each operand either follows the output or
 	// repeats, and drop size-1 output dims.

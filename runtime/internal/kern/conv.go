@@ -99,6 +99,9 @@ func Conv2DScratch(p *Conv2DParams) int {
 	if p.pointwise() || p.depthwise() {
 		return 0
 	}
+	if p.winograd() {
+		return p.winoScratch()
+	}
 	return (p.C / p.Groups) * p.KH * p.KW * p.tileRows() * p.OutW()
 }
 
@@ -111,9 +114,11 @@ func Conv2DScratch(p *Conv2DParams) int {
 // Validate; dst must not overlap x.
 //
 // Paths: 1×1 stride-1 unpadded convolutions are one GEMM per group;
-// depthwise (one input channel per group) run directly, row by row; all
-// others, 3×3 included, go through im2col tiles of a few output rows (filled
-// by row copies when the stride is 1) and a GEMM per tile.
+// depthwise (one input channel per group) run directly, row by row;
+// stride-1 undilated 3×3 with at least 4 channels per group use Winograd
+// F(2×2, 3×3) (16 GEMMs per chunk of tiles); all others go through im2col
+// tiles of a few output rows (filled by row copies when the stride is 1)
+// and a GEMM per tile.
 func Conv2D(p *Conv2DParams, dst, x, w, bias, scratch []float32) {
 	oh, ow := p.OutH(), p.OutW()
 	ohw := oh * ow
@@ -132,6 +137,8 @@ func Conv2D(p *Conv2DParams, dst, x, w, bias, scratch []float32) {
 			}
 		case p.depthwise():
 			convDepthwise(p, dn, xn, w, bias)
+		case p.winograd():
+			convWinograd(p, dn, xn, w, bias, scratch)
 		default:
 			tr := p.tileRows()
 			for g := 0; g < p.Groups; g++ {
@@ -174,7 +181,7 @@ func validRange(off, stride, size, outSize int) (lo, hi int) {
 		lo = (-off + stride - 1) / stride
 	}
 	if size-1-off < 0 {
-		return lo, lo
+		return 0, 0
 	}
 	hi = min((size-1-off)/stride+1, outSize)
 	if hi < lo {
@@ -250,6 +257,9 @@ func convDepthwise(p *Conv2DParams, dn, xn, w, bias []float32) {
 					wv := wo[i*p.KW+j]
 					offW := j*p.DilationW - p.PadLeft
 					lo, hi := validRange(offW, p.StrideW, p.W, ow)
+					if lo >= hi {
+						continue
+					}
 					if p.StrideW == 1 {
 						s := src[lo+offW : hi+offW]
 						seg := out[lo:hi]

@@ -80,6 +80,21 @@ func TestBroadcastErrors(t *testing.T) {
 // Softmax tolerance: exp and the sum in float64.
 const tolSoftmax = 1e-6
 
+func TestAxisOf(t *testing.T) {
+	a, err := AxisOf([]int{2, 3, 4, 5}, -2)
+	if err != nil || a != (Axis{Outer: 6, Len: 4, Inner: 5}) {
+		t.Errorf("AxisOf = %+v, %v", a, err)
+	}
+	for _, c := range []struct {
+		shape []int
+		axis  int
+	}{{[]int{2, 3}, 2}, {[]int{2, 3}, -3}, {[]int{2, 0}, 1}, {[]int{2, 3, 0}, 1}, {nil, 0}} {
+		if _, err := AxisOf(c.shape, c.axis); err == nil {
+			t.Errorf("AxisOf(%v, %d) accepted", c.shape, c.axis)
+		}
+	}
+}
+
 func TestSoftmaxTorch(t *testing.T) {
 	for _, c := range casesOf(t, "softmax") {
 		var p struct {

@@ -104,6 +104,16 @@ type QuantParams struct {
 	Mult         []float32
 }
 
+// CheckZeroPoints reports whether q's zero points lie in T's range, which
+// QConv2D and QDense require.
+func CheckZeroPoints[T Int8](q *QuantParams) error {
+	lo, hi := qRange[T]()
+	if q.XZero < lo || q.XZero > hi || q.YZero < lo || q.YZero > hi {
+		return fmt.Errorf("int8 layer: zero points %d, %d outside %d..%d", q.XZero, q.YZero, lo, hi)
+	}
+	return nil
+}
+
 // QConv2DParams describes an int8 convolution: Conv2DParams' geometry with
 // QuantParams' quantisation.
 type QConv2DParams struct {
@@ -139,62 +149,111 @@ func checkMult(m []float32) error {
 	return nil
 }
 
-// QConv2DScratch is the int32 scratch length QConv2D needs: one output
-// row of accumulators.
-func QConv2DScratch(p *QConv2DParams) int { return p.OutW() }
+// qTarget bounds one tile of int8 patches (bytes), to stay in L1/L2.
+const qTarget = 1 << 15
 
-// QConv2D is the reference integer convolution: for every output element
+// qTilePos is the number of output positions per patch tile.
+func (p *QConv2DParams) qTilePos() int {
+	k := p.C / p.Groups * p.KH * p.KW
+	return max(1, min(qTarget/k, p.OutH()*p.OutW()))
+}
+
+// QConv2DScratch returns the scratch QConv2D needs: patches elements of T
+// for one tile of im2row patches, and acc int32 accumulators.
+func QConv2DScratch(p *QConv2DParams) (patches, acc int) {
+	t := p.qTilePos()
+	return t * (p.C / p.Groups) * p.KH * p.KW, t * (p.OutC / p.Groups)
+}
+
+// QConv2D is the int8 convolution: for every output element
 //
-//	acc = bias[o] + Σ (x - XZero)·w    (int32, padding contributes 0)
-//	dst = requantised acc with Mult[o] and YZero
+//	acc = Σ (x - XZero)·w    (int32; padding is XZero, so it contributes 0)
+//	dst = clamp(roundHalfEven(float32(acc + bias[o])·Mult[o]) + YZero)
 //
 // x and dst are N×C×H×W and N×OutC×OutH×OutW of T, w is OIHW int8, bias
-// OutC int32 (or nil). Integer results are exact, so every path (this one
-// and the SIMD int8 GEMM) gives identical bytes. XZero and YZero must be
-// in T's range.
-func QConv2D[T Int8](p *QConv2DParams, dst, x []T, w []int8, bias []int32, acc []int32) {
+// OutC int32 (or nil); patches and acc are scratch of the sizes
+// QConv2DScratch gives. Output positions are processed in tiles: im2row
+// patches (positions × C/Groups·KH·KW, in OIHW weight order) are built
+// in patches, multiplied by each group's weights into acc (positions ×
+// OutC/Groups, the layout of simd's int8 GEMM), then requantised. Integer
+// results are exact, so any int8 GEMM with that contract gives identical
+// bytes. XZero and YZero must be in T's range.
+func QConv2D[T Int8](p *QConv2DParams, dst, x []T, w []int8, bias []int32, patches []T, acc []int32) {
 	lo, hi := qRange[T]()
-	oh, ow := p.OutH(), p.OutW()
+	ohw := p.OutH() * p.OutW()
 	cpg, opg := p.C/p.Groups, p.OutC/p.Groups
-	hw := p.H * p.W
-	kk := p.KH * p.KW
-	row := acc[:ow]
+	k := cpg * p.KH * p.KW
+	tile := p.qTilePos()
 	for n := 0; n < p.N; n++ {
-		for o := 0; o < p.OutC; o++ {
-			g := o / opg
-			wo := w[o*cpg*kk : (o+1)*cpg*kk]
-			var b int32
-			if bias != nil {
-				b = bias[o]
-			}
-			for y := 0; y < oh; y++ {
-				for i := range row {
-					row[i] = b
-				}
-				for c := 0; c < cpg; c++ {
-					xc := x[(n*p.C+g*cpg+c)*hw : (n*p.C+g*cpg+c+1)*hw]
-					for i := 0; i < p.KH; i++ {
-						ih := y*p.StrideH + i*p.DilationH - p.PadTop
-						if ih < 0 || ih >= p.H {
-							continue
-						}
-						src := xc[ih*p.W : (ih+1)*p.W]
-						for j := 0; j < p.KW; j++ {
-							wv := int32(wo[(c*p.KH+i)*p.KW+j])
-							off := j*p.DilationW - p.PadLeft
-							a, e := validRange(off, p.StrideW, p.W, ow)
-							for xo := a; xo < e; xo++ {
-								row[xo] += (int32(src[xo*p.StrideW+off]) - p.XZero) * wv
-							}
-						}
+		for g := 0; g < p.Groups; g++ {
+			xg := x[(n*p.C+g*cpg)*p.H*p.W : (n*p.C+(g+1)*cpg)*p.H*p.W]
+			wg := w[g*opg*k : (g+1)*opg*k]
+			for q0 := 0; q0 < ohw; q0 += tile {
+				q1 := min(q0+tile, ohw)
+				a := patches[:(q1-q0)*k]
+				im2row(p, a, xg, cpg, q0, q1, T(p.XZero))
+				c := acc[:(q1-q0)*opg]
+				qgemmRef(q1-q0, opg, k, a, p.XZero, wg, c)
+				for o := 0; o < opg; o++ {
+					oc := g*opg + o
+					var b int32
+					if bias != nil {
+						b = bias[oc]
+					}
+					m := p.Mult[oc]
+					out := dst[(n*p.OutC+oc)*ohw+q0 : (n*p.OutC+oc)*ohw+q1]
+					for i := range out {
+						out[i] = T(requantOne(c[i*opg+o]+b, m, p.YZero, lo, hi))
 					}
 				}
-				out := dst[((n*p.OutC+o)*oh+y)*ow : ((n*p.OutC+o)*oh+y+1)*ow]
-				m := p.Mult[o]
-				for i, a := range row {
-					out[i] = T(requantOne(a, m, p.YZero, lo, hi))
+			}
+		}
+	}
+}
+
+// im2row writes, for output positions [q0, q1) (row-major over OutH×OutW),
+// one row of cpg·KH·KW patch values each, pad where the tap is outside.
+func im2row[T Int8](p *QConv2DParams, a, xg []T, cpg, q0, q1 int, pad T) {
+	ow := p.OutW()
+	k := cpg * p.KH * p.KW
+	for q := q0; q < q1; q++ {
+		y, xo := q/ow, q%ow
+		row := a[(q-q0)*k : (q-q0+1)*k]
+		r := 0
+		for c := 0; c < cpg; c++ {
+			xc := xg[c*p.H*p.W : (c+1)*p.H*p.W]
+			for i := 0; i < p.KH; i++ {
+				ih := y*p.StrideH + i*p.DilationH - p.PadTop
+				for j := 0; j < p.KW; j++ {
+					iw := xo*p.StrideW + j*p.DilationW - p.PadLeft
+					v := pad
+					if ih >= 0 && ih < p.H && iw >= 0 && iw < p.W {
+						v = xc[ih*p.W+iw]
+					}
+					row[r] = v
+					r++
 				}
 			}
+		}
+	}
+}
+
+// qgemmRef is the reference int8 GEMM, with simd's contract:
+//
+//	c[i*n+j] = Σ_{l<k} (int32(a[i*k+l]) - aZero) · int32(w[j*k+l])
+//
+// (w holds the n weight rows of length k, i.e. B transposed).
+func qgemmRef[T Int8](m, n, k int, a []T, aZero int32, w []int8, c []int32) {
+	for i := 0; i < m; i++ {
+		ar := a[i*k : (i+1)*k]
+		for j := 0; j < n; j++ {
+			wr := w[j*k : (j+1)*k]
+			wr = wr[:len(ar)]
+			var s int32
+			for l, v := range ar {
+				s += (int32(v) - aZero) * int32(wr[l])
+			}
+			c[i*n+j] = s
 		}
 	}
 }
@@ -220,20 +279,21 @@ func (p *QDenseParams) Validate() error {
 	return checkMult(p.Mult)
 }
 
-// QDense is the reference integer dense layer:
-// dst[b][o] = requant(bias[o] + Σ_i (x[b][i] - XZero)·w[o][i]).
-func QDense[T Int8](p *QDenseParams, dst, x []T, w []int8, bias []int32) {
+// QDenseScratch is the int32 accumulator length QDense needs.
+func QDenseScratch(p *QDenseParams) int { return p.Batch * p.Out }
+
+// QDense is the int8 dense layer:
+//
+//	acc[b][o] = Σ_i (x[b][i] - XZero)·w[o][i]     (int32, via the int8 GEMM)
+//	dst[b][o] = clamp(roundHalfEven(float32(acc + bias[o])·Mult[o]) + YZero)
+func QDense[T Int8](p *QDenseParams, dst, x []T, w []int8, bias []int32, acc []int32) {
 	lo, hi := qRange[T]()
+	qgemmRef(p.Batch, p.Out, p.In, x, p.XZero, w, acc)
 	for b := 0; b < p.Batch; b++ {
-		xr := x[b*p.In : (b+1)*p.In]
 		for o := 0; o < p.Out; o++ {
-			wr := w[o*p.In : (o+1)*p.In]
-			var a int32
+			a := acc[b*p.Out+o]
 			if bias != nil {
-				a = bias[o]
-			}
-			for i, v := range xr {
-				a += (int32(v) - p.XZero) * int32(wr[i])
+				a += bias[o]
 			}
 			dst[b*p.Out+o] = T(requantOne(a, p.Mult[o], p.YZero, lo, hi))
 		}

@@ -38,6 +38,10 @@ func TestQuantizeNumPy(t *testing.T) {
 	if CheckQuant[uint8](0, 0) == nil || CheckQuant[int8](1, 128) == nil || CheckQuant[uint8](1, -1) == nil {
 		t.Error("bad quantisation accepted")
 	}
+	if CheckZeroPoints[int8](&QuantParams{XZero: 200}) == nil || CheckZeroPoints[uint8](&QuantParams{YZero: -1}) == nil ||
+		CheckZeroPoints[uint8](&QuantParams{XZero: 255, YZero: 0}) != nil {
+		t.Error("CheckZeroPoints misjudged")
+	}
 	nan := float32(nan())
 	q := []int8{9}
 	Quantize(q, []float32{nan}, 1, -4)
@@ -55,19 +59,20 @@ func TestQConv2DNumPy(t *testing.T) {
 			t.Fatal(err)
 		}
 		w, bias := c.i8(t, "w"), c.i32(t, "bias")
-		acc := make([]int32, QConv2DScratch(&p))
+		np, na := QConv2DScratch(&p)
+		acc := make([]int32, na)
 		if c.array(t, "x").Dtype == "u1" {
 			x, want := c.u8(t, "x"), c.u8(t, "y")
-			dst := make([]uint8, len(want))
-			QConv2D(&p, dst, x, w, bias, acc)
+			dst, patches := make([]uint8, len(want)), make([]uint8, np)
+			QConv2D(&p, dst, x, w, bias, patches, acc)
 			equalInts(t, c.Name, dst, want)
-			noAllocs(t, c.Name, func() { QConv2D(&p, dst, x, w, bias, acc) })
+			noAllocs(t, c.Name, func() { QConv2D(&p, dst, x, w, bias, patches, acc) })
 		} else {
 			x, want := c.i8(t, "x"), c.i8(t, "y")
-			dst := make([]int8, len(want))
-			QConv2D(&p, dst, x, w, bias, acc)
+			dst, patches := make([]int8, len(want)), make([]int8, np)
+			QConv2D(&p, dst, x, w, bias, patches, acc)
 			equalInts(t, c.Name, dst, want)
-			noAllocs(t, c.Name, func() { QConv2D(&p, dst, x, w, bias, acc) })
+			noAllocs(t, c.Name, func() { QConv2D(&p, dst, x, w, bias, patches, acc) })
 		}
 	}
 }
@@ -81,18 +86,19 @@ func TestQDenseNumPy(t *testing.T) {
 			t.Fatal(err)
 		}
 		w, bias := c.i8(t, "w"), c.i32(t, "bias")
+		acc := make([]int32, QDenseScratch(&p))
 		if c.array(t, "x").Dtype == "u1" {
 			x, want := c.u8(t, "x"), c.u8(t, "y")
 			dst := make([]uint8, len(want))
-			QDense(&p, dst, x, w, bias)
+			QDense(&p, dst, x, w, bias, acc)
 			equalInts(t, c.Name, dst, want)
-			noAllocs(t, c.Name, func() { QDense(&p, dst, x, w, bias) })
+			noAllocs(t, c.Name, func() { QDense(&p, dst, x, w, bias, acc) })
 		} else {
 			x, want := c.i8(t, "x"), c.i8(t, "y")
 			dst := make([]int8, len(want))
-			QDense(&p, dst, x, w, bias)
+			QDense(&p, dst, x, w, bias, acc)
 			equalInts(t, c.Name, dst, want)
-			noAllocs(t, c.Name, func() { QDense(&p, dst, x, w, bias) })
+			noAllocs(t, c.Name, func() { QDense(&p, dst, x, w, bias, acc) })
 		}
 	}
 }
