@@ -187,9 +187,26 @@ func qconvInfer(attrs any, in []ValueType) ([]ValueType, error) {
 	return vt(in[0].DType, p.N, p.OutC, p.OutH(), p.OutW())
 }
 
+// qconvScratch holds the int32 accumulators, then the 1-byte patches,
+// in float32 units.
 func qconvScratch(attrs any, in []ValueType, _ int) int {
 	p, _ := qconvParams(attrs, in)
-	return kern.QConv2DScratch(&p)
+	patches, acc := kern.QConv2DScratch(&p)
+	return acc + (patches+3)/4
+}
+
+func qdenseScratch(attrs any, in []ValueType, _ int) int {
+	p, _ := qdenseParams(attrs, in)
+	return kern.QDenseScratch(&p)
+}
+
+// scratchParts splits float32 scratch into acc int32s and the bytes after.
+func scratchParts(sc []float32, acc int) ([]int32, []byte) {
+	if len(sc) == 0 {
+		return nil, nil
+	}
+	b := unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(sc))), 4*len(sc))
+	return unsafe.Slice((*int32)(unsafe.Pointer(unsafe.SliceData(sc))), acc), b[4*acc:]
 }
 
 func typesOf(in []*Tensor) []ValueType {
@@ -215,13 +232,15 @@ func qconvPrepare(attrs any, in, out []*Tensor, e *env) (func(), error) {
 		return nil, err
 	}
 	w, bias := in[1].S8(), optS32(in, 2)
-	acc := unsafe.Slice((*int32)(unsafe.Pointer(unsafe.SliceData(e.scratch))), len(e.scratch))
+	np, na := kern.QConv2DScratch(&p)
+	acc, rest := scratchParts(e.scratch, na)
 	if in[0].dtype == U8 {
-		x, y := in[0].U8(), out[0].U8()
-		return func() { kern.QConv2D(&p, y, x, w, bias, acc) }, nil
+		x, y, patches := in[0].U8(), out[0].U8(), rest[:np]
+		return func() { kern.QConv2D(&p, y, x, w, bias, patches, acc) }, nil
 	}
+	patches := unsafe.Slice((*int8)(unsafe.Pointer(unsafe.SliceData(rest))), np)
 	x, y := in[0].S8(), out[0].S8()
-	return func() { kern.QConv2D(&p, y, x, w, bias, acc) }, nil
+	return func() { kern.QConv2D(&p, y, x, w, bias, patches, acc) }, nil
 }
 
 func qdenseParams(attrs any, in []ValueType) (kern.QDenseParams, error) {
@@ -247,23 +266,24 @@ func qdenseInfer(attrs any, in []ValueType) ([]ValueType, error) {
 	return vt(in[0].DType, append(append([]int(nil), x[:len(x)-1]...), p.Out)...)
 }
 
-func qdensePrepare(attrs any, in, out []*Tensor, _ *env) (func(), error) {
+func qdensePrepare(attrs any, in, out []*Tensor, e *env) (func(), error) {
 	p, err := qdenseParams(attrs, typesOf(in))
 	if err != nil {
 		return nil, err
 	}
 	w, bias := in[1].S8(), optS32(in, 2)
+	acc, _ := scratchParts(e.scratch, kern.QDenseScratch(&p))
 	if in[0].dtype == U8 {
 		x, y := in[0].U8(), out[0].U8()
-		return func() { kern.QDense(&p, y, x, w, bias) }, nil
+		return func() { kern.QDense(&p, y, x, w, bias, acc) }, nil
 	}
 	x, y := in[0].S8(), out[0].S8()
-	return func() { kern.QDense(&p, y, x, w, bias) }, nil
+	return func() { kern.QDense(&p, y, x, w, bias, acc) }, nil
 }
 
 func init() {
 	register(&opDef{name: "quantize", minIn: 1, maxIn: 1, nOut: 1, parse: attrParser(quantAttrs{Scale: 1, DType: U8}), infer: quantizeInfer, prepare: quantizePrepare})
 	register(&opDef{name: "dequantize", minIn: 1, maxIn: 1, nOut: 1, parse: attrParser(quantAttrs{Scale: 1, DType: U8}), infer: dequantizeInfer, prepare: dequantizePrepare})
 	register(&opDef{name: "qconv2d", minIn: 4, maxIn: 4, nOut: 1, parse: qconvParse, infer: qconvInfer, scratch: qconvScratch, prepare: qconvPrepare})
-	register(&opDef{name: "qdense", minIn: 4, maxIn: 4, nOut: 1, parse: qdenseParse, infer: qdenseInfer, prepare: qdensePrepare})
+	register(&opDef{name: "qdense", minIn: 4, maxIn: 4, nOut: 1, parse: qdenseParse, infer: qdenseInfer, scratch: qdenseScratch, prepare: qdensePrepare})
 }
