@@ -220,6 +220,16 @@ func (m *Model) Graph() *Graph { return &m.graph }
 // is read-only: it may be the mapped file.
 func (m *Model) Tensor(name string) *Tensor { return m.tensors[name] }
 
+// TensorNames returns the names of the file's tensors, sorted.
+func (m *Model) TensorNames() []string {
+	names := make([]string, len(m.c.tensors))
+	for i := range m.c.tensors {
+		names[i] = m.c.tensors[i].name
+	}
+	sort.Strings(names)
+	return names
+}
+
 // WeightsBytes returns the size of the data section.
 func (m *Model) WeightsBytes() int64 { return int64(len(m.c.data)) - m.c.dataOff }
 

@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -323,5 +324,21 @@ func TestThreadsMatchSingleThread(t *testing.T) {
 		one.Run(context.Background())
 		many.Run(context.Background())
 		closeTo(t, many.Output(0).F32(), one.Output(0).F32(), 1e-4)
+	}
+}
+
+func TestDescribe(t *testing.T) {
+	m := openModel(t, cnnFile(t))
+	d := m.Describe()
+	for _, want := range []string{"input  image F32[-1 3 8 8]", "node   conv conv2d -> cb F32[1 8 4 4]", "output probs F32[1 10]"} {
+		if !strings.Contains(d, want) {
+			t.Errorf("Describe lacks %q:\n%s", want, d)
+		}
+	}
+	if got := m.TensorNames(); len(got) != 8 || got[0] != "bn.bias" {
+		t.Errorf("TensorNames = %v", got)
+	}
+	if st, err := os.Stat(writeModel(t, cnnFile(t))); err != nil || st.Mode().Perm() != 0o644 {
+		t.Errorf("written file mode %v, %v", st.Mode(), err)
 	}
 }

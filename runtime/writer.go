@@ -105,6 +105,10 @@ func (f *File) WriteFile(path string) (err error) {
 			return err
 		}
 	}
+	// CreateTemp makes the file private; a model is meant to be shared.
+	if err = tmp.Chmod(0o644); err != nil {
+		return err
+	}
 	if err = tmp.Sync(); err != nil {
 		return err
 	}
