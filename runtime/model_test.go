@@ -342,3 +342,38 @@ func TestDescribe(t *testing.T) {
 		t.Errorf("written file mode %v, %v", st.Mode(), err)
 	}
 }
+
+// flatten and reshape share their input's buffer instead of copying it,
+// unless the view is a graph output.
+func TestViewsShareBuffers(t *testing.T) {
+	g := &Graph{
+		Inputs: []ValueInfo{{Name: "x", DType: F32, Shape: Dims{Batch, 4, 5}}},
+		Nodes: []Node{
+			{Name: "r", Op: "relu", Inputs: []string{"x"}, Outputs: []string{"a"}},
+			{Name: "f", Op: "flatten", Inputs: []string{"a"}, Outputs: []string{"b"}},
+			{Name: "v", Op: "reshape", Inputs: []string{"b"}, Outputs: []string{"c"}, Attrs: attrs(t, map[string]any{"shape": []int{0, 2, 10}})},
+			{Name: "s", Op: "sigmoid", Inputs: []string{"c"}, Outputs: []string{"d"}},
+			{Name: "o", Op: "flatten", Inputs: []string{"d"}, Outputs: []string{"e"}},
+		},
+		Outputs: []ValueInfo{{Name: "e"}, {Name: "b"}},
+	}
+	// "b" and "e" are graph outputs, so they get buffers of their own;
+	// "c" is a view of "b".
+	m := openModel(t, &File{Graph: g})
+	s := newSession(t, m, WithBatch(3))
+	a, b, c := s.vals[m.valueID["a"]], s.vals[m.valueID["b"]], s.vals[m.valueID["c"]]
+	d, e := s.vals[m.valueID["d"]], s.vals[m.valueID["e"]]
+	if &b.data[0] == &a.data[0] || &c.data[0] != &b.data[0] || &e.data[0] == &d.data[0] {
+		t.Errorf("views: a %p b %p c %p d %p e %p", &a.data[0], &b.data[0], &c.data[0], &d.data[0], &e.data[0])
+	}
+	fill(s.Input(0), 2)
+	if err := s.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range s.Input(0).F32() {
+		r := float64(max(v, 0))
+		if want := float32(1 / (1 + math.Exp(-r))); math.Abs(float64(s.Output(0).F32()[i]-want)) > 1e-6 || s.Output(1).F32()[i] != float32(r) {
+			t.Fatalf("[%d]: %v, %v for input %v", i, s.Output(0).F32()[i], s.Output(1).F32()[i], v)
+		}
+	}
+}

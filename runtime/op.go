@@ -27,6 +27,9 @@ type opDef struct {
 	name         string
 	minIn, maxIn int // inputs; optional trailing inputs may be absent ("")
 	nOut         int
+	// view marks ops whose output has the bytes of input 0 under another
+	// shape; the planner lets them share one buffer.
+	view bool
 	// parse decodes and validates the node's attributes (may be empty).
 	parse func(raw json.RawMessage) (any, error)
 	// infer gives the output types; absent optional inputs have DType

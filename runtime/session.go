@@ -202,10 +202,11 @@ func (m *Model) plan(types []ValueType, scratch []int) (valOff, scratchOff []int
 	var bufs []buf
 	idx := make([]int, len(m.values))
 	const limit = math.MaxInt / 4
+	root := m.aliases()
 	for i := range m.values {
 		idx[i] = -1
 		v := &m.values[i]
-		if v.kind == kindInit {
+		if v.kind == kindInit || root[i] >= 0 {
 			continue
 		}
 		start := -1
@@ -218,6 +219,11 @@ func (m *Model) plan(types []ValueType, scratch []int) (valOff, scratchOff []int
 			return nil, nil, 0, fmt.Errorf("runtime: value %q needs %d bytes", v.name, n)
 		}
 		bufs = append(bufs, buf{size: alignUp(int(n)), start: start, end: start})
+	}
+	for i, r := range root {
+		if r >= 0 {
+			idx[i] = idx[r]
+		}
 	}
 	nv := len(bufs)
 	for i, n := range scratch {
@@ -288,6 +294,36 @@ func (m *Model) plan(types []ValueType, scratch []int) (valOff, scratchOff []int
 		scratchOff[i] = bufs[nv+i].off
 	}
 	return valOff, scratchOff, total, nil
+}
+
+// aliases maps the output of each view op (flatten, reshape) to the
+// value whose bytes it shares, or -1: a view relabels the shape of a
+// buffer, so it needs no memory and no copy. Graph outputs keep their own
+// buffer (the caller reads them after Run) and initializers are read-only.
+func (m *Model) aliases() []int {
+	root := make([]int, len(m.values))
+	for i := range root {
+		root[i] = -1
+	}
+	isOut := make([]bool, len(m.values))
+	for _, o := range m.outputs {
+		isOut[o] = true
+	}
+	for i := range m.nodes {
+		n := &m.nodes[i]
+		if !n.def.view {
+			continue
+		}
+		in, out := n.in[0], n.out[0]
+		if m.values[in].kind == kindInit || isOut[out] {
+			continue
+		}
+		if root[in] >= 0 {
+			in = root[in]
+		}
+		root[out] = in
+	}
+	return root
 }
 
 // Run executes the graph on the current contents of the input tensors,
