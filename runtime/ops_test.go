@@ -217,6 +217,10 @@ func runCase(t *testing.T, c *torchCase, oc opCase, threads int) []*Tensor {
 	if err := s.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	// Every op's Run is allocation-free, single- and multi-threaded.
+	if n := testing.AllocsPerRun(3, func() { s.Run(context.Background()) }); n != 0 {
+		t.Errorf("%s: Run allocates %v times", c.Name, n)
+	}
 	outs := make([]*Tensor, len(oc.outputs))
 	for j := range outs {
 		outs[j] = s.Output(j)
