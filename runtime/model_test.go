@@ -314,7 +314,7 @@ func TestThreadsMatchSingleThread(t *testing.T) {
 				{Name: "fc", Op: "dense", Inputs: []string{"f", "w", "b"}, Outputs: []string{"y"}},
 			},
 		},
-		Tensors: map[string]*Tensor{"cw": randTensor(t, rng, 8, 4, 3, 3), "w": randTensor(t, rng, 301, 8*81), "b": randTensor(t, rng, 301)},
+		Tensors: map[string]*Tensor{"cw": randTensor(t, rng, 19, 4, 3, 3), "w": randTensor(t, rng, 301, 19*81), "b": randTensor(t, rng, 301)},
 	}
 	m := openModel(t, f)
 	for _, batch := range []int{1, 5} {
@@ -324,6 +324,9 @@ func TestThreadsMatchSingleThread(t *testing.T) {
 		one.Run(context.Background())
 		many.Run(context.Background())
 		closeTo(t, many.Output(0).F32(), one.Output(0).F32(), 1e-4)
+		if n := testing.AllocsPerRun(5, func() { many.Run(context.Background()) }); n != 0 {
+			t.Errorf("threaded Run at batch %d allocates %v times", batch, n)
+		}
 	}
 }
 

@@ -102,11 +102,19 @@ func convInfer(attrs any, in []ValueType) ([]ValueType, error) {
 }
 
 // convScratch gives each worker its own im2col tile: threads split the
-// batch, one image each at a time.
+// batch, one image each at a time, or for a single image with one group
+// the output channels.
 func convScratch(attrs any, in []ValueType, threads int) int {
 	p := convParams(attrs.(*convAttrs), in[0].Shape, in[1].Shape)
+	if p.N == 1 && p.Groups == 1 {
+		return kern.Conv2DScratch(&p) * threads
+	}
 	return kern.Conv2DScratch(&p) * min(threads, max(p.N, 1))
 }
+
+// convChannelBlock is the fewest output channels a thread takes when a
+// single image's convolution is split by channel.
+const convChannelBlock = 8
 
 func convPrepare(attrs any, in, out []*Tensor, e *env) (func(), error) {
 	p := convParams(attrs.(*convAttrs), in[0].shape, in[1].shape)
@@ -115,8 +123,24 @@ func convPrepare(attrs any, in, out []*Tensor, e *env) (func(), error) {
 	if len(in) > 2 && in[2] != nil {
 		bias = in[2].F32()
 	}
+	if e.pool != nil && p.N == 1 && p.Groups == 1 && p.OutC >= 2*convChannelBlock {
+		// Each worker computes a block of output channels: its rows of
+		// the weights and bias, its planes of the output.
+		sc := kern.Conv2DScratch(&p)
+		plane, wlen := p.OutH()*p.OutW(), p.WeightLen()/p.OutC
+		body := func(worker, lo, hi int) {
+			q := p
+			q.OutC = hi - lo
+			var b []float32
+			if bias != nil {
+				b = bias[lo:hi]
+			}
+			kern.Conv2D(&q, y[lo*plane:hi*plane], x, w[lo*wlen:hi*wlen], b, e.scratch[worker*sc:(worker+1)*sc])
+		}
+		return func() { e.pool.parallel(p.OutC, convChannelBlock, body) }, nil
+	}
 	if e.pool == nil || p.N < 2 {
-		return func() { kern.Conv2D(&p, y, x, w, bias, e.scratch) }, nil
+		return func() { kern.Conv2D(&p, y, x, w, bias, e.scratch[:kern.Conv2DScratch(&p)]) }, nil
 	}
 	one := p
 	one.N = 1
