@@ -16,6 +16,7 @@ type ValueType struct {
 	init *Tensor
 }
 
+// String formats the type as, e.g., "F32[1 3 32 32]".
 func (v ValueType) String() string { return fmt.Sprintf("%s%v", v.DType, v.Shape) }
 
 // opDef is one entry of the op set. Everything that depends on attributes

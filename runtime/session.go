@@ -382,8 +382,10 @@ func (s *Session) OutputByName(name string) *Tensor {
 	return nil
 }
 
-// NumInputs and NumOutputs give the number of graph inputs and outputs.
-func (s *Session) NumInputs() int  { return len(s.inputs) }
+// NumInputs returns the number of graph inputs.
+func (s *Session) NumInputs() int { return len(s.inputs) }
+
+// NumOutputs returns the number of graph outputs.
 func (s *Session) NumOutputs() int { return len(s.outputs) }
 
 // Batch returns the session's batch size.
