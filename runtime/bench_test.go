@@ -54,14 +54,22 @@ func writeBig(b *testing.B) string {
 func BenchmarkOpen50MB(b *testing.B) {
 	path := writeBig(b)
 	st, _ := os.Stat(path)
+	f := bigFile(b)
+	f.Checksum = "crc32c"
+	crcPath := filepath.Join(b.TempDir(), "big-crc32c.edgerun")
+	if err := f.WriteFile(crcPath); err != nil {
+		b.Fatal(err)
+	}
 	for _, c := range []struct {
-		name string
-		opts []Option
+		name, path string
+		opts       []Option
 	}{
-		{"mmap-deferred", []Option{WithDeferredChecksum()}},
-		{"mmap-verified", nil},
-		{"read-verified", []Option{WithoutMmap()}},
+		{"mmap-deferred", path, []Option{WithDeferredChecksum()}},
+		{"mmap-sha256", path, nil},
+		{"mmap-crc32c", crcPath, nil},
+		{"read-sha256", path, []Option{WithoutMmap()}},
 	} {
+		path := c.path
 		b.Run(c.name, func(b *testing.B) {
 			b.SetBytes(st.Size())
 			for b.Loop() {

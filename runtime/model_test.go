@@ -380,3 +380,24 @@ func TestViewsShareBuffers(t *testing.T) {
 		}
 	}
 }
+
+func TestCRC32CChecksum(t *testing.T) {
+	f := cnnFile(t)
+	f.Checksum = "crc32c"
+	raw := encodeFile(t, f)
+	m, err := OpenBytes(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum := m.Metadata(MetaChecksum); !strings.HasPrefix(sum, "crc32c:") || len(sum) != len("crc32c:")+8 {
+		t.Errorf("checksum %q", sum)
+	}
+	raw[len(raw)-5] ^= 0x10
+	if _, err := OpenBytes(raw); !errors.Is(err, ErrChecksum) || !strings.Contains(err.Error(), "file hashes to crc32c:") {
+		t.Errorf("corrupted crc32c file: %v", err)
+	}
+	f.Checksum = "md5"
+	if err := f.Encode(new(bytes.Buffer)); err == nil {
+		t.Error("unknown checksum algorithm accepted by the writer")
+	}
+}

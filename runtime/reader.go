@@ -2,7 +2,6 @@ package runtime
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
@@ -40,8 +39,9 @@ type container struct {
 	dataOff  int64  // start of the data section
 	meta     map[string]string
 	tensors  []rawTensor // sorted by begin, padding removed
-	checksum string      // the 64 hex digits
-	sumAt    int         // byte offset of the digits in data
+	alg      *checksumAlg
+	checksum string // the hex digits
+	sumAt    int    // byte offset of the digits in data
 }
 
 // parseContainer checks everything about the container that does not need
@@ -141,16 +141,20 @@ func parseContainer(data []byte) (*container, error) {
 		return nil, corrupt("format version %q not supported (this runtime reads version %d)", v, FormatVersion)
 	}
 	sum := c.meta[MetaChecksum]
-	digits, ok := strings.CutPrefix(sum, checksumPrefix)
-	if _, err := hex.DecodeString(digits); !ok || err != nil || len(digits) != 2*sha256.Size || strings.ToLower(digits) != digits {
-		return nil, corrupt("checksum %q is not \"sha256:\" and 64 lower-case hex digits", sum)
+	name, digits, _ := strings.Cut(sum, ":")
+	c.alg = findChecksum(name)
+	if c.alg == nil {
+		return nil, corrupt("checksum %q: unknown algorithm (want sha256 or crc32c)", sum)
+	}
+	if _, err := hex.DecodeString(digits); err != nil || len(digits) != c.alg.digits || strings.ToLower(digits) != digits {
+		return nil, corrupt("checksum %q is not %s: and %d lower-case hex digits", sum, name, c.alg.digits)
 	}
 	quoted := []byte(`"` + sum + `"`)
 	if bytes.Count(hdr, quoted) != 1 {
 		return nil, corrupt("checksum value must appear exactly once, literally, in the header")
 	}
 	c.checksum = digits
-	c.sumAt = 8 + bytes.Index(hdr, quoted) + 1 + len(checksumPrefix)
+	c.sumAt = 8 + bytes.Index(hdr, quoted) + 1 + len(name) + 1
 	return c, nil
 }
 
@@ -191,12 +195,12 @@ func checkEntry(name string, e *headerEntry, dataLen int64) (rawTensor, error) {
 
 // verifyChecksum hashes the file with the checksum digits read as '0'.
 func (c *container) verifyChecksum() error {
-	h := sha256.New()
+	h := c.alg.new()
 	h.Write(c.data[:c.sumAt])
-	io.WriteString(h, zeroDigest)
-	h.Write(c.data[c.sumAt+len(zeroDigest):])
+	io.WriteString(h, strings.Repeat("0", c.alg.digits))
+	h.Write(c.data[c.sumAt+c.alg.digits:])
 	if got := hex.EncodeToString(h.Sum(nil)); got != c.checksum {
-		return fmt.Errorf("%w: %w: file hashes to sha256:%s, header says sha256:%s", ErrCorruptModel, ErrChecksum, got, c.checksum)
+		return fmt.Errorf("%w: %w: file hashes to %s:%s, header says %[3]s:%[5]s", ErrCorruptModel, ErrChecksum, c.alg.name, got, c.checksum)
 	}
 	return nil
 }
