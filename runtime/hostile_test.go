@@ -124,6 +124,37 @@ func hostileCases(t testing.TB) []struct {
 		{"future_version", `format version "2" not supported`, mutate(func(h map[string]any) {
 			h["__metadata__"].(map[string]any)[MetaFormatVersion] = "2"
 		})},
+		{"duplicate_name", `header names "fc.b" twice`, func() []byte {
+			hdr, data := splitFile(t, valid)
+			b := assemble(t, hdr, data)
+			// Repeat the fc.b entry textually: Go maps cannot hold it twice.
+			n := binary.LittleEndian.Uint64(b)
+			h := string(b[8 : 8+n])
+			i := strings.Index(h, `"fc.b":`)
+			j := i + strings.Index(h[i:], "}") + 1
+			h = h[:j] + "," + h[i:j] + h[j:]
+			h = strings.TrimRight(h, " ")
+			for len(h)%Alignment != Alignment-8 {
+				h += " "
+			}
+			out := binary.LittleEndian.AppendUint64(nil, uint64(len(h)))
+			return append(append(out, h...), data...)
+		}()},
+		{"misaligned", `tensor "bn.mean" starts at data offset 36, not 64-byte aligned`, mutate(func(h map[string]any) {
+			// Shrink the padding before bn.mean and grow the one after it,
+			// keeping the data section tiled.
+			entry(h, "__pad_0")["data_offsets"] = []int{32, 36}
+			entry(h, "__pad_0")["shape"] = []int{4}
+			entry(h, "bn.mean")["data_offsets"] = []int{36, 68}
+			entry(h, "__pad_1")["data_offsets"] = []int{68, 128}
+			entry(h, "__pad_1")["shape"] = []int{60}
+		})},
+		{"unknown_encoding", `tensor "fc.w": unknown encoding "int3"`, graphEdit(func(g *Graph) {
+			g.Tensors = map[string]TensorInfo{"fc.w": {Encoding: "int3"}}
+		})},
+		{"output_not_produced", `graph output "scores" is not the output of a node`, graphEdit(func(g *Graph) {
+			g.Outputs[0].Name = "scores"
+		})},
 		{"not_json", "header is not a JSON object", func() []byte {
 			b := append([]byte(nil), valid...)
 			b[8] = '['
