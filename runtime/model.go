@@ -213,6 +213,16 @@ func (m *Model) release() error {
 // Metadata returns a metadata value of the file (provenance, say).
 func (m *Model) Metadata(key string) string { return m.c.meta[key] }
 
+// MetadataKeys returns the file's metadata keys, sorted.
+func (m *Model) MetadataKeys() []string {
+	keys := make([]string, 0, len(m.c.meta))
+	for k := range m.c.meta {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
 // Graph returns the graph as stored in the file (before folding).
 func (m *Model) Graph() *Graph { return &m.graph }
 

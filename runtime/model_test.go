@@ -338,6 +338,9 @@ func TestDescribe(t *testing.T) {
 			t.Errorf("Describe lacks %q:\n%s", want, d)
 		}
 	}
+	if got := strings.Join(m.MetadataKeys(), " "); got != "checksum format format_version graph provenance" {
+		t.Errorf("MetadataKeys = %s", got)
+	}
 	if got := m.TensorNames(); len(got) != 8 || got[0] != "bn.bias" {
 		t.Errorf("TensorNames = %v", got)
 	}
