@@ -529,13 +529,22 @@ func (m *machine) run() (any, error) {
 	}
 }
 
-func hashable(v any) bool {
+// maxKeyDepth bounds the nesting of tuple keys, so that a hostile pickle of
+// deeply nested tuples cannot exhaust the goroutine stack here.
+const maxKeyDepth = 32
+
+func hashable(v any) bool { return hashableDepth(v, 0) }
+
+func hashableDepth(v any, depth int) bool {
 	switch v := v.(type) {
 	case nil, bool, int64, float64, string, global:
 		return true
 	case tuple:
+		if depth >= maxKeyDepth {
+			return false
+		}
 		for _, x := range v {
-			if !hashable(x) {
+			if !hashableDepth(x, depth+1) {
 				return false
 			}
 		}
