@@ -109,8 +109,9 @@ var sgemmPool = sync.Pool{New: func() any { return new(SgemmWorkspace) }}
 //
 // where opA(i, p) is a[i*lda+p], or a[p*lda+i] when transA, and opB(p, j)
 // is b[p*ldb+j], or b[j*ldb+p] when transB. When beta is 0, C is only
-// written, never read, so it may hold anything (NaN included). Elements of
-// the slices outside the addressed matrices are never touched.
+// written, never read, so it may hold anything (NaN included); when alpha
+// is 0, A and B are not read. Elements of the slices outside the addressed
+// matrices are never touched.
 //
 // Sums are accumulated in float32 in an order that depends on the CPU's
 // kernel; each element is within a few k·ε·Σ|a·b| of the exact product.
@@ -334,7 +335,8 @@ func sgemmPackA(dst []float32, mr int, trans bool, a []float32, lda, i0, rows, p
 // those of pb.
 func sgemmDriver(uk *sgemmMicro, s *SgemmWorkspace, transA bool, m, j0, j1, k int, alpha float32, a []float32, lda int, src *sgemmBSource, beta float32, c []float32, ldc int, bias []float32) {
 	mr, nr := uk.mr, uk.nr
-	if k == 0 {
+	if k == 0 || alpha == 0 {
+		// As in BLAS, A and B are not read when alpha is 0.
 		sgemmScaleAddBias(m, j0, j1, beta, c, ldc, bias)
 		return
 	}

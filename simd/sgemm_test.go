@@ -396,6 +396,14 @@ func TestSgemmArgumentChecks(t *testing.T) {
 	require.Panics(t, func() { PackBInto(make([]float32, PackedBLen(3, 4)-1), false, 3, 4, a, 4) })
 	require.Panics(t, func() { SgemmPackedRange(false, 1, 2, 5, 1, a, 3, pb, 0, a, 4, nil) })
 	require.Panics(t, func() { SgemmPacked(false, 1, 1, a, 3, pb, 0, a, 4, a[:3]) })
+	// alpha = 0 reads neither A nor B (NaN there must not leak into C).
+	nan := float32(math.NaN())
+	x := []float32{nan, nan, nan, nan}
+	c := []float32{1, 2, 3, 4}
+	Sgemm(false, false, 2, 2, 2, 0, x, 2, x, 2, 0.5, c, 2)
+	require.Equal(t, []float32{0.5, 1, 1.5, 2}, c)
+	SgemmPacked(false, 2, 0, x, 2, PackB(false, 2, 2, x, 2), 0, c, 2, []float32{1, -1})
+	require.Equal(t, []float32{1, -1, 1, -1}, c)
 	// Zero-sized products touch nothing.
 	Sgemm(false, false, 0, 0, 0, 1, nil, 1, nil, 1, 0, nil, 1)
 }
