@@ -221,6 +221,12 @@ func gemmI8(kern *i8Kernel, m int, a []byte, lda int, signedA bool, aZero int32,
 	if ldc < n || len(c) < (m-1)*ldc+n {
 		panic(fmt.Sprintf("simd: int8 GEMM: c has %d elements, ldc %d; need %d×%d", len(c), ldc, m, n))
 	}
+	if i8Race && k > 0 {
+		i8RaceRead(unsafe.Pointer(&a[0]), (m-1)*lda+k)
+		for i := 0; i < m; i++ {
+			i8RaceWrite(unsafe.Pointer(&c[i*ldc+j0]), 4*(j1-j0))
+		}
+	}
 	// Work with A as uint8: an int8 activation a_s with zero point z is
 	// a_u = a_s+128 (the byte with its top bit flipped) with zero point
 	// z+128. The kernel sees a_u - aOff, so C starts at (aOff - zero)·colsum.
