@@ -7,6 +7,10 @@ import (
 	"unsafe"
 )
 
+// The int8 GEMM kernels are generated (simd/_int8gen); check the encodings
+// of the instructions it writes as bytes with simd/_int8gen/check.sh.
+//go:generate sh -c "cd .. && go run ./simd/_int8gen amd64 > simd/int8_amd64.s && go run ./simd/_int8gen arm64 > simd/int8_arm64.s"
+
 // How the int8 kernels stay exact: VNNI (vpdpbusd) multiplies uint8 by
 // int8 and sums four products straight into int32; the AVX2 and ARMv8.0
 // NEON kernels widen both operands to int16 before multiplying (vpmaddwd,

@@ -4,8 +4,6 @@ package simd
 
 import "unsafe"
 
-//go:generate sh -c "cd .. && go run ./simd/_int8gen > simd/int8_amd64.s"
-
 // amd64 int8 GEMM kernels, in increasing preference (see family.choose).
 var i8Arch = []impl[*i8Kernel]{
 	{name: "avx2", level: AVX2, fn: &i8KernelAVX2},
