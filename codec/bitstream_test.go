@@ -134,10 +134,14 @@ func randomLatent(r *rand.Rand, n int) []int8 {
 
 func TestRandomStreams(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
-	for it := 0; it < 40; it++ {
+	iters, maxFrames := 40, 300
+	if testing.Short() {
+		iters, maxFrames = 15, 100
+	}
+	for it := 0; it < iters; it++ {
 		dim := 1 + r.IntN(2)
 		c := 1 + r.IntN(20)
-		frames := r.IntN(300)
+		frames := r.IntN(maxFrames)
 		width := 1
 		h := &Header{Config: Config{Dim: dim, Wavelet: "haar", Levels: 1 + r.IntN(4), Channels: 1 + r.IntN(4), LatentChannels: c, LatentBits: 2 + r.IntN(7)},
 			ChunkFrames: 1 + r.IntN(64)}

@@ -111,14 +111,14 @@ func TestLatentPNGRejects(t *testing.T) {
 	require.ErrorIs(t, err, ErrLatentPNG)
 }
 
-// TestLatentPNGHugeHeader: an IHDR claiming 40000 × 40000 pixels is
+// TestLatentPNGHugeHeader: an IHDR claiming 9000 × 9000 pixels is
 // refused from the header alone, before pixels are allocated.
 func TestLatentPNGHugeHeader(t *testing.T) {
 	var b bytes.Buffer
 	require.NoError(t, WriteLatentPNG(&b, make([]int8, 4), 1, 2, 2, 1, 8))
 	raw := bytes.Clone(b.Bytes())
 	// IHDR data starts at byte 16: width, height big-endian; fix the CRC.
-	copy(raw[16:], []byte{0, 0, 0x9c, 0x40, 0, 0, 0x9c, 0x40})
+	copy(raw[16:], []byte{0, 0, 0x23, 0x28, 0, 0, 0x23, 0x28})
 	fixPNGCRC(raw, 12, 17)
 	_, _, _, err := ReadLatentPNG(bytes.NewReader(raw), 1, 1, 8, 0)
 	require.ErrorIs(t, err, ErrLatentPNG)
