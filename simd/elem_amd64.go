@@ -9,25 +9,29 @@ var (
 		{name: "avx2", level: AVX2, fn: reluAVX2},
 		{name: "avx512", level: AVX512, fn: reluAVX512},
 	}
+	scaleAddArch = []impl[func(dst, src []float32, a, b float32)]{
+		{name: "avx2", level: AVX2, fn: scaleAddAVX2},
+		{name: "avx512", level: AVX512, fn: scaleAddAVX512},
+	}
 	roundS8Arch = []impl[func([]int8, []float32)]{
 		{name: "avx2", level: AVX2, fn: roundS8AVX2},
 		{name: "avx512", level: AVX512, fn: roundS8AVX512},
 	}
 	expArch = []impl[elemFunc]{
-		{name: "avx2", level: AVX2, fn: expAVX2},
-		{name: "avx512", level: AVX512, fn: expAVX512},
+		{name: "avx2", level: AVX2, fn: expF32AVX2},
+		{name: "avx512", level: AVX512, fn: expF32AVX512},
 	}
 	sigmoidArch = []impl[elemFunc]{
-		{name: "avx2", level: AVX2, fn: sigmoidAVX2},
-		{name: "avx512", level: AVX512, fn: sigmoidAVX512},
+		{name: "avx2", level: AVX2, fn: sigmoidF32AVX2},
+		{name: "avx512", level: AVX512, fn: sigmoidF32AVX512},
 	}
 	siluArch = []impl[elemFunc]{
-		{name: "avx2", level: AVX2, fn: siluAVX2},
-		{name: "avx512", level: AVX512, fn: siluAVX512},
+		{name: "avx2", level: AVX2, fn: siluF32AVX2},
+		{name: "avx512", level: AVX512, fn: siluF32AVX512},
 	}
 	tanhArch = []impl[elemFunc]{
-		{name: "avx2", level: AVX2, fn: tanhAVX2},
-		{name: "avx512", level: AVX512, fn: tanhAVX512},
+		{name: "avx2", level: AVX2, fn: tanhF32AVX2},
+		{name: "avx512", level: AVX512, fn: tanhF32AVX512},
 	}
 	normCDFArch = []impl[elemFunc]{
 		{name: "avx2", level: AVX2, fn: normcdfAVX2},
@@ -47,142 +51,6 @@ var (
 // kernels, 32 or 64 for Relu and RoundS8); each wrapper runs the tail
 // through a padded block on the stack, so a kernel never touches memory
 // outside the slices and every element gets the same arithmetic.
-
-//go:noescape
-func expAVX2Asm(dst *float32, src *float32, n int)
-
-func expAVX2(dst []float32, src []float32) {
-	n := len(src) &^ 3
-	if n > 0 {
-		expAVX2Asm(&dst[0], &src[0], n)
-	}
-	if n < len(src) {
-		var s [4]float32
-		var d [4]float32
-		m := copy(s[:], src[n:])
-		expAVX2Asm(&d[0], &s[0], 4)
-		copy(dst[n:n+m], d[:])
-	}
-}
-
-//go:noescape
-func expAVX512Asm(dst *float32, src *float32, n int)
-
-func expAVX512(dst []float32, src []float32) {
-	n := len(src) &^ 7
-	if n > 0 {
-		expAVX512Asm(&dst[0], &src[0], n)
-	}
-	if n < len(src) {
-		var s [8]float32
-		var d [8]float32
-		m := copy(s[:], src[n:])
-		expAVX512Asm(&d[0], &s[0], 8)
-		copy(dst[n:n+m], d[:])
-	}
-}
-
-//go:noescape
-func sigmoidAVX2Asm(dst *float32, src *float32, n int)
-
-func sigmoidAVX2(dst []float32, src []float32) {
-	n := len(src) &^ 3
-	if n > 0 {
-		sigmoidAVX2Asm(&dst[0], &src[0], n)
-	}
-	if n < len(src) {
-		var s [4]float32
-		var d [4]float32
-		m := copy(s[:], src[n:])
-		sigmoidAVX2Asm(&d[0], &s[0], 4)
-		copy(dst[n:n+m], d[:])
-	}
-}
-
-//go:noescape
-func sigmoidAVX512Asm(dst *float32, src *float32, n int)
-
-func sigmoidAVX512(dst []float32, src []float32) {
-	n := len(src) &^ 7
-	if n > 0 {
-		sigmoidAVX512Asm(&dst[0], &src[0], n)
-	}
-	if n < len(src) {
-		var s [8]float32
-		var d [8]float32
-		m := copy(s[:], src[n:])
-		sigmoidAVX512Asm(&d[0], &s[0], 8)
-		copy(dst[n:n+m], d[:])
-	}
-}
-
-//go:noescape
-func siluAVX2Asm(dst *float32, src *float32, n int)
-
-func siluAVX2(dst []float32, src []float32) {
-	n := len(src) &^ 3
-	if n > 0 {
-		siluAVX2Asm(&dst[0], &src[0], n)
-	}
-	if n < len(src) {
-		var s [4]float32
-		var d [4]float32
-		m := copy(s[:], src[n:])
-		siluAVX2Asm(&d[0], &s[0], 4)
-		copy(dst[n:n+m], d[:])
-	}
-}
-
-//go:noescape
-func siluAVX512Asm(dst *float32, src *float32, n int)
-
-func siluAVX512(dst []float32, src []float32) {
-	n := len(src) &^ 7
-	if n > 0 {
-		siluAVX512Asm(&dst[0], &src[0], n)
-	}
-	if n < len(src) {
-		var s [8]float32
-		var d [8]float32
-		m := copy(s[:], src[n:])
-		siluAVX512Asm(&d[0], &s[0], 8)
-		copy(dst[n:n+m], d[:])
-	}
-}
-
-//go:noescape
-func tanhAVX2Asm(dst *float32, src *float32, n int)
-
-func tanhAVX2(dst []float32, src []float32) {
-	n := len(src) &^ 3
-	if n > 0 {
-		tanhAVX2Asm(&dst[0], &src[0], n)
-	}
-	if n < len(src) {
-		var s [4]float32
-		var d [4]float32
-		m := copy(s[:], src[n:])
-		tanhAVX2Asm(&d[0], &s[0], 4)
-		copy(dst[n:n+m], d[:])
-	}
-}
-
-//go:noescape
-func tanhAVX512Asm(dst *float32, src *float32, n int)
-
-func tanhAVX512(dst []float32, src []float32) {
-	n := len(src) &^ 7
-	if n > 0 {
-		tanhAVX512Asm(&dst[0], &src[0], n)
-	}
-	if n < len(src) {
-		var s [8]float32
-		var d [8]float32
-		m := copy(s[:], src[n:])
-		tanhAVX512Asm(&d[0], &s[0], 8)
-		copy(dst[n:n+m], d[:])
-	}
-}
 
 //go:noescape
 func normcdfAVX2Asm(dst *float32, src *float32, n int)
@@ -350,6 +218,38 @@ func roundS8AVX512(dst []int8, src []float32) {
 		var d [64]int8
 		m := copy(s[:], src[n:])
 		roundS8AVX512Asm(&d[0], &s[0], 64)
+		copy(dst[n:n+m], d[:])
+	}
+}
+
+//go:noescape
+func scaleAddAVX2Asm(dst, src *float32, n int, a, b float32)
+
+func scaleAddAVX2(dst, src []float32, a, b float32) {
+	n := len(src) &^ 31
+	if n > 0 {
+		scaleAddAVX2Asm(&dst[0], &src[0], n, a, b)
+	}
+	if n < len(src) {
+		var s, d [32]float32
+		m := copy(s[:], src[n:])
+		scaleAddAVX2Asm(&d[0], &s[0], 32, a, b)
+		copy(dst[n:n+m], d[:])
+	}
+}
+
+//go:noescape
+func scaleAddAVX512Asm(dst, src *float32, n int, a, b float32)
+
+func scaleAddAVX512(dst, src []float32, a, b float32) {
+	n := len(src) &^ 63
+	if n > 0 {
+		scaleAddAVX512Asm(&dst[0], &src[0], n, a, b)
+	}
+	if n < len(src) {
+		var s, d [64]float32
+		m := copy(s[:], src[n:])
+		scaleAddAVX512Asm(&d[0], &s[0], 64, a, b)
 		copy(dst[n:n+m], d[:])
 	}
 }

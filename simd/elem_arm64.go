@@ -5,89 +5,22 @@ package simd
 //go:generate sh -c "python3 _asm/elem_arm64.py > _asm/elem_arm64.s.in && python3 _asm/a64words.py _asm/elem_arm64.s.in elem_arm64.s"
 
 var (
-	roundS8Arch = []impl[func([]int8, []float32)]{{name: "neon", level: NEON, fn: roundS8NEON}}
-	normPPFArch = []impl[elemFunc]{{name: "neon", level: NEON, fn: normppfNEON}}
-	expArch     = []impl[elemFunc]{{name: "neon", level: NEON, fn: expNEON}}
-	sigmoidArch = []impl[elemFunc]{{name: "neon", level: NEON, fn: sigmoidNEON}}
-	siluArch    = []impl[elemFunc]{{name: "neon", level: NEON, fn: siluNEON}}
-	tanhArch    = []impl[elemFunc]{{name: "neon", level: NEON, fn: tanhNEON}}
-	normCDFArch = []impl[elemFunc]{{name: "neon", level: NEON, fn: normcdfNEON}}
-	geluArch    = []impl[elemFunc]{{name: "neon", level: NEON, fn: geluNEON}}
-	reluArch    = []impl[elemFunc]{{name: "neon", level: NEON, fn: reluNEON}}
+	roundS8Arch  = []impl[func([]int8, []float32)]{{name: "neon", level: NEON, fn: roundS8NEON}}
+	scaleAddArch = []impl[func(dst, src []float32, a, b float32)]{{name: "neon", level: NEON, fn: scaleAddNEON}}
+	normPPFArch  = []impl[elemFunc]{{name: "neon", level: NEON, fn: normppfNEON}}
+	expArch      = []impl[elemFunc]{{name: "neon", level: NEON, fn: expF32NEON}}
+	sigmoidArch  = []impl[elemFunc]{{name: "neon", level: NEON, fn: sigmoidF32NEON}}
+	siluArch     = []impl[elemFunc]{{name: "neon", level: NEON, fn: siluF32NEON}}
+	tanhArch     = []impl[elemFunc]{{name: "neon", level: NEON, fn: tanhF32NEON}}
+	normCDFArch  = []impl[elemFunc]{{name: "neon", level: NEON, fn: normcdfNEON}}
+	geluArch     = []impl[elemFunc]{{name: "neon", level: NEON, fn: geluNEON}}
+	reluArch     = []impl[elemFunc]{{name: "neon", level: NEON, fn: reluNEON}}
 )
 
 // The assembly maps whole blocks (4 values for the float64-based kernels,
 // 16 for Relu and RoundS8); each wrapper runs the tail through a padded
 // block on the stack, so a kernel never touches memory outside the slices
 // and every element gets the same arithmetic.
-
-//go:noescape
-func expNEONAsm(dst *float32, src *float32, n int)
-
-func expNEON(dst []float32, src []float32) {
-	n := len(src) &^ 3
-	if n > 0 {
-		expNEONAsm(&dst[0], &src[0], n)
-	}
-	if n < len(src) {
-		var s [4]float32
-		var d [4]float32
-		m := copy(s[:], src[n:])
-		expNEONAsm(&d[0], &s[0], 4)
-		copy(dst[n:n+m], d[:])
-	}
-}
-
-//go:noescape
-func sigmoidNEONAsm(dst *float32, src *float32, n int)
-
-func sigmoidNEON(dst []float32, src []float32) {
-	n := len(src) &^ 3
-	if n > 0 {
-		sigmoidNEONAsm(&dst[0], &src[0], n)
-	}
-	if n < len(src) {
-		var s [4]float32
-		var d [4]float32
-		m := copy(s[:], src[n:])
-		sigmoidNEONAsm(&d[0], &s[0], 4)
-		copy(dst[n:n+m], d[:])
-	}
-}
-
-//go:noescape
-func siluNEONAsm(dst *float32, src *float32, n int)
-
-func siluNEON(dst []float32, src []float32) {
-	n := len(src) &^ 3
-	if n > 0 {
-		siluNEONAsm(&dst[0], &src[0], n)
-	}
-	if n < len(src) {
-		var s [4]float32
-		var d [4]float32
-		m := copy(s[:], src[n:])
-		siluNEONAsm(&d[0], &s[0], 4)
-		copy(dst[n:n+m], d[:])
-	}
-}
-
-//go:noescape
-func tanhNEONAsm(dst *float32, src *float32, n int)
-
-func tanhNEON(dst []float32, src []float32) {
-	n := len(src) &^ 3
-	if n > 0 {
-		tanhNEONAsm(&dst[0], &src[0], n)
-	}
-	if n < len(src) {
-		var s [4]float32
-		var d [4]float32
-		m := copy(s[:], src[n:])
-		tanhNEONAsm(&d[0], &s[0], 4)
-		copy(dst[n:n+m], d[:])
-	}
-}
 
 //go:noescape
 func normcdfNEONAsm(dst *float32, src *float32, n int)
@@ -170,6 +103,22 @@ func roundS8NEON(dst []int8, src []float32) {
 		var d [16]int8
 		m := copy(s[:], src[n:])
 		roundS8NEONAsm(&d[0], &s[0], 16)
+		copy(dst[n:n+m], d[:])
+	}
+}
+
+//go:noescape
+func scaleAddNEONAsm(dst, src *float32, n int, a, b float32)
+
+func scaleAddNEON(dst, src []float32, a, b float32) {
+	n := len(src) &^ 15
+	if n > 0 {
+		scaleAddNEONAsm(&dst[0], &src[0], n, a, b)
+	}
+	if n < len(src) {
+		var s, d [16]float32
+		m := copy(s[:], src[n:])
+		scaleAddNEONAsm(&d[0], &s[0], 16, a, b)
 		copy(dst[n:n+m], d[:])
 	}
 }

@@ -14,7 +14,7 @@ func elemFamilies() []chooser {
 	return []chooser{
 		f16ToF32Family, f32ToF16Family, bf16ToF32Family, f32ToBF16Family,
 		reluFamily, expFamily, sigmoidFamily, siluFamily, tanhFamily, geluFamily,
-		normCDFFamily, normPPFFamily, roundS8Family, lut16Family,
+		normCDFFamily, normPPFFamily, roundS8Family, scaleAddFamily, lut16Family,
 	}
 }
 
@@ -57,6 +57,7 @@ func TestElemNoAllocs(t *testing.T) {
 		func() { Relu(dst, src) }, func() { Exp(dst, src) }, func() { Sigmoid(dst, src) },
 		func() { Silu(dst, src) }, func() { Tanh(dst, src) }, func() { Gelu(dst, src) },
 		func() { NormCDF(dst, src) }, func() { NormPPF(dst, src) }, func() { RoundS8(q, src) },
+		func() { ScaleAdd(dst, src, 2, 1) },
 		func() { LUT16Accumulate(out, codes, tables, 45, 3) },
 	} {
 		if n := testing.AllocsPerRun(10, f); n != 0 {

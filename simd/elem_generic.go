@@ -70,6 +70,15 @@ func roundS8Generic(dst []int8, src []float32) {
 	}
 }
 
+func scaleAddGeneric(dst, src []float32, a, b float32) {
+	dst = dst[:len(src)]
+	for i, x := range src {
+		// The conversion rounds the product, which keeps the compiler
+		// from fusing it with the sum on arm64.
+		dst[i] = float32(a*x) + b
+	}
+}
+
 // roundS8 rounds half to even and saturates to int8; NaN gives 0.
 func roundS8(x float32) int8 {
 	switch {

@@ -128,3 +128,60 @@ loop:
 	JNZ      loop
 	VZEROUPPER
 	RET
+
+// ScaleAdd multiplies and adds in separate instructions (no FMA): the same
+// two roundings as the generic twin.
+
+// func scaleAddAVX2Asm(dst, src *float32, n int, a, b float32)
+TEXT ·scaleAddAVX2Asm(SB), NOSPLIT, $0-32
+	MOVQ         dst+0(FP), DI
+	MOVQ         src+8(FP), SI
+	MOVQ         n+16(FP), CX
+	VBROADCASTSS a+24(FP), Y14
+	VBROADCASTSS b+28(FP), Y15
+loop:
+	VMULPS  (SI), Y14, Y0
+	VMULPS  32(SI), Y14, Y1
+	VMULPS  64(SI), Y14, Y2
+	VMULPS  96(SI), Y14, Y3
+	VADDPS  Y15, Y0, Y0
+	VADDPS  Y15, Y1, Y1
+	VADDPS  Y15, Y2, Y2
+	VADDPS  Y15, Y3, Y3
+	VMOVUPS Y0, (DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	VMOVUPS Y3, 96(DI)
+	ADDQ    $128, SI
+	ADDQ    $128, DI
+	SUBQ    $32, CX
+	JNZ     loop
+	VZEROUPPER
+	RET
+
+// func scaleAddAVX512Asm(dst, src *float32, n int, a, b float32)
+TEXT ·scaleAddAVX512Asm(SB), NOSPLIT, $0-32
+	MOVQ         dst+0(FP), DI
+	MOVQ         src+8(FP), SI
+	MOVQ         n+16(FP), CX
+	VBROADCASTSS a+24(FP), Z14
+	VBROADCASTSS b+28(FP), Z15
+loop:
+	VMULPS  (SI), Z14, Z0
+	VMULPS  64(SI), Z14, Z1
+	VMULPS  128(SI), Z14, Z2
+	VMULPS  192(SI), Z14, Z3
+	VADDPS  Z15, Z0, Z0
+	VADDPS  Z15, Z1, Z1
+	VADDPS  Z15, Z2, Z2
+	VADDPS  Z15, Z3, Z3
+	VMOVUPS Z0, (DI)
+	VMOVUPS Z1, 64(DI)
+	VMOVUPS Z2, 128(DI)
+	VMOVUPS Z3, 192(DI)
+	ADDQ    $256, SI
+	ADDQ    $256, DI
+	SUBQ    $64, CX
+	JNZ     loop
+	VZEROUPPER
+	RET

@@ -45,6 +45,18 @@ type i8Kernel struct {
 	//	c[r*ldc+j] = init[j] + P[r][j]    if init != nil (first k block)
 	//	c[r*ldc+j] += P[r][j]             otherwise
 	micro func(groups int, a, b unsafe.Pointer, c *int32, ldc int, init *int32)
+	// packA, if not nil, packs steps·packStep whole groups of one full
+	// sliver from src (row stride lda) to dst; idx holds the byte offsets
+	// (r·lda + t·kg) of the dwords of one step, flip is XORed into every
+	// byte. Each step reads 4 bytes at each offset and advances src by
+	// packStep·kg bytes.
+	packA    func(dst, src unsafe.Pointer, idx *int32, steps int, flip uint32)
+	packStep int
+	// row1, if not nil, is micro for a single row, used for the rows of a
+	// partial sliver so that small M does not pay for mr rows: A(0, ·)
+	// is read from a, its groups aStride bytes apart; c and init are as
+	// for micro, for that row.
+	row1 func(groups int, a unsafe.Pointer, aStride int, b unsafe.Pointer, c *int32, init *int32)
 }
 
 func (k *i8Kernel) esz() int {
@@ -190,6 +202,7 @@ type i8Scratch struct {
 	a    []byte
 	tile []int32
 	init []int32
+	idx  [32]int32 // gather offsets for i8Kernel.packA
 }
 
 var i8ScratchPool = sync.Pool{New: func() any { return new(i8Scratch) }}
@@ -259,7 +272,7 @@ func gemmI8(kern *i8Kernel, m int, a []byte, lda int, signedA bool, aZero int32,
 		gn := min(kcG, groups-g0)
 		for i0 := 0; i0 < m; i0 += i8MC {
 			mb := min(i8MC, m-i0)
-			packI8A(kern, s.a, a[i0*lda:], lda, mb, k, g0, gn, flip)
+			packI8A(kern, s.a, &s.idx, a[i0*lda:], lda, mb, k, g0, gn, flip)
 			sliver := gn * mr * kg * esz
 			for p := p0; p < p1; p++ {
 				bp := unsafe.Pointer(&pb.data[(p*groups+g0)*nr*kg*esz])
@@ -272,6 +285,23 @@ func gemmI8(kern *i8Kernel, m int, a []byte, lda int, signedA bool, aZero int32,
 				for ir := 0; ir < mb; ir += mr {
 					ap := unsafe.Pointer(&s.a[(ir/mr)*sliver])
 					rows := min(mr, mb-ir)
+					if rows < mr && kern.row1 != nil {
+						for r := 0; r < rows; r++ {
+							ar := unsafe.Add(ap, r*kg*esz)
+							ci := (i0 + ir + r) * ldc
+							if full {
+								kern.row1(gn, ar, mr*kg*esz, bp, &c[ci+p*nr], init)
+								continue
+							}
+							t := tile[:nr]
+							if init == nil {
+								copy(t[cs-p*nr:ce-p*nr], c[ci+cs:ci+ce])
+							}
+							kern.row1(gn, ar, mr*kg*esz, bp, &t[0], init)
+							copy(c[ci+cs:ci+ce], t[cs-p*nr:ce-p*nr])
+						}
+						continue
+					}
 					if full && rows == mr {
 						kern.micro(gn, ap, bp, &c[(i0+ir)*ldc+p*nr], ldc, init)
 						continue
@@ -299,59 +329,77 @@ func gemmI8(kern *i8Kernel, m int, a []byte, lda int, signedA bool, aZero int32,
 // packI8A packs rows [0, mb) of a and k groups [g0, g0+gn) into slivers of
 // kern.mr rows (see i8Kernel). Rows past mb and k past K are padded with
 // zeros; padded k meet zero rows of B and padded rows are never stored.
-func packI8A(kern *i8Kernel, dst []byte, a []byte, lda, mb, k, g0, gn int, flip byte) {
-	mr, kg := kern.mr, kern.kg
+// Wide layouts hold the uint8 value itself (their kernels have aOff 0).
+// Packing is a measurable share of a GEMM, so whole groups move as one
+// 16-, 32- or 64-bit word.
+func packI8A(kern *i8Kernel, dst []byte, idx *[32]int32, a []byte, lda, mb, k, g0, gn int, flip byte) {
+	mr, kg, esz := kern.mr, kern.kg, kern.esz()
 	k0 := g0 * kg
 	k1 := min(k, (g0+gn)*kg)
-	sliver := gn * mr * kg
+	full := (k1 - k0) / kg // groups with no padding
+	gstride := mr * kg * esz
+	sliver := gn * gstride
+	m4 := uint32(flip) * 0x01010101
+	m8 := uint64(m4)<<32 | uint64(m4)
+	// Groups the vector packer handles in full slivers: its 4-byte reads
+	// must stay inside each row.
+	steps := 0
+	if kern.packA != nil && mr*lda < 1<<31-1 && k1-k0 >= 4 {
+		steps = (k1 - k0 - (4 - kg)) / (kern.packStep * kg)
+		for q := 0; q < mr*kern.packStep; q++ {
+			idx[q] = int32((q%mr)*lda + (q/mr)*kg)
+		}
+	}
 	for ir := 0; ir < mb; ir += mr {
 		base := (ir / mr) * sliver
+		gStart := 0
+		if steps > 0 && ir+mr <= mb {
+			kern.packA(unsafe.Pointer(&dst[base]), unsafe.Pointer(&a[ir*lda+k0]), &idx[0], steps, m4)
+			gStart = steps * kern.packStep
+		}
 		for r := 0; r < mr; r++ {
+			d := dst[base+r*kg*esz : base+sliver]
 			if ir+r >= mb {
 				for g := 0; g < gn; g++ {
-					off := base + (g*mr+r)*kg
-					if kern.wide {
-						clear(dst[2*off : 2*off+2*kg])
-					} else {
-						clear(dst[off : off+kg])
-					}
+					clear(d[g*gstride : g*gstride+kg*esz])
 				}
 				continue
 			}
 			src := a[(ir+r)*lda+k0 : (ir+r)*lda+k1]
-			if kern.wide {
-				// int16(a_u) - aOff; wide kernels use aOff 0.
-				off := kern.aOff
-				for g := 0; g < gn; g++ {
-					d := dst[2*(base+(g*mr+r)*kg):]
-					d = d[:2*kg]
-					for t := 0; t < kg; t++ {
-						var v int16
-						if kk := g*kg + t; kk < len(src) {
-							v = int16(src[kk]^flip) - int16(off)
-						}
-						binary.LittleEndian.PutUint16(d[2*t:], uint16(v))
-					}
+			g := gStart
+			switch {
+			case kern.wide && kg == 2:
+				for ; g < full; g++ {
+					v := uint32(src[2*g]^flip) | uint32(src[2*g+1]^flip)<<16
+					binary.LittleEndian.PutUint32(d[g*gstride:], v)
 				}
-				continue
+			case kern.wide && kg == 1:
+				for ; g < full; g++ {
+					binary.LittleEndian.PutUint16(d[g*gstride:], uint16(src[g]^flip))
+				}
+			case kg == 4:
+				for ; g < full; g++ {
+					binary.LittleEndian.PutUint32(d[g*gstride:], binary.LittleEndian.Uint32(src[4*g:])^m4)
+				}
+			case kg == 8:
+				for ; g < full; g++ {
+					binary.LittleEndian.PutUint64(d[g*gstride:], binary.LittleEndian.Uint64(src[8*g:])^m8)
+				}
 			}
-			for g := 0; g < gn; g++ {
-				d := dst[base+(g*mr+r)*kg:]
-				d = d[:kg]
-				lo := g * kg
-				if lo+kg <= len(src) {
-					s := src[lo : lo+kg]
-					for t := range d {
-						d[t] = s[t] ^ flip
-					}
-					continue
-				}
-				for t := range d {
+			// The general case, and the last group when K is not a
+			// multiple of kg.
+			for ; g < gn; g++ {
+				for t := 0; t < kg; t++ {
 					var v byte
-					if lo+t < len(src) {
-						v = src[lo+t] ^ flip
+					kk := g*kg + t
+					if kk < len(src) {
+						v = src[kk] ^ flip
 					}
-					d[t] = v
+					if esz == 2 {
+						binary.LittleEndian.PutUint16(d[g*gstride+2*t:], uint16(v))
+					} else {
+						d[g*gstride+t] = v
+					}
 				}
 			}
 		}

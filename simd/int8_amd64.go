@@ -20,10 +20,10 @@ var i8Arch = []impl[*i8Kernel]{
 var (
 	// AVX2: A and B widened to int16, pairs of k; vpmaddwd sums two
 	// products of magnitude ≤ 255·128 into int32, so nothing saturates.
-	i8KernelAVX2       = i8Kernel{mr: 6, nr: 16, kg: 2, wide: true, micro: i8MicroAVX2}
-	i8KernelAVXVNNI    = i8Kernel{mr: 6, nr: 16, kg: 4, micro: i8MicroAVXVNNI}
-	i8KernelVNNI256    = i8Kernel{mr: 6, nr: 16, kg: 4, micro: i8MicroVNNI256}
-	i8KernelAVX512VNNI = i8Kernel{mr: 8, nr: 32, kg: 4, micro: i8MicroAVX512VNNI}
+	i8KernelAVX2       = i8Kernel{mr: 6, nr: 16, kg: 2, wide: true, micro: i8MicroAVX2, packA: i8PackAVX2, packStep: 4, row1: i8Row1AVX2}
+	i8KernelAVXVNNI    = i8Kernel{mr: 6, nr: 16, kg: 4, micro: i8MicroAVXVNNI, packA: i8PackVNNI256, packStep: 4, row1: i8Row1AVXVNNI}
+	i8KernelVNNI256    = i8Kernel{mr: 6, nr: 16, kg: 4, micro: i8MicroVNNI256, packA: i8PackVNNI256, packStep: 4, row1: i8Row1VNNI256}
+	i8KernelAVX512VNNI = i8Kernel{mr: 8, nr: 32, kg: 4, micro: i8MicroAVX512VNNI, packA: i8PackAVX512VNNI, packStep: 2, row1: i8Row1AVX512VNNI}
 )
 
 // i8TestOnly lists kernels that are not dispatched but that the tests run
@@ -36,6 +36,24 @@ var i8TestOnly = []impl[*i8Kernel]{
 func i8MicroAVX512VNNI(groups int, a, b unsafe.Pointer, c *int32, ldc int, init *int32)
 
 //go:noescape
+func i8Row1AVX512VNNI(groups int, a unsafe.Pointer, aStride int, b unsafe.Pointer, c *int32, init *int32)
+
+//go:noescape
+func i8Row1AVX2(groups int, a unsafe.Pointer, aStride int, b unsafe.Pointer, c *int32, init *int32)
+
+//go:noescape
+func i8Row1VNNI256(groups int, a unsafe.Pointer, aStride int, b unsafe.Pointer, c *int32, init *int32)
+
+//go:noescape
+func i8Row1AVXVNNI(groups int, a unsafe.Pointer, aStride int, b unsafe.Pointer, c *int32, init *int32)
+
+// i8PackVNNI256 packs steps quads of groups of a 6-row sliver for the
+// 6×16 vpdpbusd kernels (vpgatherdd ymm). See i8Kernel.packA.
+//
+//go:noescape
+func i8PackVNNI256(dst, src unsafe.Pointer, idx *int32, steps int, flip uint32)
+
+//go:noescape
 func i8MicroAVX2(groups int, a, b unsafe.Pointer, c *int32, ldc int, init *int32)
 
 //go:noescape
@@ -43,3 +61,15 @@ func i8MicroVNNI256(groups int, a, b unsafe.Pointer, c *int32, ldc int, init *in
 
 //go:noescape
 func i8MicroAVXVNNI(groups int, a, b unsafe.Pointer, c *int32, ldc int, init *int32)
+
+// i8PackAVX512VNNI packs steps pairs of groups of an 8-row sliver
+// (vpgatherdd zmm). See i8Kernel.packA.
+//
+//go:noescape
+func i8PackAVX512VNNI(dst, src unsafe.Pointer, idx *int32, steps int, flip uint32)
+
+// i8PackAVX2 packs steps quads of pairs of a 6-row sliver, widening to
+// int16 (vpgatherdd ymm). See i8Kernel.packA.
+//
+//go:noescape
+func i8PackAVX2(dst, src unsafe.Pointer, idx *int32, steps int, flip uint32)

@@ -15,10 +15,10 @@ var i8Arch = []impl[*i8Kernel]{
 
 var (
 	// ARMv8.0: int16 operands, smlal by element (int16·int16 → int32).
-	i8KernelNEON = i8Kernel{mr: 8, nr: 8, kg: 1, wide: true, micro: i8MicroNEON}
+	i8KernelNEON = i8Kernel{mr: 8, nr: 8, kg: 1, wide: true, micro: i8MicroNEON, row1: i8Row1NEON}
 	// SDOT and SMMLA multiply int8 by int8: A is fed as A-128.
-	i8KernelDotProd = i8Kernel{mr: 8, nr: 8, kg: 4, aOff: 128, micro: i8MicroDotProd}
-	i8KernelI8MM    = i8Kernel{mr: 8, nr: 8, kg: 8, aOff: 128, micro: i8MicroI8MM}
+	i8KernelDotProd = i8Kernel{mr: 8, nr: 8, kg: 4, aOff: 128, micro: i8MicroDotProd, row1: i8Row1DotProd}
+	i8KernelI8MM    = i8Kernel{mr: 8, nr: 8, kg: 8, aOff: 128, micro: i8MicroI8MM, row1: i8Row1I8MM}
 )
 
 // i8TestOnly lists kernels the tests run besides the dispatched ones.
@@ -32,3 +32,12 @@ func i8MicroDotProd(groups int, a, b unsafe.Pointer, c *int32, ldc int, init *in
 
 //go:noescape
 func i8MicroI8MM(groups int, a, b unsafe.Pointer, c *int32, ldc int, init *int32)
+
+//go:noescape
+func i8Row1NEON(groups int, a unsafe.Pointer, aStride int, b unsafe.Pointer, c *int32, init *int32)
+
+//go:noescape
+func i8Row1DotProd(groups int, a unsafe.Pointer, aStride int, b unsafe.Pointer, c *int32, init *int32)
+
+//go:noescape
+func i8Row1I8MM(groups int, a unsafe.Pointer, aStride int, b unsafe.Pointer, c *int32, init *int32)

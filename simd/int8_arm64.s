@@ -404,3 +404,172 @@ accumulate_i8MicroI8MM:
 	VADD V31.S4, V3.S4, V3.S4
 	VST1 [V2.S4, V3.S4], (R3)
 	RET
+
+// func i8Row1NEON(groups int, a unsafe.Pointer, aStride int, b unsafe.Pointer, c *int32, init *int32)
+TEXT ·i8Row1NEON(SB), NOSPLIT, $0-48
+	MOVD groups+0(FP), R0
+	MOVD a+8(FP), R1
+	MOVD aStride+16(FP), R2
+	MOVD b+24(FP), R3
+	MOVD c+32(FP), R4
+	MOVD init+40(FP), R5
+	VEOR V16.B16, V16.B16, V16.B16
+	VEOR V17.B16, V17.B16, V17.B16
+	VEOR V18.B16, V18.B16, V18.B16
+	VEOR V19.B16, V19.B16, V19.B16
+	VEOR V20.B16, V20.B16, V20.B16
+	VEOR V21.B16, V21.B16, V21.B16
+	VEOR V22.B16, V22.B16, V22.B16
+	VEOR V23.B16, V23.B16, V23.B16
+	CMP $2, R0
+	BLT tail_i8Row1NEON
+loop_i8Row1NEON:
+	VLD1R (R1), [V0.H8]
+	ADD R2, R1
+	VLD1.P 16(R3), [V4.H8]
+	VLD1R (R1), [V1.H8]
+	ADD R2, R1
+	VLD1.P 16(R3), [V5.H8]
+	WORD $0x0f402090 // smlal v16.4s, v4.4h, v0.h[0]
+	WORD $0x4f402091 // smlal2 v17.4s, v4.8h, v0.h[0]
+	WORD $0x0f4120b4 // smlal v20.4s, v5.4h, v1.h[0]
+	WORD $0x4f4120b5 // smlal2 v21.4s, v5.8h, v1.h[0]
+	SUB $2, R0
+	CMP $2, R0
+	BGE loop_i8Row1NEON
+tail_i8Row1NEON:
+	CBZ R0, sum_i8Row1NEON
+	VLD1R (R1), [V0.H8]
+	ADD R2, R1
+	VLD1.P 16(R3), [V4.H8]
+	WORD $0x0f402090 // smlal v16.4s, v4.4h, v0.h[0]
+	WORD $0x4f402091 // smlal2 v17.4s, v4.8h, v0.h[0]
+sum_i8Row1NEON:
+	VADD V20.S4, V16.S4, V16.S4
+	VADD V21.S4, V17.S4, V17.S4
+	CBZ R5, accumulate_i8Row1NEON
+	VLD1 (R5), [V2.S4, V3.S4]
+	B store_i8Row1NEON
+accumulate_i8Row1NEON:
+	VLD1 (R4), [V2.S4, V3.S4]
+store_i8Row1NEON:
+	VADD V16.S4, V2.S4, V2.S4
+	VADD V17.S4, V3.S4, V3.S4
+	VST1 [V2.S4, V3.S4], (R4)
+	RET
+
+// func i8Row1DotProd(groups int, a unsafe.Pointer, aStride int, b unsafe.Pointer, c *int32, init *int32)
+TEXT ·i8Row1DotProd(SB), NOSPLIT, $0-48
+	MOVD groups+0(FP), R0
+	MOVD a+8(FP), R1
+	MOVD aStride+16(FP), R2
+	MOVD b+24(FP), R3
+	MOVD c+32(FP), R4
+	MOVD init+40(FP), R5
+	VEOR V16.B16, V16.B16, V16.B16
+	VEOR V17.B16, V17.B16, V17.B16
+	VEOR V18.B16, V18.B16, V18.B16
+	VEOR V19.B16, V19.B16, V19.B16
+	VEOR V20.B16, V20.B16, V20.B16
+	VEOR V21.B16, V21.B16, V21.B16
+	VEOR V22.B16, V22.B16, V22.B16
+	VEOR V23.B16, V23.B16, V23.B16
+	CMP $2, R0
+	BLT tail_i8Row1DotProd
+loop_i8Row1DotProd:
+	VLD1R (R1), [V0.S4]
+	ADD R2, R1
+	VLD1.P 32(R3), [V4.B16, V5.B16]
+	VLD1R (R1), [V1.S4]
+	ADD R2, R1
+	VLD1.P 32(R3), [V6.B16, V7.B16]
+	WORD $0x4e809490 // sdot v16.4s, v4.16b, v0.16b
+	WORD $0x4e8094b1 // sdot v17.4s, v5.16b, v0.16b
+	WORD $0x4e8194d4 // sdot v20.4s, v6.16b, v1.16b
+	WORD $0x4e8194f5 // sdot v21.4s, v7.16b, v1.16b
+	SUB $2, R0
+	CMP $2, R0
+	BGE loop_i8Row1DotProd
+tail_i8Row1DotProd:
+	CBZ R0, sum_i8Row1DotProd
+	VLD1R (R1), [V0.S4]
+	ADD R2, R1
+	VLD1.P 32(R3), [V4.B16, V5.B16]
+	WORD $0x4e809490 // sdot v16.4s, v4.16b, v0.16b
+	WORD $0x4e8094b1 // sdot v17.4s, v5.16b, v0.16b
+sum_i8Row1DotProd:
+	VADD V20.S4, V16.S4, V16.S4
+	VADD V21.S4, V17.S4, V17.S4
+	CBZ R5, accumulate_i8Row1DotProd
+	VLD1 (R5), [V2.S4, V3.S4]
+	B store_i8Row1DotProd
+accumulate_i8Row1DotProd:
+	VLD1 (R4), [V2.S4, V3.S4]
+store_i8Row1DotProd:
+	VADD V16.S4, V2.S4, V2.S4
+	VADD V17.S4, V3.S4, V3.S4
+	VST1 [V2.S4, V3.S4], (R4)
+	RET
+
+// func i8Row1I8MM(groups int, a unsafe.Pointer, aStride int, b unsafe.Pointer, c *int32, init *int32)
+TEXT ·i8Row1I8MM(SB), NOSPLIT, $0-48
+	MOVD groups+0(FP), R0
+	MOVD a+8(FP), R1
+	MOVD aStride+16(FP), R2
+	MOVD b+24(FP), R3
+	MOVD c+32(FP), R4
+	MOVD init+40(FP), R5
+	VEOR V16.B16, V16.B16, V16.B16
+	VEOR V17.B16, V17.B16, V17.B16
+	VEOR V18.B16, V18.B16, V18.B16
+	VEOR V19.B16, V19.B16, V19.B16
+	VEOR V20.B16, V20.B16, V20.B16
+	VEOR V21.B16, V21.B16, V21.B16
+	VEOR V22.B16, V22.B16, V22.B16
+	VEOR V23.B16, V23.B16, V23.B16
+	CMP $2, R0
+	BLT tail_i8Row1I8MM
+loop_i8Row1I8MM:
+	VLD1R (R1), [V0.D2]
+	ADD R2, R1
+	VLD1.P 64(R3), [V4.B16, V5.B16, V6.B16, V7.B16]
+	VLD1R (R1), [V1.D2]
+	ADD R2, R1
+	VLD1.P 64(R3), [V8.B16, V9.B16, V10.B16, V11.B16]
+	WORD $0x4e809490 // sdot v16.4s, v4.16b, v0.16b
+	WORD $0x4e8094b1 // sdot v17.4s, v5.16b, v0.16b
+	WORD $0x4e8094d2 // sdot v18.4s, v6.16b, v0.16b
+	WORD $0x4e8094f3 // sdot v19.4s, v7.16b, v0.16b
+	WORD $0x4e819514 // sdot v20.4s, v8.16b, v1.16b
+	WORD $0x4e819535 // sdot v21.4s, v9.16b, v1.16b
+	WORD $0x4e819556 // sdot v22.4s, v10.16b, v1.16b
+	WORD $0x4e819577 // sdot v23.4s, v11.16b, v1.16b
+	SUB $2, R0
+	CMP $2, R0
+	BGE loop_i8Row1I8MM
+tail_i8Row1I8MM:
+	CBZ R0, sum_i8Row1I8MM
+	VLD1R (R1), [V0.D2]
+	ADD R2, R1
+	VLD1.P 64(R3), [V4.B16, V5.B16, V6.B16, V7.B16]
+	WORD $0x4e809490 // sdot v16.4s, v4.16b, v0.16b
+	WORD $0x4e8094b1 // sdot v17.4s, v5.16b, v0.16b
+	WORD $0x4e8094d2 // sdot v18.4s, v6.16b, v0.16b
+	WORD $0x4e8094f3 // sdot v19.4s, v7.16b, v0.16b
+sum_i8Row1I8MM:
+	VADD V20.S4, V16.S4, V16.S4
+	VADD V21.S4, V17.S4, V17.S4
+	VADD V22.S4, V18.S4, V18.S4
+	VADD V23.S4, V19.S4, V19.S4
+	VADDP V17.S4, V16.S4, V16.S4
+	VADDP V19.S4, V18.S4, V17.S4
+	CBZ R5, accumulate_i8Row1I8MM
+	VLD1 (R5), [V2.S4, V3.S4]
+	B store_i8Row1I8MM
+accumulate_i8Row1I8MM:
+	VLD1 (R4), [V2.S4, V3.S4]
+store_i8Row1I8MM:
+	VADD V16.S4, V2.S4, V2.S4
+	VADD V17.S4, V3.S4, V3.S4
+	VST1 [V2.S4, V3.S4], (R4)
+	RET

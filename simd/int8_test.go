@@ -3,6 +3,7 @@ package simd
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"sync"
 	"testing"
 
@@ -350,4 +351,21 @@ func BenchmarkGemmI8(b *testing.B) {
 			b.ReportMetric(2*float64(m*n*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GOP/s")
 		})
 	}
+}
+
+// TestGemmI8ExpectedKernel pins the int8 kernels each emulated CPU of the
+// QEMU matrix must get (scripts/test-qemu.sh sets EDGERUN_EXPECT_LEVEL).
+func TestGemmI8ExpectedKernel(t *testing.T) {
+	want := os.Getenv("EDGERUN_EXPECT_LEVEL")
+	if want == "" {
+		t.Skip("EDGERUN_EXPECT_LEVEL not set (only the QEMU matrix pins a level)")
+	}
+	gemm := map[string]string{"generic": "generic", "sse4": "generic", "avx2": "avx2",
+		"neon": "neon", "dotprod": "dotprod", "i8mm": "i8mm"}
+	rq := map[string]string{"generic": "generic", "sse4": "generic", "avx2": "avx2", "avx512": "avx512",
+		"neon": "neon", "dotprod": "neon", "i8mm": "neon"}
+	if g, ok := gemm[want]; ok {
+		require.Equal(t, g, gemmI8Family.chosen)
+	}
+	require.Equal(t, rq[want], requantFamily.chosen)
 }

@@ -2,48 +2,21 @@ package simd
 
 import "fmt"
 
-// Table-lookup GEMV for 4-bit codebooks (product quantisation with 16
-// centroids per subspace, T-MAC style). For an input vector x the caller
-// builds, per subspace s, a table T_s of 16 int8 values (the partial dot
-// products of x's slice with the 16 centroids, quantised with one global
-// scale, see QuantizeLUT16); each output row r stores one 4-bit code
-// c[r][s] per subspace, and
-//
-//	out[r] += Σ_s T_s[c[r][s]]
-//
-// exactly, in int32.
-//
-// # Code layout
-//
-// Rows are grouped in blocks of 32 (the last block padded with code 0).
-// A block holds, for each subspace s in order, 16 bytes: byte i carries the
-// code of row 32*blk+i in its low nibble and that of row 32*blk+16+i in its
-// high nibble:
-//
-//	packed[blk*subspaces*16 + s*16 + i] = c[32*blk+i][s] | c[32*blk+16+i][s]<<4
-//
-// so one 16-byte load feeds a PSHUFB/TBL lookup for 32 rows (low nibbles,
-// then the nibbles shifted down), and consecutive subspaces sit next to
-// each other exactly like the tables (tables[s*16 : s*16+16] = T_s), which
-// lets AVX2 look up two and AVX-512 four subspaces per instruction, each
-// 128-bit lane with its own table. The packed codes take
-// LUT16CodesSize(rows, subspaces) bytes = 16*subspaces*ceil(rows/32).
-
 // lut16Chunk bounds the subspaces a kernel sums in 16-bit lanes before
 // widening to int32: 256 values in [-128, 127] sum to [-32768, 32512].
 const lut16Chunk = 256
 
 // LUT16CodesSize returns the length of the packed codes for a matrix of
-// rows x subspaces 4-bit codes.
+// rows x subspaces 4-bit codes: 16*subspaces bytes per block of 32 rows.
 func LUT16CodesSize(rows, subspaces int) int {
 	return (rows + 31) / 32 * subspaces * 16
 }
 
 // PackLUT4Codes packs row-major codes (codes[r*subspaces+s], each in
-// 0..15) into dst in the layout LUT16Accumulate reads (see the package
-// notes above LUT16CodesSize). dst must hold LUT16CodesSize(rows,
-// subspaces) bytes; padding rows get code 0. It panics on a code above 15
-// or on short slices: callers validate codes read from files first.
+// 0..15) into dst in the layout LUT16Accumulate documents. dst must hold
+// LUT16CodesSize(rows, subspaces) bytes; padding rows get code 0. It
+// panics on a code above 15 or on short slices: callers validate codes
+// read from files first.
 func PackLUT4Codes(dst []byte, codes []uint8, rows, subspaces int) {
 	if rows < 0 || subspaces < 0 || len(codes) < rows*subspaces || len(dst) < LUT16CodesSize(rows, subspaces) {
 		panic(fmt.Sprintf("simd: PackLUT4Codes: %d rows x %d subspaces need %d codes and %d bytes, have %d and %d",
@@ -67,11 +40,33 @@ func PackLUT4Codes(dst []byte, codes []uint8, rows, subspaces int) {
 	}
 }
 
-// LUT16Accumulate adds to out[r], for r < rows, the sum over subspaces s of
-// tables[s*16 + c[r][s]], where the codes c are packed as PackLUT4Codes
-// writes them. The sums are exact int32 on every kernel path. out needs
-// rows values, codes LUT16CodesSize(rows, subspaces) bytes and tables
-// 16*subspaces values; it panics on shorter slices.
+// LUT16Accumulate is the table-lookup GEMV for 4-bit codebooks (product
+// quantisation with 16 centroids per subspace, T-MAC style). For an input
+// vector x the caller builds, per subspace s, a table T_s of 16 int8 values
+// (tables[s*16 : s*16+16]: the partial dot products of x's slice with the
+// 16 centroids, quantised with one global scale, see QuantizeLUT16); each
+// output row r has one 4-bit code c[r][s] per subspace, and for r < rows
+//
+//	out[r] += Σ_s int32(tables[s*16 + c[r][s]])
+//
+// exactly, on every kernel path. out needs rows values, codes
+// LUT16CodesSize(rows, subspaces) bytes and tables 16*subspaces values; it
+// panics on shorter slices.
+//
+// # Code layout
+//
+// Rows are grouped in blocks of 32 (the last block padded with code 0).
+// A block holds, for each subspace s in order, 16 bytes: byte i carries the
+// code of row 32*blk+i in its low nibble and that of row 32*blk+16+i in its
+// high nibble:
+//
+//	codes[blk*subspaces*16 + s*16 + i] = c[32*blk+i][s] | c[32*blk+16+i][s]<<4
+//
+// So one 16-byte load feeds a PSHUFB/TBL lookup for 32 rows (the low
+// nibbles, then the bytes shifted down by 4), and consecutive subspaces sit
+// next to each other exactly like their tables, which lets AVX2 look up two
+// and AVX-512 four subspaces per instruction, each 128-bit lane with its
+// own table. PackLUT4Codes writes this layout from row-major codes.
 func LUT16Accumulate(out []int32, codes []byte, tables []int8, rows, subspaces int) {
 	if rows < 0 || subspaces < 0 || len(out) < rows || len(codes) < LUT16CodesSize(rows, subspaces) || len(tables) < 16*subspaces {
 		panic(fmt.Sprintf("simd: LUT16Accumulate: %d rows x %d subspaces need %d outputs, %d code bytes, %d table entries; have %d, %d, %d",

@@ -161,41 +161,6 @@ class Gen:
 
     # Whole kernels: load 4 (8) floats as doubles into v0, leave the result
     # in the returned register.
-    def k_exp(self):
-        self.exp64(0, 1, 2, 3, 4)
-        return 3
-
-    def k_sigmoid(self):
-        self.op("VXORPD", 0, 0, "sign")
-        self.exp64(0, 1, 2, 3, 4)
-        self.op("VADDPD", 3, 3, "one")
-        self.mov(5, "one")
-        self.op("VDIVPD", 5, 5, 3)
-        return 5
-
-    def k_silu(self):
-        self.mov(6, 0)
-        self.op("VXORPD", 0, 0, "sign")
-        self.exp64(0, 1, 2, 3, 4)
-        self.op("VADDPD", 3, 3, "one")
-        self.op("VDIVPD", 6, 6, 3)
-        return 6
-
-    def k_tanh(self):
-        self.op("VANDPD", 6, 0, "abs")
-        self.op("VMULPD", 7, 6, "m2")
-        self.exp64(7, 1, 2, 3, 4)  # e = exp(-2|x|)
-        self.mov(5, "one")
-        self.op("VSUBPD", 5, 5, 3)
-        self.op("VADDPD", 3, 3, "one")
-        self.op("VDIVPD", 5, 5, 3)  # tanh|x| = (1-e)/(1+e)
-        self.op("VANDPD", 8, 0, "sign")
-        self.op("VORPD", 5, 5, 8)
-        # Below 2^-13, tanh(x) rounds to x (keeps -0 and subnormals exact).
-        self.cmp(0, 6, "tiny", 1)
-        self.blend(5, 5, 0, 0)
-        return 5
-
     def fmas(self, d, x, first, rest):
         """d = Horner polynomial in x: first, then d = d*x + c for c in rest."""
         self.mov(d, first)
@@ -292,7 +257,7 @@ class Gen:
 def main():
     body = []
     for isa in ("avx2", "avx512"):
-        for k in ("exp", "sigmoid", "silu", "tanh", "normcdf", "gelu", "normppf"):
+        for k in ("normcdf", "gelu", "normppf"):
             g = Gen(isa)
             g.kernel(k)
             body += g.out

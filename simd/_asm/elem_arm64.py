@@ -121,45 +121,6 @@ class Gen:
             self.a("bit %s.16b, %s.16b, %s.16b" % (self.v(c, 9), self.v(c, e), self.v(c, 11)))
         return 9
 
-    def k_exp(self):
-        return self.exp64(0, 1, 2, 3, 4)
-
-    def k_sigmoid(self):
-        for c in (0, 1):
-            self.a("fneg %s.2d, %s.2d" % (self.v(c, 0), self.v(c, 0)))
-        e = self.exp64(0, 1, 2, 3, 4)
-        self.op2("fadd", e, e, "one")
-        self.ldk(5, "one")
-        self.op2("fdiv", 5, 5, e)
-        return 5
-
-    def k_silu(self):
-        self.mov(6, 0)
-        for c in (0, 1):
-            self.a("fneg %s.2d, %s.2d" % (self.v(c, 0), self.v(c, 0)))
-        e = self.exp64(0, 1, 2, 3, 4)
-        self.op2("fadd", e, e, "one")
-        self.op2("fdiv", 6, 6, e)
-        return 6
-
-    def k_tanh(self):
-        for c in (0, 1):
-            self.a("fabs %s.2d, %s.2d" % (self.v(c, 6), self.v(c, 0)))
-        self.op2("fmul", 7, 6, "m2")
-        e = self.exp64(7, 1, 2, 3, 4)
-        self.ldk(5, "one")
-        self.op2("fsub", 5, 5, e)
-        self.op2("fadd", e, e, "one")
-        self.op2("fdiv", 5, 5, e)
-        self.op2("and", 8, 0, "sign", "16b")
-        self.op2("orr", 5, 5, 8, "16b")
-        # Below 2^-13, tanh(x) rounds to x (keeps -0 and subnormals exact).
-        self.k("tiny")
-        for c in (0, 1):
-            self.a("fcmgt %s.2d, v31.2d, %s.2d" % (self.v(c, 9), self.v(c, 6)))
-            self.a("bit %s.16b, %s.16b, %s.16b" % (self.v(c, 5), self.v(c, 0), self.v(c, 9)))
-        return 5
-
     def horner(self, d, x, first, rest, spare):
         """Horner polynomial in x into d or spare; returns which."""
         cur, nxt = d, spare
@@ -276,7 +237,7 @@ def main():
             print("DATA elemk<>+%d(SB)/8, $0x%016x // %s" % (16 * i + 8 * j, bits, name))
     print("GLOBL elemk<>(SB), RODATA|NOPTR, $%d" % (16 * len(CONSTS)))
     print()
-    for kname in ("exp", "sigmoid", "silu", "tanh", "normcdf", "gelu", "normppf"):
+    for kname in ("normcdf", "gelu", "normppf"):
         g = Gen()
         g.kernel(kname)
         print("\n".join(g.out))
@@ -299,6 +260,31 @@ loop:
 	A64 bic v1.16b, v1.16b, v5.16b
 	A64 bic v2.16b, v2.16b, v6.16b
 	A64 bic v3.16b, v3.16b, v7.16b
+	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R0)
+	SUBS $16, R2, R2
+	BNE loop
+	RET
+
+// func scaleAddNEONAsm(dst, src *float32, n int, a, b float32), n a multiple of 16
+TEXT ·scaleAddNEONAsm(SB), NOSPLIT, $0-32
+	MOVD dst+0(FP), R0
+	MOVD src+8(FP), R1
+	MOVD n+16(FP), R2
+	FMOVS a+24(FP), F30
+	FMOVS b+28(FP), F31
+	A64 dup v30.4s, v30.s[0]
+	A64 dup v31.4s, v31.s[0]
+loop:
+	VLD1.P 64(R1), [V0.S4, V1.S4, V2.S4, V3.S4]
+	// Separate multiply and add: the same two roundings as the generic twin.
+	A64 fmul v0.4s, v0.4s, v30.4s
+	A64 fmul v1.4s, v1.4s, v30.4s
+	A64 fmul v2.4s, v2.4s, v30.4s
+	A64 fmul v3.4s, v3.4s, v30.4s
+	A64 fadd v0.4s, v0.4s, v31.4s
+	A64 fadd v1.4s, v1.4s, v31.4s
+	A64 fadd v2.4s, v2.4s, v31.4s
+	A64 fadd v3.4s, v3.4s, v31.4s
 	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R0)
 	SUBS $16, R2, R2
 	BNE loop

@@ -162,6 +162,90 @@ func ymm6x16(name, kind string) {
 	x86Store(name, mr, 2, 32, "Y", func(r, h int) int { return 2*r + h }, 12, 13, "VMOVDQU")
 }
 
+// row1 writes a one-row kernel for the rows of a partial sliver, where a
+// full tile would compute (and discard) up to mr-1 padded rows:
+//
+//	func name(groups int, a unsafe.Pointer, aStride int, b unsafe.Pointer, c *int32, init *int32)
+//
+// A advances by aStride bytes per group (the sliver's group stride), B by
+// whole panel groups. Four groups per iteration go to separate accumulators
+// so that the multiply-add latency does not bound the loop.
+func row1(name, reg string, vecs, width int, bstep, bc int, madd func(off int, a, acc, tmp int) []string) {
+	p("")
+	p("// func %s(groups int, a unsafe.Pointer, aStride int, b unsafe.Pointer, c *int32, init *int32)", name)
+	p("TEXT ·%s(SB), NOSPLIT, $0-48", name)
+	p("\tMOVQ groups+0(FP), CX")
+	p("\tMOVQ a+8(FP), SI")
+	p("\tMOVQ aStride+16(FP), R10")
+	p("\tMOVQ b+24(FP), DI")
+	p("\tMOVQ c+32(FP), DX")
+	p("\tMOVQ init+40(FP), R9")
+	p("\tLEAQ (R10)(R10*2), R11")
+	xor := "VPXOR"
+	if reg == "Z" {
+		xor = "VPXORD"
+	}
+	for i := 0; i < 4*vecs; i++ {
+		p("\t%s %s%d, %s%d, %s%d", xor, reg, i, reg, i, reg, i)
+	}
+	p("\tCMPQ CX, $4")
+	p("\tJLT tail_%s", name)
+	p("loop_%s:", name)
+	addr := []string{"(SI)", "(SI)(R10*1)", "(SI)(R10*2)", "(SI)(R11*1)"}
+	for u := 0; u < 4; u++ {
+		p("\tVPBROADCASTD %s, %s%d", addr[u], reg, bc+u)
+		for h := 0; h < vecs; h++ {
+			for _, l := range madd(u*bstep+h*width, bc+u, vecs*u+h, 12+h+vecs*(u%2)) {
+				p("\t%s", l)
+			}
+		}
+	}
+	p("\tLEAQ (SI)(R10*4), SI")
+	p("\tADDQ $%d, DI", 4*bstep)
+	p("\tSUBQ $4, CX")
+	p("\tCMPQ CX, $4")
+	p("\tJGE loop_%s", name)
+	p("tail_%s:", name)
+	p("\tTESTQ CX, CX")
+	p("\tJZ sum_%s", name)
+	p("tailloop_%s:", name)
+	p("\tVPBROADCASTD (SI), %s%d", reg, bc)
+	for h := 0; h < vecs; h++ {
+		for _, l := range madd(h*width, bc, h, 12+h) {
+			p("\t%s", l)
+		}
+	}
+	p("\tADDQ R10, SI")
+	p("\tADDQ $%d, DI", bstep)
+	p("\tDECQ CX")
+	p("\tJNZ tailloop_%s", name)
+	p("sum_%s:", name)
+	for u := 1; u < 4; u++ {
+		for h := 0; h < vecs; h++ {
+			p("\tVPADDD %s%d, %s%d, %s%d", reg, vecs*u+h, reg, h, reg, h)
+		}
+	}
+	mov := "VMOVDQU"
+	if reg == "Z" {
+		mov = "VMOVDQU32"
+	}
+	p("\tTESTQ R9, R9")
+	p("\tJZ accumulate_%s", name)
+	for h := 0; h < vecs; h++ {
+		p("\tVPADDD %d(R9), %s%d, %s%d", h*width, reg, h, reg, h)
+		p("\t%s %s%d, %d(DX)", mov, reg, h, h*width)
+	}
+	p("\tVZEROUPPER")
+	p("\tRET")
+	p("accumulate_%s:", name)
+	for h := 0; h < vecs; h++ {
+		p("\tVPADDD %d(DX), %s%d, %s%d", h*width, reg, h, reg, h)
+		p("\t%s %s%d, %d(DX)", mov, reg, h, h*width)
+	}
+	p("\tVZEROUPPER")
+	p("\tRET")
+}
+
 func main() {
 	if len(os.Args) != 2 {
 		fmt.Fprintln(os.Stderr, "usage: _int8gen amd64|arm64")
@@ -178,13 +262,35 @@ func main() {
 	switch os.Args[1] {
 	case "amd64":
 		zmmVNNI()
+		row1("i8Row1AVX512VNNI", "Z", 2, 64, 128, 16, func(off int, a, acc, tmp int) []string {
+			return []string{fmt.Sprintf("VPDPBUSD %d(DI), Z%d, Z%d", off, a, acc)}
+		})
 		ymm6x16("i8MicroAVX2", "vpmaddwd")
+		row1("i8Row1AVX2", "Y", 2, 32, 64, 8, func(off int, a, acc, tmp int) []string {
+			return []string{
+				fmt.Sprintf("VPMADDWD %d(DI), Y%d, Y%d", off, a, tmp),
+				fmt.Sprintf("VPADDD Y%d, Y%d, Y%d", tmp, acc, acc),
+			}
+		})
 		ymm6x16("i8MicroVNNI256", "evex")
 		ymm6x16("i8MicroAVXVNNI", "vex")
+		row1("i8Row1VNNI256", "Y", 2, 32, 64, 8, func(off int, a, acc, tmp int) []string {
+			return []string{
+				fmt.Sprintf("VMOVDQU %d(DI), Y%d", off, tmp),
+				fmt.Sprintf("VPDPBUSD Y%d, Y%d, Y%d", tmp, a, acc),
+			}
+		})
+		row1("i8Row1AVXVNNI", "Y", 2, 32, 64, 8, func(off int, a, acc, tmp int) []string {
+			return []string{
+				fmt.Sprintf("VMOVDQU %d(DI), Y%d", off, tmp),
+				vexDPBUSD(acc, a, tmp),
+			}
+		})
 	case "arm64":
 		armNEON()
 		armSDOT()
 		armSMMLA()
+		armRow1Kernels()
 	default:
 		fmt.Fprintln(os.Stderr, "unknown arch", os.Args[1])
 		os.Exit(2)
@@ -260,6 +366,108 @@ func sdot(d, n, m, idx int) string {
 func smmla(d, n, m int) string {
 	w := uint32(0x4e80a400) | uint32(d) | uint32(n)<<5 | uint32(m)<<16
 	return fmt.Sprintf("WORD $0x%08x // smmla v%d.4s, v%d.16b, v%d.16b", w, d, n, m)
+}
+
+// sdotv returns SDOT Vd.4S, Vn.16B, Vm.16B (vector form).
+func sdotv(d, n, m int) string {
+	w := uint32(0x4e809400) | uint32(d) | uint32(n)<<5 | uint32(m)<<16
+	return fmt.Sprintf("WORD $0x%08x // sdot v%d.4s, v%d.16b, v%d.16b", w, d, n, m)
+}
+
+// armRow1 writes a one-row kernel (see row1 for amd64):
+//
+//	func name(groups int, a unsafe.Pointer, aStride int, b unsafe.Pointer, c *int32, init *int32)
+//
+// Two groups per iteration into separate accumulator sets, V16-V19 and
+// V20-V23; the result's eight columns end in V16, V17. load(u) loads
+// group u's A into V(u) and B into V(4+4u)..., body(u) accumulates into
+// set u, fold combines the sets (and lanes) into V16, V17.
+func armRow1(name string, bstep int, load func(u int), body func(u int), fold func()) {
+	p("")
+	p("// func %s(groups int, a unsafe.Pointer, aStride int, b unsafe.Pointer, c *int32, init *int32)", name)
+	p("TEXT ·%s(SB), NOSPLIT, $0-48", name)
+	p("\tMOVD groups+0(FP), R0")
+	p("\tMOVD a+8(FP), R1")
+	p("\tMOVD aStride+16(FP), R2")
+	p("\tMOVD b+24(FP), R3")
+	p("\tMOVD c+32(FP), R4")
+	p("\tMOVD init+40(FP), R5")
+	for v := 16; v < 24; v++ {
+		p("\tVEOR V%d.B16, V%d.B16, V%d.B16", v, v, v)
+	}
+	p("\tCMP $2, R0")
+	p("\tBLT tail_%s", name)
+	p("loop_%s:", name)
+	for u := 0; u < 2; u++ {
+		load(u)
+	}
+	for u := 0; u < 2; u++ {
+		body(u)
+	}
+	p("\tSUB $2, R0")
+	p("\tCMP $2, R0")
+	p("\tBGE loop_%s", name)
+	p("tail_%s:", name)
+	p("\tCBZ R0, sum_%s", name)
+	load(0)
+	body(0)
+	p("sum_%s:", name)
+	fold()
+	p("\tCBZ R5, accumulate_%s", name)
+	p("\tVLD1 (R5), [V2.S4, V3.S4]")
+	p("\tB store_%s", name)
+	p("accumulate_%s:", name)
+	p("\tVLD1 (R4), [V2.S4, V3.S4]")
+	p("store_%s:", name)
+	p("\tVADD V16.S4, V2.S4, V2.S4")
+	p("\tVADD V17.S4, V3.S4, V3.S4")
+	p("\tVST1 [V2.S4, V3.S4], (R4)")
+	p("\tRET")
+}
+
+func armRow1Kernels() {
+	// NEON: one int16 of A (broadcast), eight int16 of B per group.
+	armRow1("i8Row1NEON", 16, func(u int) {
+		p("\tVLD1R (R1), [V%d.H8]", u)
+		p("\tADD R2, R1")
+		p("\tVLD1.P 16(R3), [V%d.H8]", 4+u)
+	}, func(u int) {
+		p("\t%s", smlal(16+4*u, 4+u, u, 0, false))
+		p("\t%s", smlal(17+4*u, 4+u, u, 0, true))
+	}, func() {
+		p("\tVADD V20.S4, V16.S4, V16.S4")
+		p("\tVADD V21.S4, V17.S4, V17.S4")
+	})
+	// SDOT: four bytes of A broadcast, columns 0-3 and 4-7 of B.
+	armRow1("i8Row1DotProd", 32, func(u int) {
+		p("\tVLD1R (R1), [V%d.S4]", u)
+		p("\tADD R2, R1")
+		p("\tVLD1.P 32(R3), [V%d.B16, V%d.B16]", 4+2*u, 5+2*u)
+	}, func(u int) {
+		p("\t%s", sdotv(16+4*u, 4+2*u, u))
+		p("\t%s", sdotv(17+4*u, 5+2*u, u))
+	}, func() {
+		p("\tVADD V20.S4, V16.S4, V16.S4")
+		p("\tVADD V21.S4, V17.S4, V17.S4")
+	})
+	// I8MM layout (8 k per group, two columns per vector) with SDOT: A's
+	// eight bytes repeated twice; lane 2c+h of V(16+q) sums half h of
+	// column 2q+c, and pairwise adds fold the halves.
+	armRow1("i8Row1I8MM", 64, func(u int) {
+		p("\tVLD1R (R1), [V%d.D2]", u)
+		p("\tADD R2, R1")
+		p("\tVLD1.P 64(R3), [V%d.B16, V%d.B16, V%d.B16, V%d.B16]", 4+4*u, 5+4*u, 6+4*u, 7+4*u)
+	}, func(u int) {
+		for q := 0; q < 4; q++ {
+			p("\t%s", sdotv(16+4*u+q, 4+4*u+q, u))
+		}
+	}, func() {
+		for q := 0; q < 4; q++ {
+			p("\tVADD V%d.S4, V%d.S4, V%d.S4", 20+q, 16+q, 16+q)
+		}
+		p("\tVADDP V17.S4, V16.S4, V16.S4")
+		p("\tVADDP V19.S4, V18.S4, V17.S4")
+	})
 }
 
 // armNEON: ARMv8.0, 8×8 tile, one k per step, A and B widened to int16 at
