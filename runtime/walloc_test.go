@@ -60,10 +60,16 @@ func wallocEncoder(t *testing.T, c string) *File {
 }
 
 func TestWaLLoCEncoder(t *testing.T) {
-	for _, c := range []string{"linear4x", "rgb16x"} {
+	for _, c := range []string{"linear4x", "rgb16x", "stereo"} {
 		x := readNpy(t, wallocRef(c+"_x.npy"))
 		f := wallocEncoder(t, c)
-		f.Graph.Inputs[0].Shape = Dims{Batch, x.shape[1], x.shape[2], x.shape[3]}
+		f.Graph.Inputs[0].Shape = append(Dims{Batch}, x.shape[1:]...)
+		if c == "stereo" {
+			// Audio: a 1-D transform of 5 levels, and the reference's
+			// projection pads one frame on each side.
+			f.Graph.Nodes[0].Attrs = attrs(t, map[string]any{"wavelet": "bior4.4", "levels": 5})
+			f.Graph.Nodes[1].Op, f.Graph.Nodes[1].Attrs = "conv1d", attrs(t, map[string]any{"padding": 1})
+		}
 		m := openModel(t, f)
 		// Batch 2: the reference frame twice.
 		s := newSession(t, m, WithBatch(2))

@@ -10,7 +10,7 @@ import torch
 
 SRC = "../../../testdata/walloc/"
 
-for case in ("linear4x", "rgb16x"):
+for case in ("linear4x", "rgb16x", "stereo"):
     sd = torch.load(SRC + case + ".pth", map_location="cpu")["model_state_dict"]
     for key, name in (("encoder.0.weight", "enc_w"), ("encoder.0.bias", "enc_b"),
                       ("decoder.1.weight", "dec_w"), ("decoder.1.bias", "dec_b")):
