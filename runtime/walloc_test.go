@@ -12,7 +12,7 @@ import (
 // reference implementation's vectors (testdata/walloc at the repository
 // root; projection weights extracted by testdata/walloc/gen_weights.py).
 
-func readNpy(t *testing.T, path string) *Tensor {
+func readNpy(t testing.TB, path string) *Tensor {
 	t.Helper()
 	a, err := npy.ReadFile(path)
 	if err != nil {
@@ -40,7 +40,7 @@ func wallocRef(name string) string { return filepath.Join("..", "testdata", "wal
 
 // wallocEncoder is the encoder graph: wpt → conv2d 1x1 → compand →
 // round_s8, with the coefficients and projection as extra outputs.
-func wallocEncoder(t *testing.T, c string) *File {
+func wallocEncoder(t testing.TB, c string) *File {
 	return &File{
 		Graph: &Graph{
 			Inputs:  []ValueInfo{{Name: "x", DType: F32}},
@@ -138,4 +138,19 @@ func TestWaLLoCLinearDecoder(t *testing.T) {
 		t.Errorf("decoder Run allocates %v times", n)
 	}
 	compareRef(t, "linear4x/recon", s.Output(0), readNpy(t, wallocRef("linear4x_recon.npy")), 1e-4)
+}
+
+// BenchmarkWaLLoCEncoder runs the RGB 16x encoder on its 96x128 frame.
+func BenchmarkWaLLoCEncoder(b *testing.B) {
+	x := readNpy(b, wallocRef("rgb16x_x.npy"))
+	f := wallocEncoder(b, "rgb16x")
+	f.Graph.Inputs[0].Shape = append(Dims{Batch}, x.shape[1:]...)
+	m := openModel(b, f)
+	s := newSession(b, m)
+	copy(s.Input(0).data, x.data)
+	b.SetBytes(int64(len(x.data)))
+	for b.Loop() {
+		s.Run(context.Background())
+	}
+	b.ReportMetric(float64(s.ArenaBytes())/1e3, "arena-kB")
 }
