@@ -118,9 +118,11 @@ func TestLatentPNGHugeHeader(t *testing.T) {
 	require.NoError(t, WriteLatentPNG(&b, make([]int8, 4), 1, 2, 2, 1, 8))
 	raw := bytes.Clone(b.Bytes())
 	// IHDR data starts at byte 16: width, height big-endian; fix the CRC.
-	copy(raw[16:], []byte{0, 0, 0x9c, 0x40, 0, 0, 0x9c, 0x40})
+	// 10000 × 10000: over the limit passed below, yet small enough that
+	// 32-bit builds of image/png do not stop first with their own overflow.
+	copy(raw[16:], []byte{0, 0, 0x27, 0x10, 0, 0, 0x27, 0x10})
 	fixPNGCRC(raw, 12, 17)
-	_, _, _, err := ReadLatentPNG(bytes.NewReader(raw), 1, 1, 8, 0)
+	_, _, _, err := ReadLatentPNG(bytes.NewReader(raw), 1, 1, 8, 1<<20)
 	require.ErrorIs(t, err, ErrLatentPNG)
 	require.Contains(t, err.Error(), "exceeds")
 }
