@@ -269,6 +269,10 @@ func FuzzGraph(f *testing.F) {
 	seed(one("topk", `{"k": 2, "axis": 1}`))
 	seed(one("add", ``, "bn.mean"))
 	seed(one("conv2d", `{"padding": [1, 0, 2, 1], "stride": [2, 1], "groups": 1}`, "conv.w"))
+	seed(one("wpt", `{"wavelet": "haar", "levels": 2}`))
+	seed(one("iwpt", `{"wavelet": "bior4.4", "levels": 1, "size": [8, 7]}`))
+	seed(one("compand", `{"bits": 6}`))
+	seed(one("cast", `{"dtype": "F16"}`))
 	hdr, data := splitFile(f, encodeFile(f, base))
 	f.Fuzz(func(t *testing.T, graph string) {
 		h := map[string]any{}
