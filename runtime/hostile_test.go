@@ -239,3 +239,69 @@ func FuzzOpen(f *testing.F) {
 		}
 	})
 }
+
+// FuzzGraph keeps the container valid and fuzzes the graph JSON, so the
+// mutations reach name resolution, attribute parsing, shape inference,
+// planning and the kernels rather than stopping at the header.
+func FuzzGraph(f *testing.F) {
+	base := cnnFile(f)
+	seed := func(g *Graph) {
+		b, err := json.Marshal(g)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(string(b))
+	}
+	seed(base.Graph)
+	one := func(op, attrs string, inputs ...string) *Graph {
+		return &Graph{
+			Inputs:  []ValueInfo{{Name: "x", DType: F32, Shape: Dims{Batch, 8, 4, 4}}},
+			Outputs: []ValueInfo{{Name: "y"}},
+			Nodes:   []Node{{Name: "n", Op: op, Inputs: append([]string{"x"}, inputs...), Outputs: []string{"y"}, Attrs: json.RawMessage(attrs)}},
+		}
+	}
+	seed(one("maxpool2d", `{"kernel": 2}`))
+	seed(one("slice", `{"starts": [0, 1], "ends": [1, -1], "axes": [0, 2]}`))
+	seed(one("pad", `{"before": [0, 1, 1, 0], "after": [0, 0, 2, 1], "mode": "reflect"}`))
+	seed(one("transpose", `{"perm": [0, 2, 3, 1]}`))
+	seed(one("upsample", `{"scale": [2, 3]}`))
+	seed(one("group_norm", `{"groups": 4}`, "bn.scale", "bn.bias"))
+	seed(one("topk", `{"k": 2, "axis": 1}`))
+	seed(one("add", ``, "bn.mean"))
+	seed(one("conv2d", `{"padding": [1, 0, 2, 1], "stride": [2, 1], "groups": 1}`, "conv.w"))
+	seed(one("wpt", `{"wavelet": "haar", "levels": 2}`))
+	seed(one("iwpt", `{"wavelet": "bior4.4", "levels": 1, "size": [8, 7]}`))
+	seed(one("compand", `{"bits": 6}`))
+	seed(one("cast", `{"dtype": "F16"}`))
+	hdr, data := splitFile(f, encodeFile(f, base))
+	f.Fuzz(func(t *testing.T, graph string) {
+		h := map[string]any{}
+		for k, v := range hdr {
+			h[k] = v
+		}
+		meta := map[string]any{}
+		for k, v := range hdr["__metadata__"].(map[string]any) {
+			meta[k] = v
+		}
+		meta[MetaGraph] = graph
+		h["__metadata__"] = meta
+		m, err := OpenBytes(assemble(t, h, data))
+		if err != nil {
+			if !errors.Is(err, ErrCorruptModel) {
+				t.Fatalf("error does not wrap ErrCorruptModel: %v", err)
+			}
+			return
+		}
+		defer m.Close()
+		for _, batch := range []int{1, 3} {
+			s, err := m.NewSession(WithBatch(batch), WithThreads(2), WithArenaLimit(1<<20))
+			if err != nil {
+				continue
+			}
+			if err := s.Run(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			s.Close()
+		}
+	})
+}

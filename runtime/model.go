@@ -176,12 +176,21 @@ func load(data []byte, cfg *openConfig) (*Model, error) {
 // concurrently with running sessions.
 func (m *Model) VerifyChecksum() error {
 	m.mu.Lock()
-	done := m.verified
+	done, closed := m.verified, m.closed
+	if !done && !closed {
+		// Hold the mapping like a session while hashing it.
+		m.sessions++
+	}
 	m.mu.Unlock()
 	if done {
 		return nil
 	}
-	if err := m.c.verifyChecksum(); err != nil {
+	if closed {
+		return errClosed
+	}
+	err := m.c.verifyChecksum()
+	m.releaseSession()
+	if err != nil {
 		return err
 	}
 	m.mu.Lock()

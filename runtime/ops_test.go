@@ -271,8 +271,13 @@ func TestOpsMatchTorch(t *testing.T) {
 			}
 		}
 	}
+	// Ops checked elsewhere: views and casts by hand, quantisation against
+	// NumPy, the codec ops against the WaLLoC reference (walloc_test.go).
+	for _, op := range []string{"flatten", "reshape", "cast", "quantize", "dequantize", "wpt", "iwpt", "compand", "decompand", "round_s8"} {
+		covered[op] = true
+	}
 	for _, op := range Ops() {
-		if !covered[op] && op != "flatten" && op != "reshape" && op != "quantize" && op != "dequantize" && op != "cast" {
+		if !covered[op] {
 			t.Errorf("op %s has no PyTorch reference case", op)
 		}
 	}

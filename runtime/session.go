@@ -43,7 +43,8 @@ func WithBatch(n int) SessionOption { return func(c *sessionConfig) { c.batch = 
 // goroutines started with the session (default 1: no extra goroutines).
 func WithThreads(n int) SessionOption { return func(c *sessionConfig) { c.threads = n } }
 
-// WithProfile makes Run add each node's wall time to p.
+// WithProfile makes Run add each node's wall time to p. NewSession resets
+// p; give each session its own Profile.
 func WithProfile(p *Profile) SessionOption { return func(c *sessionConfig) { c.profile = p } }
 
 // WithArenaLimit makes NewSession fail when the activations would need
