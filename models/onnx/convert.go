@@ -88,7 +88,7 @@ func Convert(r io.Reader, opts ...Option) (*runtime.File, error) {
 		return nil, err
 	}
 	if int64(len(b)) > cfg.maxBytes {
-		return nil, fmt.Errorf("onnx: model larger than %d bytes", cfg.maxBytes)
+		return nil, unsupported("model larger than %d bytes", cfg.maxBytes)
 	}
 	return convert(b, cfg)
 }
@@ -97,7 +97,7 @@ func Convert(r io.Reader, opts ...Option) (*runtime.File, error) {
 func ConvertBytes(b []byte, opts ...Option) (*runtime.File, error) {
 	cfg := newConfig(opts)
 	if int64(len(b)) > cfg.maxBytes {
-		return nil, fmt.Errorf("onnx: model larger than %d bytes", cfg.maxBytes)
+		return nil, unsupported("model larger than %d bytes", cfg.maxBytes)
 	}
 	return convert(b, cfg)
 }
@@ -229,6 +229,9 @@ func convert(b []byte, cfg *config) (*runtime.File, error) {
 			if errors.As(err, &oe) {
 				return nil, err
 			}
+			if !errors.Is(err, ErrMalformed) && !errors.Is(err, ErrUnsupported) {
+				err = fmt.Errorf("%w: %v", ErrMalformed, err)
+			}
 			op := n.OpType
 			if n.Domain != "" && n.Domain != "ai.onnx" {
 				op = n.Domain + "." + op
@@ -259,15 +262,13 @@ func convert(b []byte, cfg *config) (*runtime.File, error) {
 
 // validate encodes the file and opens it with the runtime.
 func validate(f *runtime.File) error {
-	var sb strings.Builder
-	_ = sb
 	var buf bytesBuffer
 	if err := f.Encode(&buf); err != nil {
-		return fmt.Errorf("onnx: encoding the converted model: %w", err)
+		return fmt.Errorf("%w: encoding the converted model: %v", ErrUnsupported, err)
 	}
 	m, err := runtime.OpenBytes(buf.b, runtime.WithDeferredChecksum())
 	if err != nil {
-		return fmt.Errorf("onnx: the converted model does not load: %w", err)
+		return fmt.Errorf("%w: the runtime refuses the converted model: %v", ErrUnsupported, err)
 	}
 	return m.Close()
 }
@@ -304,7 +305,7 @@ func (c *converter) graphInput(in *valueInfo) (runtime.ValueInfo, *val, error) {
 	}
 	if fixed, ok := c.cfg.inputShapes[in.Name]; ok {
 		if len(fixed) != len(shape) {
-			return runtime.ValueInfo{}, nil, fmt.Errorf("onnx: input %q has rank %d, the shape given has %d", in.Name, len(shape), len(fixed))
+			return runtime.ValueInfo{}, nil, unsupported("input %q has rank %d, the shape given has %d", in.Name, len(shape), len(fixed))
 		}
 		copy(shape, fixed)
 	}

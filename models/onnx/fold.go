@@ -247,7 +247,7 @@ func dequantizeConst(x, scale, zero *ctensor, axis int64) (*ctensor, error) {
 		}
 		q.zeros = zero.i
 	}
-	out, err := newConst(tFloat, x.shape)
+	out, err := newConstMax(tFloat, x.shape, x.len())
 	if err != nil {
 		return nil, err
 	}
@@ -285,7 +285,7 @@ func rangeConst(start, limit, delta *ctensor) (*ctensor, error) {
 			return nil, malformed("Range step %v", d)
 		}
 		n := math.Max(math.Ceil((l-s)/d), 0)
-		if n > maxElems {
+		if n > foldMax {
 			return nil, malformed("Range of %v elements", n)
 		}
 		out := &ctensor{dt: tFloat, shape: []int{int(n)}, f: make([]float32, int(n))}
@@ -298,26 +298,17 @@ func rangeConst(start, limit, delta *ctensor) (*ctensor, error) {
 	if d == 0 || s == batchSym || l == batchSym || d == batchSym {
 		return nil, unsupported("Range(%d, %d, %d)", s, l, d)
 	}
-	n := int64(0)
-	if (l-s)/d > 0 || (l-s)%d != 0 && (l-s > 0) == (d > 0) {
-		n = (l - s + d - sign(d)) / d
+	n := math.Max(math.Ceil((float64(l)-float64(s))/float64(d)), 0)
+	if n > foldMax {
+		return nil, malformed("Range of %v elements", n)
 	}
-	if n < 0 || n > maxElems {
-		return nil, malformed("Range of %d elements", n)
-	}
-	out := &ctensor{dt: start.dt, shape: []int{int(n)}, i: make([]int64, n)}
+	out := &ctensor{dt: start.dt, shape: []int{int(n)}, i: make([]int64, int(n))}
 	for k := range out.i {
 		out.i[k] = s + int64(k)*d
 	}
 	return out, nil
 }
 
-func sign(v int64) int64 {
-	if v < 0 {
-		return -1
-	}
-	return 1
-}
 
 // findGelu spots the erf form of GELU torch.onnx.export writes before
 // opset 20: Div(x, √2) → Erf → Add(1) → Mul(x, ·) → Mul(·, 0.5), each

@@ -1073,11 +1073,11 @@ func (c *converter) sliceDyn(n *nodeProto, in []*val) error {
 			}
 			return unsupported("slicing the batch dimension")
 		}
-		idx, err := sliceAxis(x.shape[ax], starts[i], ends[i], steps[i])
+		cnt, err := sliceCount(x.shape[ax], starts[i], ends[i], steps[i])
 		if err != nil {
 			return malformed("%v", err)
 		}
-		out[ax] = len(idx)
+		out[ax] = cnt
 		s, e, st = append(s, clamp32(starts[i])), append(e, clamp32(ends[i])), append(st, clamp32(steps[i]))
 		at["axes"] = append(intsAt(at["axes"]), ax)
 	}

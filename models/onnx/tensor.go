@@ -51,10 +51,23 @@ func numel(shape []int) (int, error) {
 	return n, nil
 }
 
-func newConst(dt int64, shape []int) (*ctensor, error) {
+// foldMax bounds the constants folding may create beyond the size of its
+// inputs (ConstantOfShape, Range, broadcasting, Gather with repeated
+// indices), so a small hostile model cannot demand gigabytes.
+const foldMax = 1 << 22
+
+// newConst allocates a constant of at most foldMax elements.
+func newConst(dt int64, shape []int) (*ctensor, error) { return newConstMax(dt, shape, foldMax) }
+
+// newConstMax allocates a constant of at most limit elements; callers pass
+// the size of an input when the result is no larger than it.
+func newConstMax(dt int64, shape []int, limit int) (*ctensor, error) {
 	n, err := numel(shape)
 	if err != nil {
 		return nil, err
+	}
+	if n > max(limit, foldMax) {
+		return nil, fmt.Errorf("folding a constant of shape %v (%d elements) is refused", shape, n)
 	}
 	t := &ctensor{dt: dt, shape: append([]int{}, shape...)}
 	if dt == tFloat {
@@ -302,7 +315,7 @@ func binaryConst(op string, a, b *ctensor) (*ctensor, error) {
 	if fl {
 		dt = tFloat
 	}
-	out, err := newConst(dt, shape)
+	out, err := newConstMax(dt, shape, max(a.len(), b.len()))
 	if err != nil {
 		return nil, err
 	}
@@ -351,7 +364,7 @@ func binaryConst(op string, a, b *ctensor) (*ctensor, error) {
 func (t *ctensor) take(axis int, idx []int) (*ctensor, error) {
 	shape := append([]int{}, t.shape...)
 	shape[axis] = len(idx)
-	out, err := newConst(t.dt, shape)
+	out, err := newConstMax(t.dt, shape, t.len())
 	if err != nil {
 		return nil, err
 	}
@@ -400,7 +413,7 @@ func (t *ctensor) transpose(perm []int) (*ctensor, error) {
 		seen[p] = true
 		shape[i] = t.shape[p]
 	}
-	out, err := newConst(t.dt, shape)
+	out, err := newConstMax(t.dt, shape, t.len())
 	if err != nil {
 		return nil, err
 	}
@@ -421,6 +434,33 @@ func (t *ctensor) transpose(perm []int) (*ctensor, error) {
 	return out, nil
 }
 
+// sliceCount is the number of indices sliceAxis would return, computed
+// without listing them (a run-time value's axis may be long).
+func sliceCount(d int, start, end, step int64) (int, error) {
+	if step == 0 {
+		return 0, fmt.Errorf("slice step 0")
+	}
+	D := int64(d)
+	if start < 0 {
+		start += D
+	}
+	if end < 0 {
+		end += D
+	}
+	if step > 0 {
+		start, end = min(max(start, 0), D), min(max(end, 0), D)
+		if end <= start {
+			return 0, nil
+		}
+		return int((end-start-1)/step + 1), nil
+	}
+	start, end = min(max(start, 0), D-1), min(max(end, -1), D-1)
+	if start <= end {
+		return 0, nil
+	}
+	return int((start-end-1)/(-(step+1)+1) + 1), nil
+}
+
 // sliceAxis resolves ONNX Slice bounds on one axis of length d into the
 // list of indices taken.
 func sliceAxis(d int, start, end, step int64) ([]int, error) {
@@ -435,15 +475,22 @@ func sliceAxis(d int, start, end, step int64) ([]int, error) {
 		end += D
 	}
 	var idx []int
+	// Step by comparing distances, never by overflowing i + step.
 	if step > 0 {
 		start, end = min(max(start, 0), D), min(max(end, 0), D)
 		for i := start; i < end; i += step {
 			idx = append(idx, int(i))
+			if step >= end-i {
+				break
+			}
 		}
 	} else {
 		start, end = min(max(start, 0), D-1), min(max(end, -1), D-1)
 		for i := start; i > end; i += step {
 			idx = append(idx, int(i))
+			if -(step + 1) >= i-end-1 {
+				break
+			}
 		}
 	}
 	return idx, nil
@@ -470,7 +517,11 @@ func concatConst(axis int, ts []*ctensor) (*ctensor, error) {
 	if fl {
 		dt = tFloat
 	}
-	out, err := newConst(dt, shape)
+	total := 0
+	for _, t := range ts {
+		total += t.len()
+	}
+	out, err := newConstMax(dt, shape, total)
 	if err != nil {
 		return nil, err
 	}
