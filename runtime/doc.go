@@ -3,7 +3,8 @@
 // inference.
 //
 // A model file (see FORMAT.md) is a safetensors container whose metadata
-// holds the graph, op attributes, provenance and a SHA-256 checksum. Open
+// holds the graph, op attributes, provenance and a SHA-256 (or CRC-32C)
+// checksum. Open
 // maps it read-only and validates every offset, size, name, op, attribute
 // and shape before anything runs; a bad file is an error wrapping
 // ErrCorruptModel that names the tensor or node, never a panic. Batch norms
