@@ -10,6 +10,7 @@ import (
 	"hash/crc32"
 	"io"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -134,10 +135,14 @@ func randomLatent(r *rand.Rand, n int) []int8 {
 
 func TestRandomStreams(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
-	for it := 0; it < 40; it++ {
+	iters, maxFrames := 40, 300
+	if testing.Short() {
+		iters, maxFrames = 15, 100
+	}
+	for it := 0; it < iters; it++ {
 		dim := 1 + r.IntN(2)
 		c := 1 + r.IntN(20)
-		frames := r.IntN(300)
+		frames := r.IntN(maxFrames)
 		width := 1
 		h := &Header{Config: Config{Dim: dim, Wavelet: "haar", Levels: 1 + r.IntN(4), Channels: 1 + r.IntN(4), LatentChannels: c, LatentBits: 2 + r.IntN(7)},
 			ChunkFrames: 1 + r.IntN(64)}
@@ -373,4 +378,27 @@ func TestEncoderRejects(t *testing.T) {
 	bad.Config.LatentBits = 9
 	_, err = NewEncoder(&b, &bad)
 	require.ErrorIs(t, err, ErrConfig)
+}
+
+// TestStreamingMemory: an Encoder holds one chunk, whatever the length of
+// the signal; after the first chunk, coding one allocates next to nothing.
+func TestStreamingMemory(t *testing.T) {
+	const c, cf = 16, 2048
+	h := &Header{Config: Config{Dim: 1, Wavelet: "bior4.4", Levels: 5, Channels: 2, LatentChannels: c, LatentBits: 8},
+		Signal: []int{0}, Pad: [][2]int{{0, 0}}, Latent: []int{0}, Streamed: true, ChunkFrames: cf}
+	e, err := NewEncoder(io.Discard, h)
+	require.NoError(t, err)
+	frames := randomLatent(rand.New(rand.NewPCG(19, 20)), c*cf)
+	require.NoError(t, e.Write(frames, cf)) // first chunk sizes the buffers
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	const chunks = 20
+	for k := 0; k < chunks; k++ {
+		require.NoError(t, e.Write(frames, cf))
+	}
+	runtime.ReadMemStats(&after)
+	perChunk := (after.TotalAlloc - before.TotalAlloc) / chunks
+	t.Logf("%d bytes allocated per chunk of %d values", perChunk, c*cf)
+	require.Less(t, perChunk, uint64(c*cf/16), "steady-state allocation per chunk")
+	require.NoError(t, e.Close())
 }

@@ -140,6 +140,16 @@ func writeCorpus(t *testing.T) {
 	require.NoError(t, err)
 	put("limit-chunk-2p32-values", hb)
 
+	// A chunk that declares 30 MB (possible for 4096 channels × 4096
+	// frames) and then ends: the decoder must not allocate the 30 MB.
+	big.Latent[0], big.ChunkFrames = 4096, 4096
+	hb, err = big.marshal()
+	require.NoError(t, err)
+	var ch [chunkHead + 10]byte
+	binary.LittleEndian.PutUint32(ch[0:], 4096)
+	binary.LittleEndian.PutUint32(ch[4:], 30_000_000)
+	put("truncated-claims-30MB", append(hb, ch[:]...))
+
 	c := bytes.Clone(b)
 	binary.LittleEndian.PutUint32(c[hl+4:], 0xfffffff0)
 	put("oversized-chunk-payload", c)

@@ -111,7 +111,7 @@ func TestLatentPNGRejects(t *testing.T) {
 	require.ErrorIs(t, err, ErrLatentPNG)
 }
 
-// TestLatentPNGHugeHeader: an IHDR claiming 40000 × 40000 pixels is
+// TestLatentPNGHugeHeader: an IHDR claiming 10000 × 10000 pixels is
 // refused from the header alone, before pixels are allocated.
 func TestLatentPNGHugeHeader(t *testing.T) {
 	var b bytes.Buffer

@@ -182,6 +182,13 @@ func ctxOf(act uint8, thr []uint8) uint8 {
 	return k
 }
 
+// ctxTable maps every activity to its context under thr.
+func ctxTable(thr []uint8, t *[256]uint8) {
+	for v := range t {
+		t[v] = ctxOf(uint8(v), thr)
+	}
+}
+
 // thresholds splits the activity histogram into k contexts of about equal
 // counts; duplicates are dropped, so fewer contexts may result.
 func thresholds(hist *[256]uint32, n, k int) []uint8 {
@@ -225,10 +232,7 @@ func (bc *blockCoder) analyse(x []int8, sym, act []uint8, rows, width int) block
 	for p := 0; p < preds; p++ {
 		residuals(sym, x, rows, width, p)
 		last = p
-		count = [256]uint32{}
-		for _, s := range sym {
-			count[s]++
-		}
+		histogram(sym, &count)
 		if count[sym[0]] == uint32(n) {
 			return blockChoice{kind: kindConst, p: p}
 		}
@@ -297,8 +301,10 @@ func (bc *blockCoder) appendChosen(dst []byte, best blockChoice, sym, act []uint
 	k := len(thr) + 1
 	ctx := bc.ctx[:n]
 	bc.cnt = [maxCtx][256]uint32{}
+	var ct [256]uint8
+	ctxTable(thr, &ct)
 	for i, s := range sym {
-		c := ctxOf(act[i], thr)
+		c := ct[act[i]]
 		ctx[i] = c
 		bc.cnt[c][s]++
 	}
@@ -373,8 +379,10 @@ func (bc *blockCoder) contextCost(sym, act []uint8, thr []uint8) uint64 {
 			bc.cnt[0][s]++
 		}
 	} else {
+		var ct [256]uint8
+		ctxTable(thr, &ct)
 		for i, s := range sym {
-			bc.cnt[ctxOf(act[i], thr)][s]++
+			bc.cnt[ct[act[i]]][s]++
 		}
 	}
 	cost := uint64(8+8*len(thr)) << 8
@@ -435,6 +443,26 @@ func residuals(sym []uint8, x []int8, rows, width, p int) {
 				out[j] = toSym(row[j] - med(row[j-1], up[j], up[j-1]))
 			}
 		}
+	}
+}
+
+// histogram counts the symbols of sym into count (cleared first), with
+// four partial tables so that runs of one symbol do not serialise on one
+// counter.
+func histogram(sym []uint8, count *[256]uint32) {
+	var c [4][256]uint32
+	k := 0
+	for ; k+4 <= len(sym); k += 4 {
+		c[0][sym[k]]++
+		c[1][sym[k+1]]++
+		c[2][sym[k+2]]++
+		c[3][sym[k+3]]++
+	}
+	for ; k < len(sym); k++ {
+		c[0][sym[k]]++
+	}
+	for s := range count {
+		count[s] = c[0][s] + c[1][s] + c[2][s] + c[3][s]
 	}
 }
 
@@ -526,7 +554,7 @@ func (bc *blockCoder) decodeBlock(src []byte, x []int8, rows, width int) (int, e
 	if n == 0 || len(src) < 2 {
 		return 0, corruptf("rANS block truncated or misplaced")
 	}
-	k, thr, used, err := bc.readContexts(src[1:])
+	_, thr, used, err := bc.readContexts(src[1:])
 	if err != nil {
 		return 0, err
 	}
@@ -542,7 +570,7 @@ func (bc *blockCoder) decodeBlock(src []byte, x []int8, rows, width int) (int, e
 	buf := src[pos : pos+int(ln)]
 	pos += int(ln)
 	st, r := binary.LittleEndian.Uint32(buf), 4
-	if err := bc.decodeRANS(x, rows, width, p, k, thr, &st, buf, &r); err != nil {
+	if err := bc.decodeRANS(x, rows, width, p, thr, &st, buf, &r); err != nil {
 		return 0, err
 	}
 	if st != ransL || r != len(buf) {
@@ -602,19 +630,73 @@ func (bc *blockCoder) readContexts(src []byte) (k int, thr []uint8, pos int, err
 
 // decodeRANS decodes x (rows × width) under predictor p with the tables
 // readContexts prepared, continuing the rANS state st over buf from *r.
-func (bc *blockCoder) decodeRANS(x []int8, rows, width, p, k int, thr []uint8, st *uint32, buf []byte, r *int) error {
+// Row interiors (and 1D blocks past their third frame) take a path with
+// every neighbour present; borders use nbrs.
+func (bc *blockCoder) decodeRANS(x []int8, rows, width, p int, thr []uint8, st *uint32, buf []byte, r *int) error {
 	s32, rr := *st, *r
-	for i := 0; i < rows; i++ {
-		for j := 0; j < width; j++ {
-			a, b, c, d := nbrs(x, i, j, width)
-			ci := 0
-			if k > 1 {
-				ci = int(ctxOf(activityOf(a, b, c, d, width), thr))
+	var ct [256]uint8
+	ctxTable(thr, &ct)
+	one := func(idx int, a, b, c, d int8) error {
+		ci := 0
+		if len(thr) > 0 {
+			ci = int(ct[activityOf(a, b, c, d, width)])
+		}
+		var s uint8
+		s, s32 = bc.decodeSym(ci, s32)
+		for s32 < ransL {
+			if rr >= len(buf) {
+				return corruptf("rANS data ends after %d of %d values", idx, len(x))
 			}
-			t := &bc.tabs[ci]
-			slot := s32 & (1<<t.sb - 1)
-			s := bc.lut[t.lut+int(slot)]
-			s32 = t.freq[s]*(s32>>t.sb) + slot - t.start[s]
+			s32 = s32<<8 | uint32(buf[rr])
+			rr++
+		}
+		x[idx] = fromSym(s) + pred(p, a, b, c)
+		return nil
+	}
+	for i := 0; i < rows; i++ {
+		if width == 1 && i >= 3 {
+			// 1D: a, b, c are the three frames before.
+			for ; i < rows; i++ {
+				a, b, c := x[i-1], x[i-2], x[i-3]
+				ci := 0
+				if len(thr) > 0 {
+					ci = int(ct[min(absDiff(a, b)+absDiff(b, c), 255)])
+				}
+				var s uint8
+				s, s32 = bc.decodeSym(ci, s32)
+				for s32 < ransL {
+					if rr >= len(buf) {
+						return corruptf("rANS data ends after %d of %d values", i, len(x))
+					}
+					s32 = s32<<8 | uint32(buf[rr])
+					rr++
+				}
+				x[i] = fromSym(s) + pred(p, a, b, c)
+			}
+			break
+		}
+		if i == 0 || width < 3 {
+			for j := 0; j < width; j++ {
+				a, b, c, d := nbrs(x, i, j, width)
+				if err := one(i*width+j, a, b, c, d); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		a, b, c, d := nbrs(x, i, 0, width)
+		if err := one(i*width, a, b, c, d); err != nil {
+			return err
+		}
+		row, up := x[i*width:(i+1)*width], x[(i-1)*width:i*width]
+		for j := 1; j < width-1; j++ {
+			a, b, c, d := row[j-1], up[j], up[j-1], up[j+1]
+			ci := 0
+			if len(thr) > 0 {
+				ci = int(ct[min(absDiff(a, c)+absDiff(b, c)+absDiff(d, b), 255)])
+			}
+			var s uint8
+			s, s32 = bc.decodeSym(ci, s32)
 			for s32 < ransL {
 				if rr >= len(buf) {
 					return corruptf("rANS data ends after %d of %d values", i*width+j, len(x))
@@ -622,11 +704,24 @@ func (bc *blockCoder) decodeRANS(x []int8, rows, width, p, k int, thr []uint8, s
 				s32 = s32<<8 | uint32(buf[rr])
 				rr++
 			}
-			x[i*width+j] = fromSym(s) + pred(p, a, b, c)
+			row[j] = fromSym(s) + pred(p, a, b, c)
+		}
+		a, b, c, d = nbrs(x, i, width-1, width)
+		if err := one(i*width+width-1, a, b, c, d); err != nil {
+			return err
 		}
 	}
 	*st, *r = s32, rr
 	return nil
+}
+
+// decodeSym decodes one symbol of context ci from state st, before
+// renormalisation.
+func (bc *blockCoder) decodeSym(ci int, st uint32) (uint8, uint32) {
+	t := &bc.tabs[ci]
+	slot := st & (1<<t.sb - 1)
+	s := bc.lut[t.lut+int(slot)]
+	return s, t.freq[s]*(st>>t.sb) + slot - t.start[s]
 }
 
 // packedBits is the number of bits that holds every symbol in lo..hi as

@@ -55,8 +55,8 @@ func (cc *chunkCoder) appendChunk(dst []byte, blocks [][]int8, rows, width int) 
 	if len(blocks) < 2 {
 		return append(dst, cc.per...)
 	}
-	cc.shr = cc.appendShared(cc.shr[:0], n)
-	if len(cc.shr) < len(cc.per) {
+	cc.shr = cc.appendShared(cc.shr[:0], n, len(cc.per))
+	if cc.shr != nil && len(cc.shr) < len(cc.per) {
 		return append(dst, cc.shr...)
 	}
 	return append(dst, cc.per...)
@@ -64,8 +64,9 @@ func (cc *chunkCoder) appendChunk(dst []byte, blocks [][]int8, rows, width int) 
 
 // appendShared codes the n residual symbols that appendChunk left in
 // cc.sym, each channel under the predictor it chose alone, with one set
-// of contexts and tables.
-func (cc *chunkCoder) appendShared(dst []byte, n int) []byte {
+// of contexts and tables. It returns nil without coding when its estimate
+// says the result would not beat limit bytes.
+func (cc *chunkCoder) appendShared(dst []byte, n, limit int) []byte {
 	bc := &cc.bc
 	sym, act, ctx := cc.sym[:n], cc.act[:n], cc.ctx[:n]
 	var ahist [256]uint32
@@ -83,10 +84,17 @@ func (cc *chunkCoder) appendShared(dst []byte, n int) []byte {
 			thr, bestCost = t, c
 		}
 	}
+	// The estimate is within a few bytes of the result; give it 1/64
+	// of slack before skipping the work.
+	if est := bestCost / (8 << 8); est > uint64(limit)+uint64(limit)/64 {
+		return nil
+	}
 	k := len(thr) + 1
 	bc.cnt = [maxCtx][256]uint32{}
+	var ct [256]uint8
+	ctxTable(thr, &ct)
 	for i, s := range sym {
-		c := ctxOf(act[i], thr)
+		c := ct[act[i]]
 		ctx[i] = c
 		bc.cnt[c][s]++
 	}
@@ -132,7 +140,7 @@ func (cc *chunkCoder) decodeChunk(src []byte, out []int8, channels, rows, width 
 	if per == 0 {
 		return corruptf("shared tables for an empty chunk")
 	}
-	k, thr, used, err := cc.bc.readContexts(src[1:])
+	_, thr, used, err := cc.bc.readContexts(src[1:])
 	if err != nil {
 		return err
 	}
@@ -158,7 +166,7 @@ func (cc *chunkCoder) decodeChunk(src []byte, out []int8, channels, rows, width 
 	buf := src[pos:]
 	st, r := binary.LittleEndian.Uint32(buf), 4
 	for c := 0; c < channels; c++ {
-		if err := cc.bc.decodeRANS(out[c*per:(c+1)*per], rows, width, int(preds[c]), k, thr, &st, buf, &r); err != nil {
+		if err := cc.bc.decodeRANS(out[c*per:(c+1)*per], rows, width, int(preds[c]), thr, &st, buf, &r); err != nil {
 			return fmt.Errorf("channel %d: %w", c, err)
 		}
 	}

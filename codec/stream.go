@@ -319,13 +319,22 @@ func (d *Decoder) next() (*Chunk, error) {
 	if plen > bound {
 		return nil, fmt.Errorf("%w: chunk payload of %d bytes, at most %d possible", ErrCorrupt, plen, bound)
 	}
-	if int64(cap(d.payload)) < plen+4 {
-		d.payload = make([]byte, plen+4)
+	// Grow the buffer as bytes arrive rather than by the declared length,
+	// so a stream cut short cannot make the decoder allocate what it
+	// merely claims.
+	want := int(plen + 4)
+	p := d.payload[:0]
+	for len(p) < want {
+		step := min(want-len(p), max(len(p), 1<<16))
+		if cap(p)-len(p) < step {
+			p = append(p[:cap(p)], make([]byte, step-(cap(p)-len(p)))...)[:len(p)]
+		}
+		if err := d.r.readFull(p[len(p):len(p)+step], fmt.Sprintf("chunk payload of %d bytes", plen)); err != nil {
+			return nil, err
+		}
+		p = p[:len(p)+step]
 	}
-	p := d.payload[:plen+4]
-	if err := d.r.readFull(p, fmt.Sprintf("chunk payload of %d bytes", plen)); err != nil {
-		return nil, err
-	}
+	d.payload = p
 	crc := crc32.Update(crc32.Checksum(hd[:], castagnoli), castagnoli, p[:plen])
 	if stored := binary.LittleEndian.Uint32(p[plen:]); crc != stored {
 		return nil, fmt.Errorf("%w: CRC %08x, stored %08x", ErrChecksum, crc, stored)

@@ -51,12 +51,14 @@ func BenchmarkEncode(b *testing.B) {
 			var buf bytes.Buffer
 			b.SetBytes(int64(len(bc.lat)))
 			b.ReportAllocs()
+			cpu0 := cpuSeconds()
 			for b.Loop() {
 				buf.Reset()
 				if err := Encode(&buf, bc.h, bc.lat); err != nil {
 					b.Fatal(err)
 				}
 			}
+			reportCPU(b, cpu0, len(bc.lat))
 			b.ReportMetric(8*float64(buf.Len())/float64(len(bc.lat)), "bits/value")
 		})
 	}
@@ -72,6 +74,7 @@ func BenchmarkDecode(b *testing.B) {
 			data := buf.Bytes()
 			b.SetBytes(int64(len(bc.lat)))
 			b.ReportAllocs()
+			cpu0 := cpuSeconds()
 			for b.Loop() {
 				d, err := NewDecoder(bytes.NewReader(data), nil)
 				if err != nil {
@@ -85,6 +88,14 @@ func BenchmarkDecode(b *testing.B) {
 					}
 				}
 			}
+			reportCPU(b, cpu0, len(bc.lat))
 		})
+	}
+}
+
+// reportCPU adds throughput per CPU second since cpu0 ("cpu-MB/s").
+func reportCPU(b *testing.B, cpu0 float64, bytesPerOp int) {
+	if d := cpuSeconds() - cpu0; d > 0 && cpu0 > 0 {
+		b.ReportMetric(float64(bytesPerOp)*float64(b.N)/d/1e6, "cpu-MB/s")
 	}
 }

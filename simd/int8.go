@@ -7,24 +7,16 @@ import (
 	"unsafe"
 )
 
-// The int8 GEMM computes, exactly in int32,
-//
-//	C[i][j] = Σ_k (A[i][k] - aZero) · B[k][j]      i < m, j < n, k < K
-//
-// for quantised dense and convolution layers: A holds activations, per
-// tensor asymmetric (uint8 or int8 with a zero point); B holds weights,
-// symmetric int8 per output channel (column j), packed once at load time
-// into a PackedI8B. Every kernel path on every architecture returns the same
-// int32 values bit for bit: all arithmetic is two's-complement int32 and
-// wraps on overflow like Go's int32. No wrap happens, so the result is the
-// true integer value, while K·255·128 < 2³¹, that is K ≤ 65793 (for int8 A,
-// K ≤ 65793 as well: |a - aZero| ≤ 255 whenever aZero is itself an int8).
-//
-// How the kernels stay exact: VNNI (vpdpbusd) multiplies uint8 by int8 and
-// sums four products straight into int32; the AVX2 and ARMv8.0 NEON kernels
-// widen both operands to int16 before multiplying (vpmaddwd, smlal), so no
-// int16 intermediate can saturate; SDOT and SMMLA multiply int8 by int8, so
-// their kernels feed A-128 and add 128·colsum(B) back (see aOff).
+// The int8 GEMM kernels are generated (simd/_int8gen); check the encodings
+// of the instructions it writes as bytes with simd/_int8gen/check.sh.
+//go:generate sh -c "cd .. && go run ./simd/_int8gen amd64 > simd/int8_amd64.s && go run ./simd/_int8gen arm64 > simd/int8_arm64.s"
+
+// How the int8 kernels stay exact: VNNI (vpdpbusd) multiplies uint8 by
+// int8 and sums four products straight into int32; the AVX2 and ARMv8.0
+// NEON kernels widen both operands to int16 before multiplying (vpmaddwd,
+// smlal), so no int16 intermediate can saturate (vpmaddwd adds two products
+// of magnitude ≤ 255·128 in int32); SDOT and SMMLA multiply int8 by int8,
+// so their kernels are fed A-128 and 128·colsum(B) is added back (aOff).
 
 // i8Kernel is one int8 GEMM microkernel together with the packed layout it
 // reads. Both packed operands are arrays of groups of kg consecutive k:
@@ -103,8 +95,10 @@ func (p *PackedI8B) Kernel() string { return p.name }
 // PackI8B packs the K×N int8 matrix B for the int8 GEMM. With transB false,
 // B[k][j] = b[k*ldb+j] (row-major K×N, ldb ≥ n); with transB true,
 // B[k][j] = b[j*ldb+k] (row-major N×K, the usual [out][in] weight layout,
-// ldb ≥ k). It allocates the packed copy once; call it at load time. It
-// panics if the sizes are inconsistent, like a slice index out of range.
+// ldb ≥ k). It allocates the packed copy once; call it at load time. The
+// layout is that of the int8 kernel in force now; the packed weights keep
+// using that kernel after a later SetLevel. It panics if the sizes are
+// inconsistent, like a slice index out of range.
 func PackI8B(k, n int, b []int8, ldb int, transB bool) *PackedI8B {
 	mu.Lock()
 	kern, name := gemmI8Kern, gemmI8Family.chosen
@@ -160,9 +154,18 @@ func packI8B(kern *i8Kernel, name string, k, n int, b []int8, ldb int, transB bo
 //
 //	for i < m, j < pb.N(): c[i*ldc+j] = Σ_{k<pb.K()} (int32(a[i*lda+k]) - aZero) · int32(B[k][j])
 //
+// It serves quantised dense and convolution layers: A holds activations,
+// per-tensor asymmetric with zero point aZero; B holds weights, symmetric
+// int8 per output channel (column j), packed once by PackI8B. Every kernel
+// path on every architecture returns the same int32 values bit for bit:
+// the arithmetic is two's-complement int32 and wraps like Go's int32, and
+// the result is the true integer value whenever that fits, which is always
+// the case while K·255·128 < 2³¹ (K ≤ 65793) and aZero lies in A's range.
+//
 // C is overwritten, not accumulated. It allocates nothing in steady state and
 // is safe for concurrent use; callers split the work by rows (pass a[i0*lda:]
-// and c[i0*ldc:]) or by columns (GemmU8I8Cols).
+// and c[i0*ldc:]) or by columns (GemmU8I8Cols). It panics if the sizes are
+// inconsistent.
 func GemmU8I8(m int, a []uint8, lda int, aZero int32, pb *PackedI8B, c []int32, ldc int) {
 	gemmI8(pb.kern, m, a, lda, false, aZero, pb, c, ldc, 0, pb.n)
 }
@@ -220,6 +223,12 @@ func gemmI8(kern *i8Kernel, m int, a []byte, lda int, signedA bool, aZero int32,
 	}
 	if ldc < n || len(c) < (m-1)*ldc+n {
 		panic(fmt.Sprintf("simd: int8 GEMM: c has %d elements, ldc %d; need %d×%d", len(c), ldc, m, n))
+	}
+	if i8Race && k > 0 {
+		i8RaceRead(unsafe.Pointer(&a[0]), (m-1)*lda+k)
+		for i := 0; i < m; i++ {
+			i8RaceWrite(unsafe.Pointer(&c[i*ldc+j0]), 4*(j1-j0))
+		}
 	}
 	// Work with A as uint8: an int8 activation a_s with zero point z is
 	// a_u = a_s+128 (the byte with its top bit flipped) with zero point

@@ -4,8 +4,6 @@ package simd
 
 import "unsafe"
 
-//go:generate sh -c "cd .. && go run ./simd/_int8gen arm64 > simd/int8_arm64.s"
-
 // arm64 int8 GEMM kernels, in increasing preference.
 var i8Arch = []impl[*i8Kernel]{
 	{name: "neon", level: NEON, fn: &i8KernelNEON},

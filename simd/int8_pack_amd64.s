@@ -34,7 +34,11 @@ DATA i8PackWiden<>+0(SB)/8, $0x8005800480018000
 DATA i8PackWiden<>+8(SB)/8, $0x800d800c80098008
 DATA i8PackWiden<>+16(SB)/8, $0x8005800480018000
 DATA i8PackWiden<>+24(SB)/8, $0x800d800c80098008
-GLOBL i8PackWiden<>(SB), RODATA|NOPTR, $32
+DATA i8PackWiden<>+32(SB)/8, $0x8005800480018000
+DATA i8PackWiden<>+40(SB)/8, $0x800d800c80098008
+DATA i8PackWiden<>+48(SB)/8, $0x8005800480018000
+DATA i8PackWiden<>+56(SB)/8, $0x800d800c80098008
+GLOBL i8PackWiden<>(SB), RODATA|NOPTR, $64
 
 // func i8PackAVX2(dst, src unsafe.Pointer, idx *int32, steps int, flip uint32)
 // One step: 4 groups × 6 rows × 2 int16 = three ymm, from 24 gathered
@@ -105,6 +109,32 @@ loop:
 	VMOVDQU Y6, 64(DI)
 	ADDQ $96, DI
 	ADDQ $16, SI
+	DECQ CX
+	JNZ loop
+	VZEROUPPER
+	RET
+
+// func i8PackAVX512BW(dst, src unsafe.Pointer, idx *int32, steps int, flip uint32)
+// One step: 2 groups × 8 rows × 2 int16 = one zmm, from 16 gathered
+// dwords whose upper two bytes are dropped.
+TEXT ·i8PackAVX512BW(SB), NOSPLIT, $0-36
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ idx+16(FP), AX
+	MOVQ steps+24(FP), CX
+	MOVL flip+32(FP), DX
+	VPBROADCASTD DX, Z2
+	VMOVDQU32 (AX), Z1
+	VMOVDQU32 i8PackWiden<>(SB), Z3
+
+loop:
+	KXNORW K1, K1, K1
+	VPGATHERDD (SI)(Z1*1), K1, Z4
+	VPXORD Z2, Z4, Z4
+	VPSHUFB Z3, Z4, Z4
+	VMOVDQU32 Z4, (DI)
+	ADDQ $64, DI
+	ADDQ $4, SI
 	DECQ CX
 	JNZ loop
 	VZEROUPPER

@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"runtime"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -368,4 +370,56 @@ func TestGemmI8ExpectedKernel(t *testing.T) {
 		require.Equal(t, g, gemmI8Family.chosen)
 	}
 	require.Equal(t, rq[want], requantFamily.chosen)
+}
+
+// BenchmarkGemmI8VsSgemm runs the int8 GEMM and SGEMM (packed weights,
+// both single-threaded) on the same shape alternately and reports each
+// one's throughput per CPU-second of the benchmark's thread and their
+// ratio: the acceptance figure (≥ 2.5× with VNNI, ≥ 1.5× on AVX2; run with
+// EDGERUN_SIMD=avx2 for the latter). Per-thread CPU time keeps the ratio
+// honest on a shared machine; without it the figures are wall time.
+func BenchmarkGemmI8VsSgemm(b *testing.B) {
+	for _, s := range [][3]int{{512, 512, 512}} {
+		m, n, k := s[0], s[1], s[2]
+		b.Run(fmt.Sprintf("%dx%dx%d", m, n, k), func(b *testing.B) {
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			a := make([]uint8, m*k)
+			w := make([]int8, k*n)
+			x := make([]float32, m*k)
+			wf := make([]float32, k*n)
+			for i := range a {
+				a[i] = uint8(i * 7)
+				x[i] = float32(a[i]) / 255
+			}
+			for i := range w {
+				w[i] = int8(i * 13)
+				wf[i] = float32(w[i]) / 128
+			}
+			pb := PackI8B(k, n, w, n, false)
+			pf := PackB(false, k, n, wf, n)
+			c := make([]int32, m*n)
+			cf := make([]float32, m*n)
+			var ti, tf time.Duration
+			clock := func() time.Duration {
+				if d, ok := threadCPU(); ok {
+					return d
+				}
+				return time.Duration(time.Now().UnixNano())
+			}
+			for b.Loop() {
+				t0 := clock()
+				GemmU8I8(m, a, k, 3, pb, c, n)
+				t1 := clock()
+				SgemmPacked(false, m, 1, x, k, pf, 0, cf, n, nil)
+				t2 := clock()
+				ti += t1 - t0
+				tf += t2 - t1
+			}
+			ops := 2 * float64(m*n*k) * float64(b.N)
+			b.ReportMetric(ops/ti.Seconds()/1e9, "int8-GOP/cpu-s")
+			b.ReportMetric(ops/tf.Seconds()/1e9, "sgemm-GFLOP/cpu-s")
+			b.ReportMetric(tf.Seconds()/ti.Seconds(), "ratio")
+		})
+	}
 }

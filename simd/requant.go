@@ -97,6 +97,12 @@ func requant(fn func(int, *int32, *int32, *float32, *rqConst, *byte), m, n int, 
 	if ldd < n || len(dst) < (m-1)*ldd+n {
 		panic(fmt.Sprintf("simd: requant: dst has %d elements, ldd %d; need %d×%d", len(dst), ldd, m, n))
 	}
+	if i8Race {
+		for i := 0; i < m; i++ {
+			i8RaceRead(unsafe.Pointer(&c[i*ldc]), 4*n)
+			i8RaceWrite(unsafe.Pointer(&dst[i*ldd]), n)
+		}
+	}
 	if p.ReLU {
 		lo = max(lo, p.Zero)
 	}

@@ -30,9 +30,19 @@ import (
 //
 // where c is not read when beta == 0 and bias is skipped when nil. a holds k
 // steps of mr values, b k steps of nr values.
+//
+// row4, where present, is the single-row kernel over four B panels (the
+// product of a batch-1 dense layer): for j < 4*nr, panel q = j/nr starting
+// at b[q*bstride],
+//
+//	c[j] = alpha*sum_{p<k} a[p*mr]*b[q*bstride+p*nr+j%nr] + beta*c[j] + bias[j]
+//
+// with each element summed exactly as kern sums it, so that results never
+// depend on which of the two the driver picked.
 type sgemmMicro struct {
 	mr, nr int
 	kern   func(rows, k int, a, b, c []float32, ldc int, alpha, beta float32, bias []float32)
+	row4   func(k int, a, b []float32, bstride int, c []float32, alpha, beta float32, bias []float32)
 }
 
 // Blocking. kc*nc floats of B (512 KiB) sit in L2; an A micro-panel of
@@ -109,8 +119,9 @@ var sgemmPool = sync.Pool{New: func() any { return new(SgemmWorkspace) }}
 //
 // where opA(i, p) is a[i*lda+p], or a[p*lda+i] when transA, and opB(p, j)
 // is b[p*ldb+j], or b[j*ldb+p] when transB. When beta is 0, C is only
-// written, never read, so it may hold anything (NaN included). Elements of
-// the slices outside the addressed matrices are never touched.
+// written, never read, so it may hold anything (NaN included); when alpha
+// is 0, A and B are not read. Elements of the slices outside the addressed
+// matrices are never touched.
 //
 // Sums are accumulated in float32 in an order that depends on the CPU's
 // kernel; each element is within a few k·ε·Σ|a·b| of the exact product.
@@ -334,7 +345,8 @@ func sgemmPackA(dst []float32, mr int, trans bool, a []float32, lda, i0, rows, p
 // those of pb.
 func sgemmDriver(uk *sgemmMicro, s *SgemmWorkspace, transA bool, m, j0, j1, k int, alpha float32, a []float32, lda int, src *sgemmBSource, beta float32, c []float32, ldc int, bias []float32) {
 	mr, nr := uk.mr, uk.nr
-	if k == 0 {
+	if k == 0 || alpha == 0 {
+		// As in BLAS, A and B are not read when alpha is 0.
 		sgemmScaleAddBias(m, j0, j1, beta, c, ldc, bias)
 		return
 	}
@@ -379,6 +391,25 @@ func sgemmDriver(uk *sgemmMicro, s *SgemmWorkspace, transA bool, m, j0, j1, k in
 							bp = pb.data[off : off+bstride]
 						}
 						lo, hi := max(j0, cj), min(j1, cj+nr)
+						if rows == 1 && uk.row4 != nil && q+4 <= npanels && cj >= j0 && cj+4*nr <= j1 {
+							// Four panels from bp's start, pstride apart.
+							pstride, b4 := bstride, []float32(nil)
+							if bblock != nil {
+								b4 = bblock[q*bstride : (q+4)*bstride]
+							} else {
+								pstride = src.packed.k * nr
+								off := (cj/nr)*pstride + pc*nr
+								b4 = src.packed.data[off : off+3*pstride+bstride]
+							}
+							var bs []float32
+							if biasEff != nil {
+								bs = biasEff[cj : cj+4*nr]
+							}
+							f32RaceWrite(c[i*ldc+cj : i*ldc+cj+4*nr])
+							uk.row4(kc, ap, b4, pstride, c[i*ldc+cj:], alpha, betaEff, bs)
+							q += 3
+							continue
+						}
 						if lo == cj && hi == cj+nr {
 							var bs []float32
 							if biasEff != nil {

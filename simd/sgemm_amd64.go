@@ -3,8 +3,8 @@
 package simd
 
 var sgemmArch = []impl[sgemmMicro]{
-	{name: "avx2", level: AVX2, fn: sgemmMicro{mr: 6, nr: 16, kern: sgemmAVX2}},
-	{name: "avx512", level: AVX512, fn: sgemmMicro{mr: 12, nr: 32, kern: sgemmAVX512}},
+	{name: "avx2", level: AVX2, fn: sgemmMicro{mr: 6, nr: 16, kern: sgemmAVX2, row4: sgemmRow4AVX2Go}},
+	{name: "avx512", level: AVX512, fn: sgemmMicro{mr: 12, nr: 32, kern: sgemmAVX512, row4: sgemmRow4AVX512Go}},
 }
 
 // sgemmKernAVX2 is the 6×16 AVX2+FMA microkernel (two ymm accumulators per
@@ -26,4 +26,23 @@ func sgemmAVX2(rows, k int, a, b, c []float32, ldc int, alpha, beta float32, bia
 func sgemmAVX512(rows, k int, a, b, c []float32, ldc int, alpha, beta float32, bias []float32) {
 	sgemmCheckKern(12, 32, rows, k, a, b, c, ldc, bias)
 	sgemmKernAVX512(rows, k, &a[0], &b[0], &c[0], ldc, alpha, beta, sgemmBiasPtr(bias))
+}
+
+// sgemmRow4AVX2 and sgemmRow4AVX512 are the single-row kernels over four
+// B panels (sgemmMicro.row4) of the same shapes.
+//
+//go:noescape
+func sgemmRow4AVX2(k int, a, b *float32, bstride int, c *float32, alpha, beta float32, bias *float32)
+
+//go:noescape
+func sgemmRow4AVX512(k int, a, b *float32, bstride int, c *float32, alpha, beta float32, bias *float32)
+
+func sgemmRow4AVX2Go(k int, a, b []float32, bstride int, c []float32, alpha, beta float32, bias []float32) {
+	sgemmCheckRow4(6, 16, k, a, b, bstride, c, bias)
+	sgemmRow4AVX2(k, &a[0], &b[0], bstride, &c[0], alpha, beta, sgemmBiasPtr(bias))
+}
+
+func sgemmRow4AVX512Go(k int, a, b []float32, bstride int, c []float32, alpha, beta float32, bias []float32) {
+	sgemmCheckRow4(12, 32, k, a, b, bstride, c, bias)
+	sgemmRow4AVX512(k, &a[0], &b[0], bstride, &c[0], alpha, beta, sgemmBiasPtr(bias))
 }

@@ -3,7 +3,7 @@
 package simd
 
 var sgemmArch = []impl[sgemmMicro]{
-	{name: "neon", level: NEON, fn: sgemmMicro{mr: 8, nr: 12, kern: sgemmNEON}},
+	{name: "neon", level: NEON, fn: sgemmMicro{mr: 8, nr: 12, kern: sgemmNEON, row4: sgemmRow4NEONGo}},
 }
 
 // sgemmKernNEON is the 8×12 NEON microkernel (three q accumulators per row,
@@ -16,4 +16,15 @@ func sgemmKernNEON(rows, k int, a, b, c *float32, ldc int, alpha, beta float32, 
 func sgemmNEON(rows, k int, a, b, c []float32, ldc int, alpha, beta float32, bias []float32) {
 	sgemmCheckKern(8, 12, rows, k, a, b, c, ldc, bias)
 	sgemmKernNEON(rows, k, &a[0], &b[0], &c[0], ldc, alpha, beta, sgemmBiasPtr(bias))
+}
+
+// sgemmRow4NEON is the single-row kernel over four B panels
+// (sgemmMicro.row4) for the 8×12 shape.
+//
+//go:noescape
+func sgemmRow4NEON(k int, a, b *float32, bstride int, c *float32, alpha, beta float32, bias *float32)
+
+func sgemmRow4NEONGo(k int, a, b []float32, bstride int, c []float32, alpha, beta float32, bias []float32) {
+	sgemmCheckRow4(8, 12, k, a, b, bstride, c, bias)
+	sgemmRow4NEON(k, &a[0], &b[0], bstride, &c[0], alpha, beta, sgemmBiasPtr(bias))
 }

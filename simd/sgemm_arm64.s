@@ -852,3 +852,108 @@ sgemmKernNEON_rows8_store:
 	ADD R5, R4, R4
 	RET
 
+// func sgemmRow4NEON(k int, a, b *float32, bstride int, c *float32, alpha, beta float32, bias *float32)
+TEXT ·sgemmRow4NEON(SB), NOSPLIT, $0-56
+	MOVD k+0(FP), R3
+	MOVD a+8(FP), R1
+	MOVD b+16(FP), R2
+	MOVD bstride+24(FP), R5
+	LSL $2, R5, R5
+	MOVD c+32(FP), R4
+	MOVD bias+48(FP), R6
+	MOVWU beta+44(FP), R7
+	AND $0x7fffffff, R7, R7
+	FMOVS alpha+40(FP), F30
+	FMOVS beta+44(FP), F31
+	ADD R5, R2, R9
+	ADD R5, R9, R10
+	ADD R5, R10, R11
+	VEOR V0.B16, V0.B16, V0.B16
+	VEOR V1.B16, V1.B16, V1.B16
+	VEOR V2.B16, V2.B16, V2.B16
+	VEOR V3.B16, V3.B16, V3.B16
+	VEOR V4.B16, V4.B16, V4.B16
+	VEOR V5.B16, V5.B16, V5.B16
+	VEOR V6.B16, V6.B16, V6.B16
+	VEOR V7.B16, V7.B16, V7.B16
+	VEOR V8.B16, V8.B16, V8.B16
+	VEOR V9.B16, V9.B16, V9.B16
+	VEOR V10.B16, V10.B16, V10.B16
+	VEOR V11.B16, V11.B16, V11.B16
+	CBZ R3, sgemmRow4NEON_tail
+sgemmRow4NEON_loop:
+	FMOVS.P 32(R1), F28
+	VLD1.P 48(R2), [V24.S4, V25.S4, V26.S4]
+	WORD $0x4f9c1300 // fmla v0.4s, v24.4s, v28.s[0]
+	WORD $0x4f9c1321 // fmla v1.4s, v25.4s, v28.s[0]
+	WORD $0x4f9c1342 // fmla v2.4s, v26.4s, v28.s[0]
+	VLD1.P 48(R9), [V24.S4, V25.S4, V26.S4]
+	WORD $0x4f9c1303 // fmla v3.4s, v24.4s, v28.s[0]
+	WORD $0x4f9c1324 // fmla v4.4s, v25.4s, v28.s[0]
+	WORD $0x4f9c1345 // fmla v5.4s, v26.4s, v28.s[0]
+	VLD1.P 48(R10), [V24.S4, V25.S4, V26.S4]
+	WORD $0x4f9c1306 // fmla v6.4s, v24.4s, v28.s[0]
+	WORD $0x4f9c1327 // fmla v7.4s, v25.4s, v28.s[0]
+	WORD $0x4f9c1348 // fmla v8.4s, v26.4s, v28.s[0]
+	VLD1.P 48(R11), [V24.S4, V25.S4, V26.S4]
+	WORD $0x4f9c1309 // fmla v9.4s, v24.4s, v28.s[0]
+	WORD $0x4f9c132a // fmla v10.4s, v25.4s, v28.s[0]
+	WORD $0x4f9c134b // fmla v11.4s, v26.4s, v28.s[0]
+	SUBS $1, R3, R3
+	BNE sgemmRow4NEON_loop
+sgemmRow4NEON_tail:
+	WORD $0x4f9e9000 // fmul v0.4s, v0.4s, v30.s[0]
+	WORD $0x4f9e9021 // fmul v1.4s, v1.4s, v30.s[0]
+	WORD $0x4f9e9042 // fmul v2.4s, v2.4s, v30.s[0]
+	WORD $0x4f9e9063 // fmul v3.4s, v3.4s, v30.s[0]
+	WORD $0x4f9e9084 // fmul v4.4s, v4.4s, v30.s[0]
+	WORD $0x4f9e90a5 // fmul v5.4s, v5.4s, v30.s[0]
+	WORD $0x4f9e90c6 // fmul v6.4s, v6.4s, v30.s[0]
+	WORD $0x4f9e90e7 // fmul v7.4s, v7.4s, v30.s[0]
+	WORD $0x4f9e9108 // fmul v8.4s, v8.4s, v30.s[0]
+	WORD $0x4f9e9129 // fmul v9.4s, v9.4s, v30.s[0]
+	WORD $0x4f9e914a // fmul v10.4s, v10.4s, v30.s[0]
+	WORD $0x4f9e916b // fmul v11.4s, v11.4s, v30.s[0]
+	CBZ R6, sgemmRow4NEON_nobias
+	VLD1.P 48(R6), [V24.S4, V25.S4, V26.S4]
+	WORD $0x4e38d400 // fadd v0.4s, v0.4s, v24.4s
+	WORD $0x4e39d421 // fadd v1.4s, v1.4s, v25.4s
+	WORD $0x4e3ad442 // fadd v2.4s, v2.4s, v26.4s
+	VLD1.P 48(R6), [V24.S4, V25.S4, V26.S4]
+	WORD $0x4e38d463 // fadd v3.4s, v3.4s, v24.4s
+	WORD $0x4e39d484 // fadd v4.4s, v4.4s, v25.4s
+	WORD $0x4e3ad4a5 // fadd v5.4s, v5.4s, v26.4s
+	VLD1.P 48(R6), [V24.S4, V25.S4, V26.S4]
+	WORD $0x4e38d4c6 // fadd v6.4s, v6.4s, v24.4s
+	WORD $0x4e39d4e7 // fadd v7.4s, v7.4s, v25.4s
+	WORD $0x4e3ad508 // fadd v8.4s, v8.4s, v26.4s
+	VLD1.P 48(R6), [V24.S4, V25.S4, V26.S4]
+	WORD $0x4e38d529 // fadd v9.4s, v9.4s, v24.4s
+	WORD $0x4e39d54a // fadd v10.4s, v10.4s, v25.4s
+	WORD $0x4e3ad56b // fadd v11.4s, v11.4s, v26.4s
+sgemmRow4NEON_nobias:
+	CBZW R7, sgemmRow4NEON_store
+	MOVD R4, R8
+	VLD1.P 48(R8), [V24.S4, V25.S4, V26.S4]
+	WORD $0x4f9f1300 // fmla v0.4s, v24.4s, v31.s[0]
+	WORD $0x4f9f1321 // fmla v1.4s, v25.4s, v31.s[0]
+	WORD $0x4f9f1342 // fmla v2.4s, v26.4s, v31.s[0]
+	VLD1.P 48(R8), [V24.S4, V25.S4, V26.S4]
+	WORD $0x4f9f1303 // fmla v3.4s, v24.4s, v31.s[0]
+	WORD $0x4f9f1324 // fmla v4.4s, v25.4s, v31.s[0]
+	WORD $0x4f9f1345 // fmla v5.4s, v26.4s, v31.s[0]
+	VLD1.P 48(R8), [V24.S4, V25.S4, V26.S4]
+	WORD $0x4f9f1306 // fmla v6.4s, v24.4s, v31.s[0]
+	WORD $0x4f9f1327 // fmla v7.4s, v25.4s, v31.s[0]
+	WORD $0x4f9f1348 // fmla v8.4s, v26.4s, v31.s[0]
+	VLD1.P 48(R8), [V24.S4, V25.S4, V26.S4]
+	WORD $0x4f9f1309 // fmla v9.4s, v24.4s, v31.s[0]
+	WORD $0x4f9f132a // fmla v10.4s, v25.4s, v31.s[0]
+	WORD $0x4f9f134b // fmla v11.4s, v26.4s, v31.s[0]
+sgemmRow4NEON_store:
+	VST1.P [V0.S4, V1.S4, V2.S4], 48(R4)
+	VST1.P [V3.S4, V4.S4, V5.S4], 48(R4)
+	VST1.P [V6.S4, V7.S4, V8.S4], 48(R4)
+	VST1.P [V9.S4, V10.S4, V11.S4], 48(R4)
+	RET
+

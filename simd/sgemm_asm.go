@@ -13,6 +13,14 @@ func sgemmCheckKern(mr, nr, rows, k int, a, b, c []float32, ldc int, bias []floa
 	}
 }
 
+// sgemmCheckRow4 is sgemmCheckKern for the single-row kernels.
+func sgemmCheckRow4(mr, nr, k int, a, b []float32, bstride int, c, bias []float32) {
+	if k < 0 || bstride < k*nr || len(a) < max(1, k*mr) || len(b) < max(1, 3*bstride+k*nr) ||
+		len(c) < 4*nr || (bias != nil && len(bias) < 4*nr) {
+		panic("simd: sgemm row kernel arguments out of range")
+	}
+}
+
 func sgemmBiasPtr(bias []float32) *float32 {
 	if bias == nil {
 		return nil

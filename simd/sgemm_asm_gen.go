@@ -52,7 +52,100 @@ func amd64() []byte {
 	w.p("%s", header)
 	x86Kernel(w, "sgemmKernAVX512", 12, 32, 16, "Z", 64)
 	x86Kernel(w, "sgemmKernAVX2", 6, 16, 8, "Y", 32)
+	x86Row4(w, "sgemmRow4AVX512", 12, 32, 16, "Z", 64)
+	x86Row4(w, "sgemmRow4AVX2", 6, 16, 8, "Y", 32)
 	return w.Bytes()
+}
+
+// x86Row4 writes the single-row kernel over four B panels,
+//
+//	func k(k int, a, b *float32, bstride int, c *float32, alpha, beta float32, bias *float32)
+//
+// which computes, for j < 4*nr, with panel q = j/nr at b[q*bstride:],
+//
+//	c[j] = alpha*sum_p a[p*mr]*b[q*bstride + p*nr + j%nr] + beta*c[j] + bias[j]
+//
+// A single row of the main kernel has one or two accumulator chains, and
+// the FMA latency bounds it; four panels give four times as many chains.
+// Each element is summed in the same order, with the same epilogue, as in
+// the main kernel, so results do not depend on which of the two ran.
+func x86Row4(w *asm, name string, mr, nr, lanes int, reg string, vbytes int) {
+	vpr := nr / lanes
+	const np = 4
+	acc := func(q, v int) string { return fmt.Sprintf("%s%d", reg, q*vpr+v) }
+	bc := fmt.Sprintf("%s%d", reg, np*vpr)
+	betaR := fmt.Sprintf("%s%d", reg, np*vpr+1)
+	ptr := []string{"DI", "R10", "R11", "R12"}
+	zero := "VXORPS"
+	if reg == "Z" {
+		zero = "VPXORD"
+	}
+	w.p("// func %s(k int, a, b *float32, bstride int, c *float32, alpha, beta float32, bias *float32)", name)
+	w.p("TEXT ·%s(SB), NOSPLIT, $0-56", name)
+	w.i("MOVQ k+0(FP), CX")
+	w.i("MOVQ a+8(FP), SI")
+	w.i("MOVQ b+16(FP), DI")
+	w.i("MOVQ bstride+24(FP), BX")
+	w.i("SHLQ $2, BX")
+	w.i("MOVQ c+32(FP), DX")
+	w.i("MOVQ bias+48(FP), R8")
+	w.i("MOVL beta+44(FP), R9")
+	w.i("ANDL $0x7fffffff, R9")
+	w.i("LEAQ (DI)(BX*1), R10")
+	w.i("LEAQ (DI)(BX*2), R11")
+	w.i("LEAQ (R10)(BX*2), R12")
+	for q := 0; q < np; q++ {
+		for v := 0; v < vpr; v++ {
+			w.i("%s %s, %s, %s", zero, acc(q, v), acc(q, v), acc(q, v))
+		}
+	}
+	w.i("TESTQ CX, CX")
+	w.i("JEQ %s_tail", name)
+	w.p("%s_loop:", name)
+	w.i("VBROADCASTSS (SI), %s", bc)
+	for q := 0; q < np; q++ {
+		for v := 0; v < vpr; v++ {
+			w.i("VFMADD231PS %d(%s), %s, %s", v*vbytes, ptr[q], bc, acc(q, v))
+		}
+	}
+	w.i("ADDQ $%d, SI", 4*mr)
+	for q := 0; q < np; q++ {
+		w.i("ADDQ $%d, %s", 4*nr, ptr[q])
+	}
+	w.i("DECQ CX")
+	w.i("JNZ %s_loop", name)
+	w.p("%s_tail:", name)
+	w.i("VBROADCASTSS alpha+40(FP), %s", bc)
+	for q := 0; q < np; q++ {
+		for v := 0; v < vpr; v++ {
+			w.i("VMULPS %s, %s, %s", bc, acc(q, v), acc(q, v))
+		}
+	}
+	w.i("TESTQ R8, R8")
+	w.i("JEQ %s_nobias", name)
+	for q := 0; q < np; q++ {
+		for v := 0; v < vpr; v++ {
+			w.i("VADDPS %d(R8), %s, %s", q*nr*4+v*vbytes, acc(q, v), acc(q, v))
+		}
+	}
+	w.p("%s_nobias:", name)
+	w.i("TESTL R9, R9")
+	w.i("JEQ %s_store", name)
+	w.i("VBROADCASTSS beta+44(FP), %s", betaR)
+	for q := 0; q < np; q++ {
+		for v := 0; v < vpr; v++ {
+			w.i("VFMADD231PS %d(DX), %s, %s", q*nr*4+v*vbytes, betaR, acc(q, v))
+		}
+	}
+	w.p("%s_store:", name)
+	for q := 0; q < np; q++ {
+		for v := 0; v < vpr; v++ {
+			w.i("VMOVUPS %s, %d(DX)", acc(q, v), q*nr*4+v*vbytes)
+		}
+	}
+	w.i("VZEROUPPER")
+	w.i("RET")
+	w.p("")
 }
 
 func x86Kernel(w *asm, name string, mr, nr, lanes int, reg string, vbytes int) {
@@ -248,7 +341,76 @@ func arm64() []byte {
 		w.i("RET")
 	}
 	w.p("")
+	neonRow4(w)
 	return w.Bytes()
+}
+
+// neonRow4 is x86Row4 for NEON (mr = 8, nr = 12): twelve accumulator
+// chains instead of three.
+func neonRow4(w *asm) {
+	const mr, nr, vpr, np = 8, 12, 3, 4
+	const name = "sgemmRow4NEON"
+	const av, bv, alphaV, betaV = 28, 24, 30, 31
+	ptr := []int{2, 9, 10, 11}
+	w.p("// func %s(k int, a, b *float32, bstride int, c *float32, alpha, beta float32, bias *float32)", name)
+	w.p("TEXT ·%s(SB), NOSPLIT, $0-56", name)
+	w.i("MOVD k+0(FP), R3")
+	w.i("MOVD a+8(FP), R1")
+	w.i("MOVD b+16(FP), R2")
+	w.i("MOVD bstride+24(FP), R5")
+	w.i("LSL $2, R5, R5")
+	w.i("MOVD c+32(FP), R4")
+	w.i("MOVD bias+48(FP), R6")
+	w.i("MOVWU beta+44(FP), R7")
+	w.i("AND $0x7fffffff, R7, R7")
+	w.i("FMOVS alpha+40(FP), F%d", alphaV)
+	w.i("FMOVS beta+44(FP), F%d", betaV)
+	w.i("ADD R5, R2, R9")
+	w.i("ADD R5, R9, R10")
+	w.i("ADD R5, R10, R11")
+	for a := 0; a < np*vpr; a++ {
+		w.i("VEOR V%d.B16, V%d.B16, V%d.B16", a, a, a)
+	}
+	w.i("CBZ R3, %s_tail", name)
+	w.p("%s_loop:", name)
+	w.i("FMOVS.P %d(R1), F%d", 4*mr, av)
+	for q := 0; q < np; q++ {
+		w.i("VLD1.P %d(R%d), [V%d.S4, V%d.S4, V%d.S4]", 4*nr, ptr[q], bv, bv+1, bv+2)
+		for v := 0; v < vpr; v++ {
+			a := q*vpr + v
+			w.i("WORD $0x%08x // fmla v%d.4s, v%d.4s, v%d.s[0]", fmlaElem(a, bv+v, av, 0), a, bv+v, av)
+		}
+	}
+	w.i("SUBS $1, R3, R3")
+	w.i("BNE %s_loop", name)
+	w.p("%s_tail:", name)
+	for a := 0; a < np*vpr; a++ {
+		w.i("WORD $0x%08x // fmul v%d.4s, v%d.4s, v%d.s[0]", fmulElem(a, a, alphaV, 0), a, a, alphaV)
+	}
+	w.i("CBZ R6, %s_nobias", name)
+	for q := 0; q < np; q++ {
+		w.i("VLD1.P %d(R6), [V%d.S4, V%d.S4, V%d.S4]", 4*nr, bv, bv+1, bv+2)
+		for v := 0; v < vpr; v++ {
+			a := q*vpr + v
+			w.i("WORD $0x%08x // fadd v%d.4s, v%d.4s, v%d.4s", faddVec(a, a, bv+v), a, a, bv+v)
+		}
+	}
+	w.p("%s_nobias:", name)
+	w.i("CBZW R7, %s_store", name)
+	w.i("MOVD R4, R8")
+	for q := 0; q < np; q++ {
+		w.i("VLD1.P %d(R8), [V%d.S4, V%d.S4, V%d.S4]", 4*nr, bv, bv+1, bv+2)
+		for v := 0; v < vpr; v++ {
+			a := q*vpr + v
+			w.i("WORD $0x%08x // fmla v%d.4s, v%d.4s, v%d.s[0]", fmlaElem(a, bv+v, betaV, 0), a, bv+v, betaV)
+		}
+	}
+	w.p("%s_store:", name)
+	for q := 0; q < np; q++ {
+		w.i("VST1.P [V%d.S4, V%d.S4, V%d.S4], %d(R4)", q*vpr, q*vpr+1, q*vpr+2, 4*nr)
+	}
+	w.i("RET")
+	w.p("")
 }
 
 // fmlaElem encodes FMLA Vd.4S, Vn.4S, Vm.S[idx], which the Go assembler

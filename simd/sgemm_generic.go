@@ -36,3 +36,16 @@ func sgemmKernGeneric(mr, nr, rows, k int, a, b, c []float32, ldc int, alpha, be
 		}
 	}
 }
+
+// sgemmRow4Generic is the Go twin of the single-row kernels
+// (sgemmMicro.row4): one row of four panels bstride apart, each through
+// sgemmKernGeneric.
+func sgemmRow4Generic(mr, nr, k int, a, b []float32, bstride int, c []float32, alpha, beta float32, bias []float32) {
+	for q := 0; q < 4; q++ {
+		var bs []float32
+		if bias != nil {
+			bs = bias[q*nr : q*nr+nr]
+		}
+		sgemmKernGeneric(mr, nr, 1, k, a, b[q*bstride:], c[q*nr:], nr, alpha, beta, bs)
+	}
+}

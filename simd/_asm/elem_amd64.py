@@ -1,10 +1,11 @@
 #!/usr/bin/python3
-"""Generate simd/elem_amd64.s: the AVX2 and AVX-512 elementwise kernels.
+"""Generate simd/elem_amd64.s: the AVX2 and AVX-512 NormCDF, Gelu and
+NormPPF kernels (Exp, Sigmoid, Silu and Tanh come from elemf32.py).
 
 Run from simd/: _asm/elem_amd64.py > elem_amd64.s
 
-The transcendental kernels widen float32 to float64, evaluate there and
-round once on the way back, which keeps them within 1 ulp of the correctly
+These kernels widen float32 to float64, evaluate there and round once on
+the way back, which keeps them within 1 ulp of the correctly
 rounded float32 result. One description below is emitted twice: with ymm
 registers (4 doubles) for AVX2 and zmm (8 doubles) for AVX-512, where masks
 live in K registers.

@@ -131,6 +131,33 @@ func zmmVNNI() {
 	x86Store(name, mr, 2, 64, "Z", func(r, h int) int { return 2*r + h }, 16, 17, "VMOVDQU32")
 }
 
+// zmmMaddwd: AVX-512BW without VNNI, 8×32 tile over int16 pairs (as the
+// AVX2 kernel): accumulators Z0-Z15, B in Z16/Z17 (Z18/Z19 for the second
+// group of an unrolled pair), broadcast A in Z20-Z27, products in Z28-Z31.
+func zmmMaddwd() {
+	const mr = 8
+	name := "i8MicroAVX512BW"
+	prologue(name)
+	for i := 0; i < 2*mr; i++ {
+		p("\tVPXORD Z%d, Z%d, Z%d", i, i, i)
+	}
+	x86Loop(name, 4*mr, 128, func(g int) {
+		b0 := 16 + 2*g
+		p("\tVMOVDQU32 %d(DI), Z%d", 128*g, b0)
+		p("\tVMOVDQU32 %d(DI), Z%d", 128*g+64, b0+1)
+		for r := 0; r < mr; r++ {
+			t := 20 + r%8
+			p("\tVPBROADCASTD %d(SI), Z%d", 4*mr*g+4*r, t)
+			for h := 0; h < 2; h++ {
+				tmp := 28 + (2*r+h)%4
+				p("\tVPMADDWD Z%d, Z%d, Z%d", b0+h, t, tmp)
+				p("\tVPADDD Z%d, Z%d, Z%d", tmp, 2*r+h, 2*r+h)
+			}
+		}
+	})
+	x86Store(name, mr, 2, 64, "Z", func(r, h int) int { return 2*r + h }, 16, 17, "VMOVDQU32")
+}
+
 // ymm6x16 writes a 6×16 tile kernel over Y registers: accumulators Y0-Y11,
 // B in Y12/Y13, the broadcast A in Y14, Y15 scratch. kind selects the
 // multiply: "vpmaddwd" (int16 pairs), "evex" or "vex" (vpdpbusd groups of 4).
@@ -264,6 +291,13 @@ func main() {
 		zmmVNNI()
 		row1("i8Row1AVX512VNNI", "Z", 2, 64, 128, 16, func(off int, a, acc, tmp int) []string {
 			return []string{fmt.Sprintf("VPDPBUSD %d(DI), Z%d, Z%d", off, a, acc)}
+		})
+		zmmMaddwd()
+		row1("i8Row1AVX512BW", "Z", 2, 64, 128, 16, func(off int, a, acc, tmp int) []string {
+			return []string{
+				fmt.Sprintf("VPMADDWD %d(DI), Z%d, Z%d", off, a, tmp),
+				fmt.Sprintf("VPADDD Z%d, Z%d, Z%d", tmp, acc, acc),
+			}
 		})
 		ymm6x16("i8MicroAVX2", "vpmaddwd")
 		row1("i8Row1AVX2", "Y", 2, 32, 64, 8, func(off int, a, acc, tmp int) []string {
