@@ -273,7 +273,7 @@ func TestOpsMatchTorch(t *testing.T) {
 	}
 	// Ops checked elsewhere: views and casts by hand, quantisation against
 	// NumPy, the codec ops against the WaLLoC reference (walloc_test.go),
-	// encoded weights against their dense product (ops_encoded_test.go).
+	// compressed dense layers against decode-then-f32 (ops_encoded_test.go).
 	for _, op := range []string{"flatten", "reshape", "cast", "quantize", "dequantize", "wpt", "iwpt", "compand", "decompand", "round_s8", "dense_encoded"} {
 		covered[op] = true
 	}
