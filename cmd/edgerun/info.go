@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"runtime"
 	"runtime/debug"
@@ -60,9 +59,7 @@ func runInfo(env *cmdEnv, args []string) error {
 		r.Supported = append(r.Supported, l.String())
 	}
 	if *asJSON {
-		enc := json.NewEncoder(env.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(r)
+		return writeJSON(env, r)
 	}
 	w := env.stdout
 	fmt.Fprintf(w, "edgerun   %s (%s, %s/%s)\n", r.Version, r.GoVersion, r.OS, r.Arch)

@@ -1,0 +1,73 @@
+// Package kern holds the compute kernels of edgerun's op set: plain
+// functions over float32 (and int8) slices that the runtime's op wrappers
+// call.
+//
+// Conventions shared by every kernel:
+//   - Tensors are dense, row-major, batch first: NCHW for images, NCL for
+//     sequences, Outer×Len×Inner around an axis (see Axis).
+//   - Each op has a parameter struct with explicit sizes. Its Validate
+//     method (or constructor, e.g. NewBroadcast) returns an error for
+//     parameters that cannot be computed or whose sizes overflow; the
+//     runtime calls it once at load. Kernels trust validated parameters and
+//     do not check them again.
+//   - Outputs go to a caller-provided dst. Kernels that need working memory
+//     take a scratch slice whose length the op's XxxScratch(params)
+//     function gives, so a planner can place it in the session arena.
+//   - Kernels never allocate and never panic on validated parameters with
+//     buffers of the documented lengths.
+//   - Float kernels are compared against PyTorch 1.13 float32 results
+//     (testdata/torchref, written by gen_torchref.py) with a tolerance
+//     stated in each test; integer kernels are bit-exact.
+//
+// The float kernels are built on one matrix multiply, the package variable
+// gemm (GemmFunc: BLAS sgemm semantics, row-major). It starts as the
+// pure-Go GemmGeneric; a SIMD implementation with the same contract can be
+// assigned to it at initialisation.
+//
+// Ops and their entry points:
+//
+//	conv2d, conv1d     Conv2D(&Conv2DParams, dst, x, w, bias, scratch), Conv2DScratch;
+//	                   Conv1D(&Conv1DParams, ...), Conv1DScratch
+//	dense (Linear)     Dense(&DenseParams, dst, x, w, bias)
+//	gemm (ONNX)        Gemm(&GemmParams, dst, a, b, bias)
+//	batched matmul     MatMul(&MatMulParams, dst, a, b)
+//	add/sub/mul/div    NewBroadcast(shapeA, shapeB) → Broadcast; Binary(op, &bc, dst, a, b)
+//	activations        Relu, Gelu, Silu, Sigmoid, Tanh (dst, x); Clip(dst, x, lo, hi)
+//	softmax            AxisOf(shape, axis) → Axis; Softmax(&ax, dst, x)
+//	batchnorm          BatchNorm(&BatchNormParams, dst, x, mean, variance, gamma, beta);
+//	                   FoldBatchNorm(w, bias, outC, mean, variance, gamma, beta, eps) at load
+//	group/layer norm   GroupNorm(&GroupNormParams, dst, x, gamma, beta); LayerNorm(&LayerNormParams, ...)
+//	pooling            MaxPool2D / AvgPool2D(&Pool2DParams, dst, x); GlobalAvgPool(dst, x, rows, spatial)
+//	upsample           UpsampleNearest(&UpsampleParams, dst, x)
+//	flatten/reshape    no kernel: the data is unchanged
+//	transpose          NewPermute(shape, perm) → Permutation; Permute(&p, dst, x)
+//	concat             Concat(&ConcatParams, dst, srcs)
+//	slice              NewSlice(shape, starts, ends, steps) → Slicing; Slice(&s, dst, x)
+//	pad                NewPad(shape, before, after, mode, value) → Padding; Pad(&p, dst, x)
+//	argmax, top-k      ArgMax(&ax, dst []int32, x); TopK(&TopKParams, values, indices, x)
+//	self-attention     Attention(&AttentionParams, dst, x, &AttentionWeights, scratch), AttentionScratch
+//	k-means assign     NearestCentroid(&NearestCentroidParams, dst []int32, x, centroids)
+//	int8               Quantize[T], Dequantize[T], CheckQuant[T], CheckZeroPoints[T], RequantMultiplier;
+//	                   QConv2D[T](&QConv2DParams, dst, x, w, bias, patches, acc), QConv2DScratch;
+//	                   QDense[T](&QDenseParams, dst, x, w, bias, acc), QDenseScratch  (T is uint8 or int8)
+//
+// Accuracy against PyTorch (max |got - ref| / max(1, max|ref|) per test
+// case; the observed errors are 10 to 100 times smaller):
+//
+//	conv1d/conv2d (all paths, Winograd included), dense, gemm, matmul,
+//	attention                                              1e-5
+//	group/layer/batch norm                                 2e-6
+//	gelu, silu, sigmoid, tanh, softmax, avg pooling        1e-6
+//	add/sub/mul/div, relu, clip, max pooling, upsample,
+//	permute, concat, slice, pad, argmax, top-k            exact
+//	quantize, dequantize, int8 conv/dense, k-means assign exact (vs NumPy)
+//
+// Int8 layers: activations T with a zero point, symmetric int8 weights,
+// int32 bias in units of inScale·weightScale[o], int32 accumulation, then
+// requantisation dst = clamp(roundHalfEven(float32(acc)·Mult[o]) + YZero)
+// with one float32 product, so all paths and architectures agree bit for
+// bit. The int32 products come from qgemmRef, which has the contract of
+// simd's int8 GEMM (C = (A - aZero)·B, A = activations or im2row patches
+// positions × K, C positions × outputs), so that GEMM can replace it.
+// A 1-D int8 convolution is QConv2D with Conv1DParams.As2D() geometry.
+package kern

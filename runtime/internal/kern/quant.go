@@ -1,0 +1,301 @@
+package kern
+
+import (
+	"fmt"
+	"math"
+)
+
+// Int8 is the element type of quantised activations: uint8 (asymmetric,
+// with a zero point) or int8.
+type Int8 interface{ ~uint8 | ~int8 }
+
+// qRange returns the representable range of T.
+func qRange[T Int8]() (lo, hi int32) {
+	var z T
+	if ^z < 0 { // int8: ^0 = -1
+		return -128, 127
+	}
+	return 0, 255
+}
+
+// quantizeOne is clamp(roundHalfEven(v/scale) + zero, lo, hi); NaN maps to
+// the zero point. v/scale is one float32 division, as NumPy and ONNX
+// QuantizeLinear do it.
+func quantizeOne(v, scale float32, zero, lo, hi int32) int32 {
+	q := v / scale
+	if q != q {
+		return min(max(zero, lo), hi)
+	}
+	r := math.RoundToEven(float64(q))
+	r += float64(zero)
+	if r < float64(lo) {
+		return lo
+	}
+	if r > float64(hi) {
+		return hi
+	}
+	return int32(r)
+}
+
+// Quantize writes dst[i] = clamp(roundHalfEven(x[i]/scale) + zero) into the
+// range of T (NaN becomes the zero point). scale must be positive and
+// finite; zero must be in T's range (see CheckQuant).
+func Quantize[T Int8](dst []T, x []float32, scale float32, zero int32) {
+	lo, hi := qRange[T]()
+	dst = dst[:len(x)]
+	for i, v := range x {
+		dst[i] = T(quantizeOne(v, scale, zero, lo, hi))
+	}
+}
+
+// Dequantize writes dst[i] = float32(q[i] - zero) · scale.
+func Dequantize[T Int8](dst []float32, q []T, scale float32, zero int32) {
+	dst = dst[:len(q)]
+	for i, v := range q {
+		dst[i] = float32(int32(v)-zero) * scale
+	}
+}
+
+// CheckQuant reports whether scale and zero describe a usable quantisation
+// for T.
+func CheckQuant[T Int8](scale float32, zero int32) error {
+	lo, hi := qRange[T]()
+	if !(scale > 0) || math.IsInf(float64(scale), 0) {
+		return fmt.Errorf("quantize: scale %v not positive and finite", scale)
+	}
+	if zero < lo || zero > hi {
+		return fmt.Errorf("quantize: zero point %d outside %d..%d", zero, lo, hi)
+	}
+	return nil
+}
+
+// requantOne maps an int32 accumulator back to the quantised output:
+//
+//	clamp(roundHalfEven(float32(acc) · mult) + zero, lo, hi)
+//
+// One float32 product rounded once (no add, so nothing to fuse), so every
+// architecture gives the same bytes.
+func requantOne(acc int32, mult float32, zero, lo, hi int32) int32 {
+	f := float32(acc) * mult
+	r := math.RoundToEven(float64(f)) + float64(zero)
+	if r < float64(lo) {
+		return lo
+	}
+	if r > float64(hi) {
+		return hi
+	}
+	return int32(r)
+}
+
+// RequantMultiplier returns the float32 multiplier from an int32
+// accumulator of x·w products to the output's quantised scale:
+// float32(xScale·wScale/yScale), computed in float64.
+func RequantMultiplier(xScale, wScale, yScale float32) float32 {
+	return float32(float64(xScale) * float64(wScale) / float64(yScale))
+}
+
+// QuantParams carries the quantisation of an int8 layer: input and output
+// zero points, and one requantisation multiplier per output channel
+// (RequantMultiplier of the input scale, that channel's weight scale and
+// the output scale). Weights are symmetric int8 (zero point 0); the int32
+// bias is in units of inScale·weightScale[o].
+type QuantParams struct {
+	XZero, YZero int32
+	Mult         []float32
+}
+
+// CheckZeroPoints reports whether q's zero points lie in T's range, which
+// QConv2D and QDense require.
+func CheckZeroPoints[T Int8](q *QuantParams) error {
+	lo, hi := qRange[T]()
+	if q.XZero < lo || q.XZero > hi || q.YZero < lo || q.YZero > hi {
+		return fmt.Errorf("int8 layer: zero points %d, %d outside %d..%d", q.XZero, q.YZero, lo, hi)
+	}
+	return nil
+}
+
+// QConv2DParams describes an int8 convolution: Conv2DParams' geometry with
+// QuantParams' quantisation.
+type QConv2DParams struct {
+	Conv2DParams
+	QuantParams
+}
+
+// Validate reports whether p describes a computable int8 convolution.
+func (p *QConv2DParams) Validate() error {
+	if err := p.Conv2DParams.Validate(); err != nil {
+		return err
+	}
+	if len(p.Mult) != p.OutC {
+		return fmt.Errorf("qconv2d: %d multipliers for %d channels", len(p.Mult), p.OutC)
+	}
+	if k := p.C / p.Groups * p.KH * p.KW; k > maxQDepth {
+		return fmt.Errorf("qconv2d: %d products per output exceed %d (int32 accumulator)", k, maxQDepth)
+	}
+	return checkMult(p.Mult)
+}
+
+// maxQDepth bounds the products summed into one int32 accumulator: each is
+// at most 255·128 in magnitude, so 65536 of them stay about 8 million
+// below 2^31, room for the bias.
+const maxQDepth = 1 << 16
+
+func checkMult(m []float32) error {
+	for i, v := range m {
+		if !(v > 0) || math.IsInf(float64(v), 0) {
+			return fmt.Errorf("requantisation multiplier %d is %v", i, v)
+		}
+	}
+	return nil
+}
+
+// qTarget bounds one tile of int8 patches (bytes), to stay in L1/L2.
+const qTarget = 1 << 15
+
+// qTilePos is the number of output positions per patch tile.
+func (p *QConv2DParams) qTilePos() int {
+	k := p.C / p.Groups * p.KH * p.KW
+	return max(1, min(qTarget/k, p.OutH()*p.OutW()))
+}
+
+// QConv2DScratch returns the scratch QConv2D needs: patches elements of T
+// for one tile of im2row patches, and acc int32 accumulators.
+func QConv2DScratch(p *QConv2DParams) (patches, acc int) {
+	t := p.qTilePos()
+	return t * (p.C / p.Groups) * p.KH * p.KW, t * (p.OutC / p.Groups)
+}
+
+// QConv2D is the int8 convolution: for every output element
+//
+//	acc = Σ (x - XZero)·w    (int32; padding is XZero, so it contributes 0)
+//	dst = clamp(roundHalfEven(float32(acc + bias[o])·Mult[o]) + YZero)
+//
+// x and dst are N×C×H×W and N×OutC×OutH×OutW of T, w is OIHW int8, bias
+// OutC int32 (or nil); patches and acc are scratch of the sizes
+// QConv2DScratch gives. Output positions are processed in tiles: im2row
+// patches (positions × C/Groups·KH·KW, in OIHW weight order) are built
+// in patches, multiplied by each group's weights into acc (positions ×
+// OutC/Groups, the layout of simd's int8 GEMM), then requantised. Integer
+// results are exact, so any int8 GEMM with that contract gives identical
+// bytes. XZero and YZero must be in T's range.
+func QConv2D[T Int8](p *QConv2DParams, dst, x []T, w []int8, bias []int32, patches []T, acc []int32) {
+	lo, hi := qRange[T]()
+	ohw := p.OutH() * p.OutW()
+	cpg, opg := p.C/p.Groups, p.OutC/p.Groups
+	k := cpg * p.KH * p.KW
+	tile := p.qTilePos()
+	for n := 0; n < p.N; n++ {
+		for g := 0; g < p.Groups; g++ {
+			xg := x[(n*p.C+g*cpg)*p.H*p.W : (n*p.C+(g+1)*cpg)*p.H*p.W]
+			wg := w[g*opg*k : (g+1)*opg*k]
+			for q0 := 0; q0 < ohw; q0 += tile {
+				q1 := min(q0+tile, ohw)
+				a := patches[:(q1-q0)*k]
+				im2row(p, a, xg, cpg, q0, q1, T(p.XZero))
+				c := acc[:(q1-q0)*opg]
+				qgemmRef(q1-q0, opg, k, a, p.XZero, wg, c)
+				for o := 0; o < opg; o++ {
+					oc := g*opg + o
+					var b int32
+					if bias != nil {
+						b = bias[oc]
+					}
+					m := p.Mult[oc]
+					out := dst[(n*p.OutC+oc)*ohw+q0 : (n*p.OutC+oc)*ohw+q1]
+					for i := range out {
+						out[i] = T(requantOne(c[i*opg+o]+b, m, p.YZero, lo, hi))
+					}
+				}
+			}
+		}
+	}
+}
+
+// im2row writes, for output positions [q0, q1) (row-major over OutH×OutW),
+// one row of cpg·KH·KW patch values each, pad where the tap is outside.
+func im2row[T Int8](p *QConv2DParams, a, xg []T, cpg, q0, q1 int, pad T) {
+	ow := p.OutW()
+	k := cpg * p.KH * p.KW
+	for q := q0; q < q1; q++ {
+		y, xo := q/ow, q%ow
+		row := a[(q-q0)*k : (q-q0+1)*k]
+		r := 0
+		for c := 0; c < cpg; c++ {
+			xc := xg[c*p.H*p.W : (c+1)*p.H*p.W]
+			for i := 0; i < p.KH; i++ {
+				ih := y*p.StrideH + i*p.DilationH - p.PadTop
+				for j := 0; j < p.KW; j++ {
+					iw := xo*p.StrideW + j*p.DilationW - p.PadLeft
+					v := pad
+					if ih >= 0 && ih < p.H && iw >= 0 && iw < p.W {
+						v = xc[ih*p.W+iw]
+					}
+					row[r] = v
+					r++
+				}
+			}
+		}
+	}
+}
+
+// qgemmRef is the reference int8 GEMM, with simd's contract:
+//
+//	c[i*n+j] = Σ_{l<k} (int32(a[i*k+l]) - aZero) · int32(w[j*k+l])
+//
+// (w holds the n weight rows of length k, i.e. B transposed).
+func qgemmRef[T Int8](m, n, k int, a []T, aZero int32, w []int8, c []int32) {
+	for i := 0; i < m; i++ {
+		ar := a[i*k : (i+1)*k]
+		for j := 0; j < n; j++ {
+			wr := w[j*k : (j+1)*k]
+			wr = wr[:len(ar)]
+			var s int32
+			for l, v := range ar {
+				s += (int32(v) - aZero) * int32(wr[l])
+			}
+			c[i*n+j] = s
+		}
+	}
+}
+
+// QDenseParams describes an int8 fully connected layer: x Batch×In of T,
+// w Out×In int8, bias Out int32 (or nil), dst Batch×Out of T.
+type QDenseParams struct {
+	DenseParams
+	QuantParams
+}
+
+// Validate reports whether p describes a computable int8 dense layer.
+func (p *QDenseParams) Validate() error {
+	if err := p.DenseParams.Validate(); err != nil {
+		return err
+	}
+	if len(p.Mult) != p.Out {
+		return fmt.Errorf("qdense: %d multipliers for %d outputs", len(p.Mult), p.Out)
+	}
+	if p.In > maxQDepth {
+		return fmt.Errorf("qdense: %d inputs exceed %d (int32 accumulator)", p.In, maxQDepth)
+	}
+	return checkMult(p.Mult)
+}
+
+// QDenseScratch is the int32 accumulator length QDense needs.
+func QDenseScratch(p *QDenseParams) int { return p.Batch * p.Out }
+
+// QDense is the int8 dense layer:
+//
+//	acc[b][o] = Σ_i (x[b][i] - XZero)·w[o][i]     (int32, via the int8 GEMM)
+//	dst[b][o] = clamp(roundHalfEven(float32(acc + bias[o])·Mult[o]) + YZero)
+func QDense[T Int8](p *QDenseParams, dst, x []T, w []int8, bias []int32, acc []int32) {
+	lo, hi := qRange[T]()
+	qgemmRef(p.Batch, p.Out, p.In, x, p.XZero, w, acc)
+	for b := 0; b < p.Batch; b++ {
+		for o := 0; o < p.Out; o++ {
+			a := acc[b*p.Out+o]
+			if bias != nil {
+				a += bias[o]
+			}
+			dst[b*p.Out+o] = T(requantOne(a, p.Mult[o], p.YZero, lo, hi))
+		}
+	}
+}

@@ -1,0 +1,406 @@
+package runtime
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"math"
+	"math/rand"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+)
+
+func TestWriteOpenRoundTrip(t *testing.T) {
+	f := cnnFile(t)
+	path := writeModel(t, f)
+	for _, opts := range [][]Option{nil, {WithoutMmap()}, {WithDeferredChecksum()}} {
+		m, err := Open(path, opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(opts) == 0 && !m.Mapped() {
+			t.Error("default open did not map the file")
+		}
+		for name, want := range f.Tensors {
+			got := m.Tensor(name)
+			if got == nil || got.dtype != want.dtype || !shapeEqual(got.shape, want.shape) || !bytes.Equal(got.data, want.data) {
+				t.Fatalf("tensor %s: got %v, want %v", name, got, want)
+			}
+			if p := uintptr(ptrOf(got.data)); p%Alignment != 0 {
+				t.Errorf("tensor %s at %#x is not %d-byte aligned", name, p, Alignment)
+			}
+		}
+		if got := m.Metadata(MetaProvenance); got != "test: cnnFile" {
+			t.Errorf("provenance %q", got)
+		}
+		if m.FoldedBatchNorms() != 1 {
+			t.Errorf("folded %d batchnorms, want 1", m.FoldedBatchNorms())
+		}
+		if err := m.VerifyChecksum(); err != nil {
+			t.Error(err)
+		}
+		if out := m.Outputs(); len(out) != 1 || !shapeEqual(out[0].Shape, []int{1, 10}) {
+			t.Errorf("outputs %+v", out)
+		}
+		m.Close()
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := OpenBytes(raw[1:]); err == nil {
+		t.Error("OpenBytes accepted a shifted file")
+	}
+	m, err := OpenBytes(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.WeightsBytes() != int64(len(raw))-m.c.dataOff {
+		t.Error("weights bytes")
+	}
+}
+
+func TestDeferredChecksumCatchesCorruption(t *testing.T) {
+	path := writeModel(t, cnnFile(t))
+	raw, _ := os.ReadFile(path)
+	raw[len(raw)-1] ^= 1
+	os.WriteFile(path, raw, 0o644)
+	m, err := Open(path, WithDeferredChecksum())
+	if err != nil {
+		t.Fatalf("deferred open: %v", err)
+	}
+	defer m.Close()
+	if err := m.VerifyChecksum(); !errors.Is(err, ErrChecksum) || !errors.Is(err, ErrCorruptModel) {
+		t.Fatalf("VerifyChecksum = %v", err)
+	}
+	if _, err := Open(path); !errors.Is(err, ErrChecksum) {
+		t.Fatalf("Open = %v", err)
+	}
+}
+
+// reference computes the cnnFile graph with plain loops and no folding.
+func cnnReference(f *File, x []float32, batch int) []float32 {
+	T := func(n string) []float32 { return f.Tensors[n].F32() }
+	w, cb := T("conv.w"), T("conv.b")
+	sc, bb, mu, va := T("bn.scale"), T("bn.bias"), T("bn.mean"), T("bn.var")
+	fw, fb := T("fc.w"), T("fc.b")
+	out := make([]float32, 0, batch*10)
+	for n := 0; n < batch; n++ {
+		feat := make([]float64, 128)
+		for oc := 0; oc < 8; oc++ {
+			for oy := 0; oy < 4; oy++ {
+				for ox := 0; ox < 4; ox++ {
+					s := float64(cb[oc])
+					for c := 0; c < 3; c++ {
+						for ky := 0; ky < 3; ky++ {
+							for kx := 0; kx < 3; kx++ {
+								iy, ix := oy*2-1+ky, ox*2-1+kx
+								if iy < 0 || iy >= 8 || ix < 0 || ix >= 8 {
+									continue
+								}
+								s += float64(w[((oc*3+c)*3+ky)*3+kx]) * float64(x[((n*3+c)*8+iy)*8+ix])
+							}
+						}
+					}
+					s = (s-float64(mu[oc]))/math.Sqrt(float64(va[oc])+1e-5)*float64(sc[oc]) + float64(bb[oc])
+					feat[(oc*4+oy)*4+ox] = math.Max(s, 0)
+				}
+			}
+		}
+		logits := make([]float64, 10)
+		mx := math.Inf(-1)
+		for j := range logits {
+			s := float64(fb[j])
+			for k := range feat {
+				s += feat[k] * float64(fw[j*128+k])
+			}
+			logits[j] = s
+			mx = math.Max(mx, s)
+		}
+		var sum float64
+		for j := range logits {
+			logits[j] = math.Exp(logits[j] - mx)
+			sum += logits[j]
+		}
+		for j := range logits {
+			out = append(out, float32(logits[j]/sum))
+		}
+	}
+	return out
+}
+
+func closeTo(t *testing.T, got, want []float32, tol float64) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("len %d, want %d", len(got), len(want))
+	}
+	for i := range got {
+		if d := math.Abs(float64(got[i] - want[i])); d > tol || math.IsNaN(float64(got[i])) {
+			t.Fatalf("[%d] = %v, want %v (tolerance %g)", i, got[i], want[i], tol)
+		}
+	}
+}
+
+func TestRunMatchesReference(t *testing.T) {
+	f := cnnFile(t)
+	m := openModel(t, f)
+	for _, batch := range []int{1, 3} {
+		for _, threads := range []int{1, 3} {
+			s := newSession(t, m, WithBatch(batch), WithThreads(threads))
+			fill(s.Input(0), int64(batch))
+			if err := s.Run(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			if got := s.Output(0).Shape(); !shapeEqual(got, []int{batch, 10}) {
+				t.Fatalf("output shape %v", got)
+			}
+			closeTo(t, s.Output(0).F32(), cnnReference(f, s.Input(0).F32(), batch), 1e-5)
+		}
+	}
+}
+
+func TestRunAllocatesNothing(t *testing.T) {
+	m := openModel(t, cnnFile(t))
+	var prof Profile
+	for _, opts := range [][]SessionOption{{WithBatch(2)}, {WithBatch(2), WithThreads(2)}, {WithProfile(&prof)}} {
+		s := newSession(t, m, opts...)
+		fill(s.Input(0), 1)
+		ctx, cancel := context.WithCancel(context.Background())
+		if n := testing.AllocsPerRun(50, func() {
+			if err := s.Run(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}); n != 0 {
+			t.Errorf("Run with %d options allocates %v times", len(opts), n)
+		}
+		cancel()
+	}
+	if len(prof.Nodes) != 5 || prof.Nodes[0].Calls < 50 || prof.Nodes[0].Op != "conv2d" {
+		t.Errorf("profile %+v", prof.Nodes)
+	}
+}
+
+func TestCancellation(t *testing.T) {
+	m := openModel(t, cnnFile(t))
+	s := newSession(t, m)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := s.Run(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Run on a cancelled context = %v", err)
+	}
+}
+
+func TestConcurrentSessions(t *testing.T) {
+	f := cnnFile(t)
+	m := openModel(t, f)
+	const workers = 12
+	var wg sync.WaitGroup
+	errs := make(chan error, workers)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s, err := m.NewSession(WithBatch(1+w%3), WithThreads(1+w%2))
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer s.Close()
+			for it := 0; it < 5; it++ {
+				fill(s.Input(0), int64(w*100+it))
+				if err := s.Run(context.Background()); err != nil {
+					errs <- err
+					return
+				}
+				want := cnnReference(f, s.Input(0).F32(), s.Batch())
+				for i, v := range s.Output(0).F32() {
+					if math.Abs(float64(v-want[i])) > 1e-5 {
+						errs <- errors.New("concurrent session result differs from reference")
+						return
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
+func TestCloseWaitsForSessions(t *testing.T) {
+	m := openModel(t, cnnFile(t))
+	s := newSession(t, m)
+	m.Close()
+	if _, err := m.NewSession(); err == nil {
+		t.Error("NewSession after Close succeeded")
+	}
+	// The mapping is still there for the open session.
+	if err := s.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if !m.closed {
+		t.Error("closing the last session did not release the model")
+	}
+	if err := s.Run(context.Background()); err == nil {
+		t.Error("Run on a closed session succeeded")
+	}
+}
+
+// A chain of elementwise ops needs two buffers however long it is.
+func TestPlannerReusesMemory(t *testing.T) {
+	g := &Graph{Inputs: []ValueInfo{{Name: "x", DType: F32, Shape: Dims{Batch, 1000}}}}
+	prev := "x"
+	for i := 0; i < 10; i++ {
+		out := string(rune('a' + i))
+		g.Nodes = append(g.Nodes, Node{Name: "n" + out, Op: "relu", Inputs: []string{prev}, Outputs: []string{out}})
+		prev = out
+	}
+	g.Outputs = []ValueInfo{{Name: prev}}
+	m := openModel(t, &File{Graph: g})
+	s := newSession(t, m, WithBatch(4))
+	if want := 3 * alignUp(4*1000*4); s.ArenaBytes() != want {
+		t.Errorf("arena %d bytes, want %d (input, output and one scratch buffer)", s.ArenaBytes(), want)
+	}
+	x := s.Input(0).F32()
+	for i := range x {
+		x[i] = float32(i%7) - 3
+	}
+	if err := s.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range s.Output(0).F32() {
+		if v != max(x[i], 0) {
+			t.Fatalf("out[%d] = %v", i, v)
+		}
+	}
+	if _, err := m.NewSession(WithArenaLimit(1000)); err == nil {
+		t.Error("arena limit ignored")
+	}
+}
+
+func TestBatchNormFoldingMatchesUnfolded(t *testing.T) {
+	f := cnnFile(t)
+	// Also exposing the conv output keeps the batchnorm from folding.
+	f.Graph.Outputs = append(f.Graph.Outputs, ValueInfo{Name: "c"})
+	unfolded := openModel(t, f)
+	folded := openModel(t, cnnFile(t))
+	if unfolded.FoldedBatchNorms() != 0 || folded.FoldedBatchNorms() != 1 {
+		t.Fatalf("folded %d and %d", unfolded.FoldedBatchNorms(), folded.FoldedBatchNorms())
+	}
+	a, b := newSession(t, unfolded, WithBatch(2)), newSession(t, folded, WithBatch(2))
+	fill(a.Input(0), 5)
+	copy(b.Input(0).F32(), a.Input(0).F32())
+	a.Run(context.Background())
+	b.Run(context.Background())
+	closeTo(t, a.Output(0).F32(), b.Output(0).F32(), 1e-5)
+}
+
+// Splitting a dense layer over threads (by rows, or by output features
+// for one row) and a convolution (by image) gives the single-thread result.
+func TestThreadsMatchSingleThread(t *testing.T) {
+	rng := rand.New(rand.NewSource(9))
+	f := &File{
+		Graph: &Graph{
+			Inputs:  []ValueInfo{{Name: "x", DType: F32, Shape: Dims{Batch, 4, 9, 9}}},
+			Outputs: []ValueInfo{{Name: "y"}},
+			Nodes: []Node{
+				{Name: "conv", Op: "conv2d", Inputs: []string{"x", "cw", ""}, Outputs: []string{"c"}, Attrs: attrs(t, map[string]any{"padding": 1})},
+				{Name: "flat", Op: "flatten", Inputs: []string{"c"}, Outputs: []string{"f"}},
+				{Name: "fc", Op: "dense", Inputs: []string{"f", "w", "b"}, Outputs: []string{"y"}},
+			},
+		},
+		Tensors: map[string]*Tensor{"cw": randTensor(t, rng, 19, 4, 3, 3), "w": randTensor(t, rng, 301, 19*81), "b": randTensor(t, rng, 301)},
+	}
+	m := openModel(t, f)
+	for _, batch := range []int{1, 5} {
+		one, many := newSession(t, m, WithBatch(batch)), newSession(t, m, WithBatch(batch), WithThreads(3))
+		fill(one.Input(0), 4)
+		copy(many.Input(0).F32(), one.Input(0).F32())
+		one.Run(context.Background())
+		many.Run(context.Background())
+		closeTo(t, many.Output(0).F32(), one.Output(0).F32(), 1e-4)
+		if n := testing.AllocsPerRun(5, func() { many.Run(context.Background()) }); n != 0 {
+			t.Errorf("threaded Run at batch %d allocates %v times", batch, n)
+		}
+	}
+}
+
+func TestDescribe(t *testing.T) {
+	m := openModel(t, cnnFile(t))
+	d := m.Describe()
+	for _, want := range []string{"input  image F32[-1 3 8 8]", "node   conv conv2d -> cb F32[1 8 4 4]", "output probs F32[1 10]"} {
+		if !strings.Contains(d, want) {
+			t.Errorf("Describe lacks %q:\n%s", want, d)
+		}
+	}
+	if got := strings.Join(m.MetadataKeys(), " "); got != "checksum format format_version graph provenance" {
+		t.Errorf("MetadataKeys = %s", got)
+	}
+	if got := m.TensorNames(); len(got) != 8 || got[0] != "bn.bias" {
+		t.Errorf("TensorNames = %v", got)
+	}
+	if st, err := os.Stat(writeModel(t, cnnFile(t))); err != nil || st.Mode().Perm() != 0o644 {
+		t.Errorf("written file mode %v, %v", st.Mode(), err)
+	}
+}
+
+// flatten and reshape share their input's buffer instead of copying it,
+// unless the view is a graph output.
+func TestViewsShareBuffers(t *testing.T) {
+	g := &Graph{
+		Inputs: []ValueInfo{{Name: "x", DType: F32, Shape: Dims{Batch, 4, 5}}},
+		Nodes: []Node{
+			{Name: "r", Op: "relu", Inputs: []string{"x"}, Outputs: []string{"a"}},
+			{Name: "f", Op: "flatten", Inputs: []string{"a"}, Outputs: []string{"b"}},
+			{Name: "v", Op: "reshape", Inputs: []string{"b"}, Outputs: []string{"c"}, Attrs: attrs(t, map[string]any{"shape": []int{0, 2, 10}})},
+			{Name: "s", Op: "sigmoid", Inputs: []string{"c"}, Outputs: []string{"d"}},
+			{Name: "o", Op: "flatten", Inputs: []string{"d"}, Outputs: []string{"e"}},
+		},
+		Outputs: []ValueInfo{{Name: "e"}, {Name: "b"}},
+	}
+	// "b" and "e" are graph outputs, so they get buffers of their own;
+	// "c" is a view of "b".
+	m := openModel(t, &File{Graph: g})
+	s := newSession(t, m, WithBatch(3))
+	a, b, c := s.vals[m.valueID["a"]], s.vals[m.valueID["b"]], s.vals[m.valueID["c"]]
+	d, e := s.vals[m.valueID["d"]], s.vals[m.valueID["e"]]
+	if &b.data[0] == &a.data[0] || &c.data[0] != &b.data[0] || &e.data[0] == &d.data[0] {
+		t.Errorf("views: a %p b %p c %p d %p e %p", &a.data[0], &b.data[0], &c.data[0], &d.data[0], &e.data[0])
+	}
+	fill(s.Input(0), 2)
+	if err := s.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range s.Input(0).F32() {
+		r := float64(max(v, 0))
+		if want := float32(1 / (1 + math.Exp(-r))); math.Abs(float64(s.Output(0).F32()[i]-want)) > 1e-6 || s.Output(1).F32()[i] != float32(r) {
+			t.Fatalf("[%d]: %v, %v for input %v", i, s.Output(0).F32()[i], s.Output(1).F32()[i], v)
+		}
+	}
+}
+
+func TestCRC32CChecksum(t *testing.T) {
+	f := cnnFile(t)
+	f.Checksum = "crc32c"
+	raw := encodeFile(t, f)
+	m, err := OpenBytes(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum := m.Metadata(MetaChecksum); !strings.HasPrefix(sum, "crc32c:") || len(sum) != len("crc32c:")+8 {
+		t.Errorf("checksum %q", sum)
+	}
+	raw[len(raw)-5] ^= 0x10
+	if _, err := OpenBytes(raw); !errors.Is(err, ErrChecksum) || !strings.Contains(err.Error(), "file hashes to crc32c:") {
+		t.Errorf("corrupted crc32c file: %v", err)
+	}
+	f.Checksum = "md5"
+	if err := f.Encode(new(bytes.Buffer)); err == nil {
+		t.Error("unknown checksum algorithm accepted by the writer")
+	}
+}

@@ -1,0 +1,410 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"time"
+	"unsafe"
+)
+
+// Session runs a model at one batch size. Its activations live in one
+// arena planned at creation, so Run allocates nothing. A session is not
+// safe for concurrent use; create one per goroutine (they share the
+// model's weights).
+type Session struct {
+	m       *Model
+	batch   int
+	arena   []byte
+	vals    []*Tensor // per value of the model
+	steps   []func()
+	inputs  []*Tensor
+	outputs []*Tensor
+	pool    *workerPool
+	profile *Profile
+	closed  bool
+}
+
+// SessionOption configures NewSession.
+type SessionOption func(*sessionConfig)
+
+type sessionConfig struct {
+	batch      int
+	threads    int
+	profile    *Profile
+	arenaLimit int64
+}
+
+// WithBatch sets the size of the dynamic batch dimension (default 1).
+func WithBatch(n int) SessionOption { return func(c *sessionConfig) { c.batch = n } }
+
+// WithThreads splits large ops (convolutions, dense layers) over n
+// goroutines started with the session (default 1: no extra goroutines).
+func WithThreads(n int) SessionOption { return func(c *sessionConfig) { c.threads = n } }
+
+// WithProfile makes Run add each node's wall time to p. NewSession resets
+// p; give each session its own Profile.
+func WithProfile(p *Profile) SessionOption { return func(c *sessionConfig) { c.profile = p } }
+
+// WithArenaLimit makes NewSession fail when the activations would need
+// more than n bytes (a guard against models whose shapes explode).
+func WithArenaLimit(n int64) SessionOption { return func(c *sessionConfig) { c.arenaLimit = n } }
+
+// Profile accumulates per-node timings over the Runs of one session.
+type Profile struct {
+	Nodes []NodeProfile
+}
+
+// NodeProfile is one node's share of a session's run time.
+type NodeProfile struct {
+	Name  string
+	Op    string
+	Calls int
+	Total time.Duration
+}
+
+// Reset zeroes the counters.
+func (p *Profile) Reset() {
+	for i := range p.Nodes {
+		p.Nodes[i].Calls, p.Nodes[i].Total = 0, 0
+	}
+}
+
+// NewSession plans and allocates a session's arena and binds every node.
+func (m *Model) NewSession(opts ...SessionOption) (*Session, error) {
+	cfg := sessionConfig{batch: 1, threads: 1}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if cfg.batch < 1 {
+		return nil, fmt.Errorf("runtime: batch size %d < 1", cfg.batch)
+	}
+	m.mu.Lock()
+	if m.closing || m.closed {
+		m.mu.Unlock()
+		return nil, errClosed
+	}
+	m.sessions++
+	m.mu.Unlock()
+	s, err := m.newSession(&cfg)
+	if err != nil {
+		m.releaseSession()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (m *Model) releaseSession() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.sessions--
+	if m.sessions == 0 && m.closing && !m.closed {
+		m.release()
+	}
+}
+
+func (m *Model) newSession(cfg *sessionConfig) (*Session, error) {
+	types, err := m.infer(cfg.batch)
+	if err != nil {
+		return nil, err
+	}
+	threads := max(1, cfg.threads)
+	scratch := make([]int, len(m.nodes))
+	in := make([]ValueType, 0, 8)
+	for i := range m.nodes {
+		n := &m.nodes[i]
+		if n.def.scratch == nil {
+			continue
+		}
+		in = in[:0]
+		for _, id := range n.in {
+			if id < 0 {
+				in = append(in, ValueType{})
+			} else {
+				in = append(in, types[id])
+			}
+		}
+		scratch[i] = n.def.scratch(n.attrs, in, threads)
+	}
+	offsets, scratchOff, size, err := m.plan(types, scratch)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.arenaLimit > 0 && size > cfg.arenaLimit {
+		return nil, fmt.Errorf("runtime: arena needs %d bytes at batch %d, limit %d", size, cfg.batch, cfg.arenaLimit)
+	}
+	s := &Session{m: m, batch: cfg.batch, vals: make([]*Tensor, len(m.values))}
+	s.arena = alignedBytes(int(size))
+	for i := range m.values {
+		v := &m.values[i]
+		if v.kind == kindInit {
+			s.vals[i] = v.init
+			continue
+		}
+		t := types[i]
+		n := prod(t.Shape) * t.DType.Size()
+		off := offsets[i]
+		s.vals[i] = &Tensor{dtype: t.DType, shape: t.Shape, data: s.arena[off : off+n : off+n]}
+	}
+	for _, id := range m.inputs {
+		s.inputs = append(s.inputs, s.vals[id])
+	}
+	for _, id := range m.outputs {
+		s.outputs = append(s.outputs, s.vals[id])
+	}
+	s.pool = newWorkerPool(threads)
+	for i := range m.nodes {
+		n := &m.nodes[i]
+		in := make([]*Tensor, len(n.in))
+		for j, id := range n.in {
+			if id >= 0 {
+				in[j] = s.vals[id]
+			}
+		}
+		out := make([]*Tensor, len(n.out))
+		for j, id := range n.out {
+			out[j] = s.vals[id]
+		}
+		e := &env{pool: s.pool, threads: threads}
+		if scratch[i] > 0 {
+			b := s.arena[scratchOff[i] : scratchOff[i]+4*scratch[i]]
+			e.scratch = unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(b))), scratch[i])
+		}
+		run, err := n.def.prepare(n.attrs, in, out, e)
+		if err != nil {
+			s.pool.close()
+			return nil, fmt.Errorf("runtime: node %q (%s): %w", n.name, n.op, err)
+		}
+		s.steps = append(s.steps, run)
+	}
+	if cfg.profile != nil {
+		s.profile = cfg.profile
+		s.profile.Nodes = make([]NodeProfile, len(m.nodes))
+		for i := range m.nodes {
+			s.profile.Nodes[i] = NodeProfile{Name: m.nodes[i].name, Op: m.nodes[i].op}
+		}
+	}
+	return s, nil
+}
+
+// plan assigns each activation, and each node's scratch (float32 counts
+// in scratch), an arena offset. Buffers whose lifetimes (from the step that
+// writes them to the last step that reads them) overlap get disjoint
+// ranges; the rest share memory. Placement is greedy, largest first, at
+// the lowest offset that fits.
+func (m *Model) plan(types []ValueType, scratch []int) (valOff, scratchOff []int, total int64, err error) {
+	type buf struct {
+		size       int
+		start, end int
+		off        int
+	}
+	last := len(m.nodes)
+	var bufs []buf
+	idx := make([]int, len(m.values))
+	const limit = math.MaxInt / 4
+	root := m.aliases()
+	for i := range m.values {
+		idx[i] = -1
+		v := &m.values[i]
+		if v.kind == kindInit || root[i] >= 0 {
+			continue
+		}
+		start := -1
+		if v.kind == kindNode {
+			start = v.producer
+		}
+		idx[i] = len(bufs)
+		n := int64(prod(types[i].Shape)) * int64(types[i].DType.Size())
+		if n > limit {
+			return nil, nil, 0, fmt.Errorf("runtime: value %q needs %d bytes", v.name, n)
+		}
+		bufs = append(bufs, buf{size: alignUp(int(n)), start: start, end: start})
+	}
+	for i, r := range root {
+		if r >= 0 {
+			idx[i] = idx[r]
+		}
+	}
+	nv := len(bufs)
+	for i, n := range scratch {
+		if int64(n) > limit/4 {
+			return nil, nil, 0, fmt.Errorf("runtime: node %q needs %d floats of scratch", m.nodes[i].name, n)
+		}
+		bufs = append(bufs, buf{size: alignUp(4 * n), start: i, end: i})
+	}
+	for i := range m.nodes {
+		for _, in := range m.nodes[i].in {
+			if in >= 0 && idx[in] >= 0 && bufs[idx[in]].end < i {
+				bufs[idx[in]].end = i
+			}
+		}
+	}
+	// Inputs and outputs belong to the caller between runs: keep them
+	// live for the whole run so nothing overwrites them.
+	for _, id := range m.inputs {
+		bufs[idx[id]].start, bufs[idx[id]].end = -1, last
+	}
+	for _, id := range m.outputs {
+		bufs[idx[id]].end = last
+	}
+	order := make([]int, len(bufs))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return bufs[order[a]].size > bufs[order[b]].size })
+	var placed []int
+	var busy [][2]int
+	for _, bi := range order {
+		b := &bufs[bi]
+		if b.size == 0 {
+			continue
+		}
+		// Collect the ranges of live-overlapping placed buffers, sorted by
+		// offset, and take the first gap large enough.
+		busy = busy[:0]
+		for _, pj := range placed {
+			p := &bufs[pj]
+			if p.start <= b.end && b.start <= p.end {
+				busy = append(busy, [2]int{p.off, p.off + p.size})
+			}
+		}
+		sort.Slice(busy, func(i, j int) bool { return busy[i][0] < busy[j][0] })
+		off := 0
+		for _, r := range busy {
+			if off+b.size <= r[0] {
+				break
+			}
+			off = max(off, r[1])
+		}
+		b.off = off
+		placed = append(placed, bi)
+		total = max(total, int64(off)+int64(b.size))
+		if total > limit {
+			return nil, nil, 0, fmt.Errorf("runtime: arena exceeds %d bytes", limit)
+		}
+	}
+	valOff = make([]int, len(m.values))
+	for i := range m.values {
+		if idx[i] >= 0 {
+			valOff[i] = bufs[idx[i]].off
+		}
+	}
+	scratchOff = make([]int, len(scratch))
+	for i := range scratch {
+		scratchOff[i] = bufs[nv+i].off
+	}
+	return valOff, scratchOff, total, nil
+}
+
+// aliases maps the output of each view op (flatten, reshape) to the
+// value whose bytes it shares, or -1: a view relabels the shape of a
+// buffer, so it needs no memory and no copy. Graph outputs keep their own
+// buffer (the caller reads them after Run) and initializers are read-only.
+func (m *Model) aliases() []int {
+	root := make([]int, len(m.values))
+	for i := range root {
+		root[i] = -1
+	}
+	isOut := make([]bool, len(m.values))
+	for _, o := range m.outputs {
+		isOut[o] = true
+	}
+	for i := range m.nodes {
+		n := &m.nodes[i]
+		if !n.def.view {
+			continue
+		}
+		in, out := n.in[0], n.out[0]
+		if m.values[in].kind == kindInit || isOut[out] {
+			continue
+		}
+		if root[in] >= 0 {
+			in = root[in]
+		}
+		root[out] = in
+	}
+	return root
+}
+
+// Run executes the graph on the current contents of the input tensors,
+// leaving results in the output tensors. It checks ctx between nodes and
+// returns ctx.Err() if it is done. Run allocates nothing.
+func (s *Session) Run(ctx context.Context) error {
+	if s.closed {
+		return errSessionClosed
+	}
+	if s.profile != nil {
+		for i, run := range s.steps {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			t0 := time.Now()
+			run()
+			p := &s.profile.Nodes[i]
+			p.Total += time.Since(t0)
+			p.Calls++
+		}
+		return nil
+	}
+	for _, run := range s.steps {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		run()
+	}
+	return nil
+}
+
+// Input returns the i-th graph input's tensor. Write the input data into
+// it before Run; it stays valid for the session's life.
+func (s *Session) Input(i int) *Tensor { return s.inputs[i] }
+
+// Output returns the i-th graph output's tensor, overwritten by each Run.
+func (s *Session) Output(i int) *Tensor { return s.outputs[i] }
+
+// InputByName returns the graph input with that name, or nil.
+func (s *Session) InputByName(name string) *Tensor {
+	for i, id := range s.m.inputs {
+		if s.m.values[id].name == name {
+			return s.inputs[i]
+		}
+	}
+	return nil
+}
+
+// OutputByName returns the graph output with that name, or nil.
+func (s *Session) OutputByName(name string) *Tensor {
+	for i, id := range s.m.outputs {
+		if s.m.values[id].name == name {
+			return s.outputs[i]
+		}
+	}
+	return nil
+}
+
+// NumInputs returns the number of graph inputs.
+func (s *Session) NumInputs() int { return len(s.inputs) }
+
+// NumOutputs returns the number of graph outputs.
+func (s *Session) NumOutputs() int { return len(s.outputs) }
+
+// Batch returns the session's batch size.
+func (s *Session) Batch() int { return s.batch }
+
+// ArenaBytes returns the size of the session's activation arena.
+func (s *Session) ArenaBytes() int { return len(s.arena) }
+
+// Close stops the session's worker goroutines and releases its hold on
+// the model. The session's tensors must not be used afterwards.
+func (s *Session) Close() error {
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	s.pool.close()
+	s.m.releaseSession()
+	return nil
+}
+
+var errSessionClosed = fmt.Errorf("runtime: session is closed")

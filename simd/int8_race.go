@@ -1,0 +1,28 @@
+//go:build race
+
+package simd
+
+import (
+	"runtime"
+	"unsafe"
+)
+
+// The race detector does not see memory that assembly touches; the int8
+// GEMM and requantisation report their reads and writes so that -race
+// catches callers sharing an output region across goroutines.
+
+// i8Race reports a -race build (whose sync.Pool also drops items at
+// random, so allocation counts mean nothing there).
+const i8Race = true
+
+func i8RaceRead(p unsafe.Pointer, n int) {
+	if n > 0 {
+		runtime.RaceReadRange(p, n)
+	}
+}
+
+func i8RaceWrite(p unsafe.Pointer, n int) {
+	if n > 0 {
+		runtime.RaceWriteRange(p, n)
+	}
+}
