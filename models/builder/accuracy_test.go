@@ -55,28 +55,38 @@ func evaluate(t *testing.T, f *runtime.File, err error, d *idx.Dataset, output s
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("%s: %v per image at batch 100", output, per)
+	t.Logf("%s (%s): %v per image at batch 100", f.Metadata["provenance"], output, per)
 	return pred
 }
 
-// Accuracy on the full test set, measured by edgerun: each model must match
+// Accuracy on the full test set, measured by edgerun (float and int8): each model must match
 // what PyTorch measured in training (recorded in its metadata) to within a
 // few images in 10,000 — rounding at .5 boundaries of the latent may move
 // a handful — and meet the product targets when the trained model does.
 func TestFashionAccuracy(t *testing.T) {
 	d := testSet(t)
 	fm := loadFashion(t)
+	calib := calibrationImages(t, CalibrationImages)
 	cases := []struct {
 		name, stem, key string
 		build           func() (*runtime.File, error)
+		int8            func([]uint8) (*runtime.File, error)
 		target          float64
 	}{
-		{"latent classifier", "latent_classifier", "test_top1", fm.Pipeline, 0.88},
-		{"pixel baseline", "pixel_classifier", "test_top1", fm.PixelClassifier, 0.91},
+		{"latent classifier", "latent_classifier", "test_top1", fm.Pipeline, fm.PipelineInt8, 0.88},
+		{"pixel baseline", "pixel_classifier", "test_top1", fm.PixelClassifier, fm.PixelClassifierInt8, 0.91},
 	}
 	for _, c := range cases {
 		f, err := c.build()
 		acc := Top1(evaluate(t, f, err, d, "class"), d.Labels)
+		// The int8 variant, calibrated on training images, stays within
+		// half a point of its float twin.
+		q, err := c.int8(calib)
+		accQ := Top1(evaluate(t, q, err, d, "class"), d.Labels)
+		t.Logf("%s: int8 top-1 %.4f", c.name, accQ)
+		if math.Abs(accQ-acc) > 0.005 {
+			t.Errorf("%s: int8 top-1 %.4f is more than half a point from float %.4f", c.name, accQ, acc)
+		}
 		ref := trained(t, fm, c.stem, c.key)
 		t.Logf("%s: top-1 %.4f (PyTorch %.4f)", c.name, acc, ref)
 		if math.Abs(acc-ref) > 0.0005 {
@@ -113,4 +123,13 @@ func TestClusterMetrics(t *testing.T) {
 	if n := NMI([]int32{0, 0, 0, 0, 0, 0}, labels); n != 0 {
 		t.Errorf("one cluster: NMI %v", n)
 	}
+}
+
+// calibrationImages returns the first n training images.
+func calibrationImages(t *testing.T, n int) []uint8 {
+	d, err := idx.LoadDataset(filepath.Join(FashionMNISTDir, "train-images-idx3-ubyte.gz"), filepath.Join(FashionMNISTDir, "train-labels-idx1-ubyte.gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d.Images[:n*ImageSize*ImageSize]
 }
