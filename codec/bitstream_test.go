@@ -158,6 +158,10 @@ func TestRandomStreams(t *testing.T) {
 				lat[i] = int8(r.IntN(256) - 128)
 			}
 		}
+		bits := h.Config.LatentBits
+		for i := range lat {
+			lat[i] = int8(max(-1<<(bits-1), min(1<<(bits-1)-1, int(lat[i]))))
+		}
 		b := encodeBytes(t, h, lat)
 		s, err := Decode(bytes.NewReader(b), nil)
 		require.NoError(t, err)
@@ -374,6 +378,11 @@ func TestEncoderRejects(t *testing.T) {
 	require.Error(t, e.Write(lat[:5], 2), "length mismatch")
 	require.NoError(t, e.Write(lat[:4*10], 10))
 	require.Error(t, e.Close(), "fewer frames than declared")
+	h4 := *h
+	h4.Config.LatentBits = 4
+	e, err = NewEncoder(&b, &h4)
+	require.NoError(t, err)
+	require.Error(t, e.Write([]int8{0, 1, 2, 8}, 1), "8 does not fit 4 bits")
 	bad := *h
 	bad.Config.LatentBits = 9
 	_, err = NewEncoder(&b, &bad)
@@ -401,4 +410,16 @@ func TestStreamingMemory(t *testing.T) {
 	t.Logf("%d bytes allocated per chunk of %d values", perChunk, c*cf)
 	require.Less(t, perChunk, uint64(c*cf/16), "steady-state allocation per chunk")
 	require.NoError(t, e.Close())
+}
+
+// TestLatentBitsEnforced: a stream whose values do not fit the latent
+// bits its header states is corrupt.
+func TestLatentBitsEnforced(t *testing.T) {
+	_, _, b := multiChunk(t)
+	bad := rewriteHeader(b, func(h []byte) { h[10] = 3 }) // LatentBits
+	s, err := Decode(bytes.NewReader(bad), nil)
+	var ce *ChunkError
+	require.ErrorAs(t, err, &ce)
+	require.ErrorIs(t, err, ErrCorrupt)
+	require.Equal(t, 0, s.Frames)
 }
