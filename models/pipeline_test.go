@@ -127,3 +127,34 @@ func mustRead(t *testing.T, p string) []byte {
 	}
 	return b
 }
+
+// BenchmarkPretrained measures each shipped model on one sample image at a
+// time (the latency a sensor sees) and at batch 16.
+func BenchmarkPretrained(b *testing.B) {
+	ia, err := npy.ReadFile(refDir + "images.npy")
+	if err != nil {
+		b.Fatal(err)
+	}
+	imgs, _ := ia.Uint8()
+	for _, name := range []string{"default", "default_int8", "pixel_classifier", "pixel_classifier_int8", "clustering"} {
+		m, err := runtime.Open("pretrained/" + name + ".edgerun")
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, batch := range []int{1, 16} {
+			b.Run(name+"/batch"+string(rune('0'+batch/10))+string(rune('0'+batch%10)), func(b *testing.B) {
+				s, err := m.NewSession(runtime.WithBatch(batch))
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer s.Close()
+				copy(s.InputByName("image").U8(), imgs)
+				for b.Loop() {
+					s.Run(context.Background())
+				}
+				b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*batch), "µs/image")
+			})
+		}
+		m.Close()
+	}
+}
