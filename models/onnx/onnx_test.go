@@ -114,6 +114,7 @@ func TestAgainstONNXRuntime(t *testing.T) {
 		// step (0.05) where a product lands within float rounding of a
 		// .5 boundary.
 		{"qdq", 0.05 + 1e-6, []string{"quantize", "qconv2d", "dequantize", "qdense", "maxpool2d"}},
+		{"qdq_s8", 0.1 + 1e-6, []string{"quantize", "qdense", "dequantize", "add"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -87,6 +87,44 @@ class Shapes(nn.Module):
         return torch.cat([u.flatten(1), g.flatten(1)], 1)
 
 
+def qdq_s8_model():
+    """QDQ with int8 activations: Q → DQ → MatMul(DQ per-tensor weights) →
+    Q (zero point -3, no Relu) → DQ → Add (float) → Q → DQ → MatMul → Q → DQ."""
+    rng = np.random.default_rng(9)
+    sx, zx = np.float32(0.03), np.int8(5)
+    w1 = rng.integers(-127, 128, size=(12, 16)).astype(np.int8)
+    w2 = rng.integers(-127, 128, size=(16, 4)).astype(np.int8)
+    s1, s2 = np.float32(0.01), np.float32(0.02)
+    sy, zy = np.float32(0.08), np.int8(-3)
+    so, zo = np.float32(0.1), np.int8(0)
+    t = lambda v, n: numpy_helper.from_array(np.array(v), n)
+    inits = [t(sx, "sx"), t(zx, "zx"), numpy_helper.from_array(w1, "w1_q"), t(s1, "s1"), t(np.int8(0), "z0"),
+             numpy_helper.from_array(w2, "w2_q"), t(s2, "s2"), t(sy, "sy"), t(zy, "zy"), t(so, "so"), t(zo, "zo"),
+             numpy_helper.from_array(rng.standard_normal(16).astype(np.float32), "shift")]
+    nodes = [
+        helper.make_node("QuantizeLinear", ["x", "sx", "zx"], ["xq"], name="q_in"),
+        helper.make_node("DequantizeLinear", ["xq", "sx", "zx"], ["xd"], name="dq_in"),
+        helper.make_node("DequantizeLinear", ["w1_q", "s1", "z0"], ["w1"], name="dq_w1"),
+        helper.make_node("MatMul", ["xd", "w1"], ["m1"], name="mm1"),
+        helper.make_node("QuantizeLinear", ["m1", "sy", "zy"], ["m1q"], name="q_m1"),
+        helper.make_node("DequantizeLinear", ["m1q", "sy", "zy"], ["m1d"], name="dq_m1"),
+        helper.make_node("Add", ["m1d", "shift"], ["a"], name="add"),
+        helper.make_node("QuantizeLinear", ["a", "sy", "zy"], ["aq"], name="q_a"),
+        helper.make_node("DequantizeLinear", ["aq", "sy", "zy"], ["ad"], name="dq_a"),
+        helper.make_node("DequantizeLinear", ["w2_q", "s2", "z0"], ["w2"], name="dq_w2"),
+        helper.make_node("MatMul", ["ad", "w2"], ["m2"], name="mm2"),
+        helper.make_node("QuantizeLinear", ["m2", "so", "zo"], ["m2q"], name="q_m2"),
+        helper.make_node("DequantizeLinear", ["m2q", "so", "zo"], ["y"], name="dq_out"),
+    ]
+    graph = helper.make_graph(nodes, "qdq_s8", [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 3, 12])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 3, 4])], inits)
+    m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], producer_name="edgerun-gen")
+    m.ir_version = 7
+    onnx.checker.check_model(m)
+    onnx.save(m, os.path.join(HERE, "qdq_s8.onnx"))
+    save_inputs("qdq_s8", {"x": rng.uniform(-3, 3, size=(4, 3, 12)).astype(np.float32)})
+
+
 def qdq_model():
     """A hand-built QDQ model: Q → DQ → Conv(+DQ weights, bias) → Relu → Q → DQ →
     MaxPool → Q → DQ → Flatten → Gemm(DQ weights) → Q → DQ, the way quantisation
@@ -215,6 +253,7 @@ def main():
     export("mlp", MLP(), torch.randn(4, 20), 11)
     export("shapes", Shapes(), torch.randn(2, 4, 8, 8), 17)
     qdq_model()
+    qdq_s8_model()
     misc_model()
 
 
