@@ -113,4 +113,3 @@ func parseSize(s string) ([]int, error) {
 	}
 	return out, nil
 }
-
