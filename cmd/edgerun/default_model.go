@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"io/fs"
 
 	"github.com/edgerun/edgerun/models"
@@ -11,7 +10,8 @@ import (
 
 // openDefaultModel opens the pipeline embedded in the binary.
 func openDefaultModel() (*runtime.Model, string, error) {
-	return nil, "", errors.New("no model given: pass --model FILE")
+	m, err := models.OpenDefault()
+	return m, "default (embedded Fashion-MNIST codec + latent classifier)", err
 }
 
 // defaultCodecFiles returns the embedded codec checkpoint and config.
