@@ -1,15 +1,3 @@
-// Package onnx converts ONNX models (opsets 11 to 17) into edgerun
-// deployment files.
-//
-// The importer decodes the ModelProto with its own bounds-checked protobuf
-// reader, folds everything computable at import (Constant nodes, the
-// Shape → Gather → Unsqueeze → Concat → Reshape chains torch.onnx.export
-// writes, constant arithmetic, dequantised weights), and maps the remaining
-// nodes onto the runtime's op set. QuantizeLinear / DequantizeLinear pairs
-// around Conv, Gemm and MatMul become the runtime's int8 layers (qconv2d,
-// qdense). A symbolic first input dimension becomes the runtime's batch
-// dimension "N". Anything else it cannot express is an *OpError naming the
-// node, its op type and the reason.
 package onnx
 
 import (
