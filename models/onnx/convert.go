@@ -131,17 +131,18 @@ type dqInfo struct {
 }
 
 type converter struct {
-	cfg     *config
-	opset   int64
-	vals    map[string]*val
-	nodes   []runtime.Node
-	tensors map[string]*runtime.Tensor
-	used    map[string]bool // runtime names taken (values and nodes)
-	uses    map[string]int  // ONNX value name → number of consuming inputs
-	users   map[string][]*nodeProto
-	skip    map[*nodeProto]bool
-	outputs map[string]bool
-	gelu    map[*nodeProto]string // the last Mul of an erf GELU → its input
+	cfg       *config
+	opset     int64
+	vals      map[string]*val
+	nodes     []runtime.Node
+	tensors   map[string]*runtime.Tensor
+	used      map[string]bool // runtime names taken (values and nodes)
+	uses      map[string]int  // ONNX value name → number of consuming inputs
+	users     map[string][]*nodeProto
+	skip      map[*nodeProto]bool
+	outputs   map[string]bool
+	gelu      map[*nodeProto]string // the last Mul of an erf GELU → its input
+	nodeNames map[string]bool
 }
 
 func convert(b []byte, cfg *config) (*runtime.File, error) {
@@ -158,7 +159,7 @@ func convert(b []byte, cfg *config) (*runtime.File, error) {
 	}
 	c := &converter{cfg: cfg, opset: opset, vals: map[string]*val{}, tensors: map[string]*runtime.Tensor{},
 		used: map[string]bool{}, uses: map[string]int{}, users: map[string][]*nodeProto{},
-		skip: map[*nodeProto]bool{}, outputs: map[string]bool{}, gelu: map[*nodeProto]string{}}
+		skip: map[*nodeProto]bool{}, outputs: map[string]bool{}, gelu: map[*nodeProto]string{}, nodeNames: map[string]bool{}}
 	g := m.Graph
 	for _, t := range g.Inits {
 		if t.Name == "" {
@@ -471,9 +472,20 @@ func (c *converter) emit(op, name string, in, out []string, attrs map[string]any
 	if len(attrs) > 0 {
 		raw, _ = json.Marshal(attrs)
 	}
+	// ONNX does not require node names to be unique (or present); the
+	// runtime does.
 	if name == "" {
 		name = op
 	}
+	if c.nodeNames[name] {
+		for i := 1; ; i++ {
+			if n := name + "_" + strconv.Itoa(i); !c.nodeNames[n] {
+				name = n
+				break
+			}
+		}
+	}
+	c.nodeNames[name] = true
 	c.nodes = append(c.nodes, runtime.Node{Name: name, Op: op, Inputs: in, Outputs: out, Attrs: raw})
 }
 

@@ -122,3 +122,28 @@ func TestBatchOne(t *testing.T) {
 		}
 	}
 }
+
+// Node names may repeat or be empty in ONNX; the runtime's must not.
+func TestNodeNames(t *testing.T) {
+	b := buildModel(13, []*nodeSpec{
+		{name: "same", op: "Relu", in: []string{"x"}, out: []string{"a"}},
+		{name: "same", op: "Sigmoid", in: []string{"a"}, out: []string{"b"}},
+		{name: "", op: "Tanh", in: []string{"b"}, out: []string{"c"}},
+		{name: "", op: "Tanh", in: []string{"c"}, out: []string{"d"}},
+		{name: "id", op: "Identity", in: []string{"d"}, out: []string{"y"}},
+	})
+	f, err := ConvertBytes(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, n := range f.Graph.Nodes {
+		if n.Name == "" || seen[n.Name] {
+			t.Fatalf("node name %q repeated or empty", n.Name)
+		}
+		seen[n.Name] = true
+	}
+	if len(f.Graph.Nodes) != 4 || f.Graph.Outputs[0].Name != "y" {
+		t.Fatalf("%d nodes, output %q", len(f.Graph.Nodes), f.Graph.Outputs[0].Name)
+	}
+}

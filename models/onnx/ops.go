@@ -238,6 +238,8 @@ func (c *converter) binary(n *nodeProto, in []*val) error {
 func (c *converter) clip(n *nodeProto, a attrs, in []*val) error {
 	at := map[string]any{}
 	lo, hi := float32(math.Inf(-1)), float32(math.Inf(1))
+	// Before opset 11 the bounds were attributes.
+	lo, hi = a.float("min", lo), a.float("max", hi)
 	for i, bound := range []*float32{&lo, &hi} {
 		t, err := c.constIn(n, in, i+1, []string{"min", "max"}[i])
 		if err != nil {
