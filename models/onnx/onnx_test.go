@@ -241,3 +241,20 @@ func TestPretrainedAgainstONNXRuntime(t *testing.T) {
 		})
 	}
 }
+
+func BenchmarkConvert(b *testing.B) {
+	for _, name := range []string{"cnn", "shapes", "qdq"} {
+		data, err := os.ReadFile(filepath.Join("testdata", name+".onnx"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				if _, err := ConvertBytes(data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
