@@ -232,6 +232,32 @@ func convert(b []byte, cfg *config) (*runtime.File, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Names starting with "__" are reserved in edgerun files.
+	reserved := map[string]string{}
+	fix := func(n string) string {
+		if !strings.HasPrefix(n, "__") {
+			return n
+		}
+		if r, ok := reserved[n]; ok {
+			return r
+		}
+		reserved[n] = c.fresh("v" + n)
+		return reserved[n]
+	}
+	for i := range c.nodes {
+		for j := range c.nodes[i].Inputs {
+			c.nodes[i].Inputs[j] = fix(c.nodes[i].Inputs[j])
+		}
+		for j := range c.nodes[i].Outputs {
+			c.nodes[i].Outputs[j] = fix(c.nodes[i].Outputs[j])
+		}
+	}
+	for i := range inputs {
+		inputs[i].Name = fix(inputs[i].Name)
+	}
+	for i := range outputs {
+		outputs[i].Name = fix(outputs[i].Name)
+	}
 	graph := &runtime.Graph{Inputs: inputs, Outputs: outputs, Nodes: c.nodes}
 	prov := map[string]any{"source": "onnx", "ir_version": m.IRVersion, "opset": opset,
 		"producer": strings.TrimSpace(m.ProducerName + " " + m.ProducerVersion), "graph": g.Name}
@@ -450,7 +476,9 @@ func topoOrder(g *graphProto) ([]*nodeProto, error) {
 
 // fresh returns an unused runtime name built from hint.
 func (c *converter) fresh(hint string) string {
-	hint = strings.TrimLeft(hint, "_")
+	if strings.HasPrefix(hint, "__") {
+		hint = "v" + hint
+	}
 	if hint == "" {
 		hint = "v"
 	}

@@ -130,7 +130,9 @@ func TestNodeNames(t *testing.T) {
 		{name: "same", op: "Sigmoid", in: []string{"a"}, out: []string{"b"}},
 		{name: "", op: "Tanh", in: []string{"b"}, out: []string{"c"}},
 		{name: "", op: "Tanh", in: []string{"c"}, out: []string{"d"}},
-		{name: "id", op: "Identity", in: []string{"d"}, out: []string{"y"}},
+		{name: "__r", op: "Relu", in: []string{"d"}, out: []string{"__e"}},
+		{name: "t", op: "Tanh", in: []string{"__e"}, out: []string{"f"}},
+		{name: "id", op: "Identity", in: []string{"f"}, out: []string{"y"}},
 	})
 	f, err := ConvertBytes(b)
 	if err != nil {
@@ -143,7 +145,7 @@ func TestNodeNames(t *testing.T) {
 		}
 		seen[n.Name] = true
 	}
-	if len(f.Graph.Nodes) != 4 || f.Graph.Outputs[0].Name != "y" {
+	if len(f.Graph.Nodes) != 6 || f.Graph.Outputs[0].Name != "y" {
 		t.Fatalf("%d nodes, output %q", len(f.Graph.Nodes), f.Graph.Outputs[0].Name)
 	}
 }
