@@ -142,6 +142,7 @@ type converter struct {
 	skip      map[*nodeProto]bool
 	outputs   map[string]bool
 	gelu      map[*nodeProto]string // the last Mul of an erf GELU → its input
+	silu      map[*nodeProto]string // the Mul of x·sigmoid(x) → x
 	nodeNames map[string]bool
 }
 
@@ -159,7 +160,7 @@ func convert(b []byte, cfg *config) (*runtime.File, error) {
 	}
 	c := &converter{cfg: cfg, opset: opset, vals: map[string]*val{}, tensors: map[string]*runtime.Tensor{},
 		used: map[string]bool{}, uses: map[string]int{}, users: map[string][]*nodeProto{},
-		skip: map[*nodeProto]bool{}, outputs: map[string]bool{}, gelu: map[*nodeProto]string{}, nodeNames: map[string]bool{}}
+		skip: map[*nodeProto]bool{}, outputs: map[string]bool{}, gelu: map[*nodeProto]string{}, nodeNames: map[string]bool{}, silu: map[*nodeProto]string{}}
 	g := m.Graph
 	for _, t := range g.Inits {
 		if t.Name == "" {

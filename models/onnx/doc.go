@@ -19,7 +19,8 @@
 //
 //   - Conv (1-D, 2-D; group, strides, dilations, pads, auto_pad) → conv1d, conv2d
 //   - Gemm (transB, alpha, beta; constant B and C) → dense; MatMul with a
-//     constant right operand → dense, with two run-time operands → matmul
+//     constant right operand → dense (a following Add of a bias vector
+//     folded in), with two run-time operands → matmul
 //   - Add, Sub, Mul, Div (constants become initializers) → add, sub, mul, div
 //   - Relu, Sigmoid, Tanh, Gelu and the erf GELU pattern
 //     (Div(x, √2) → Erf → Add 1 → Mul x → Mul 0.5) → relu, sigmoid, tanh, gelu
@@ -28,7 +29,8 @@
 //     kept with reshapes around it
 //   - MaxPool, AveragePool (2-D, symmetric pads, count_include_pad),
 //     GlobalAveragePool → maxpool2d, avgpool2d, global_avg_pool
-//   - BatchNormalization (inference) → batchnorm (folded by the runtime)
+//   - BatchNormalization (inference) → batchnorm (folded by the runtime);
+//     LayerNormalization → layer_norm; Sigmoid(x)·x → silu
 //   - Flatten, Reshape (constant shape, 0 and -1), Squeeze, Unsqueeze →
 //     flatten, reshape; Transpose, Concat, Slice (constant arguments), Pad
 //     (constant, reflect) → transpose, concat, slice, pad

@@ -354,6 +354,20 @@ func (c *converter) findGelu(order []*nodeProto) {
 		}
 		return "", false
 	}
+	// SiLU: Sigmoid(x) used once, by Mul(x, ·).
+	for _, sg := range order {
+		if sg.OpType != "Sigmoid" || len(sg.Inputs) != 1 || len(sg.Outputs) != 1 {
+			continue
+		}
+		mul := single(sg.Outputs[0])
+		if mul == nil || mul.OpType != "Mul" {
+			continue
+		}
+		if x, ok := other(mul, sg.Outputs[0]); ok && x == sg.Inputs[0] {
+			c.skip[sg] = true
+			c.silu[mul] = x
+		}
+	}
 	for _, erf := range order {
 		if erf.OpType != "Erf" || len(erf.Inputs) != 1 || len(erf.Outputs) != 1 {
 			continue

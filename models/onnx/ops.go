@@ -24,6 +24,9 @@ func (c *converter) node(n *nodeProto) error {
 	if g, ok := c.gelu[n]; ok {
 		return c.unary(n, "gelu", g)
 	}
+	if x, ok := c.silu[n]; ok {
+		return c.unary(n, "silu", x)
+	}
 	a := attrs{}
 	for _, p := range n.Attrs {
 		if p.hasG {
@@ -93,6 +96,8 @@ func (c *converter) node(n *nodeProto) error {
 		return c.matmul(n, in)
 	case "BatchNormalization":
 		return c.batchnorm(n, a, in)
+	case "LayerNormalization":
+		return c.layernorm(n, a, in)
 	case "MaxPool", "AveragePool":
 		return c.pool(n, a, in)
 	case "GlobalAveragePool":
@@ -576,6 +581,14 @@ func (c *converter) matmul(n *nodeProto, in []*val) error {
 		out := append(append([]int{}, x[:len(x)-1]...), w.shape[0])
 		if done, err := c.qlayer(n, "qdense", in, nil, out, w, true); done || err != nil {
 			return err
+		}
+		// torch writes Linear on more than two axes as MatMul then Add of
+		// the bias: fold the Add into the dense layer.
+		if add, bias := c.biasAdd(n.Outputs[0], w.shape[0]); add != nil {
+			c.skip[add] = true
+			n2 := *n
+			n2.Outputs = []string{add.Outputs[0]}
+			return c.dense(&n2, w.cast0(), bias, out)
 		}
 		return c.dense(n, w.cast0(), nil, out)
 	}
@@ -1574,4 +1587,67 @@ func (c *converter) throughDQ(n *nodeProto, apply func(*nodeProto) error) error 
 	qv := c.vals[q.Outputs[0]]
 	c.vals[n.Outputs[0]] = &val{dt: runtime.F32, shape: qv.shape, dq: &dqInfo{src: q.Outputs[0], scale: v.dq.scale, zero: v.dq.zero}}
 	return nil
+}
+
+// biasAdd finds the single Add consuming name with a constant vector of
+// nOut values (shape [nOut] or [1, ..., nOut]) on the other side.
+func (c *converter) biasAdd(name string, nOut int) (*nodeProto, *ctensor) {
+	if c.uses[name] != 1 || len(c.users[name]) != 1 || c.outputs[name] {
+		return nil, nil
+	}
+	add := c.users[name][0]
+	if add.OpType != "Add" || add.Domain != "" || len(add.Inputs) != 2 || len(add.Outputs) != 1 {
+		return nil, nil
+	}
+	other := add.Inputs[0]
+	if other == name {
+		other = add.Inputs[1]
+	}
+	v := c.vals[other]
+	if v == nil || v.c == nil || v.c.len() != nOut || len(v.c.shape) == 0 || v.c.shape[len(v.c.shape)-1] != nOut {
+		return nil, nil
+	}
+	return add, &ctensor{dt: tFloat, shape: []int{nOut}, f: v.c.floats()}
+}
+
+func (c *converter) layernorm(n *nodeProto, a attrs, in []*val) error {
+	for _, o := range n.Outputs[1:] {
+		if o != "" && c.uses[o] > 0 {
+			return unsupported("the mean and inverse deviation outputs are used")
+		}
+	}
+	x, err := c.f32(n, 0)
+	if err != nil {
+		return err
+	}
+	ax, err := normAxis(a.int("axis", -1), len(x.shape))
+	if err != nil {
+		return err
+	}
+	if ax == 0 && x.shape[0] < 0 {
+		return unsupported("normalising over the batch dimension")
+	}
+	ins := []string{x.rname}
+	for i := 1; i < 3; i++ {
+		t, err := c.constIn(n, in, i, []string{"", "scale", "bias"}[i])
+		if err != nil {
+			return err
+		}
+		if t == nil {
+			ins = append(ins, "")
+			continue
+		}
+		if t.len() != prodPos(x.shape[ax:]) {
+			return unsupported("%s of shape %v for axes %v", []string{"", "scale", "bias"}[i], t.shape, x.shape[ax:])
+		}
+		r, err := c.dyn(n.Inputs[i])
+		if err != nil {
+			return err
+		}
+		ins = append(ins, r)
+	}
+	for len(ins) > 1 && ins[len(ins)-1] == "" {
+		ins = ins[:len(ins)-1]
+	}
+	return c.out(n, "layer_norm", ins, map[string]any{"axis": ax, "epsilon": a.float("epsilon", 1e-5)}, runtime.F32, x.shape)
 }
