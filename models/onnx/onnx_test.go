@@ -108,7 +108,7 @@ func TestAgainstONNXRuntime(t *testing.T) {
 		{"cnn", 1e-4, []string{"conv2d", "batchnorm", "maxpool2d", "flatten", "dense", "sigmoid"}},
 		{"mlp", 1e-4, []string{"dense", "tanh", "gelu", "clip", "softmax"}},
 		{"shapes", 1e-4, []string{"avgpool2d", "upsample", "slice", "concat", "pad", "reshape", "transpose", "softmax", "conv1d", "global_avg_pool"}},
-		{"norm", 1e-4, []string{"dense", "layer_norm", "silu"}},
+		{"norm", 1e-4, []string{"dense", "layer_norm", "silu", "global_avg_pool", "add"}},
 		{"misc", 1e-4, []string{"conv2d", "clip", "pad", "maxpool2d", "reshape", "dense", "softmax", "transpose", "matmul", "upsample", "sub", "argmax", "topk"}},
 		// QDQ: the int8 layers round their accumulators as ONNX Runtime's
 		// QLinear kernels do; the bound allows one output quantisation

@@ -100,6 +100,8 @@ func (c *converter) node(n *nodeProto) error {
 		return c.layernorm(n, a, in)
 	case "MaxPool", "AveragePool":
 		return c.pool(n, a, in)
+	case "ReduceMean":
+		return c.reduceMean(n, a, in)
 	case "GlobalAveragePool":
 		x, err := c.f32(n, 0)
 		if err != nil {
@@ -1650,4 +1652,49 @@ func (c *converter) layernorm(n *nodeProto, a attrs, in []*val) error {
 		ins = ins[:len(ins)-1]
 	}
 	return c.out(n, "layer_norm", ins, map[string]any{"axis": ax, "epsilon": a.float("epsilon", 1e-5)}, runtime.F32, x.shape)
+}
+
+// reduceMean converts a mean over all axes after the channel axis (as
+// x.mean((2, 3)) exports) into global_avg_pool.
+func (c *converter) reduceMean(n *nodeProto, a attrs, in []*val) error {
+	x, err := c.f32(n, 0)
+	if err != nil {
+		return err
+	}
+	r := len(x.shape)
+	axes := a.ints("axes")
+	if len(in) > 1 && in[1] != nil { // opset 18 moves axes to an input
+		t, err := c.constIn(n, in, 1, "axes")
+		if err != nil {
+			return err
+		}
+		if axes, err = t.ints(); err != nil {
+			return err
+		}
+	}
+	seen := make([]bool, r)
+	for _, v := range axes {
+		ax, err := normAxis(v, r)
+		if err != nil {
+			return err
+		}
+		seen[ax] = true
+	}
+	if r < 3 || len(axes) != r-2 || seen[0] || seen[1] {
+		return unsupported("ReduceMean over axes %v of rank %d (only the axes after the channels are supported)", axes, r)
+	}
+	pooled := append([]int{}, x.shape[:2]...)
+	for range x.shape[2:] {
+		pooled = append(pooled, 1)
+	}
+	if a.int("keepdims", 1) != 0 {
+		return c.out(n, "global_avg_pool", []string{x.rname}, nil, runtime.F32, pooled)
+	}
+	tmp := c.fresh(n.Outputs[0] + "_pooled")
+	c.emit("global_avg_pool", tmp, []string{x.rname}, []string{tmp}, nil)
+	spec := []int{0, x.shape[1]}
+	if x.shape[0] >= 0 {
+		spec[0] = x.shape[0]
+	}
+	return c.out(n, "reshape", []string{tmp}, map[string]any{"shape": spec}, runtime.F32, x.shape[:2])
 }

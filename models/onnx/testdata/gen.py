@@ -81,7 +81,7 @@ class Norm(nn.Module):
 
     def forward(self, x):  # x [N, 5, 12]
         h = F.silu(self.ln(self.l1(x)))
-        return self.l2(h)
+        return self.l2(h) + h.mean(2, keepdim=True)  # ReduceMean over the last (spatial) axis
 
 
 class Shapes(nn.Module):
