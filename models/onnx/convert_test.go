@@ -149,3 +149,31 @@ func TestNodeNames(t *testing.T) {
 		t.Fatalf("%d nodes, output %q", len(f.Graph.Nodes), f.Graph.Outputs[0].Name)
 	}
 }
+
+// Both orders of the erf GELU become one exact gelu node.
+func TestGeluPatterns(t *testing.T) {
+	inits := []*pb{floatTensor("sqrt2", nil, 1.4142135), floatTensor("one", nil, 1), floatTensor("half", nil, 0.5)}
+	common := []*nodeSpec{
+		{name: "div", op: "Div", in: []string{"x", "sqrt2"}, out: []string{"d"}},
+		{name: "erf", op: "Erf", in: []string{"d"}, out: []string{"e"}},
+		{name: "add", op: "Add", in: []string{"e", "one"}, out: []string{"a"}},
+	}
+	orders := map[string][]*nodeSpec{
+		"x·(1+erf)·0.5": {{name: "m1", op: "Mul", in: []string{"x", "a"}, out: []string{"m"}},
+			{name: "m2", op: "Mul", in: []string{"m", "half"}, out: []string{"y"}}},
+		"(0.5·x)·(1+erf)": {{name: "h", op: "Mul", in: []string{"x", "half"}, out: []string{"hx"}},
+			{name: "m2", op: "Mul", in: []string{"hx", "a"}, out: []string{"y"}}},
+	}
+	for name, tail := range orders {
+		t.Run(name, func(t *testing.T) {
+			nodes := append(append([]*nodeSpec{}, common...), tail...)
+			f, err := ConvertBytes(buildModelWith(13, nodes, inits))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(f.Graph.Nodes) != 1 || f.Graph.Nodes[0].Op != "gelu" {
+				t.Fatalf("nodes %+v, want one gelu", f.Graph.Nodes)
+			}
+		})
+	}
+}

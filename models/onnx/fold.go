@@ -391,7 +391,23 @@ func (c *converter) findGelu(order []*nodeProto) {
 		if mul1 == nil || mul1.OpType != "Mul" {
 			continue
 		}
-		if xx, ok := other(mul1, add.Outputs[0]); !ok || xx != x {
+		xx, ok := other(mul1, add.Outputs[0])
+		if !ok {
+			continue
+		}
+		if xx != x {
+			// The other order: Mul(Mul(x, 0.5), Add(Erf, 1)).
+			half := prod[xx]
+			if half == nil || half.OpType != "Mul" || single(xx) != mul1 {
+				continue
+			}
+			if h, ok := other(half, x); !ok || !constNear(h, 0.5) {
+				continue
+			}
+			for _, s := range []*nodeProto{div, erf, add, half} {
+				c.skip[s] = true
+			}
+			c.gelu[mul1] = x
 			continue
 		}
 		mul2 := single(mul1.Outputs[0])
