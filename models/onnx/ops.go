@@ -49,8 +49,11 @@ func (c *converter) node(n *nodeProto) error {
 			allConst = false
 		}
 	}
-	if len(n.Outputs) == 0 {
+	if len(n.Outputs) == 0 || n.Outputs[0] == "" {
 		return malformed("node has no outputs")
+	}
+	if n.OpType != "Constant" && (len(in) == 0 || in[0] == nil) {
+		return malformed("input 0 is missing")
 	}
 	if allConst && len(n.Inputs) > 0 {
 		if done, err := c.fold(n, a, in); done || err != nil {
@@ -1306,7 +1309,11 @@ func (c *converter) topk(n *nodeProto, a attrs, in []*val) error {
 	if kt == nil || kt.len() != 1 {
 		return malformed("TopK needs a single k")
 	}
-	k := kt.i[0]
+	kv, err := kt.ints()
+	if err != nil {
+		return malformed("k: %v", err)
+	}
+	k := kv[0]
 	if a.int("sorted", 1) == 0 {
 		return unsupported("unsorted TopK")
 	}
