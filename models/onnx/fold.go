@@ -279,6 +279,9 @@ func rangeConst(start, limit, delta *ctensor) (*ctensor, error) {
 	if start == nil || limit == nil || delta == nil || start.len() != 1 || limit.len() != 1 || delta.len() != 1 {
 		return nil, malformed("Range needs three scalars")
 	}
+	if start.isFloat() != limit.isFloat() || start.isFloat() != delta.isFloat() {
+		return nil, malformed("Range of mixed types")
+	}
 	if start.isFloat() {
 		s, l, d := float64(start.f[0]), float64(limit.f[0]), float64(delta.f[0])
 		if d == 0 || math.IsNaN(s+l+d) {

@@ -944,7 +944,7 @@ func (c *converter) transposeDyn(n *nodeProto, a attrs, in []*val) error {
 	if err != nil {
 		return err
 	}
-	if x.shape[0] < 0 && perm[0] != 0 {
+	if len(perm) > 0 && x.shape[0] < 0 && perm[0] != 0 {
 		return unsupported("transpose %v moves the batch dimension", perm)
 	}
 	out := make([]int, len(perm))
