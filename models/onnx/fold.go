@@ -240,7 +240,10 @@ func dequantizeConst(x, scale, zero *ctensor, axis int64) (*ctensor, error) {
 	if x == nil || scale == nil || x.isFloat() || !scale.isFloat() {
 		return nil, malformed("DequantizeLinear of a constant needs integer data and a float scale")
 	}
-	q := &qsrc{q: x, scales: scale.f, zeros: []int64{0}}
+	if scale.len() == 0 {
+		return nil, malformed("DequantizeLinear without a scale")
+	}
+	q := &qsrc{q: x, scales: scale.f, zeros: make([]int64, scale.len())}
 	if zero != nil {
 		if zero.isFloat() || zero.len() != scale.len() {
 			return nil, malformed("zero point of shape %v for scale %v", zero.shape, scale.shape)
