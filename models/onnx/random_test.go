@@ -1,11 +1,14 @@
 package onnx
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math/rand"
 	"runtime/debug"
 	"testing"
+
+	"github.com/edgerun/edgerun/runtime"
 )
 
 // TestRandomGraphs builds random small models from the supported op types
@@ -99,19 +102,21 @@ func TestRandomGraphs(t *testing.T) {
 			nodes = append(nodes, ns)
 			values = append(values, out)
 		}
-		b := buildModelWith(int64(11+rng.Intn(7)), nodes, inits)
+		shapes := [][]any{{"N", 3, 4, 4}, {"N", 6}, {"N", 2, 5}, {2, 3, 4, 4}, {"N", 1, 2, 3, 2}, {3}}
+		b := buildModelShape(int64(11+rng.Intn(7)), nodes, inits, shapes[rng.Intn(len(shapes))]...)
 		func() {
 			defer func() {
 				if r := recover(); r != nil {
 					t.Fatalf("iteration %d: panic %v\n%s", it, r, debug.Stack())
 				}
 			}()
-			_, err := ConvertBytes(b)
+			f, err := ConvertBytes(b)
 			if err != nil && !errors.Is(err, ErrMalformed) && !errors.Is(err, ErrUnsupported) {
 				t.Fatalf("iteration %d: untyped error %v", it, err)
 			}
 			if err == nil {
 				converted++
+				runOnce(t, f)
 			}
 		}()
 	}
@@ -119,3 +124,30 @@ func TestRandomGraphs(t *testing.T) {
 }
 
 var randomSeed int64 = 3
+
+// runOnce runs a converted model at batch 2 on a fixed input pattern.
+func runOnce(t *testing.T, f *runtime.File) {
+	var buf bytesBuffer
+	if err := f.Encode(&buf); err != nil {
+		t.Fatal(err)
+	}
+	m, err := runtime.OpenBytes(buf.b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	s, err := m.NewSession(runtime.WithBatch(2))
+	if err != nil {
+		t.Fatalf("session: %v", err)
+	}
+	defer s.Close()
+	for i := 0; i < s.NumInputs(); i++ {
+		x := s.Input(i).F32()
+		for k := range x {
+			x[k] = float32(k%7) - 3
+		}
+	}
+	if err := s.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
