@@ -309,7 +309,6 @@ func rangeConst(start, limit, delta *ctensor) (*ctensor, error) {
 	return out, nil
 }
 
-
 // findGelu spots the erf form of GELU torch.onnx.export writes before
 // opset 20: Div(x, √2) → Erf → Add(1) → Mul(x, ·) → Mul(·, 0.5), each
 // intermediate used once, and marks it to become one gelu node.
