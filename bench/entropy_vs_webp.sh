@@ -5,6 +5,8 @@
 #   bench/entropy_vs_webp.sh DIR     (default: testdata/walloc)
 #
 # DIR holds int8 latent .npy files ([1,C,h,w], [C,h,w], [1,C,n] or [C,n]).
+# Until a trained codec's latents are at hand, bench/pseudo_latents.py OUT
+# writes stand-ins (PCA projection of real photographs' wavelet packets).
 # Needs cwebp (Debian: apt-get install webp). Prints one row per latent
 # and a total; sizes in bytes, bits per latent value in parentheses.
 set -euo pipefail

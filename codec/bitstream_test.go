@@ -43,7 +43,7 @@ func encodeBytes(t testing.TB, h *Header, lat []int8) []byte {
 var goldenSHA256 = map[string]string{
 	"linear4x_latent.npy": "f7e6a628d0cb34fdb568d23c4493894914c9ab2a3286eaf0307dbc282d20bcd9",
 	"rgb16x_latent.npy":   "f4f2a26ab7c8342411d8878a4473299c2bebc4c59a661285fc56997996c25e60",
-	"stereo_latent.npy":   "cb42853f1c1682bcab088af9f3d1d28f3595ac99c5327cf06cf092f4fea48596",
+	"stereo_latent.npy":   "7ec110a5c62a8156353893ee9683920ba7efac4f43eeda88b2eef4a3227c0a0f",
 	"synthetic/16":        "dd072855f2e0ef83cb9ca0172bd7952a1b97a8a4d20ae5d7a8d752b46b7fd128",
 	"synthetic/40":        "c3e3bf5ecd69c694607f9c465cbfd42e461a4d3feced3d05c487831606ed06c1",
 	"synthetic/1ch":       "1861ed324cad5ef6d1f3123d45dbcd077d55dc618593222410178828556533ba",
@@ -157,6 +157,10 @@ func TestRandomStreams(t *testing.T) {
 			for i := range lat {
 				lat[i] = int8(r.IntN(256) - 128)
 			}
+		}
+		bits := h.Config.LatentBits
+		for i := range lat {
+			lat[i] = int8(max(-1<<(bits-1), min(1<<(bits-1)-1, int(lat[i]))))
 		}
 		b := encodeBytes(t, h, lat)
 		s, err := Decode(bytes.NewReader(b), nil)
@@ -374,6 +378,11 @@ func TestEncoderRejects(t *testing.T) {
 	require.Error(t, e.Write(lat[:5], 2), "length mismatch")
 	require.NoError(t, e.Write(lat[:4*10], 10))
 	require.Error(t, e.Close(), "fewer frames than declared")
+	h4 := *h
+	h4.Config.LatentBits = 4
+	e, err = NewEncoder(&b, &h4)
+	require.NoError(t, err)
+	require.Error(t, e.Write([]int8{0, 1, 2, 8}, 1), "8 does not fit 4 bits")
 	bad := *h
 	bad.Config.LatentBits = 9
 	_, err = NewEncoder(&b, &bad)
@@ -401,4 +410,16 @@ func TestStreamingMemory(t *testing.T) {
 	t.Logf("%d bytes allocated per chunk of %d values", perChunk, c*cf)
 	require.Less(t, perChunk, uint64(c*cf/16), "steady-state allocation per chunk")
 	require.NoError(t, e.Close())
+}
+
+// TestLatentBitsEnforced: a stream whose values do not fit the latent
+// bits its header states is corrupt.
+func TestLatentBitsEnforced(t *testing.T) {
+	_, _, b := multiChunk(t)
+	bad := rewriteHeader(b, func(h []byte) { h[10] = 3 }) // LatentBits
+	s, err := Decode(bytes.NewReader(bad), nil)
+	var ce *ChunkError
+	require.ErrorAs(t, err, &ce)
+	require.ErrorIs(t, err, ErrCorrupt)
+	require.Equal(t, 0, s.Frames)
 }

@@ -59,6 +59,10 @@ const (
 // table: flat regions get sharp distributions, busy ones wide.
 const maxCtx = 4
 
+// minCtxValues is the smallest block the encoder tries to split into
+// contexts: below it, a second table never pays for itself.
+const minCtxValues = 512
+
 // ransTable is one context's distribution, ready for coding.
 type ransTable struct {
 	freq, start [256]uint32
@@ -247,6 +251,9 @@ func (bc *blockCoder) analyse(x []int8, sym, act []uint8, rows, width int) block
 	}
 	if last != best.p {
 		residuals(sym, x, rows, width, best.p)
+	}
+	if n < minCtxValues {
+		return best
 	}
 	for _, k := range []int{2, 4} {
 		thr := thresholds(&ahist, n, k)

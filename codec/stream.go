@@ -81,6 +81,9 @@ func (e *Encoder) Write(lat []int8, frames int) error {
 	if frames < 0 || len(lat) != e.c*frames*e.width {
 		return fmt.Errorf("codec: %d values for %d frames of %d channels × %d", len(lat), frames, e.c, e.width)
 	}
+	if i, ok := inRange(lat, e.h.Config.LatentBits); !ok {
+		return fmt.Errorf("codec: latent value %d at %d does not fit %d bits", lat[i], i, e.h.Config.LatentBits)
+	}
 	if !e.h.Streamed && e.frames+e.nbuf+frames > e.h.Latent[0] {
 		return fmt.Errorf("codec: %d frames written, header declares %d", e.frames+e.nbuf+frames, e.h.Latent[0])
 	}
@@ -347,6 +350,9 @@ func (d *Decoder) next() (*Chunk, error) {
 	if err := d.cc.decodeChunk(p, out, d.c, int(frames), d.w); err != nil {
 		return nil, err
 	}
+	if i, ok := inRange(out, d.h.Config.LatentBits); !ok {
+		return nil, fmt.Errorf("%w: value %d at %d does not fit the stream's %d latent bits", ErrCorrupt, out[i], i, d.h.Config.LatentBits)
+	}
 	ch := &Chunk{Index: d.index, Start: d.frames, Frames: int(frames), Latent: out}
 	d.frames += int(frames)
 	d.values += perChannel * int64(d.c)
@@ -424,4 +430,19 @@ func (d *Decoder) assemble(chunks []*Chunk) *Stream {
 		}
 	}
 	return s
+}
+
+// inRange reports whether every value of lat fits bits-bit two's
+// complement, and if not the index of the first that does not.
+func inRange(lat []int8, bits int) (int, bool) {
+	if bits >= 8 {
+		return 0, true
+	}
+	lo, hi := int8(-1<<(bits-1)), int8(1<<(bits-1)-1)
+	for i, v := range lat {
+		if v < lo || v > hi {
+			return i, false
+		}
+	}
+	return 0, true
 }

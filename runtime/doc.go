@@ -3,11 +3,12 @@
 // inference.
 //
 // A model file (see FORMAT.md) is a safetensors container whose metadata
-// holds the graph, op attributes, provenance and a SHA-256 checksum. Open
-// maps it read-only and validates every offset, size, name, op, attribute
-// and shape before anything runs; a bad file is an error wrapping
-// ErrCorruptModel that names the tensor or node, never a panic. Batch norms
-// that follow a convolution or dense layer are folded into it at load.
+// holds the graph, op attributes, provenance and a SHA-256 (or CRC-32C)
+// checksum. Open maps it read-only and validates every offset, size, name,
+// op, attribute and shape before anything runs; a bad file is an error
+// wrapping ErrCorruptModel that names the tensor or node, never a panic.
+// Batch norms that follow a convolution or dense layer are folded into it
+// at load.
 //
 // A Session binds the model at one batch size. At creation it infers every
 // shape, plans all activations and per-op working memory into one arena by

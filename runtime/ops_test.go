@@ -272,8 +272,9 @@ func TestOpsMatchTorch(t *testing.T) {
 		}
 	}
 	// Ops checked elsewhere: views and casts by hand, quantisation against
-	// NumPy, the codec ops against the WaLLoC reference (walloc_test.go).
-	for _, op := range []string{"flatten", "reshape", "cast", "quantize", "dequantize", "wpt", "iwpt", "compand", "decompand", "round_s8"} {
+	// NumPy, the codec ops against the WaLLoC reference (walloc_test.go),
+	// compressed dense layers against decode-then-f32 (ops_encoded_test.go).
+	for _, op := range []string{"flatten", "reshape", "cast", "quantize", "dequantize", "wpt", "iwpt", "compand", "decompand", "round_s8", "dense_encoded"} {
 		covered[op] = true
 	}
 	for _, op := range Ops() {

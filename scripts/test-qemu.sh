@@ -7,23 +7,7 @@ cd "$(dirname "$0")/.."
 
 log() { printf '\n=== %s\n' "$*"; }
 
-need_qemu() {
-	local missing=0
-	for q in qemu-aarch64-static qemu-arm-static qemu-x86_64-static; do
-		command -v "$q" >/dev/null || missing=1
-	done
-	[ "$missing" = 0 ] && return 0
-	if [ "$(id -u)" != 0 ]; then
-		echo "qemu-user-static is missing; install it (apt-get install qemu-user-static) or run as root" >&2
-		exit 1
-	fi
-	log "installing qemu-user-static"
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -q >/dev/null
-	apt-get install -y -q qemu-user-static >/dev/null
-}
-
-need_qemu
+./scripts/deps.sh
 export GOFLAGS="${GOFLAGS:-} -count=1"
 
 # Emulated runs prove correctness and dispatch, never speed. Async preemption

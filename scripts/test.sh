@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 
 log() { printf '\n=== %s\n' "$*"; }
 
+./scripts/deps.sh
 export GOFLAGS="${GOFLAGS:-} -count=1"
 
 log "lint"
