@@ -20,9 +20,10 @@
 //     stated in each test; integer kernels are bit-exact.
 //
 // The float kernels are built on one matrix multiply, the package variable
-// gemm (GemmFunc: BLAS sgemm semantics, row-major), which is simd.Sgemm: the
-// CPU's SGEMM microkernel chosen at startup, with scratch from simd's
-// internal pool (allocation-free once warm). GemmGeneric is the pure-Go
+// gemm (GemmFunc: BLAS sgemm semantics, row-major), which is simd's SGEMM:
+// the CPU's microkernel chosen at startup, with workspaces from a free list
+// that, unlike a sync.Pool, is never emptied (allocation-free once warm,
+// also after garbage collections and under the race detector). GemmGeneric is the pure-Go
 // version of the same contract. The activations and softmax's exponentials
 // run simd's elementwise kernels (within 1 ulp of float32 at every level).
 // Tests run every simd-backed kernel at each level simd.Supported() lists.
