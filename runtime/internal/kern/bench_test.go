@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
-
-	"github.com/edgerun/edgerun/simd"
 )
 
 // Benchmarks report GFLOP/s (2 flops per multiply-add).
@@ -40,7 +38,7 @@ func withGemms(b *testing.B, f func(b *testing.B)) {
 	for _, g := range []struct {
 		name string
 		fn   GemmFunc
-	}{{"gemm=go", GemmGeneric}, {"gemm=simd", simd.Sgemm}} {
+	}{{"gemm=go", GemmGeneric}, {"gemm=simd", simdGemm}} {
 		gemm = g.fn
 		b.Run(g.name, f)
 	}

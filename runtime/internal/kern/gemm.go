@@ -1,6 +1,10 @@
 package kern
 
-import "github.com/edgerun/edgerun/simd"
+import (
+	"sync"
+
+	"github.com/edgerun/edgerun/simd"
+)
 
 // GemmFunc is the signature of the single-precision matrix multiply every
 // float kernel here is built on. It has BLAS sgemm semantics on row-major
@@ -14,13 +18,48 @@ import "github.com/edgerun/edgerun/simd"
 // propagate), as in BLAS.
 type GemmFunc func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int)
 
-// gemm is the matrix multiply the kernels call: simd.Sgemm, which has
-// exactly GemmFunc's contract (beta 0 never reads C) and dispatches to the
-// CPU's SGEMM microkernel. Its scratch memory comes from simd's internal
-// pool, so kernels stay allocation-free once warm without the caller
-// providing a workspace. GemmGeneric stays as the pure-Go reference the
-// tests compare against.
-var gemm GemmFunc = simd.Sgemm
+// gemm is the matrix multiply the kernels call: simd's SGEMM (the CPU's
+// microkernel chosen at startup), which has exactly GemmFunc's contract
+// (beta 0 never reads C), run with a workspace from workspaces.
+// GemmGeneric stays as the pure-Go reference the tests compare against.
+var gemm GemmFunc = simdGemm
+
+// simdGemm is simd.Sgemm with a workspace from the kernel's own free list.
+func simdGemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	w := workspaces.get()
+	w.Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	workspaces.put(w)
+}
+
+// workspaces holds SGEMM workspaces for reuse. Unlike simd's internal
+// sync.Pool, it never drops one (a pool is emptied by garbage collections
+// and, under the race detector, drops items at random), so once every
+// goroutine that runs kernels at the same time has had a workspace, no
+// kernel call allocates: Run stays allocation-free in every build. It keeps
+// as many workspaces as kernels ever ran concurrently.
+var workspaces wsList
+
+type wsList struct {
+	mu   sync.Mutex
+	free []*simd.SgemmWorkspace
+}
+
+func (l *wsList) get() *simd.SgemmWorkspace {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if n := len(l.free); n > 0 {
+		w := l.free[n-1]
+		l.free = l.free[:n-1]
+		return w
+	}
+	return simd.NewSgemmWorkspace()
+}
+
+func (l *wsList) put(w *simd.SgemmWorkspace) {
+	l.mu.Lock()
+	l.free = append(l.free, w)
+	l.mu.Unlock()
+}
 
 // Blocking sizes of the pure-Go GEMM: a kc×nc panel of B (64 KiB) stays in
 // L2 while rows of A stream past it.
