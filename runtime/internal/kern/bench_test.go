@@ -2,6 +2,7 @@ package kern
 
 import (
 	"fmt"
+	"github.com/edgerun/edgerun/simd"
 	"math/rand/v2"
 	"testing"
 )
@@ -38,7 +39,7 @@ func withGemms(b *testing.B, f func(b *testing.B)) {
 	for _, g := range []struct {
 		name string
 		fn   GemmFunc
-	}{{"gemm=go", GemmGeneric}, {"gemm=simd", simdGemm}} {
+	}{{"gemm=go", GemmGeneric}, {"gemm=simd", simd.Sgemm}} {
 		gemm = g.fn
 		b.Run(g.name, f)
 	}

@@ -69,9 +69,7 @@ func DensePacked(p *DenseParams, dst, x []float32, pw *simd.PackedB, bias []floa
 	if p.Batch == 0 {
 		return
 	}
-	ws := workspaces.get()
-	ws.SgemmPacked(false, p.Batch, 1, x, p.In, pw, 0, dst, p.Out, bias)
-	workspaces.put(ws)
+	simd.SgemmPacked(false, p.Batch, 1, x, p.In, pw, 0, dst, p.Out, bias)
 }
 
 // fillBias2 writes bias into every row of the rows×cols matrix c and returns

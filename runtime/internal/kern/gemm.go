@@ -1,7 +1,6 @@
 package kern
 
 import (
-	"sync"
 
 	"github.com/edgerun/edgerun/simd"
 )
@@ -20,46 +19,10 @@ type GemmFunc func(transA, transB bool, m, n, k int, alpha float32, a []float32,
 
 // gemm is the matrix multiply the kernels call: simd's SGEMM (the CPU's
 // microkernel chosen at startup), which has exactly GemmFunc's contract
-// (beta 0 never reads C), run with a workspace from workspaces.
+// (beta 0 never reads C) and takes its workspaces from a free list that
+// survives collections, so kernels never allocate once warm.
 // GemmGeneric stays as the pure-Go reference the tests compare against.
-var gemm GemmFunc = simdGemm
-
-// simdGemm is simd.Sgemm with a workspace from the kernel's own free list.
-func simdGemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	w := workspaces.get()
-	w.Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-	workspaces.put(w)
-}
-
-// workspaces holds SGEMM workspaces for reuse. Unlike simd's internal
-// sync.Pool, it never drops one (a pool is emptied by garbage collections
-// and, under the race detector, drops items at random), so once every
-// goroutine that runs kernels at the same time has had a workspace, no
-// kernel call allocates: Run stays allocation-free in every build. It keeps
-// as many workspaces as kernels ever ran concurrently.
-var workspaces wsList
-
-type wsList struct {
-	mu   sync.Mutex
-	free []*simd.SgemmWorkspace
-}
-
-func (l *wsList) get() *simd.SgemmWorkspace {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if n := len(l.free); n > 0 {
-		w := l.free[n-1]
-		l.free = l.free[:n-1]
-		return w
-	}
-	return simd.NewSgemmWorkspace()
-}
-
-func (l *wsList) put(w *simd.SgemmWorkspace) {
-	l.mu.Lock()
-	l.free = append(l.free, w)
-	l.mu.Unlock()
-}
+var gemm GemmFunc = simd.Sgemm
 
 // Blocking sizes of the pure-Go GEMM: a kc×nc panel of B (64 KiB) stays in
 // L2 while rows of A stream past it.
