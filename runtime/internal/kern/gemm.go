@@ -1,7 +1,6 @@
 package kern
 
 import (
-
 	"github.com/edgerun/edgerun/simd"
 )
 
