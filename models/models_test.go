@@ -2,7 +2,7 @@ package models
 
 import (
 	"bytes"
-	"errors"
+	"github.com/edgerun/edgerun/codec/signal"
 	"io/fs"
 	"math"
 	"os"
@@ -282,11 +282,11 @@ func TestEmbeddedSamples(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		w, h, pix, err := ReadPGM(bytes.NewReader(b))
-		if err != nil || w != 28 || h != 28 {
-			t.Fatalf("%s: %dx%d %v", s.File, w, h, err)
+		img, err := signal.ReadImage(bytes.NewReader(b), signal.Limits{})
+		if err != nil || img.W != 28 || img.H != 28 || img.C != 1 {
+			t.Fatalf("%s: %+v %v", s.File, img, err)
 		}
-		if !bytes.Equal(pix, want[i*784:(i+1)*784]) {
+		if !bytes.Equal(img.Pix, want[i*784:(i+1)*784]) {
 			t.Errorf("%s differs from images.npy", s.File)
 		}
 		if Classes[s.Label] != s.Class {
@@ -308,28 +308,4 @@ func TestEmbeddedSamples(t *testing.T) {
 			t.Error(err)
 		}
 	}
-}
-
-func TestReadPGM(t *testing.T) {
-	w, h, pix, err := ReadPGM(bytes.NewReader([]byte("P5\n# c\n2 1\n15\n\x0f\x00")))
-	if err != nil || w != 2 || h != 1 || pix[0] != 255 || pix[1] != 0 {
-		t.Fatalf("%d %d %v %v", w, h, pix, err)
-	}
-	for _, b := range []string{"", "P6\n1 1\n255\n\x00", "P5\n0 1\n255\n", "P5\n1 1\n65535\n\x00\x00",
-		"P5\n1 1\n255\n", "P5\n99999 99999\n255\n", "P5\n1 1\n7\n\x09", "P5 x"} {
-		if _, _, _, err := ReadPGM(bytes.NewReader([]byte(b))); !errors.Is(err, ErrPGM) {
-			t.Errorf("%q: err = %v", b, err)
-		}
-	}
-}
-
-func FuzzReadPGM(f *testing.F) {
-	f.Add([]byte("P5\n2 2\n255\n\x00\x01\x02\x03"))
-	f.Add([]byte("P5 #x\n1 1 9 \x05"))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		w, h, pix, err := ReadPGM(bytes.NewReader(b))
-		if err == nil && len(pix) != w*h {
-			t.Fatalf("%dx%d with %d pixels", w, h, len(pix))
-		}
-	})
 }

@@ -3,6 +3,7 @@ package models
 import (
 	"bytes"
 	"context"
+	"github.com/edgerun/edgerun/codec/signal"
 	"io/fs"
 	"os"
 	"testing"
@@ -36,11 +37,11 @@ func TestDefaultPipeline(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, _, pix, err := ReadPGM(bytes.NewReader(b))
+		img, err := signal.ReadImage(bytes.NewReader(b), signal.Limits{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		copy(in[i*784:], pix)
+		copy(in[i*784:], img.Pix)
 	}
 	if err := s.Run(context.Background()); err != nil {
 		t.Fatal(err)
