@@ -153,8 +153,9 @@ func checkQLayer(attrs any, in []ValueType, outC int) ([]float32, error) {
 	if err := checkQuant(dt, 1, yz); err != nil {
 		return nil, fmt.Errorf("y_zero: %v", err)
 	}
-	if in[1].DType != S8 {
-		return nil, fmt.Errorf("weights are %s, want I8", in[1].DType)
+	if in[1].DType != S8 || in[1].init == nil {
+		// Constant weights are packed once per session for the int8 GEMM.
+		return nil, fmt.Errorf("weights are %s, want an I8 initializer", in[1])
 	}
 	if in[2].DType != DTypeInvalid && (in[2].DType != S32 || !shapeEqual(in[2].Shape, []int{outC})) {
 		return nil, fmt.Errorf("bias is %s, want I32[%d]", in[2], outC)
@@ -232,6 +233,7 @@ func qconvPrepare(attrs any, in, out []*Tensor, e *env) (func(), error) {
 		return nil, err
 	}
 	w, bias := in[1].S8(), optS32(in, 2)
+	p.Pack(w)
 	np, na := kern.QConv2DScratch(&p)
 	acc, rest := scratchParts(e.scratch, na)
 	if in[0].dtype == U8 {
@@ -272,6 +274,7 @@ func qdensePrepare(attrs any, in, out []*Tensor, e *env) (func(), error) {
 		return nil, err
 	}
 	w, bias := in[1].S8(), optS32(in, 2)
+	p.Pack(w)
 	acc, _ := scratchParts(e.scratch, kern.QDenseScratch(&p))
 	if in[0].dtype == U8 {
 		x, y := in[0].U8(), out[0].U8()
