@@ -50,6 +50,9 @@ type env struct {
 	pool    *workerPool
 	threads int
 	scratch []float32
+	// constIn marks the inputs that are initializers: constant for the
+	// model's life, so an op may repack them once for its kernels.
+	constIn []bool
 }
 
 var opSet = map[string]*opDef{}

@@ -45,20 +45,37 @@ func densePrepare(_ any, in, out []*Tensor, e *env) (func(), error) {
 	if len(in) > 2 && in[2] != nil {
 		b = in[2].F32()
 	}
+	// dense runs rows rows of the layer; it takes a count, not params, so
+	// that nothing escapes to the heap through the function value.
+	dense := func(rows int, y, x []float32) {
+		q := p
+		q.Batch = rows
+		kern.Dense(&q, y, x, w, b)
+	}
+	if len(e.constIn) > 1 && e.constIn[1] {
+		// Constant weights are packed once, here, into the microkernel's
+		// panel layout: otherwise every run would repack them, which costs
+		// as much as the product at small batches. The packed product has
+		// the same bits however the rows are split across threads.
+		pw := kern.PackDense(&p, w)
+		dense = func(rows int, y, x []float32) {
+			q := p
+			q.Batch = rows
+			kern.DensePacked(&q, y, x, pw, b)
+		}
+	}
 	if e.pool == nil || p.Batch*p.In*p.Out < 1<<16 {
-		return func() { kern.Dense(&p, y, x, w, b) }, nil
+		return func() { dense(p.Batch, y, x) }, nil
 	}
 	if p.Batch >= e.threads {
 		// Split the rows.
 		body := func(_, lo, hi int) {
-			q := p
-			q.Batch = hi - lo
-			kern.Dense(&q, y[lo*p.Out:hi*p.Out], x[lo*p.In:hi*p.In], w, b)
+			dense(hi-lo, y[lo*p.Out:hi*p.Out], x[lo*p.In:hi*p.In])
 		}
 		return func() { e.pool.parallel(p.Batch, 1, body) }, nil
 	}
 	if p.Batch != 1 {
-		return func() { kern.Dense(&p, y, x, w, b) }, nil
+		return func() { dense(p.Batch, y, x) }, nil
 	}
 	// One row: split the output features (rows of w).
 	body := func(_, lo, hi int) {

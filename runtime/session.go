@@ -166,7 +166,10 @@ func (m *Model) newSession(cfg *sessionConfig) (*Session, error) {
 		for j, id := range n.out {
 			out[j] = s.vals[id]
 		}
-		e := &env{pool: s.pool, threads: threads}
+		e := &env{pool: s.pool, threads: threads, constIn: make([]bool, len(n.in))}
+		for j, id := range n.in {
+			e.constIn[j] = id >= 0 && m.values[id].kind == kindInit
+		}
 		if scratch[i] > 0 {
 			b := s.arena[scratchOff[i] : scratchOff[i]+4*scratch[i]]
 			e.scratch = unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(b))), scratch[i])
