@@ -115,7 +115,8 @@ func Conv2DScratch(p *Conv2DParams) int {
 //
 // Paths: 1×1 stride-1 unpadded convolutions are one GEMM per group;
 // depthwise (one input channel per group) run directly, row by row;
-// stride-1 undilated 3×3 with at least 4 channels per group use Winograd
+// stride-1 undilated 3×3 with at least 4 channels per group and 64 output
+// tiles use Winograd
 // F(2×2, 3×3) (16 GEMMs per chunk of tiles); all others go through im2col
 // tiles of a few output rows (filled by row copies when the stride is 1)
 // and a GEMM per tile.

@@ -17,10 +17,17 @@ const winoMinC = 4
 const winoTarget = 1 << 16
 
 func (p *Conv2DParams) winograd() bool {
+	th, tw := p.winoTiles()
 	return p.KH == 3 && p.KW == 3 && p.StrideH == 1 && p.StrideW == 1 &&
 		p.DilationH == 1 && p.DilationW == 1 &&
-		p.C/p.Groups >= winoMinC && p.OutC/p.Groups >= winoMinC
+		p.C/p.Groups >= winoMinC && p.OutC/p.Groups >= winoMinC &&
+		th*tw >= winoMinTiles
 }
+
+// winoMinTiles is the fewest 2×2 output tiles for which Winograd pays: its
+// 16 GEMMs each pack their weights again, which small feature maps (the 4×4
+// latent grid, a 7×7 tail) cannot amortise; im2col's single GEMM wins there.
+const winoMinTiles = 64
 
 func (p *Conv2DParams) winoTiles() (th, tw int) { return (p.OutH() + 1) / 2, (p.OutW() + 1) / 2 }
 
