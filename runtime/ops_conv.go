@@ -139,8 +139,18 @@ func convPrepare(attrs any, in, out []*Tensor, e *env) (func(), error) {
 		}
 		return func() { e.pool.parallel(p.OutC, convChannelBlock, body) }, nil
 	}
+	// Constant weights of an im2col convolution are packed once, here, so
+	// runs do not repack them (most of the cost of small feature maps).
+	var pc *kern.PackedConv
+	if len(e.constIn) > 1 && e.constIn[1] && p.Packable() {
+		pc = kern.PackConv2D(&p, w)
+	}
 	if e.pool == nil || p.N < 2 {
-		return func() { kern.Conv2D(&p, y, x, w, bias, e.scratch[:kern.Conv2DScratch(&p)]) }, nil
+		scratch := e.scratch[:kern.Conv2DScratch(&p)]
+		if pc != nil {
+			return func() { kern.Conv2DPacked(&p, y, x, pc, bias, scratch) }, nil
+		}
+		return func() { kern.Conv2D(&p, y, x, w, bias, scratch) }, nil
 	}
 	one := p
 	one.N = 1
@@ -148,7 +158,11 @@ func convPrepare(attrs any, in, out []*Tensor, e *env) (func(), error) {
 	body := func(worker, lo, hi int) {
 		scratch := e.scratch[worker*sc : (worker+1)*sc]
 		for i := lo; i < hi; i++ {
-			kern.Conv2D(&one, y[i*outLen:(i+1)*outLen], x[i*inLen:(i+1)*inLen], w, bias, scratch)
+			if pc != nil {
+				kern.Conv2DPacked(&one, y[i*outLen:(i+1)*outLen], x[i*inLen:(i+1)*inLen], pc, bias, scratch)
+			} else {
+				kern.Conv2D(&one, y[i*outLen:(i+1)*outLen], x[i*inLen:(i+1)*inLen], w, bias, scratch)
+			}
 		}
 	}
 	return func() { e.pool.parallel(p.N, 1, body) }, nil

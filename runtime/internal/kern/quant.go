@@ -228,7 +228,7 @@ func QConv2D[T Int8](p *QConv2DParams, dst, x []T, w []int8, bias []int32, patch
 			for q0 := 0; q0 < ohw; q0 += tile {
 				q1 := min(q0+tile, ohw)
 				a := patches[:(q1-q0)*k]
-				im2row(p, a, xg, cpg, q0, q1, T(p.XZero))
+				im2row(&p.Conv2DParams, a, xg, cpg, q0, q1, T(p.XZero))
 				c := acc[:(q1-q0)*opg]
 				if p.Packed != nil {
 					qgemm(q1-q0, a, k, p.XZero, p.Packed[g], c, opg)
@@ -253,8 +253,9 @@ func QConv2D[T Int8](p *QConv2DParams, dst, x []T, w []int8, bias []int32, patch
 }
 
 // im2row writes, for output positions [q0, q1) (row-major over OutH×OutW),
-// one row of cpg·KH·KW patch values each, pad where the tap is outside.
-func im2row[T Int8](p *QConv2DParams, a, xg []T, cpg, q0, q1 int, pad T) {
+// one row of cpg·KH·KW patch values each, pad where the tap is outside. The
+// int8 convolution and the packed float convolution share it.
+func im2row[T Int8 | ~float32](p *Conv2DParams, a, xg []T, cpg, q0, q1 int, pad T) {
 	ow := p.OutW()
 	k := cpg * p.KH * p.KW
 	for q := q0; q < q1; q++ {
