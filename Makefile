@@ -37,3 +37,7 @@ lint:
 
 clean:
 	rm -rf dist
+
+.PHONY: bench-peers
+bench-peers:
+	./bench/peers.sh
