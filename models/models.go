@@ -14,7 +14,7 @@ import (
 	"io/fs"
 )
 
-//go:embed pretrained/codec.safetensors pretrained/latent_classifier.safetensors
+//go:embed pretrained/codec.safetensors pretrained/codec.pth pretrained/codec.json pretrained/latent_classifier.safetensors
 //go:embed pretrained/samples/*.pgm pretrained/samples/labels.json
 var embedded embed.FS
 

@@ -57,12 +57,17 @@ func BenchmarkPQPaths(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		lut := make([]float32, q.nsub*q.cfg.K)
+		lut := make([]float32, q.lutScratch())
 		dec := make([]float32, q.nsub*q.cfg.SubDim)
 		name := fmt.Sprintf("%dx%dx%d", sh.m, sh.rows, sh.cols)
 		b.Run("lut/"+name, func(b *testing.B) {
 			for b.Loop() {
 				q.MatMulLUT(y, x, sh.m, lut)
+			}
+		})
+		b.Run("lut-float/"+name, func(b *testing.B) {
+			for b.Loop() {
+				q.MatMulLUTFloat(y, x, sh.m, lut)
 			}
 		})
 		b.Run("decode/"+name, func(b *testing.B) {

@@ -1,6 +1,10 @@
 package quant
 
-import "math"
+import (
+	"math"
+
+	"github.com/edgerun/edgerun/simd"
+)
 
 // Dense is an uncompressed float32 matrix, the baseline every encoding is
 // measured against.
@@ -35,33 +39,18 @@ func (d *Dense) Decode(dst []float32) { copy(dst, d.W) }
 // ScratchSize implements Matrix.
 func (d *Dense) ScratchSize(int) int { return 0 }
 
-// MatMul implements Matrix.
+// MatMul implements Matrix: one SGEMM (simd's kernel for this CPU),
+// y = x·Wᵀ.
 func (d *Dense) MatMul(y, x []float32, m int, _ []float32) {
-	for i := 0; i < m; i++ {
-		xi := x[i*d.cols : (i+1)*d.cols]
-		yi := y[i*d.rows : (i+1)*d.rows]
-		for r := range yi {
-			yi[r] = dot(xi, d.W[r*d.cols:(r+1)*d.cols])
-		}
+	if m == 0 {
+		return
 	}
+	simd.Sgemm(false, true, m, d.rows, d.cols, 1, x, d.cols, d.W, d.cols, 0, y, d.rows)
 }
 
-// dot is the inner product every decode-then-multiply path ends in.
-func dot(x, y []float32) float32 {
-	y = y[:len(x)]
-	var s0, s1, s2, s3 float32
-	i := 0
-	for ; i+4 <= len(x); i += 4 {
-		s0 += x[i] * y[i]
-		s1 += x[i+1] * y[i+1]
-		s2 += x[i+2] * y[i+2]
-		s3 += x[i+3] * y[i+3]
-	}
-	for ; i < len(x); i++ {
-		s0 += x[i] * y[i]
-	}
-	return (s0 + s1) + (s2 + s3)
-}
+// dot is the inner product every decode-then-multiply path ends in: simd's
+// Sdot, within len(x)·ε·Σ|x[i]·y[i]| of the exact sum.
+func dot(x, y []float32) float32 { return simd.Sdot(x, y[:len(x)]) }
 
 func sqrt(x float64) float64 { return math.Sqrt(x) }
 

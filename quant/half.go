@@ -3,6 +3,7 @@ package quant
 import (
 	"math"
 
+	"github.com/edgerun/edgerun/simd"
 	"github.com/x448/float16"
 )
 
@@ -48,13 +49,6 @@ func F32ToBF16(v float32) uint16 {
 // BF16ToF32 widens a bfloat16 exactly.
 func BF16ToF32(h uint16) float32 { return math.Float32frombits(uint32(h) << 16) }
 
-func (h *Half) value(i int) float32 {
-	if h.bf16 {
-		return BF16ToF32(h.Data[i])
-	}
-	return float16.Frombits(h.Data[i]).Float32()
-}
-
 // Rows implements Matrix.
 func (h *Half) Rows() int { return h.rows }
 
@@ -73,9 +67,15 @@ func (h *Half) Encoding() string {
 func (h *Half) Bytes() int { return 2 * len(h.Data) }
 
 // Decode implements Matrix.
-func (h *Half) Decode(dst []float32) {
-	for i := range h.Data {
-		dst[i] = h.value(i)
+func (h *Half) Decode(dst []float32) { h.widen(dst[:len(h.Data)], h.Data) }
+
+// widen converts src to float32 with simd's bulk conversion kernels (F16C,
+// FCVTL, ...), exactly.
+func (h *Half) widen(dst []float32, src []uint16) {
+	if h.bf16 {
+		simd.BF16ToF32(dst, src)
+	} else {
+		simd.F16ToF32(dst, src)
 	}
 }
 
@@ -86,9 +86,7 @@ func (h *Half) ScratchSize(int) int { return h.cols }
 func (h *Half) MatMul(y, x []float32, m int, scratch []float32) {
 	row := scratch[:h.cols]
 	for r := 0; r < h.rows; r++ {
-		for c := range row {
-			row[c] = h.value(r*h.cols + c)
-		}
+		h.widen(row, h.Data[r*h.cols:(r+1)*h.cols])
 		for i := 0; i < m; i++ {
 			y[i*h.rows+r] = dot(x[i*h.cols:(i+1)*h.cols], row)
 		}

@@ -144,13 +144,15 @@ func (q *Int4) Decode(dst []float32) {
 	}
 }
 
-// ScratchSize implements Matrix: nothing beyond one block on the stack.
-func (q *Int4) ScratchSize(int) int { return 0 }
+// ScratchSize implements Matrix: one widened block. (A stack array would
+// escape to the heap, since the dot kernel is called through a function
+// value.)
+func (q *Int4) ScratchSize(int) int { return Int4BlockSize }
 
 // MatMul implements Matrix. Each 32-weight block is widened once and used
 // for the whole batch, so W is never expanded beyond one block.
-func (q *Int4) MatMul(y, x []float32, m int, _ []float32) {
-	var tmp [Int4BlockSize]float32
+func (q *Int4) MatMul(y, x []float32, m int, scratch []float32) {
+	tmp := scratch[:Int4BlockSize]
 	for r := 0; r < q.rows; r++ {
 		for i := 0; i < m; i++ {
 			y[i*q.rows+r] = 0

@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+
+	"github.com/edgerun/edgerun/simd"
 )
 
 // Int8 is a matrix quantised symmetrically per output channel (row):
@@ -16,6 +18,10 @@ type Int8 struct {
 	Scales     []float32
 	// RowSums[r] = Σ_c Q[r][c], for activation zero-point compensation.
 	RowSums []int32
+	// packed is Q packed at construction for simd's int8 GEMM (the
+	// layout of the CPU's VNNI/AVX2/SDOT/SMMLA microkernel), which
+	// MatMulInt8 runs on.
+	packed *simd.PackedI8B
 }
 
 // NewInt8 quantises w per row.
@@ -43,6 +49,7 @@ func NewInt8(w []float32, rows, cols int) (*Int8, error) {
 		}
 		q.RowSums[r] = sum
 	}
+	q.packed = simd.PackI8B(cols, rows, q.Q, cols, true)
 	return q, nil
 }
 
@@ -55,7 +62,9 @@ func (q *Int8) Cols() int { return q.cols }
 // Encoding implements Matrix.
 func (q *Int8) Encoding() string { return "int8" }
 
-// Bytes implements Matrix: the codes and one float32 scale per row.
+// Bytes implements Matrix: the codes and one float32 scale per row (the
+// stored form; the packed copy MatMulInt8 runs on is an execution detail
+// of about the same size).
 func (q *Int8) Bytes() int { return len(q.Q) + 4*q.rows }
 
 // Decode implements Matrix.
@@ -105,11 +114,22 @@ func ActQuantFromRange(lo, hi float32) ActQuant {
 	return ActQuant{Scale: s, Zero: z}
 }
 
-// Quantize writes q = clamp(round_even(x/Scale) + Zero, 0, 255).
+// Quantize writes q = clamp(round_even(x/Scale) + Zero, 0, 255), with one
+// float32 division as ONNX QuantizeLinear, NumPy and the runtime's
+// quantize op do it (multiplying by 1/Scale instead rounds differently for
+// some x), so activations quantised here and by a deployed model agree
+// byte for byte. NaN becomes the zero point.
 func (a ActQuant) Quantize(dst []uint8, x []float32) {
-	inv := 1 / a.Scale
+	dst = dst[:len(x)]
 	for i, v := range x {
-		dst[i] = uint8(clampInt(int(roundEven(v*inv))+int(a.Zero), 0, 255))
+		q := v / a.Scale
+		if q != q {
+			dst[i] = uint8(clampInt(int(a.Zero), 0, 255))
+			continue
+		}
+		// Clamp in float first so that huge values cannot overflow int.
+		r := math.RoundToEven(float64(q)) + float64(a.Zero)
+		dst[i] = uint8(max(0, min(255, r)))
 	}
 }
 
@@ -127,9 +147,25 @@ func DynamicActQuant(x []float32) ActQuant {
 
 // MatMulInt8 computes y = x·Wᵀ with both sides in integers: x is already
 // quantised with a (u8, zero point a.Zero), acc holds m×Rows int32
-// accumulators. Integer accumulation makes the result identical on every
-// architecture up to the final float scaling.
+// accumulators
+//
+//	acc[i][r] = Σ_c (xq[i][c] - a.Zero)·Q[r][c]
+//	y[i][r] = float32(acc[i][r]) · (a.Scale·Scales[r])
+//
+// computed by simd's int8 GEMM on the weights packed at construction.
+// Integer accumulation is exact, so acc and y are identical on every
+// architecture and SIMD level (and equal to matMulInt8Ref's).
 func (q *Int8) MatMulInt8(y []float32, xq []uint8, a ActQuant, m int, acc []int32) {
+	if m == 0 {
+		return
+	}
+	simd.GemmU8I8(m, xq, q.cols, a.Zero, q.packed, acc, q.rows)
+	q.scaleAcc(y, acc, a, m)
+}
+
+// matMulInt8Ref is MatMulInt8 in plain Go loops, the reference the SIMD
+// path is tested against.
+func (q *Int8) matMulInt8Ref(y []float32, xq []uint8, a ActQuant, m int, acc []int32) {
 	for i := 0; i < m; i++ {
 		xi := xq[i*q.cols : (i+1)*q.cols]
 		for r := 0; r < q.rows; r++ {
@@ -140,6 +176,11 @@ func (q *Int8) MatMulInt8(y []float32, xq []uint8, a ActQuant, m int, acc []int3
 			acc[i*q.rows+r] = s - a.Zero*q.RowSums[r]
 		}
 	}
+	q.scaleAcc(y, acc, a, m)
+}
+
+// scaleAcc turns the int32 accumulators into y.
+func (q *Int8) scaleAcc(y []float32, acc []int32, a ActQuant, m int) {
 	for i := 0; i < m; i++ {
 		for r := 0; r < q.rows; r++ {
 			y[i*q.rows+r] = float32(acc[i*q.rows+r]) * (a.Scale * q.Scales[r])

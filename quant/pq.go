@@ -2,6 +2,9 @@ package quant
 
 import (
 	"fmt"
+	"unsafe"
+
+	"github.com/edgerun/edgerun/simd"
 )
 
 // PQConfig chooses a product quantisation of a weight matrix.
@@ -41,6 +44,9 @@ type PQ struct {
 	// full holds the codebooks expanded to SubDim at construction, which is
 	// what execution reads.
 	full []float32
+	// lut4 holds, for K = 16, the codes repacked at construction in the
+	// layout of simd.LUT16Accumulate (simd.PackLUT4Codes).
+	lut4 []byte
 }
 
 func (c *PQConfig) validate(cols int) error {
@@ -133,6 +139,7 @@ func NewPQ(w []float32, rows, cols int, cfg PQConfig) (*PQ, error) {
 	}
 	q.expand()
 	q.packCodes(codes)
+	q.packLUT4()
 	return q, nil
 }
 
@@ -174,6 +181,21 @@ func (q *PQ) packCodes(codes []int) {
 	for i, c := range codes {
 		q.Codes[i] = byte(c)
 	}
+}
+
+// packLUT4 repacks 16-centroid codes for simd.LUT16Accumulate.
+func (q *PQ) packLUT4() {
+	if q.cfg.K != 16 {
+		return
+	}
+	codes := make([]uint8, q.rows*q.nsub)
+	for r := 0; r < q.rows; r++ {
+		for s := 0; s < q.nsub; s++ {
+			codes[r*q.nsub+s] = uint8(q.code(r, s))
+		}
+	}
+	q.lut4 = make([]byte, simd.LUT16CodesSize(q.rows, q.nsub))
+	simd.PackLUT4Codes(q.lut4, codes, q.rows, q.nsub)
 }
 
 // code returns the code of row r, subspace s.
@@ -225,12 +247,23 @@ func (q *PQ) Decode(dst []float32) {
 }
 
 // ScratchSize implements Matrix. The lookup-table path (K ≤ 16) needs
-// nsub·K table entries; the decode path one decoded row.
+// lutScratch values; the decode path one decoded row.
 func (q *PQ) ScratchSize(int) int {
 	if q.useLUT() {
-		return q.nsub * q.cfg.K
+		return q.lutScratch()
 	}
 	return q.nsub * q.cfg.SubDim
+}
+
+// lutScratch is the scratch of MatMulLUT: the float tables (nsub·K), and
+// for K = 16 also their int8 copy (nsub·16 bytes, in nsub·4 floats) and the
+// int32 row sums (Rows, in as many floats).
+func (q *PQ) lutScratch() int {
+	n := q.nsub * q.cfg.K
+	if q.cfg.K == 16 {
+		n += q.nsub*4 + q.rows
+	}
+	return n
 }
 
 // useLUT chooses the execution path. With 16 centroids a table of x·c for
@@ -250,19 +283,88 @@ func (q *PQ) MatMul(y, x []float32, m int, scratch []float32) {
 }
 
 // MatMulLUT runs the activation-side lookup-table path whatever K is;
-// scratch needs nsub·K values.
+// scratch needs lutScratch() values (ScratchSize for K ≤ 16).
+//
+// For K = 16 it is T-MAC style: each input row's tables T[s][c] = x_s·c are
+// built in float, shifted by a per-subspace offset o_s (the midpoint of the
+// subspace's table) and quantised to int8 with one global scale
+// σ = max_s,c |T[s][c] − o_s| / 127 (simd.QuantizeLUT16); simd's
+// LUT16Accumulate (vpshufb / TBL) then sums the int8 entries by code, and
+//
+//	y[r] = Σ_s o_s + σ · Σ_s Tq[s][code(r, s)]
+//
+// The offsets are exact (every row adds each o_s once), so the only error
+// against the float tables (MatMulLUTFloat) is the rounding of the entries:
+// |y − y_float| ≤ nsub·σ/2 (plus float32 rounding of the sums), where σ is
+// at most max_s (max_c T[s][c] − min_c T[s][c]) / 254; with independent
+// roundings the typical error is about √nsub·σ/√12. Other K run the float
+// tables.
 func (q *PQ) MatMulLUT(y, x []float32, m int, scratch []float32) {
+	if q.cfg.K != 16 || q.lut4 == nil {
+		q.MatMulLUTFloat(y, x, m, scratch)
+		return
+	}
+	ns := q.nsub
+	tab := scratch[:ns*16]
+	// The int8 tables and int32 sums live in the float scratch: same
+	// size and alignment, so no allocation and no second scratch kind.
+	tq := unsafe.Slice((*int8)(unsafe.Pointer(unsafe.SliceData(scratch[ns*16:]))), ns*16)
+	acc := unsafe.Slice((*int32)(unsafe.Pointer(unsafe.SliceData(scratch[ns*20:]))), q.rows)
+	_ = scratch[ns*20+q.rows-1]
+	for i := 0; i < m; i++ {
+		q.tables(tab, x[i*q.cols:(i+1)*q.cols])
+		var base float32
+		for s := 0; s < ns; s++ {
+			t := tab[s*16 : s*16+16]
+			lo, hi := t[0], t[0]
+			for _, v := range t[1:] {
+				lo, hi = min(lo, v), max(hi, v)
+			}
+			o := lo + (hi-lo)/2
+			for c := range t {
+				t[c] -= o
+			}
+			base += o
+		}
+		sc := simd.QuantizeLUT16(tq, tab)
+		clear(acc)
+		simd.LUT16Accumulate(acc, q.lut4, tq, q.rows, ns)
+		yi := y[i*q.rows : (i+1)*q.rows]
+		for r, a := range acc {
+			yi[r] = base + sc*float32(a)
+		}
+	}
+}
+
+// tables writes the float lookup tables of one input row xi: tab[s*K+c] is
+// the dot product of xi's subvector s with centroid c of subspace s.
+// Subvectors are short (SubDim values), so this is a plain loop rather
+// than a call per centroid.
+func (q *PQ) tables(tab, xi []float32) {
 	sd, k := q.cfg.SubDim, q.cfg.K
+	for s := 0; s < q.nsub; s++ {
+		c0 := s * sd
+		n := min(sd, q.cols-c0)
+		xs := xi[c0 : c0+n]
+		for c := 0; c < k; c++ {
+			cen := q.centroid(s, c)[:n]
+			var acc float32
+			for j, v := range xs {
+				acc += v * cen[j]
+			}
+			tab[s*k+c] = acc
+		}
+	}
+}
+
+// MatMulLUTFloat is the lookup-table path with exact float tables (no table
+// quantisation): the reference for MatMulLUT's int8 tables, and the path
+// for K other than 16. scratch needs nsub·K values.
+func (q *PQ) MatMulLUTFloat(y, x []float32, m int, scratch []float32) {
+	k := q.cfg.K
 	tab := scratch[:q.nsub*k]
 	for i := 0; i < m; i++ {
-		xi := x[i*q.cols : (i+1)*q.cols]
-		for s := 0; s < q.nsub; s++ {
-			c0 := s * sd
-			n := min(sd, q.cols-c0)
-			for c := 0; c < k; c++ {
-				tab[s*k+c] = dot(xi[c0:c0+n], q.centroid(s, c)[:n])
-			}
-		}
+		q.tables(tab, x[i*q.cols:(i+1)*q.cols])
 		yi := y[i*q.rows : (i+1)*q.rows]
 		for r := range yi {
 			var acc float32

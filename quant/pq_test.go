@@ -1,6 +1,7 @@
 package quant
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -50,9 +51,18 @@ func TestPQPaths(t *testing.T) {
 			// Both paths agree whatever K is.
 			x := randMatrix(rng, 3, sh[1])
 			y1, y2 := make([]float32, 3*sh[0]), make([]float32, 3*sh[0])
-			q.MatMulLUT(y1, x, 3, make([]float32, q.nsub*q.cfg.K))
+			q.MatMulLUTFloat(y1, x, 3, make([]float32, q.nsub*q.cfg.K))
 			q.MatMulDecode(y2, x, 3, make([]float32, q.nsub*q.cfg.SubDim))
 			require.InDeltaSlice(t, y2, y1, 1e-5)
+			// The int8-table path is within its stated bound of the
+			// float tables.
+			q.MatMulLUT(y1, x, 3, make([]float32, q.lutScratch()))
+			for i := 0; i < 3; i++ {
+				b := pqLUTBound(q, x[i*sh[1]:(i+1)*sh[1]]) + 1e-6
+				for r := 0; r < sh[0]; r++ {
+					require.InDelta(t, y2[i*sh[0]+r], y1[i*sh[0]+r], b, "%+v row %d", cfg, r)
+				}
+			}
 			rel, _ := Error(q, w)
 			require.Less(t, rel, 1.0, "%+v: clustering must beat the zero matrix", cfg)
 		}
@@ -134,4 +144,58 @@ func TestKMeansSeparates(t *testing.T) {
 	require.NotEqual(t, codes[0], codes[2])
 	require.NotEqual(t, codes[0], codes[4])
 	require.NotEqual(t, codes[2], codes[4])
+}
+
+// pqLUTBound is MatMulLUT's stated bound on its distance from the float
+// lookup tables for input row xi: nsub·σ/2, σ the int8 table scale (0 for K
+// other than 16, which use the float tables).
+func pqLUTBound(q *PQ, xi []float32) float64 {
+	if q.cfg.K != 16 {
+		return 0
+	}
+	tab := make([]float32, q.nsub*16)
+	q.tables(tab, xi)
+	var amax float64
+	for s := 0; s < q.nsub; s++ {
+		t := tab[s*16 : s*16+16]
+		lo, hi := t[0], t[0]
+		for _, v := range t {
+			lo, hi = min(lo, v), max(hi, v)
+		}
+		o := lo + (hi-lo)/2
+		for _, v := range t {
+			amax = max(amax, math.Abs(float64(v-o)))
+		}
+	}
+	sigma := amax / 127
+	// Slack for float32 rounding of the offsets and of the final sum.
+	return float64(q.nsub)*sigma/2*(1+1e-5) + 1e-6*float64(q.nsub)*amax
+}
+
+// TestPQLUTInt8Error measures the int8 tables' error on a layer-sized
+// matrix: within the bound, and on average far below it (the entry
+// roundings are independent, so the sums grow like √nsub, not nsub).
+func TestPQLUTInt8Error(t *testing.T) {
+	rng := rand.New(rand.NewPCG(12, 12))
+	rows, cols := 64, 256
+	w := randMatrix(rng, rows, cols)
+	q, err := NewPQ(w, rows, cols, PQConfig{SubDim: 4, K: 16, Seed: 1, Iters: 4})
+	require.NoError(t, err)
+	x := randMatrix(rng, 4, cols)
+	yq, yf := make([]float32, 4*rows), make([]float32, 4*rows)
+	q.MatMulLUT(yq, x, 4, make([]float32, q.ScratchSize(4)))
+	q.MatMulLUTFloat(yf, x, 4, make([]float32, q.nsub*16))
+	var sum, bsum float64
+	for i := 0; i < 4; i++ {
+		b := pqLUTBound(q, x[i*cols:(i+1)*cols])
+		for r := 0; r < rows; r++ {
+			e := math.Abs(float64(yq[i*rows+r] - yf[i*rows+r]))
+			require.LessOrEqual(t, e, b)
+			sum += e
+			bsum += b
+		}
+	}
+	require.Less(t, sum, bsum/4, "typical error should be well under the worst case")
+	t.Logf("int8 LUT: mean |error| %.3g, mean bound %.3g", sum/float64(4*rows), bsum/float64(4*rows))
+	require.NotEqual(t, yf, yq, "the int8 path must not be the float path")
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+
+	"github.com/edgerun/edgerun/simd"
 )
 
 // ErrStored is wrapped by every error about a stored matrix that does not
@@ -135,7 +137,8 @@ func Load(s *Stored, rank int) (Matrix, error) {
 		if err != nil {
 			return nil, err
 		}
-		m := &Int8{rows: rows, cols: cols, Q: q, Scales: sc, RowSums: make([]int32, rows)}
+		m := &Int8{rows: rows, cols: cols, Q: q, Scales: sc, RowSums: make([]int32, rows),
+			packed: simd.PackI8B(cols, rows, q, cols, true)}
 		for r := 0; r < rows; r++ {
 			var sum int32
 			for _, v := range q[r*cols : (r+1)*cols] {
@@ -227,6 +230,7 @@ func Load(s *Stored, rank int) (Matrix, error) {
 		}
 		q.full = make([]float32, q.nbooks*cfg.K*cfg.SubDim)
 		q.expand()
+		q.packLUT4()
 		return q, nil
 	}
 	return nil, storedErr(s, "unknown encoding")

@@ -529,13 +529,25 @@ func (m *machine) run() (any, error) {
 	}
 }
 
-// maxKeyDepth bounds the nesting of tuple keys, so that a hostile pickle of
-// deeply nested tuples cannot exhaust the goroutine stack here.
-const maxKeyDepth = 32
+// maxKeyDepth and maxKeyNodes bound the tuple keys hashable inspects, so
+// that a hostile pickle of deeply nested tuples, or of tuples sharing
+// sub-tuples (a DAG whose expansion is exponential), cannot exhaust the stack
+// or the CPU here. torch.save writes string keys only.
+const (
+	maxKeyDepth = 32
+	maxKeyNodes = 1024
+)
 
-func hashable(v any) bool { return hashableDepth(v, 0) }
+func hashable(v any) bool {
+	budget := maxKeyNodes
+	return hashableDepth(v, 0, &budget)
+}
 
-func hashableDepth(v any, depth int) bool {
+func hashableDepth(v any, depth int, budget *int) bool {
+	*budget--
+	if *budget < 0 {
+		return false
+	}
 	switch v := v.(type) {
 	case nil, bool, int64, float64, string, global:
 		return true
@@ -544,7 +556,7 @@ func hashableDepth(v any, depth int) bool {
 			return false
 		}
 		for _, x := range v {
-			if !hashableDepth(x, depth+1) {
+			if !hashableDepth(x, depth+1, budget) {
 				return false
 			}
 		}

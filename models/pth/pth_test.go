@@ -230,6 +230,9 @@ func TestMalformed(t *testing.T) {
 			"\x80\x02}X\x01\x00\x00\x00wctorch._utils\n_rebuild_tensor_v2\n((X\x07\x00\x00\x00storage" +
 				"ctorch\nFloatStorage\nX\x04\x00\x00\x00../0X\x03\x00\x00\x00cpuK\x04tQK\x00K\x04\x85K\x01\x85\x89}tRs.")}),
 		"cut file": good[:len(good)/2],
+		// t = (t, t) thirty times: 2^30 nodes if expanded.
+		"shared tuple key": buildZip(t, map[string][]byte{"archive/data.pkl": append(append([]byte("\x80\x02}N"),
+			bytes.Repeat([]byte("2\x86"), 30)...), []byte("Ns.")...)}),
 		"deep tuple key": buildZip(t, map[string][]byte{"archive/data.pkl": append(append([]byte("\x80\x02}N"),
 			bytes.Repeat([]byte{0x85}, 100000)...), []byte("Ns.")...)}),
 	}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/edgerun/edgerun/simd"
 )
 
 // Benchmarks report GFLOP/s (2 flops per multiply-add).
@@ -29,6 +31,21 @@ func (c cpuClock) report(b *testing.B, flops float64) {
 	}
 }
 
+// withGemms runs f once with each GEMM the kernels can be built on: the
+// pure-Go GemmGeneric and the SIMD SGEMM (the default), so one run shows
+// what the SIMD kernels buy.
+func withGemms(b *testing.B, f func(b *testing.B)) {
+	saved := gemm
+	defer func() { gemm = saved }()
+	for _, g := range []struct {
+		name string
+		fn   GemmFunc
+	}{{"gemm=go", GemmGeneric}, {"gemm=simd", simd.Sgemm}} {
+		gemm = g.fn
+		b.Run(g.name, f)
+	}
+}
+
 func BenchmarkConv2D(b *testing.B) {
 	r := rand.New(rand.NewPCG(3, 4))
 	for _, p := range []Conv2DParams{
@@ -42,17 +59,19 @@ func BenchmarkConv2D(b *testing.B) {
 		}
 		name := fmt.Sprintf("%s/%dx%dx%dx%d-%d", kind, p.N, p.C, p.H, p.W, p.OutC)
 		b.Run(name, func(b *testing.B) {
-			if err := p.Validate(); err != nil {
-				b.Fatal(err)
-			}
-			x, w, bias := randSlice(r, p.InputLen()), randSlice(r, p.WeightLen()), randSlice(r, p.OutC)
-			dst, scratch := make([]float32, p.OutputLen()), make([]float32, Conv2DScratch(&p))
-			flops := 2 * float64(p.OutputLen()) * float64(p.C/p.Groups*p.KH*p.KW)
-			clk := startCPU(b)
-			for range b.N {
-				Conv2D(&p, dst, x, w, bias, scratch)
-			}
-			clk.report(b, flops)
+			withGemms(b, func(b *testing.B) {
+				if err := p.Validate(); err != nil {
+					b.Fatal(err)
+				}
+				x, w, bias := randSlice(r, p.InputLen()), randSlice(r, p.WeightLen()), randSlice(r, p.OutC)
+				dst, scratch := make([]float32, p.OutputLen()), make([]float32, Conv2DScratch(&p))
+				flops := 2 * float64(p.OutputLen()) * float64(p.C/p.Groups*p.KH*p.KW)
+				clk := startCPU(b)
+				for range b.N {
+					Conv2D(&p, dst, x, w, bias, scratch)
+				}
+				clk.report(b, flops)
+			})
 		})
 	}
 }
@@ -61,11 +80,22 @@ func BenchmarkDense(b *testing.B) {
 	r := rand.New(rand.NewPCG(5, 6))
 	for _, p := range []DenseParams{{Batch: 1, In: 512, Out: 512}, {Batch: 16, In: 256, Out: 128}, {Batch: 64, In: 1024, Out: 1024}} {
 		b.Run(fmt.Sprintf("%dx%dx%d", p.Batch, p.In, p.Out), func(b *testing.B) {
+			withGemms(b, func(b *testing.B) {
+				x, w, bias := randSlice(r, p.Batch*p.In), randSlice(r, p.Out*p.In), randSlice(r, p.Out)
+				dst := make([]float32, p.Batch*p.Out)
+				clk := startCPU(b)
+				for range b.N {
+					Dense(&p, dst, x, w, bias)
+				}
+				clk.report(b, 2*float64(p.Batch*p.In*p.Out))
+			})
+		})
+		b.Run(fmt.Sprintf("%dx%dx%d/packed", p.Batch, p.In, p.Out), func(b *testing.B) {
 			x, w, bias := randSlice(r, p.Batch*p.In), randSlice(r, p.Out*p.In), randSlice(r, p.Out)
-			dst := make([]float32, p.Batch*p.Out)
+			dst, pw := make([]float32, p.Batch*p.Out), PackDense(&p, w)
 			clk := startCPU(b)
 			for range b.N {
-				Dense(&p, dst, x, w, bias)
+				DensePacked(&p, dst, x, pw, bias)
 			}
 			clk.report(b, 2*float64(p.Batch*p.In*p.Out))
 		})

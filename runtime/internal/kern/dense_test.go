@@ -21,6 +21,21 @@ func TestDenseTorch(t *testing.T) {
 		check()
 		t.Logf("%s: max rel error %.2g", c.Name, closeTo(t, c.Name, dst, want, tolDense))
 		noAllocs(t, c.Name, func() { Dense(&p, dst, x, w, b) })
+
+		pw := PackDense(&p, w)
+		dst, check = guarded(t, p.Batch*p.Out)
+		DensePacked(&p, dst, x, pw, b)
+		check()
+		closeTo(t, c.Name+" packed", dst, want, tolDense)
+		noAllocs(t, c.Name+" packed", func() { DensePacked(&p, dst, x, pw, b) })
+		buf := make([]float32, PackedDenseLen(&p))
+		DensePacked(&p, dst, x, PackDenseInto(buf, &p, w), nil)
+		if b != nil {
+			for i := range dst {
+				dst[i] += b[i%p.Out]
+			}
+		}
+		closeTo(t, c.Name+" packed into, no bias", dst, want, tolDense)
 	}
 }
 

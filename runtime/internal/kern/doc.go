@@ -20,15 +20,29 @@
 //     stated in each test; integer kernels are bit-exact.
 //
 // The float kernels are built on one matrix multiply, the package variable
-// gemm (GemmFunc: BLAS sgemm semantics, row-major). It starts as the
-// pure-Go GemmGeneric; a SIMD implementation with the same contract can be
-// assigned to it at initialisation.
+// gemm (GemmFunc: BLAS sgemm semantics, row-major), which is simd.Sgemm: the
+// CPU's SGEMM microkernel chosen at startup, with scratch from simd's
+// internal pool (allocation-free once warm). GemmGeneric is the pure-Go
+// version of the same contract. The activations and softmax's exponentials
+// run simd's elementwise kernels (within 1 ulp of float32 at every level).
+// Tests run every simd-backed kernel at each level simd.Supported() lists.
+//
+// Load-time packing (the runtime does it once per model, sessions share the
+// result):
+//
+//	dense              PackDense(&p, w) (or PackDenseInto an arena buffer of
+//	                   PackedDenseLen(&p) floats) → DensePacked(&p, dst, x, packed, bias):
+//	                   no repacking per call, bias fused into the GEMM
+//	int8 conv, dense   QConv2DParams.Pack(w), QDenseParams.Pack(w) set the
+//	                   params' Packed field; QConv2D/QDense then run simd's
+//	                   int8 GEMM (VNNI, SDOT, SMMLA, ...) and, for dense,
+//	                   simd's requantisation, with the same bytes out
 //
 // Ops and their entry points:
 //
 //	conv2d, conv1d     Conv2D(&Conv2DParams, dst, x, w, bias, scratch), Conv2DScratch;
 //	                   Conv1D(&Conv1DParams, ...), Conv1DScratch
-//	dense (Linear)     Dense(&DenseParams, dst, x, w, bias)
+//	dense (Linear)     Dense(&DenseParams, dst, x, w, bias); DensePacked(&DenseParams, dst, x, packed, bias)
 //	gemm (ONNX)        Gemm(&GemmParams, dst, a, b, bias)
 //	batched matmul     MatMul(&MatMulParams, dst, a, b)
 //	add/sub/mul/div    NewBroadcast(shapeA, shapeB) → Broadcast; Binary(op, &bc, dst, a, b)
@@ -66,8 +80,9 @@
 // int32 bias in units of inScale·weightScale[o], int32 accumulation, then
 // requantisation dst = clamp(roundHalfEven(float32(acc)·Mult[o]) + YZero)
 // with one float32 product, so all paths and architectures agree bit for
-// bit. The int32 products come from qgemmRef, which has the contract of
-// simd's int8 GEMM (C = (A - aZero)·B, A = activations or im2row patches
-// positions × K, C positions × outputs), so that GEMM can replace it.
+// bit. The int32 products come from simd's int8 GEMM when the weights were
+// packed (Pack), otherwise from qgemmRef, which has the same contract
+// (C = (A - aZero)·B, A = activations or im2row patches positions × K,
+// C positions × outputs).
 // A 1-D int8 convolution is QConv2D with Conv1DParams.As2D() geometry.
 package kern

@@ -260,6 +260,10 @@ func TestQConv2DRandom(t *testing.T) {
 		np, na := QConv2DScratch(&p)
 		dst := make([]uint8, p.OutputLen())
 		QConv2D(&p, dst, x, w, bias, make([]uint8, np), make([]int32, na))
+		pp := packedQConv(t, p, w)
+		dstP := make([]uint8, p.OutputLen())
+		QConv2D(&pp, dstP, x, nil, bias, make([]uint8, np), make([]int32, na))
+		equalInts(t, "packed", dstP, dst)
 		oh, ow := p.OutH(), p.OutW()
 		cpg, opg := p.C/p.Groups, p.OutC/p.Groups
 		for n := 0; n < p.N; n++ {

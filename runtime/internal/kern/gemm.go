@@ -1,5 +1,7 @@
 package kern
 
+import "github.com/edgerun/edgerun/simd"
+
 // GemmFunc is the signature of the single-precision matrix multiply every
 // float kernel here is built on. It has BLAS sgemm semantics on row-major
 // matrices:
@@ -12,10 +14,13 @@ package kern
 // propagate), as in BLAS.
 type GemmFunc func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int)
 
-// gemm is the matrix multiply the kernels call. It starts as the pure-Go
-// blocked implementation; a faster one with the same semantics (the SIMD
-// SGEMM) can be assigned here at package initialisation.
-var gemm GemmFunc = GemmGeneric
+// gemm is the matrix multiply the kernels call: simd.Sgemm, which has
+// exactly GemmFunc's contract (beta 0 never reads C) and dispatches to the
+// CPU's SGEMM microkernel. Its scratch memory comes from simd's internal
+// pool, so kernels stay allocation-free once warm without the caller
+// providing a workspace. GemmGeneric stays as the pure-Go reference the
+// tests compare against.
+var gemm GemmFunc = simd.Sgemm
 
 // Blocking sizes of the pure-Go GEMM: a kc×nc panel of B (64 KiB) stays in
 // L2 while rows of A stream past it.

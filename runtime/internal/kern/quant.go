@@ -3,6 +3,9 @@ package kern
 import (
 	"fmt"
 	"math"
+	"unsafe"
+
+	"github.com/edgerun/edgerun/simd"
 )
 
 // Int8 is the element type of quantised activations: uint8 (asymmetric,
@@ -119,6 +122,24 @@ func CheckZeroPoints[T Int8](q *QuantParams) error {
 type QConv2DParams struct {
 	Conv2DParams
 	QuantParams
+	// Packed, if not nil, holds each group's weights packed for simd's
+	// int8 GEMM (see Pack), which QConv2D then uses instead of the portable
+	// reference product; the bytes out are the same either way.
+	Packed []*simd.PackedI8B
+}
+
+// Pack packs the OIHW int8 weights w of the convolution p for simd's int8
+// GEMM, one matrix of (C/Groups·KH·KW)×(OutC/Groups) per group, and keeps
+// them in p.Packed. Call it once at model load, after Validate; it
+// allocates the packed copy (about the size of w). The packed weights are
+// immutable, so params sharing them may be used by many sessions at once.
+func (p *QConv2DParams) Pack(w []int8) {
+	cpg, opg := p.C/p.Groups, p.OutC/p.Groups
+	k := cpg * p.KH * p.KW
+	p.Packed = make([]*simd.PackedI8B, p.Groups)
+	for g := range p.Packed {
+		p.Packed[g] = simd.PackI8B(k, opg, w[g*opg*k:(g+1)*opg*k], k, true)
+	}
 }
 
 // Validate reports whether p describes a computable int8 convolution.
@@ -129,8 +150,19 @@ func (p *QConv2DParams) Validate() error {
 	if len(p.Mult) != p.OutC {
 		return fmt.Errorf("qconv2d: %d multipliers for %d channels", len(p.Mult), p.OutC)
 	}
-	if k := p.C / p.Groups * p.KH * p.KW; k > maxQDepth {
+	k := p.C / p.Groups * p.KH * p.KW
+	if k > maxQDepth {
 		return fmt.Errorf("qconv2d: %d products per output exceed %d (int32 accumulator)", k, maxQDepth)
+	}
+	if p.Packed != nil {
+		if len(p.Packed) != p.Groups {
+			return fmt.Errorf("qconv2d: %d packed weight groups for %d groups", len(p.Packed), p.Groups)
+		}
+		for _, pb := range p.Packed {
+			if pb == nil || pb.K() != k || pb.N() != p.OutC/p.Groups {
+				return fmt.Errorf("qconv2d: packed weights do not match the geometry")
+			}
+		}
 	}
 	return checkMult(p.Mult)
 }
@@ -178,6 +210,12 @@ func QConv2DScratch(p *QConv2DParams) (patches, acc int) {
 // OutC/Groups, the layout of simd's int8 GEMM), then requantised. Integer
 // results are exact, so any int8 GEMM with that contract gives identical
 // bytes. XZero and YZero must be in T's range.
+//
+// With p.Packed set (see Pack) the products come from simd's int8 GEMM
+// (VNNI, SDOT, SMMLA, ...); w is then not read. The requantisation stays
+// the scalar requantOne: simd's RequantU8/RequantI8 have the same rounding
+// contract, but write row-major positions×channels while the output here is
+// channel-major (NCHW), the transpose of the GEMM tile.
 func QConv2D[T Int8](p *QConv2DParams, dst, x []T, w []int8, bias []int32, patches []T, acc []int32) {
 	lo, hi := qRange[T]()
 	ohw := p.OutH() * p.OutW()
@@ -187,13 +225,16 @@ func QConv2D[T Int8](p *QConv2DParams, dst, x []T, w []int8, bias []int32, patch
 	for n := 0; n < p.N; n++ {
 		for g := 0; g < p.Groups; g++ {
 			xg := x[(n*p.C+g*cpg)*p.H*p.W : (n*p.C+(g+1)*cpg)*p.H*p.W]
-			wg := w[g*opg*k : (g+1)*opg*k]
 			for q0 := 0; q0 < ohw; q0 += tile {
 				q1 := min(q0+tile, ohw)
 				a := patches[:(q1-q0)*k]
 				im2row(p, a, xg, cpg, q0, q1, T(p.XZero))
 				c := acc[:(q1-q0)*opg]
-				qgemmRef(q1-q0, opg, k, a, p.XZero, wg, c)
+				if p.Packed != nil {
+					qgemm(q1-q0, a, k, p.XZero, p.Packed[g], c, opg)
+				} else {
+					qgemmRef(q1-q0, opg, k, a, p.XZero, w[g*opg*k:(g+1)*opg*k], c)
+				}
 				for o := 0; o < opg; o++ {
 					oc := g*opg + o
 					var b int32
@@ -258,11 +299,41 @@ func qgemmRef[T Int8](m, n, k int, a []T, aZero int32, w []int8, c []int32) {
 	}
 }
 
+// qgemm is simd's int8 GEMM for either activation type:
+// c[i*ldc+j] = Σ_l (int32(a[i*lda+l]) - aZero)·B[l][j].
+func qgemm[T Int8](m int, a []T, lda int, aZero int32, pb *simd.PackedI8B, c []int32, ldc int) {
+	if lo, _ := qRange[T](); lo == 0 {
+		simd.GemmU8I8(m, asU8(a), lda, aZero, pb, c, ldc)
+	} else {
+		simd.GemmI8I8(m, asI8(a), lda, aZero, pb, c, ldc)
+	}
+}
+
+// asU8 and asI8 view a slice of T (whose underlying type they are called
+// for) as the plain byte type simd's kernels take.
+func asU8[T Int8](a []T) []uint8 {
+	return unsafe.Slice((*uint8)(unsafe.Pointer(unsafe.SliceData(a))), len(a))
+}
+
+func asI8[T Int8](a []T) []int8 {
+	return unsafe.Slice((*int8)(unsafe.Pointer(unsafe.SliceData(a))), len(a))
+}
+
 // QDenseParams describes an int8 fully connected layer: x Batch×In of T,
 // w Out×In int8, bias Out int32 (or nil), dst Batch×Out of T.
 type QDenseParams struct {
 	DenseParams
 	QuantParams
+	// Packed, if not nil, holds w packed for simd's int8 GEMM (see Pack);
+	// QDense then runs on the SIMD kernels with identical results.
+	Packed *simd.PackedI8B
+}
+
+// Pack packs the Out×In int8 weights w of p for simd's int8 GEMM into
+// p.Packed. Call it once at model load, after Validate; it allocates the
+// packed copy. The packed weights are immutable and may be shared.
+func (p *QDenseParams) Pack(w []int8) {
+	p.Packed = simd.PackI8B(p.In, p.Out, w, p.In, true)
 }
 
 // Validate reports whether p describes a computable int8 dense layer.
@@ -276,6 +347,9 @@ func (p *QDenseParams) Validate() error {
 	if p.In > maxQDepth {
 		return fmt.Errorf("qdense: %d inputs exceed %d (int32 accumulator)", p.In, maxQDepth)
 	}
+	if p.Packed != nil && (p.Packed.K() != p.In || p.Packed.N() != p.Out) {
+		return fmt.Errorf("qdense: packed weights are %dx%d, want %dx%d", p.Packed.K(), p.Packed.N(), p.In, p.Out)
+	}
 	return checkMult(p.Mult)
 }
 
@@ -286,8 +360,26 @@ func QDenseScratch(p *QDenseParams) int { return p.Batch * p.Out }
 //
 //	acc[b][o] = Σ_i (x[b][i] - XZero)·w[o][i]     (int32, via the int8 GEMM)
 //	dst[b][o] = clamp(roundHalfEven(float32(acc + bias[o])·Mult[o]) + YZero)
+//
+// With p.Packed set (see Pack), w is not read: the products come from
+// simd's int8 GEMM and the requantisation from simd's RequantU8/RequantI8,
+// whose contract (int32 bias add, one float32 product, clamp, round half to
+// even, add the zero point) gives the same bytes as requantOne.
 func QDense[T Int8](p *QDenseParams, dst, x []T, w []int8, bias []int32, acc []int32) {
 	lo, hi := qRange[T]()
+	if p.Batch == 0 {
+		return
+	}
+	if p.Packed != nil {
+		qgemm(p.Batch, x, p.In, p.XZero, p.Packed, acc, p.Out)
+		rq := simd.Requant{Scale: p.Mult, Bias: bias, Zero: p.YZero}
+		if lo == 0 {
+			simd.RequantU8(p.Batch, p.Out, acc, p.Out, &rq, asU8(dst), p.Out)
+		} else {
+			simd.RequantI8(p.Batch, p.Out, acc, p.Out, &rq, asI8(dst), p.Out)
+		}
+		return
+	}
 	qgemmRef(p.Batch, p.Out, p.In, x, p.XZero, w, acc)
 	for b := 0; b < p.Batch; b++ {
 		for o := 0; o < p.Out; o++ {

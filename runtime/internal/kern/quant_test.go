@@ -67,12 +67,22 @@ func TestQConv2DNumPy(t *testing.T) {
 			QConv2D(&p, dst, x, w, bias, patches, acc)
 			equalInts(t, c.Name, dst, want)
 			noAllocs(t, c.Name, func() { QConv2D(&p, dst, x, w, bias, patches, acc) })
+			pp := packedQConv(t, p, w)
+			clear(dst)
+			QConv2D(&pp, dst, x, nil, bias, patches, acc)
+			equalInts(t, c.Name+" packed", dst, want)
+			noAllocs(t, c.Name+" packed", func() { QConv2D(&pp, dst, x, nil, bias, patches, acc) })
 		} else {
 			x, want := c.i8(t, "x"), c.i8(t, "y")
 			dst, patches := make([]int8, len(want)), make([]int8, np)
 			QConv2D(&p, dst, x, w, bias, patches, acc)
 			equalInts(t, c.Name, dst, want)
 			noAllocs(t, c.Name, func() { QConv2D(&p, dst, x, w, bias, patches, acc) })
+			pp := packedQConv(t, p, w)
+			clear(dst)
+			QConv2D(&pp, dst, x, nil, bias, patches, acc)
+			equalInts(t, c.Name+" packed", dst, want)
+			noAllocs(t, c.Name+" packed", func() { QConv2D(&pp, dst, x, nil, bias, patches, acc) })
 		}
 	}
 }
@@ -93,12 +103,42 @@ func TestQDenseNumPy(t *testing.T) {
 			QDense(&p, dst, x, w, bias, acc)
 			equalInts(t, c.Name, dst, want)
 			noAllocs(t, c.Name, func() { QDense(&p, dst, x, w, bias, acc) })
+			pp := packedQDense(t, p, w)
+			clear(dst)
+			QDense(&pp, dst, x, nil, bias, acc)
+			equalInts(t, c.Name+" packed", dst, want)
+			noAllocs(t, c.Name+" packed", func() { QDense(&pp, dst, x, nil, bias, acc) })
 		} else {
 			x, want := c.i8(t, "x"), c.i8(t, "y")
 			dst := make([]int8, len(want))
 			QDense(&p, dst, x, w, bias, acc)
 			equalInts(t, c.Name, dst, want)
 			noAllocs(t, c.Name, func() { QDense(&p, dst, x, w, bias, acc) })
+			pp := packedQDense(t, p, w)
+			clear(dst)
+			QDense(&pp, dst, x, nil, bias, acc)
+			equalInts(t, c.Name+" packed", dst, want)
+			noAllocs(t, c.Name+" packed", func() { QDense(&pp, dst, x, nil, bias, acc) })
 		}
 	}
+}
+
+// packedQConv returns p with its weights packed for simd's int8 GEMM.
+func packedQConv(t *testing.T, p QConv2DParams, w []int8) QConv2DParams {
+	t.Helper()
+	p.Pack(w)
+	if err := p.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// packedQDense returns p with its weights packed for simd's int8 GEMM.
+func packedQDense(t *testing.T, p QDenseParams, w []int8) QDenseParams {
+	t.Helper()
+	p.Pack(w)
+	if err := p.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
