@@ -12,3 +12,9 @@ for m in "$root"/models/onnx/testdata/*.onnx; do
 	[ -f "$b.inputs.json" ] || continue
 	node "$here/onnx_compare.js" "$m" "$b.inputs.json" "$b.ort.json"
 done
+for m in "$root"/models/pretrained/*.onnx; do
+	[ -f "$m" ] || continue
+	b="$root/models/onnx/testdata/pretrained/$(basename "${m%.onnx}")"
+	[ -f "$b.inputs.json" ] || continue
+	node "$here/onnx_compare.js" "$m" "$b.inputs.json" "$b.ort.json"
+done

@@ -63,6 +63,7 @@ func closeTo(t *testing.T, what string, got []float64, want []float32, tol float
 	if worst > tol*math.Max(scale, 1) {
 		t.Errorf("%s: differs by %g (scale %g)", what, worst, scale)
 	}
+	t.Logf("%s: max difference %.3g (scale %.3g)", what, worst, scale)
 }
 
 func conv3x3(in []float64, c, h, w int, wt, b []float32, o int) []float64 {

@@ -108,11 +108,13 @@ func TestAgainstONNXRuntime(t *testing.T) {
 		{"cnn", 1e-4, []string{"conv2d", "batchnorm", "maxpool2d", "flatten", "dense", "sigmoid"}},
 		{"mlp", 1e-4, []string{"dense", "tanh", "gelu", "clip", "softmax"}},
 		{"shapes", 1e-4, []string{"avgpool2d", "upsample", "slice", "concat", "pad", "reshape", "transpose", "softmax", "conv1d", "global_avg_pool"}},
+		{"misc", 1e-4, []string{"conv2d", "clip", "pad", "maxpool2d", "reshape", "dense", "softmax", "transpose", "matmul", "upsample", "sub", "argmax", "topk"}},
 		// QDQ: the int8 layers round their accumulators as ONNX Runtime's
 		// QLinear kernels do; the bound allows one output quantisation
 		// step (0.05) where a product lands within float rounding of a
 		// .5 boundary.
 		{"qdq", 0.05 + 1e-6, []string{"quantize", "qconv2d", "dequantize", "qdense", "maxpool2d"}},
+		{"qdq_s8", 0.1 + 1e-6, []string{"quantize", "qdense", "dequantize", "add"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -190,5 +192,52 @@ func TestOpsetRange(t *testing.T) {
 	}
 	if m.Metadata(MetaONNXOpset) != "17" {
 		t.Errorf("opset metadata %q", m.Metadata(MetaONNXOpset))
+	}
+}
+
+// TestPretrainedAgainstONNXRuntime converts the Fashion-MNIST models
+// exported by models/train and compares them with ONNX Runtime on the 16
+// sample images (models/onnx/COMPARE.md records the result).
+func TestPretrainedAgainstONNXRuntime(t *testing.T) {
+	for _, name := range []string{"pixel_classifier", "latent_classifier", "sae_encoder"} {
+		t.Run(name, func(t *testing.T) {
+			model := filepath.Join("..", "pretrained", name+".onnx")
+			if _, err := os.Stat(model); err != nil {
+				t.Skipf("%s not present", model)
+			}
+			base := filepath.Join("testdata", "pretrained", name)
+			inputs := readJSON(t, base+".inputs.json")
+			want := readJSON(t, base+".ort.json")
+			got, _ := runConverted(t, model, inputs)
+			for oname, w := range want {
+				g := values(got[oname])
+				if len(g) != len(w.Data) {
+					t.Fatalf("%s: %d values, want %d", oname, len(g), len(w.Data))
+				}
+				worst, agree := 0.0, 0
+				rows := w.Shape[0]
+				cols := len(g) / rows
+				for r := 0; r < rows; r++ {
+					ga, wa := 0, 0
+					for c := 0; c < cols; c++ {
+						i := r*cols + c
+						worst = max(worst, math.Abs(g[i]-w.Data[i]))
+						if g[i] > g[r*cols+ga] {
+							ga = c
+						}
+						if w.Data[i] > w.Data[r*cols+wa] {
+							wa = c
+						}
+					}
+					if ga == wa {
+						agree++
+					}
+				}
+				t.Logf("| %s | %s %v | %.3g | %d/%d |", name, oname, w.Shape, worst, agree, rows)
+				if worst > 1e-4 {
+					t.Errorf("%s: max difference %g > 1e-4", oname, worst)
+				}
+			}
+		})
 	}
 }

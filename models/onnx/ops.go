@@ -675,13 +675,12 @@ func (c *converter) pool(n *nodeProto, a attrs, in []*val) error {
 		if a.int("ceil_mode", 0) != 0 && (span+stride[i]-1)/stride[i]+1 != fl {
 			return unsupported("ceil_mode changes the output size here")
 		}
-		// The runtime pads symmetrically; an uneven pad whose extra row
-		// or column no window reaches is the same.
+		// The runtime pads symmetrically. An extra end pad that no window
+		// reaches changes nothing, so SAME_UPPER pools often still fit.
 		if begin[i] != end[i] {
-			if end[i] == begin[i]+1 && span%stride[i] == 0 {
-				// unreachable only if the last window ends before it
+			if end[i] < begin[i] || (x.shape[2+i]+2*begin[i]-k[i])/stride[i]+1 != fl {
+				return unsupported("asymmetric pooling pads %v %v", begin, end)
 			}
-			return unsupported("asymmetric pooling pads %v %v", begin, end)
 		}
 		out = append(out, fl)
 	}
@@ -1528,6 +1527,11 @@ func (c *converter) qlayer(n *nodeProto, op string, in []*val, at map[string]any
 	wn, err := c.initializer(n.Inputs[1]+"_q", wint)
 	if err != nil {
 		return false, err
+	}
+	if bias == nil {
+		// FORMAT.md lists the bias as optional but the runtime requires
+		// all four inputs of qconv2d and qdense: give it zeros.
+		bias = &ctensor{dt: tInt32, shape: []int{nOut}, i: make([]int64, nOut)}
 	}
 	bn := ""
 	if bias != nil {

@@ -11,7 +11,7 @@ Outputs under models/pretrained/:
                                                      reflect-padded 32x32 image)
   samples/proj.npy             float32 [16,8,4,4]   1x1 projection before companding
   samples/latent.npy           int8    [16,8,4,4]   companded, rounded half to even
-  samples/dec_wpt.npy           float32 [16,64,4,4]  decompanded latent after the 1x1 decoder
+  samples/dec_wpt.npy          float32 [16,64,4,4]  decompanded latent after the 1x1 decoder
   samples/recon.npy            float32 [16,1,28,28] decoder output (clamped, cropped)
   samples/latent_logits.npy    float32 [16,10]      latent classifier on latent/127
   samples/pixel_logits.npy     float32 [16,10]      pixel classifier on x

@@ -87,6 +87,44 @@ class Shapes(nn.Module):
         return torch.cat([u.flatten(1), g.flatten(1)], 1)
 
 
+def qdq_s8_model():
+    """QDQ with int8 activations: Q → DQ → MatMul(DQ per-tensor weights) →
+    Q (zero point -3, no Relu) → DQ → Add (float) → Q → DQ → MatMul → Q → DQ."""
+    rng = np.random.default_rng(9)
+    sx, zx = np.float32(0.03), np.int8(5)
+    w1 = rng.integers(-127, 128, size=(12, 16)).astype(np.int8)
+    w2 = rng.integers(-127, 128, size=(16, 4)).astype(np.int8)
+    s1, s2 = np.float32(0.01), np.float32(0.02)
+    sy, zy = np.float32(0.08), np.int8(-3)
+    so, zo = np.float32(0.1), np.int8(0)
+    t = lambda v, n: numpy_helper.from_array(np.array(v), n)
+    inits = [t(sx, "sx"), t(zx, "zx"), numpy_helper.from_array(w1, "w1_q"), t(s1, "s1"), t(np.int8(0), "z0"),
+             numpy_helper.from_array(w2, "w2_q"), t(s2, "s2"), t(sy, "sy"), t(zy, "zy"), t(so, "so"), t(zo, "zo"),
+             numpy_helper.from_array(rng.standard_normal(16).astype(np.float32), "shift")]
+    nodes = [
+        helper.make_node("QuantizeLinear", ["x", "sx", "zx"], ["xq"], name="q_in"),
+        helper.make_node("DequantizeLinear", ["xq", "sx", "zx"], ["xd"], name="dq_in"),
+        helper.make_node("DequantizeLinear", ["w1_q", "s1", "z0"], ["w1"], name="dq_w1"),
+        helper.make_node("MatMul", ["xd", "w1"], ["m1"], name="mm1"),
+        helper.make_node("QuantizeLinear", ["m1", "sy", "zy"], ["m1q"], name="q_m1"),
+        helper.make_node("DequantizeLinear", ["m1q", "sy", "zy"], ["m1d"], name="dq_m1"),
+        helper.make_node("Add", ["m1d", "shift"], ["a"], name="add"),
+        helper.make_node("QuantizeLinear", ["a", "sy", "zy"], ["aq"], name="q_a"),
+        helper.make_node("DequantizeLinear", ["aq", "sy", "zy"], ["ad"], name="dq_a"),
+        helper.make_node("DequantizeLinear", ["w2_q", "s2", "z0"], ["w2"], name="dq_w2"),
+        helper.make_node("MatMul", ["ad", "w2"], ["m2"], name="mm2"),
+        helper.make_node("QuantizeLinear", ["m2", "so", "zo"], ["m2q"], name="q_m2"),
+        helper.make_node("DequantizeLinear", ["m2q", "so", "zo"], ["y"], name="dq_out"),
+    ]
+    graph = helper.make_graph(nodes, "qdq_s8", [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 3, 12])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 3, 4])], inits)
+    m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], producer_name="edgerun-gen")
+    m.ir_version = 7
+    onnx.checker.check_model(m)
+    onnx.save(m, os.path.join(HERE, "qdq_s8.onnx"))
+    save_inputs("qdq_s8", {"x": rng.uniform(-3, 3, size=(4, 3, 12)).astype(np.float32)})
+
+
 def qdq_model():
     """A hand-built QDQ model: Q → DQ → Conv(+DQ weights, bias) → Relu → Q → DQ →
     MaxPool → Q → DQ → Flatten → Gemm(DQ weights) → Q → DQ, the way quantisation
@@ -145,6 +183,62 @@ def qdq_model():
     save_inputs("qdq", {"x": x})
 
 
+def misc_model():
+    """Hand-built at opset 11: the attribute forms torch rarely writes
+    (auto_pad SAME_UPPER, Gemm transB=0 with alpha and beta, Softmax with
+    the pre-13 flatten semantics, Resize by sizes, Pad reflect, Clip with
+    only a min), MatMul of two run-time values, Squeeze/Unsqueeze, ArgMax,
+    TopK and Identity outputs."""
+    rng = np.random.default_rng(11)
+    f = lambda *s: rng.standard_normal(s).astype(np.float32)
+    inits = [
+        numpy_helper.from_array(f(4, 3, 3, 3) * 0.3, "cw"), numpy_helper.from_array(f(4), "cb"),
+        numpy_helper.from_array(f(12, 6) * 0.3, "gw"), numpy_helper.from_array(f(6), "gc"),
+        numpy_helper.from_array(np.array([1, 1, 4, 6], np.int64), "sizes"),
+        numpy_helper.from_array(np.array([], np.float32), "empty"),
+        numpy_helper.from_array(np.array([0, 0, 1, 2, 0, 0, 1, 0], np.int64), "pads"),
+        numpy_helper.from_array(np.array(-0.3, np.float32), "lo"),
+        numpy_helper.from_array(np.array([3], np.int64), "k"),
+        numpy_helper.from_array(f(6, 5), "mw"),
+        numpy_helper.from_array(np.array(1.5, np.float32), "two"),
+    ]
+    nodes = [
+        helper.make_node("Conv", ["x", "cw", "cb"], ["c"], name="conv_same", auto_pad="SAME_UPPER", strides=[2, 2]),  # [N,4,4,3]
+        helper.make_node("Clip", ["c", "lo", ""], ["cl"], name="clip_min"),
+        helper.make_node("Pad", ["cl", "pads"], ["p"], name="pad_reflect", mode="reflect"),  # [N,4,5,5]
+        helper.make_node("MaxPool", ["p"], ["mp"], name="pool_same", kernel_shape=[2, 2], strides=[2, 2], pads=[1, 1, 1, 1]),  # [N,4,4,4]
+        helper.make_node("Flatten", ["mp"], ["fl"], name="flat", axis=2),  # [N*4, 16]
+        helper.make_node("Gemm", ["fl", "gw", "gc"], ["g"], name="gemm_ab", alpha=0.5, beta=2.0),  # [N*4,6]
+        helper.make_node("Reshape", ["g", "shape3"], ["g3"], name="to3d"),
+        helper.make_node("Softmax", ["g3"], ["sm"], name="softmax11", axis=1),  # flatten at 1: [N, 24]
+        helper.make_node("Transpose", ["sm"], ["smt"], name="tr", perm=[0, 2, 1]),  # [N,6,4]
+        helper.make_node("MatMul", ["sm", "smt"], ["mm"], name="matmul_dyn"),  # [N,4,4]
+        helper.make_node("Unsqueeze", ["mm"], ["mm4"], name="unsq", axes=[1]),  # [N,1,4,4]
+        helper.make_node("Resize", ["mm4", "empty", "empty", "sizes"], ["rs"], name="resize_sizes", mode="nearest",
+                         coordinate_transformation_mode="asymmetric", nearest_mode="floor"),  # [N,1,4,6]... sizes fixed below
+        helper.make_node("Squeeze", ["rs"], ["rs3"], name="sq", axes=[1]),  # [N,4,8]
+        helper.make_node("MatMul", ["g3", "mw"], ["mmw"], name="matmul_const"),  # [N,4,5]
+        helper.make_node("Sub", ["two", "mmw"], ["neg"], name="sub_const_left"),
+        helper.make_node("ArgMax", ["neg"], ["am"], name="argmax", axis=2, keepdims=0),
+        helper.make_node("TopK", ["neg", "k"], ["tv", "ti"], name="topk", axis=-1),
+        helper.make_node("Dropout", ["rs3"], ["d"], name="dropout"),
+        helper.make_node("Identity", ["d"], ["y"], name="identity"),
+    ]
+    inits.append(numpy_helper.from_array(np.array([-1, 4, 6], np.int64), "shape3"))
+    inits[4] = numpy_helper.from_array(np.array([2, 1, 8, 12], np.int64), "sizes")
+    # A fixed batch: Flatten at axis 2 folds it into the rows.
+    graph = helper.make_graph(nodes, "misc", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 3, 7, 5])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 8, 12]),
+                               helper.make_tensor_value_info("am", TensorProto.INT64, [2, 4]),
+                               helper.make_tensor_value_info("tv", TensorProto.FLOAT, [2, 4, 3]),
+                               helper.make_tensor_value_info("ti", TensorProto.INT64, [2, 4, 3])], inits)
+    m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 11)], producer_name="edgerun-gen")
+    m.ir_version = 6
+    onnx.checker.check_model(m)
+    onnx.save(m, os.path.join(HERE, "misc.onnx"))
+    save_inputs("misc", {"x": f(2, 3, 7, 5)})
+
+
 def main():
     torch.manual_seed(0)
     cnn = CNN()
@@ -159,6 +253,8 @@ def main():
     export("mlp", MLP(), torch.randn(4, 20), 11)
     export("shapes", Shapes(), torch.randn(2, 4, 8, 8), 17)
     qdq_model()
+    qdq_s8_model()
+    misc_model()
 
 
 if __name__ == "__main__":
