@@ -24,7 +24,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 ROUNDS=${ROUNDS:-3}
 BUDGET=${BUDGET:-1}
-NT=${THREADS:-$(nproc)}
+NT=${THREADS:-$(getconf _NPROCESSORS_ONLN)}
 PY=${PYTHON:-/usr/bin/python3}
 SECTIONS=${SECTIONS:-gemm int8 wpt encoder models}
 ORT_VERSION=${ORT_VERSION:-1.30.0}
@@ -64,6 +64,7 @@ install_peers() {
 	fi
 }
 install_peers
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
 # The table printer itself needs Python.
 have_py json || { say "no $PY: cannot run the peers or print the table"; exit 1; }
 
@@ -88,7 +89,10 @@ record() {
 		printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$row" "$label" "$thr" "$side" "$target" "$(tail -1 <<<"$out")" >>"$RES"
 	else
 		local msg
-		msg=$( (echo "$out"; cat "$tmp/err") | grep -v '^$' | tail -2 | tr '\t\n' '  ')
+		# The first line that names the problem, else the last line.
+		msg=$( (echo "$out"; cat "$tmp/err") | grep -v '^$' >"$tmp/msg"
+			grep -m1 -iE 'error|cannot|fail|not found|no such|missing' "$tmp/msg" || tail -1 "$tmp/msg")
+		msg=$(tr '\t\n|' '  /' <<<"$msg")
 		printf '%s\t%s\t%s\t%s\t%s\tERROR %s\n' "$row" "$label" "$thr" "$side" "$target" "${msg:-no output}" >>"$RES"
 	fi
 }
@@ -183,6 +187,15 @@ if [[ " $SECTIONS " == *" encoder "* ]]; then
 		else
 			say "encoder $name: could not compare latents: $(tail -1 "$tmp/e.err") $(tail -1 "$tmp/p.err")"
 		fi
+		# The same encoder as a runtime graph (edgerun convert CODEC.pth).
+		if "$ER" convert -size 512x768 -o "$tmp/enc-$name.edgerun" "$ck.pth" >"$tmp/conv.out" 2>&1; then
+			enc_cmd=("$EB" model -model "$tmp/enc-$name.edgerun" -time "${BUDGET}s")
+		else
+			say "encoder $name: edgerun convert failed: $(tail -1 "$tmp/conv.out")"
+			enc_cmd=(false)
+		fi
+		pair "enc-graph-$name-1" "encoder $label, runtime graph, vs PyTorch" 1 min:30 -- \
+			"${enc_cmd[@]}" -- npy 1 encode "$ck.pth" "$tmp/$in.npy" 1 "$BUDGET"
 		for t in $(thread_counts); do
 			tg=-; [ "$t" = 1 ] && tg=min:30
 			pair "enc-$name-$t" "encoder $label vs PyTorch" "$t" "$tg" -- \
@@ -217,12 +230,10 @@ edgerun_model() { # ONNX -> prints the path of the .edgerun file, or fails with 
 	fi
 	echo "$dst"
 }
-edgerun_bench() { # ONNX BATCH THREADS
+edgerun_bench() { # ONNX BATCH THREADS: the model through the runtime (Open, Session.Run)
 	local m
 	m=$(edgerun_model "$1") || return 1
-	local runs
-	runs=$("$ER" bench --model "$m" --json --batch "$2" --threads "$3" --time "${BUDGET}s" --profile=false) || return 1
-	"$PY" -c 'import json,sys; d=json.load(sys.stdin); print(json.dumps({"median_ms": d["latency"]["p50_ms"], "min_ms": d["latency"].get("min_ms"), "load_ms": d["load_ms"], "peak_rss_bytes": d["peak_rss_bytes"]}))' <<<"$runs"
+	"$EB" model -model "$m" -batch "$2" -threads "$3" -time "${BUDGET}s"
 }
 if [[ " $SECTIONS " == *" models "* ]]; then
 	npy 1 resnet-onnx "$tmp/resnet_like.onnx" >"$tmp/resnet.mflops" 2>"$tmp/resnet.err" ||
@@ -243,6 +254,13 @@ if [[ " $SECTIONS " == *" models "* ]]; then
 fi
 
 # --- table -------------------------------------------------------------
+echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(getconf _NPROCESSORS_ONLN) cores;" \
+	"simd: $(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -E '^(avx2|fma|avx512f|avx512bw|avx512vl|avx512_vnni|avx_vnni|avx512_bf16)$' | tr '\n' ' ')"
+echo "versions: $(go version | cut -d' ' -f3); $("$PY" -c 'import numpy, torch, pywt; print("numpy", numpy.__version__, "torch", torch.__version__, "pywt", pywt.__version__)' 2>/dev/null);" \
+	"onnxruntime-node $(node -p "require('$ORT_MODULE/package.json').version" 2>/dev/null);" \
+	"blas $(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || echo unknown)"
+echo "load average: start $load0; end $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "ratios are peer time / edgerun time (above 1: edgerun faster); targets are judged on CPU time"
 echo
 "$PY" "$ROOT/bench/peers/table.py" "$RES" || fail=1
 exit $fail

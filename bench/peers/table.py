@@ -75,7 +75,7 @@ def main(path):
             cpu = pc / ec if ec and pc else None
             judge = cpu if cpu is not None else wall
             ours, peer = f"{fmt(ew, 3)} ({fmt(ec, 3)})", f"{fmt(pw, 3)} ({fmt(pc, 3)})"
-            work = e[0].get("work_per_call")
+            work = e[0].get("work_per_call") or p[0].get("work_per_call")
             if work and ec and rid.startswith(("sgemm", "i8")):
                 ours += f", {work / ec / 1e6:.0f} G/cpu-s"
                 if pc:

@@ -4,6 +4,7 @@
 //
 //	edgebench gemm   -kind f32|u8i8 -m M -n N -k K [-packed] [-threads T] [-time D]
 //	edgebench encode -pth CODEC.pth -config CODEC.json -input X.npy [-threads T] [-time D]
+//	edgebench model  -model FILE.edgerun [-batch B] [-threads T] [-time D]
 //
 // gemm runs simd.Sgemm (B unpacked per call, as NumPy's matmul does, or
 // packed once with -packed, as ONNX Runtime does with a constant B) or the
@@ -16,6 +17,11 @@
 // to int8 latents (codec.Compander). With T > 1 it encodes T copies of the
 // input at once, one goroutine each, and reports the time per image.
 //
+// model opens an edgerun file with the runtime (the load time is Open plus
+// NewSession), fills the inputs with the fixed pattern bench/peers/ort_bench.js
+// uses, and times Session.Run with T intra-op threads; it also reports the
+// process's peak RSS.
+//
 // Timing: after a warm-up, calls repeat until the time budget is spent; the
 // output gives the median wall time per call and the process CPU time per
 // call (user+system over the whole timed loop divided by calls), the
@@ -23,6 +29,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -37,6 +44,7 @@ import (
 	"github.com/edgerun/edgerun/codec"
 	"github.com/edgerun/edgerun/internal/npy"
 	"github.com/edgerun/edgerun/models/walloc"
+	"github.com/edgerun/edgerun/runtime"
 	"github.com/edgerun/edgerun/simd"
 )
 
@@ -50,6 +58,8 @@ type result struct {
 	Work    float64 `json:"work_per_call"` // FLOPs / ops / pixels per call
 	Kernel  string  `json:"kernel,omitempty"`
 	Level   string  `json:"simd_level"`
+	LoadMs  float64 `json:"load_ms,omitempty"`
+	PeakRSS int64   `json:"peak_rss_bytes,omitempty"`
 }
 
 func cpuTime() time.Duration {
@@ -310,6 +320,65 @@ func encode(args []string) (*result, error) {
 	return r, nil
 }
 
+func model(args []string) (*result, error) {
+	fs := flag.NewFlagSet("model", flag.ContinueOnError)
+	path := fs.String("model", "", "edgerun model file")
+	batch := fs.Int("batch", 1, "batch size")
+	threads := fs.Int("threads", 1, "intra-op threads")
+	budget := fs.Duration("time", time.Second, "time budget")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	t0 := time.Now()
+	m, err := runtime.Open(*path)
+	if err != nil {
+		return nil, err
+	}
+	s, err := m.NewSession(runtime.WithBatch(*batch), runtime.WithThreads(*threads))
+	if err != nil {
+		return nil, err
+	}
+	load := float64(time.Since(t0)) / 1e6
+	for i := 0; i < s.NumInputs(); i++ {
+		in := s.Input(i)
+		switch in.DType() {
+		case runtime.F32:
+			v := in.F32()
+			for j := range v {
+				v[j] = float32(uint32(j)*2654435761%1000)/1000 - 0.5
+			}
+		case runtime.S8:
+			v := in.S8()
+			for j := range v {
+				v[j] = int8(j*37%255 - 127)
+			}
+		case runtime.U8:
+			v := in.U8()
+			for j := range v {
+				v[j] = uint8(j * 37 % 256)
+			}
+		default:
+			return nil, fmt.Errorf("model: input %d has type %v", i, in.DType())
+		}
+	}
+	ctx := context.Background()
+	var runErr error
+	r := &result{What: "edgerun-model", Threads: *threads, Level: simd.Active().String(), LoadMs: load}
+	r.MedMs, r.MinMs, r.CPUMs, r.Calls = measure(*budget, func() {
+		if err := s.Run(ctx); err != nil && runErr == nil {
+			runErr = err
+		}
+	})
+	if runErr != nil {
+		return nil, runErr
+	}
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err == nil {
+		r.PeakRSS = int64(ru.Maxrss) * 1024
+	}
+	return r, nil
+}
+
 func main() {
 	if len(os.Args) < 2 {
 		fmt.Fprintln(os.Stderr, "usage: edgebench gemm|encode [flags]")
@@ -322,6 +391,8 @@ func main() {
 		r, err = gemm(os.Args[2:])
 	case "encode":
 		r, err = encode(os.Args[2:])
+	case "model":
+		r, err = model(os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown command %q", os.Args[1])
 	}
