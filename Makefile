@@ -6,7 +6,7 @@ LDFLAGS   := -s -w -X main.version=$(VERSION)
 FUZZTIME  ?= 10s
 BENCHTIME ?= 1s
 
-.PHONY: build test cross test-qemu bench fuzz lint clean
+.PHONY: build test cross test-qemu bench fuzz lint clean models fashion-eval quant-table onnx-compare
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o dist/edgerun ./cmd/edgerun
@@ -38,6 +38,25 @@ lint:
 clean:
 	rm -rf dist
 
+# Retrain the Fashion-MNIST models (PyTorch from Debian, fixed seeds; about
+# 15 CPU-minutes) and regenerate the deployment files from their weights.
+models:
+	models/train/train_all.sh
+	$(GO) generate ./models
+
+# Accuracy, latency and size of the shipped models on the full test set.
+fashion-eval:
+	bench/fashion-eval.sh
+
+# Every weight encoding on the default pipeline: bytes, bits/weight, top-1.
+quant-table:
+	$(GO) run ./models/cmd/quanttable
+
+# ONNX import checked against ONNX Runtime (needs node and npm).
+onnx-compare:
+	bench/onnx_compare.sh
+
+# edgerun beside NumPy/OpenBLAS, PyWavelets, PyTorch and ONNX Runtime (docs/BENCHMARKS.md).
 .PHONY: bench-peers
 bench-peers:
 	./bench/peers.sh

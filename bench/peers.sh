@@ -212,7 +212,11 @@ fi
 edgerun_model() { # ONNX -> prints the path of the .edgerun file, or fails with a reason
 	local src=$1 dst=$tmp/$(basename "${1%.onnx}").edgerun
 	[ -f "$dst" ] && { echo "$dst"; return 0; }
-	if ! "$ER" help 2>&1 | grep -qw convert; then
+	# (Not "$ER help | grep -q": under pipefail grep's early exit can fail
+	# the pipe.)
+	local commands
+	commands=$("$ER" help 2>&1)
+	if ! grep -qw convert <<<"$commands"; then
 		# No importer: a deployment file built from the same weights, where
 		# the repository ships one, stands in (and the log says so).
 		local own=${src%.onnx}.edgerun

@@ -128,6 +128,49 @@ func mustRead(t *testing.T, p string) []byte {
 	return b
 }
 
+// The committed int8 files open, run without allocating and agree with
+// their float twins on the samples (the test-set comparison is the
+// builder's accuracy test).
+func TestInt8Files(t *testing.T) {
+	ia, err := npy.ReadFile(refDir + "images.npy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	imgs, _ := ia.Uint8()
+	classes := func(name string) []int32 {
+		m, err := runtime.Open("pretrained/" + name + ".edgerun")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer m.Close()
+		s, err := m.NewSession(runtime.WithBatch(16))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		copy(s.InputByName("image").U8(), imgs)
+		if err := s.Run(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if n := testing.AllocsPerRun(1, func() { s.Run(context.Background()) }); n != 0 {
+			t.Errorf("%s: Run allocates %v times", name, n)
+		}
+		return append([]int32(nil), s.OutputByName("class").S32()...)
+	}
+	for _, name := range []string{"default", "pixel_classifier"} {
+		f, q := classes(name), classes(name+"_int8")
+		same := 0
+		for i := range f {
+			if f[i] == q[i] {
+				same++
+			}
+		}
+		if same < 15 {
+			t.Errorf("%s: int8 agrees with float on %d of 16 samples", name, same)
+		}
+	}
+}
+
 // BenchmarkPretrained measures each shipped model on one sample image at a
 // time (the latency a sensor sees) and at batch 16.
 func BenchmarkPretrained(b *testing.B) {

@@ -39,13 +39,21 @@ func (d *Dense) Decode(dst []float32) { copy(dst, d.W) }
 // ScratchSize implements Matrix.
 func (d *Dense) ScratchSize(int) int { return 0 }
 
-// MatMul implements Matrix: one SGEMM (simd's kernel for this CPU),
-// y = x·Wᵀ.
+// MatMul implements Matrix: y = x·Wᵀ as one SGEMM (simd's kernel for this
+// CPU), or for one or two rows of x as dot products, which read W in place
+// where the GEMM would first repack all of it.
 func (d *Dense) MatMul(y, x []float32, m int, _ []float32) {
-	if m == 0 {
+	if m > 2 {
+		simd.Sgemm(false, true, m, d.rows, d.cols, 1, x, d.cols, d.W, d.cols, 0, y, d.rows)
 		return
 	}
-	simd.Sgemm(false, true, m, d.rows, d.cols, 1, x, d.cols, d.W, d.cols, 0, y, d.rows)
+	for i := 0; i < m; i++ {
+		xi := x[i*d.cols : (i+1)*d.cols]
+		yi := y[i*d.rows : (i+1)*d.rows]
+		for r := range yi {
+			yi[r] = dot(xi, d.W[r*d.cols:(r+1)*d.cols])
+		}
+	}
 }
 
 // dot is the inner product every decode-then-multiply path ends in: simd's

@@ -323,7 +323,13 @@ func TestThreadsMatchSingleThread(t *testing.T) {
 		copy(many.Input(0).F32(), one.Input(0).F32())
 		one.Run(context.Background())
 		many.Run(context.Background())
-		closeTo(t, many.Output(0).F32(), one.Output(0).F32(), 1e-4)
+		// Splits may change the summation order of the pure-Go kernels:
+		// the bound is relative to the outputs, sums of 1539 products.
+		var big float64
+		for _, v := range one.Output(0).F32() {
+			big = math.Max(big, math.Abs(float64(v)))
+		}
+		closeTo(t, many.Output(0).F32(), one.Output(0).F32(), 1e-5*big+1e-6)
 		if n := testing.AllocsPerRun(5, func() { many.Run(context.Background()) }); n != 0 {
 			t.Errorf("threaded Run at batch %d allocates %v times", batch, n)
 		}

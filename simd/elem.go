@@ -23,7 +23,9 @@ package simd
 //   - Exp 2 ulp, Sigmoid, Silu and Tanh 3 ulp. They stay in float32 lanes
 //     (twice the width): range reduction with a split ln 2, a fitted
 //     polynomial, and the power of two applied so that overflow gives
-//     +Inf and tiny results round once into the subnormals.
+//     +Inf and tiny results round once into the subnormals. Exhaustively
+//     (every float32 with |x| <= 110, Tanh |x| <= 20, AVX2 and AVX-512):
+//     Exp at most 1 ulp, Sigmoid 2, Silu 3 (4446 inputs), Tanh 2 (54).
 
 // Relu sets dst[i] = max(src[i], 0) as PyTorch does: if x < 0 { x = 0 }, so
 // -0 and NaN pass through unchanged.

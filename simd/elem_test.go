@@ -288,6 +288,12 @@ func BenchmarkElem(b *testing.B) {
 			}
 		})
 	}
+	b.Run(fmt.Sprintf("scaleadd/%d", n), func(b *testing.B) {
+		b.SetBytes(n * 8)
+		for b.Loop() {
+			ScaleAdd(out, in, 1.5, -0.25)
+		}
+	})
 	q := make([]int8, n)
 	b.Run(fmt.Sprintf("rounds8/%d", n), func(b *testing.B) {
 		b.SetBytes(n * 5)

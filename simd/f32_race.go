@@ -11,9 +11,6 @@ import (
 // kernels report their reads and writes so that -race catches callers
 // sharing a vector or a C region across goroutines.
 
-// f32RaceEnabled reports a -race build.
-const f32RaceEnabled = true
-
 func f32RaceRead(s []float32) {
 	if len(s) > 0 {
 		runtime.RaceReadRange(unsafe.Pointer(&s[0]), 4*len(s))

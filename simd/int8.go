@@ -3,7 +3,6 @@ package simd
 import (
 	"encoding/binary"
 	"fmt"
-	"sync"
 	"unsafe"
 )
 
@@ -208,7 +207,7 @@ type i8Scratch struct {
 	idx  [32]int32 // gather offsets for i8Kernel.packA
 }
 
-var i8ScratchPool = sync.Pool{New: func() any { return new(i8Scratch) }}
+var i8ScratchPool = newFreeList[i8Scratch]()
 
 func gemmI8(kern *i8Kernel, m int, a []byte, lda int, signedA bool, aZero int32, pb *PackedI8B, c []int32, ldc int, j0, j1 int) {
 	k, n := pb.k, pb.n
@@ -255,7 +254,7 @@ func gemmI8(kern *i8Kernel, m int, a []byte, lda int, signedA bool, aZero int32,
 	mr, nr, kg, esz := kern.mr, kern.nr, kern.kg, kern.esz()
 	groups := pb.groups
 	kcG := i8KC / kg
-	s := i8ScratchPool.Get().(*i8Scratch)
+	s := i8ScratchPool.get()
 	if need := ((i8MC + mr - 1) / mr) * mr * i8KC * esz; len(s.a) < need {
 		s.a = make([]byte, need)
 	}
@@ -332,7 +331,7 @@ func gemmI8(kern *i8Kernel, m int, a []byte, lda int, signedA bool, aZero int32,
 			}
 		}
 	}
-	i8ScratchPool.Put(s)
+	i8ScratchPool.put(s)
 }
 
 // packI8A packs rows [0, mb) of a and k groups [g0, g0+gn) into slivers of

@@ -11,8 +11,7 @@ import (
 // GEMM and requantisation report their reads and writes so that -race
 // catches callers sharing an output region across goroutines.
 
-// i8Race reports a -race build (whose sync.Pool also drops items at
-// random, so allocation counts mean nothing there).
+// i8Race reports a -race build.
 const i8Race = true
 
 func i8RaceRead(p unsafe.Pointer, n int) {

@@ -304,9 +304,6 @@ func TestGemmI8Concurrent(t *testing.T) {
 }
 
 func TestGemmI8NoAlloc(t *testing.T) {
-	if i8Race {
-		t.Skip("allocation counts are meaningless under the race detector")
-	}
 	m, n, k := 20, 70, 600
 	a := make([]uint8, m*k)
 	b := make([]int8, k*n)

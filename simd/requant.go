@@ -2,7 +2,6 @@ package simd
 
 import (
 	"fmt"
-	"sync"
 	"unsafe"
 )
 
@@ -72,7 +71,7 @@ type requantScratch struct {
 	zero  [requantChunk]int32 // never written: the missing bias
 }
 
-var requantPool = sync.Pool{New: func() any { return new(requantScratch) }}
+var requantPool = newFreeList[requantScratch]()
 
 func requant(fn func(int, *int32, *int32, *float32, *rqConst, *byte), m, n int, c []int32, ldc int, p *Requant, lo, hi int32, dst []byte, ldd int) {
 	if m < 0 || n < 0 {
@@ -109,8 +108,8 @@ func requant(fn func(int, *int32, *int32, *float32, *rqConst, *byte), m, n int, 
 	// The kernel is called through a function value, so whatever it is
 	// passed escapes: the constants and stand-in arrays live in pooled
 	// scratch, not on the stack.
-	s := requantPool.Get().(*requantScratch)
-	defer requantPool.Put(s)
+	s := requantPool.get()
+	defer requantPool.put(s)
 	k := &s.k
 	*k = rqConst{lo: float32(lo - p.Zero), hi: float32(hi - p.Zero), zero: p.Zero}
 	if !perTensor && p.Bias != nil {

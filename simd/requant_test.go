@@ -167,9 +167,6 @@ func TestRequantPanicsAndAllocs(t *testing.T) {
 	require.Panics(t, func() { RequantI8(2, 8, c, 8, &Requant{Scale: []float32{1}}, d, 8) })
 	RequantI8(0, 8, nil, 8, &Requant{Scale: []float32{1}}, nil, 8)
 	big := make([]int32, 3*600)
-	if i8Race {
-		t.Skip("allocation counts are meaningless under the race detector")
-	}
 	db := make([]int8, 3*600)
 	for _, p := range []*Requant{{Scale: []float32{0.1}}, {Scale: make([]float32, 600), Bias: make([]int32, 600)}} {
 		allocs := testing.AllocsPerRun(10, func() { RequantI8(3, 600, big, 600, p, db, 600) })

@@ -2,7 +2,6 @@ package simd
 
 import (
 	"fmt"
-	"sync"
 )
 
 //go:generate go run sgemm_asm_gen.go
@@ -95,10 +94,8 @@ type SgemmWorkspace struct {
 // call adds the buffer that packs B.
 func NewSgemmWorkspace() *SgemmWorkspace { return new(SgemmWorkspace) }
 
-// The package functions take workspaces from this pool: no allocation once
-// it is warm, but the garbage collector may empty it (and the race
-// detector drops entries on purpose).
-var sgemmPool = sync.Pool{New: func() any { return new(SgemmWorkspace) }}
+// The package functions take their workspaces from this free list.
+var sgemmFree = newFreeList[SgemmWorkspace]()
 
 // Sgemm computes the row-major matrix product
 //
@@ -139,9 +136,9 @@ var sgemmPool = sync.Pool{New: func() any { return new(SgemmWorkspace) }}
 // explicitly. Sgemm panics on negative sizes, leading dimensions too small
 // or slices too short.
 func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	w := sgemmPool.Get().(*SgemmWorkspace)
+	w := sgemmFree.get()
 	w.Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-	sgemmPool.Put(w)
+	sgemmFree.put(w)
 }
 
 // Sgemm is the package function Sgemm computed with w's buffers.
@@ -246,9 +243,9 @@ func SgemmPacked(transA bool, m int, alpha float32, a []float32, lda int, pb *Pa
 // scaling by alpha: the fused bias add of a dense or convolution layer
 // (alpha = 1, beta = 0). When beta is 0, C is not read.
 func SgemmPackedRange(transA bool, m, j0, j1 int, alpha float32, a []float32, lda int, pb *PackedB, beta float32, c []float32, ldc int, bias []float32) {
-	w := sgemmPool.Get().(*SgemmWorkspace)
+	w := sgemmFree.get()
 	w.SgemmPackedRange(transA, m, j0, j1, alpha, a, lda, pb, beta, c, ldc, bias)
-	sgemmPool.Put(w)
+	sgemmFree.put(w)
 }
 
 // SgemmPacked is the package function SgemmPacked computed with w's

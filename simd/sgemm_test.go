@@ -468,10 +468,6 @@ func TestSgemmNoAllocs(t *testing.T) {
 			w.SgemmPackedRange(true, 7, 3, 50, 1, a, m, pb, 1, c, n, nil)
 		})
 		require.Zero(t, allocs, "with a workspace")
-		if f32RaceEnabled {
-			// The race detector makes sync.Pool drop entries on purpose.
-			return
-		}
 		allocs = testing.AllocsPerRun(5, func() {
 			Sgemm(false, true, m, n, k, 1, a, k, b, k, 0, c, n)
 			SgemmPacked(false, m, 1, a, k, pb, 0, c, n, bias)

@@ -100,12 +100,44 @@ func TestFashionAccuracy(t *testing.T) {
 		}
 	}
 	f, err := fm.Clustering()
-	cl := evaluate(t, f, err, d, "cluster")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := open(t, f)
+	// The latents (times 1/127) of the test images, for the PCA baseline.
+	lat := make([]float32, d.N*128)
+	collect := func(dst []float32) func(*runtime.Session, int, int) {
+		return func(s *runtime.Session, row, img int) {
+			for j, v := range s.OutputByName("codec.latent").S8()[row*128 : (row+1)*128] {
+				dst[img*128+j] = float32(v) * LatentScale
+			}
+		}
+	}
+	cl, _, err := Predict(context.Background(), m, d, 100, "cluster", collect(lat))
+	if err != nil {
+		t.Fatal(err)
+	}
 	acc, nmi := ClusterAccuracy(cl, d.Labels, 10), NMI(cl, d.Labels)
 	refAcc, refNMI := trained(t, fm, "sae_kmeans", "test_acc"), trained(t, fm, "sae_kmeans", "test_nmi")
 	t.Logf("autoencoder + k-means: accuracy %.4f NMI %.4f (PyTorch %.4f, %.4f)", acc, nmi, refAcc, refNMI)
 	if math.Abs(acc-refAcc) > 0.001 || math.Abs(nmi-refNMI) > 0.001 {
 		t.Errorf("clustering accuracy %.4f NMI %.4f, PyTorch measured %.4f %.4f", acc, nmi, refAcc, refNMI)
+	}
+
+	// PCA to 10 components + k-means on the same latents, fitted on
+	// training images as the autoencoder was.
+	train := calibrationImages(t, pcaTrainImages)
+	trainSet := &idx.Dataset{N: pcaTrainImages, Rows: ImageSize, Cols: ImageSize, Images: train, Labels: make([]uint8, pcaTrainImages)}
+	trainLat := make([]float32, pcaTrainImages*128)
+	if _, _, err := Predict(context.Background(), m, trainSet, 100, "cluster", collect(trainLat)); err != nil {
+		t.Fatal(err)
+	}
+	pk := FitPCAKMeans(trainLat, pcaTrainImages, 128, 10, 10, 5, 1)
+	pc := pk.Assign(lat, d.N)
+	pAcc, pNMI := ClusterAccuracy(pc, d.Labels, 10), NMI(pc, d.Labels)
+	t.Logf("PCA + k-means: accuracy %.4f NMI %.4f", pAcc, pNMI)
+	if nmi < pNMI-0.01 {
+		t.Errorf("autoencoder + k-means NMI %.4f is below PCA + k-means %.4f", nmi, pNMI)
 	}
 }
 
@@ -124,6 +156,9 @@ func TestClusterMetrics(t *testing.T) {
 		t.Errorf("one cluster: NMI %v", n)
 	}
 }
+
+// pcaTrainImages is how many training images fit the PCA baseline.
+const pcaTrainImages = 10000
 
 // calibrationImages returns the first n training images.
 func calibrationImages(t *testing.T, n int) []uint8 {

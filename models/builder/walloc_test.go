@@ -135,3 +135,66 @@ func TestWaLLoCPadded(t *testing.T) {
 		t.Errorf("1-D size for a 2-D codec: %v", err)
 	}
 }
+
+// A released Codec2D checkpoint that also holds the diffusion decoder's
+// weights gives the same encoder.
+func TestWaLLoCHeavyCheckpoint(t *testing.T) {
+	cm, err := walloc.Load(filepath.Join("..", "walloc", "testdata", "rgb16x_heavy.pth"), golden("rgb16x.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cm.HeavyDecoder {
+		t.Fatal("heavy decoder weights not seen")
+	}
+	x, shape := readF32(t, golden("rgb16x_x.npy"))
+	f, err := WaLLoCEncoder(cm, shape[2:]...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := session(t, open(t, f))
+	copy(s.Input(0).F32(), x)
+	run(t, s)
+	if off := compareLatents(t, "rgb16x heavy", s.Output(0).S8(), readS8(t, golden("rgb16x_latent.npy"))); off > 4 {
+		t.Errorf("%d latents differ", off)
+	}
+}
+
+// Codec1D on a length that is not a multiple of 2^J: reflect padding as
+// codec.PadReflect1D, and the projection's two extra frames.
+func TestWaLLoC1DPadded(t *testing.T) {
+	cm := loadCodec(t, "stereo")
+	x, shape := readF32(t, golden("stereo_x.npy"))
+	c, l := shape[1], shape[2]-7
+	crop := make([]float32, 0, c*l)
+	for ch := range c {
+		crop = append(crop, x[ch*shape[2]:][:l]...)
+	}
+	m := 1 << cm.Config.J
+	before, after := codec.Padding(l, m)
+	if before+after == 0 {
+		t.Fatalf("length %d needs no padding", l)
+	}
+	padded := make([]float32, c*(l+before+after))
+	if err := codec.PadReflect1D(padded, crop, 1, c, l, before, after); err != nil {
+		t.Fatal(err)
+	}
+	enc, err := WaLLoCEncoder(cm, l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, err := WaLLoCEncoder(cm, l+before+after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	se, sf := session(t, open(t, enc)), session(t, open(t, full))
+	copy(se.Input(0).F32(), crop)
+	copy(sf.Input(0).F32(), padded)
+	run(t, se)
+	run(t, sf)
+	if got := se.Output(0).Shape(); got[2] != (l+before+after)/m+2 {
+		t.Fatalf("latent shape %v", got)
+	}
+	if off := compareLatents(t, "1-D padded", se.Output(0).S8(), sf.Output(0).S8()); off != 0 {
+		t.Errorf("%d latents differ from the encoding of the padded signal", off)
+	}
+}

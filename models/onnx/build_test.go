@@ -53,6 +53,10 @@ func vinfo(name string, dims ...any) *pb {
 }
 
 func buildModelWith(opset int64, nodes []*nodeSpec, inits []*pb) []byte {
+	return buildModelShape(opset, nodes, inits, "N", 3, 4, 4)
+}
+
+func buildModelShape(opset int64, nodes []*nodeSpec, inits []*pb, dims ...any) []byte {
 	g := &pb{}
 	for _, n := range nodes {
 		np := &pb{}
@@ -72,7 +76,7 @@ func buildModelWith(opset int64, nodes []*nodeSpec, inits []*pb) []byte {
 	for _, t := range inits {
 		g.msg(5, t)
 	}
-	g.msg(11, vinfo("x", "N", 3, 4, 4))
+	g.msg(11, vinfo("x", dims...))
 	g.msg(12, vinfo("y"))
 	m := (&pb{}).varint(1, 8).str(2, "edgerun-test")
 	m.msg(7, g)

@@ -1,15 +1,3 @@
-// Package onnx converts ONNX models (opsets 11 to 17) into edgerun
-// deployment files.
-//
-// The importer decodes the ModelProto with its own bounds-checked protobuf
-// reader, folds everything computable at import (Constant nodes, the
-// Shape → Gather → Unsqueeze → Concat → Reshape chains torch.onnx.export
-// writes, constant arithmetic, dequantised weights), and maps the remaining
-// nodes onto the runtime's op set. QuantizeLinear / DequantizeLinear pairs
-// around Conv, Gemm and MatMul become the runtime's int8 layers (qconv2d,
-// qdense). A symbolic first input dimension becomes the runtime's batch
-// dimension "N". Anything else it cannot express is an *OpError naming the
-// node, its op type and the reason.
 package onnx
 
 import (
@@ -143,17 +131,19 @@ type dqInfo struct {
 }
 
 type converter struct {
-	cfg     *config
-	opset   int64
-	vals    map[string]*val
-	nodes   []runtime.Node
-	tensors map[string]*runtime.Tensor
-	used    map[string]bool // runtime names taken (values and nodes)
-	uses    map[string]int  // ONNX value name → number of consuming inputs
-	users   map[string][]*nodeProto
-	skip    map[*nodeProto]bool
-	outputs map[string]bool
-	gelu    map[*nodeProto]string // the last Mul of an erf GELU → its input
+	cfg       *config
+	opset     int64
+	vals      map[string]*val
+	nodes     []runtime.Node
+	tensors   map[string]*runtime.Tensor
+	used      map[string]bool // runtime names taken (values and nodes)
+	uses      map[string]int  // ONNX value name → number of consuming inputs
+	users     map[string][]*nodeProto
+	skip      map[*nodeProto]bool
+	outputs   map[string]bool
+	gelu      map[*nodeProto]string // the last Mul of an erf GELU → its input
+	silu      map[*nodeProto]string // the Mul of x·sigmoid(x) → x
+	nodeNames map[string]bool
 }
 
 func convert(b []byte, cfg *config) (*runtime.File, error) {
@@ -170,7 +160,7 @@ func convert(b []byte, cfg *config) (*runtime.File, error) {
 	}
 	c := &converter{cfg: cfg, opset: opset, vals: map[string]*val{}, tensors: map[string]*runtime.Tensor{},
 		used: map[string]bool{}, uses: map[string]int{}, users: map[string][]*nodeProto{},
-		skip: map[*nodeProto]bool{}, outputs: map[string]bool{}, gelu: map[*nodeProto]string{}}
+		skip: map[*nodeProto]bool{}, outputs: map[string]bool{}, gelu: map[*nodeProto]string{}, nodeNames: map[string]bool{}, silu: map[*nodeProto]string{}}
 	g := m.Graph
 	for _, t := range g.Inits {
 		if t.Name == "" {
@@ -242,6 +232,32 @@ func convert(b []byte, cfg *config) (*runtime.File, error) {
 	outputs, err := c.graphOutputs(g.Outputs)
 	if err != nil {
 		return nil, err
+	}
+	// Names starting with "__" are reserved in edgerun files.
+	reserved := map[string]string{}
+	fix := func(n string) string {
+		if !strings.HasPrefix(n, "__") {
+			return n
+		}
+		if r, ok := reserved[n]; ok {
+			return r
+		}
+		reserved[n] = c.fresh("v" + n)
+		return reserved[n]
+	}
+	for i := range c.nodes {
+		for j := range c.nodes[i].Inputs {
+			c.nodes[i].Inputs[j] = fix(c.nodes[i].Inputs[j])
+		}
+		for j := range c.nodes[i].Outputs {
+			c.nodes[i].Outputs[j] = fix(c.nodes[i].Outputs[j])
+		}
+	}
+	for i := range inputs {
+		inputs[i].Name = fix(inputs[i].Name)
+	}
+	for i := range outputs {
+		outputs[i].Name = fix(outputs[i].Name)
 	}
 	graph := &runtime.Graph{Inputs: inputs, Outputs: outputs, Nodes: c.nodes}
 	prov := map[string]any{"source": "onnx", "ir_version": m.IRVersion, "opset": opset,
@@ -461,7 +477,9 @@ func topoOrder(g *graphProto) ([]*nodeProto, error) {
 
 // fresh returns an unused runtime name built from hint.
 func (c *converter) fresh(hint string) string {
-	hint = strings.TrimLeft(hint, "_")
+	if strings.HasPrefix(hint, "__") {
+		hint = "v" + hint
+	}
 	if hint == "" {
 		hint = "v"
 	}
@@ -483,9 +501,20 @@ func (c *converter) emit(op, name string, in, out []string, attrs map[string]any
 	if len(attrs) > 0 {
 		raw, _ = json.Marshal(attrs)
 	}
+	// ONNX does not require node names to be unique (or present); the
+	// runtime does.
 	if name == "" {
 		name = op
 	}
+	if c.nodeNames[name] {
+		for i := 1; ; i++ {
+			if n := name + "_" + strconv.Itoa(i); !c.nodeNames[n] {
+				name = n
+				break
+			}
+		}
+	}
+	c.nodeNames[name] = true
 	c.nodes = append(c.nodes, runtime.Node{Name: name, Op: op, Inputs: in, Outputs: out, Attrs: raw})
 }
 

@@ -240,7 +240,10 @@ func dequantizeConst(x, scale, zero *ctensor, axis int64) (*ctensor, error) {
 	if x == nil || scale == nil || x.isFloat() || !scale.isFloat() {
 		return nil, malformed("DequantizeLinear of a constant needs integer data and a float scale")
 	}
-	q := &qsrc{q: x, scales: scale.f, zeros: []int64{0}}
+	if scale.len() == 0 {
+		return nil, malformed("DequantizeLinear without a scale")
+	}
+	q := &qsrc{q: x, scales: scale.f, zeros: make([]int64, scale.len())}
 	if zero != nil {
 		if zero.isFloat() || zero.len() != scale.len() {
 			return nil, malformed("zero point of shape %v for scale %v", zero.shape, scale.shape)
@@ -278,6 +281,9 @@ func dequantizeConst(x, scale, zero *ctensor, axis int64) (*ctensor, error) {
 func rangeConst(start, limit, delta *ctensor) (*ctensor, error) {
 	if start == nil || limit == nil || delta == nil || start.len() != 1 || limit.len() != 1 || delta.len() != 1 {
 		return nil, malformed("Range needs three scalars")
+	}
+	if start.isFloat() != limit.isFloat() || start.isFloat() != delta.isFloat() {
+		return nil, malformed("Range of mixed types")
 	}
 	if start.isFloat() {
 		s, l, d := float64(start.f[0]), float64(limit.f[0]), float64(delta.f[0])
@@ -354,6 +360,20 @@ func (c *converter) findGelu(order []*nodeProto) {
 		}
 		return "", false
 	}
+	// SiLU: Sigmoid(x) used once, by Mul(x, ·).
+	for _, sg := range order {
+		if sg.OpType != "Sigmoid" || len(sg.Inputs) != 1 || len(sg.Outputs) != 1 {
+			continue
+		}
+		mul := single(sg.Outputs[0])
+		if mul == nil || mul.OpType != "Mul" {
+			continue
+		}
+		if x, ok := other(mul, sg.Outputs[0]); ok && x == sg.Inputs[0] {
+			c.skip[sg] = true
+			c.silu[mul] = x
+		}
+	}
 	for _, erf := range order {
 		if erf.OpType != "Erf" || len(erf.Inputs) != 1 || len(erf.Outputs) != 1 {
 			continue
@@ -377,7 +397,23 @@ func (c *converter) findGelu(order []*nodeProto) {
 		if mul1 == nil || mul1.OpType != "Mul" {
 			continue
 		}
-		if xx, ok := other(mul1, add.Outputs[0]); !ok || xx != x {
+		xx, ok := other(mul1, add.Outputs[0])
+		if !ok {
+			continue
+		}
+		if xx != x {
+			// The other order: Mul(Mul(x, 0.5), Add(Erf, 1)).
+			half := prod[xx]
+			if half == nil || half.OpType != "Mul" || single(xx) != mul1 {
+				continue
+			}
+			if h, ok := other(half, x); !ok || !constNear(h, 0.5) {
+				continue
+			}
+			for _, s := range []*nodeProto{div, erf, add, half} {
+				c.skip[s] = true
+			}
+			c.gelu[mul1] = x
 			continue
 		}
 		mul2 := single(mul1.Outputs[0])

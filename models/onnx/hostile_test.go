@@ -37,8 +37,12 @@ func hostile(t testing.TB) map[string]struct {
 		"produced twice": {buildModel(13, []*nodeSpec{
 			{name: "a", op: "Relu", in: []string{"x"}, out: []string{"y"}},
 			{name: "b", op: "Sigmoid", in: []string{"x"}, out: []string{"y"}}}), ErrMalformed},
-		"dangling input": {buildModel(13, []*nodeSpec{{name: "a", op: "Relu", in: []string{"nowhere"}, out: []string{"y"}}}), ErrMalformed},
-		"old opset":      {buildModel(9, relu), ErrUnsupported},
+		"dangling input":      {buildModel(13, []*nodeSpec{{name: "a", op: "Relu", in: []string{"nowhere"}, out: []string{"y"}}}), ErrMalformed},
+		"old opset":           {buildModel(9, relu), ErrUnsupported},
+		"identity of nothing": {buildModel(13, []*nodeSpec{{name: "i", op: "Identity", out: []string{"y"}}}), ErrMalformed},
+		"cast of empty":       {buildModel(13, []*nodeSpec{{name: "c", op: "Cast", in: []string{""}, out: []string{"y"}}}), ErrMalformed},
+		"float k": {buildModelWith(13, []*nodeSpec{{name: "t", op: "TopK", in: []string{"x", "k"}, out: []string{"y", "i"}}},
+			[]*pb{floatTensor("k", []int64{1}, 2)}), ErrMalformed},
 		"other domain": {func() []byte {
 			b := buildModel(13, relu)
 			return b

@@ -108,6 +108,7 @@ func TestAgainstONNXRuntime(t *testing.T) {
 		{"cnn", 1e-4, []string{"conv2d", "batchnorm", "maxpool2d", "flatten", "dense", "sigmoid"}},
 		{"mlp", 1e-4, []string{"dense", "tanh", "gelu", "clip", "softmax"}},
 		{"shapes", 1e-4, []string{"avgpool2d", "upsample", "slice", "concat", "pad", "reshape", "transpose", "softmax", "conv1d", "global_avg_pool"}},
+		{"norm", 1e-4, []string{"dense", "layer_norm", "silu", "global_avg_pool", "add"}},
 		{"misc", 1e-4, []string{"conv2d", "clip", "pad", "maxpool2d", "reshape", "dense", "softmax", "transpose", "matmul", "upsample", "sub", "argmax", "topk"}},
 		// QDQ: the int8 layers round their accumulators as ONNX Runtime's
 		// QLinear kernels do; the bound allows one output quantisation
@@ -236,6 +237,23 @@ func TestPretrainedAgainstONNXRuntime(t *testing.T) {
 				t.Logf("| %s | %s %v | %.3g | %d/%d |", name, oname, w.Shape, worst, agree, rows)
 				if worst > 1e-4 {
 					t.Errorf("%s: max difference %g > 1e-4", oname, worst)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkConvert(b *testing.B) {
+	for _, name := range []string{"cnn", "shapes", "qdq"} {
+		data, err := os.ReadFile(filepath.Join("testdata", name+".onnx"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				if _, err := ConvertBytes(data); err != nil {
+					b.Fatal(err)
 				}
 			}
 		})

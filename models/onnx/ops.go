@@ -24,6 +24,9 @@ func (c *converter) node(n *nodeProto) error {
 	if g, ok := c.gelu[n]; ok {
 		return c.unary(n, "gelu", g)
 	}
+	if x, ok := c.silu[n]; ok {
+		return c.unary(n, "silu", x)
+	}
 	a := attrs{}
 	for _, p := range n.Attrs {
 		if p.hasG {
@@ -46,8 +49,11 @@ func (c *converter) node(n *nodeProto) error {
 			allConst = false
 		}
 	}
-	if len(n.Outputs) == 0 {
+	if len(n.Outputs) == 0 || n.Outputs[0] == "" {
 		return malformed("node has no outputs")
+	}
+	if n.OpType != "Constant" && (len(in) == 0 || in[0] == nil) {
+		return malformed("input 0 is missing")
 	}
 	if allConst && len(n.Inputs) > 0 {
 		if done, err := c.fold(n, a, in); done || err != nil {
@@ -93,8 +99,12 @@ func (c *converter) node(n *nodeProto) error {
 		return c.matmul(n, in)
 	case "BatchNormalization":
 		return c.batchnorm(n, a, in)
+	case "LayerNormalization":
+		return c.layernorm(n, a, in)
 	case "MaxPool", "AveragePool":
 		return c.pool(n, a, in)
+	case "ReduceMean":
+		return c.reduceMean(n, a, in)
 	case "GlobalAveragePool":
 		x, err := c.f32(n, 0)
 		if err != nil {
@@ -238,6 +248,8 @@ func (c *converter) binary(n *nodeProto, in []*val) error {
 func (c *converter) clip(n *nodeProto, a attrs, in []*val) error {
 	at := map[string]any{}
 	lo, hi := float32(math.Inf(-1)), float32(math.Inf(1))
+	// Before opset 11 the bounds were attributes.
+	lo, hi = a.float("min", lo), a.float("max", hi)
 	for i, bound := range []*float32{&lo, &hi} {
 		t, err := c.constIn(n, in, i+1, []string{"min", "max"}[i])
 		if err != nil {
@@ -574,6 +586,14 @@ func (c *converter) matmul(n *nodeProto, in []*val) error {
 		out := append(append([]int{}, x[:len(x)-1]...), w.shape[0])
 		if done, err := c.qlayer(n, "qdense", in, nil, out, w, true); done || err != nil {
 			return err
+		}
+		// torch writes Linear on more than two axes as MatMul then Add of
+		// the bias: fold the Add into the dense layer.
+		if add, bias := c.biasAdd(n.Outputs[0], w.shape[0]); add != nil {
+			c.skip[add] = true
+			n2 := *n
+			n2.Outputs = []string{add.Outputs[0]}
+			return c.dense(&n2, w.cast0(), bias, out)
 		}
 		return c.dense(n, w.cast0(), nil, out)
 	}
@@ -924,7 +944,7 @@ func (c *converter) transposeDyn(n *nodeProto, a attrs, in []*val) error {
 	if err != nil {
 		return err
 	}
-	if x.shape[0] < 0 && perm[0] != 0 {
+	if len(perm) > 0 && x.shape[0] < 0 && perm[0] != 0 {
 		return unsupported("transpose %v moves the batch dimension", perm)
 	}
 	out := make([]int, len(perm))
@@ -1289,7 +1309,11 @@ func (c *converter) topk(n *nodeProto, a attrs, in []*val) error {
 	if kt == nil || kt.len() != 1 {
 		return malformed("TopK needs a single k")
 	}
-	k := kt.i[0]
+	kv, err := kt.ints()
+	if err != nil {
+		return malformed("k: %v", err)
+	}
+	k := kv[0]
 	if a.int("sorted", 1) == 0 {
 		return unsupported("unsorted TopK")
 	}
@@ -1572,4 +1596,112 @@ func (c *converter) throughDQ(n *nodeProto, apply func(*nodeProto) error) error 
 	qv := c.vals[q.Outputs[0]]
 	c.vals[n.Outputs[0]] = &val{dt: runtime.F32, shape: qv.shape, dq: &dqInfo{src: q.Outputs[0], scale: v.dq.scale, zero: v.dq.zero}}
 	return nil
+}
+
+// biasAdd finds the single Add consuming name with a constant vector of
+// nOut values (shape [nOut] or [1, ..., nOut]) on the other side.
+func (c *converter) biasAdd(name string, nOut int) (*nodeProto, *ctensor) {
+	if c.uses[name] != 1 || len(c.users[name]) != 1 || c.outputs[name] {
+		return nil, nil
+	}
+	add := c.users[name][0]
+	if add.OpType != "Add" || add.Domain != "" || len(add.Inputs) != 2 || len(add.Outputs) != 1 {
+		return nil, nil
+	}
+	other := add.Inputs[0]
+	if other == name {
+		other = add.Inputs[1]
+	}
+	v := c.vals[other]
+	if v == nil || v.c == nil || v.c.len() != nOut || len(v.c.shape) == 0 || v.c.shape[len(v.c.shape)-1] != nOut {
+		return nil, nil
+	}
+	return add, &ctensor{dt: tFloat, shape: []int{nOut}, f: v.c.floats()}
+}
+
+func (c *converter) layernorm(n *nodeProto, a attrs, in []*val) error {
+	for _, o := range n.Outputs[1:] {
+		if o != "" && c.uses[o] > 0 {
+			return unsupported("the mean and inverse deviation outputs are used")
+		}
+	}
+	x, err := c.f32(n, 0)
+	if err != nil {
+		return err
+	}
+	ax, err := normAxis(a.int("axis", -1), len(x.shape))
+	if err != nil {
+		return err
+	}
+	if ax == 0 && x.shape[0] < 0 {
+		return unsupported("normalising over the batch dimension")
+	}
+	ins := []string{x.rname}
+	for i := 1; i < 3; i++ {
+		t, err := c.constIn(n, in, i, []string{"", "scale", "bias"}[i])
+		if err != nil {
+			return err
+		}
+		if t == nil {
+			ins = append(ins, "")
+			continue
+		}
+		if t.len() != prodPos(x.shape[ax:]) {
+			return unsupported("%s of shape %v for axes %v", []string{"", "scale", "bias"}[i], t.shape, x.shape[ax:])
+		}
+		r, err := c.dyn(n.Inputs[i])
+		if err != nil {
+			return err
+		}
+		ins = append(ins, r)
+	}
+	for len(ins) > 1 && ins[len(ins)-1] == "" {
+		ins = ins[:len(ins)-1]
+	}
+	return c.out(n, "layer_norm", ins, map[string]any{"axis": ax, "epsilon": a.float("epsilon", 1e-5)}, runtime.F32, x.shape)
+}
+
+// reduceMean converts a mean over all axes after the channel axis (as
+// x.mean((2, 3)) exports) into global_avg_pool.
+func (c *converter) reduceMean(n *nodeProto, a attrs, in []*val) error {
+	x, err := c.f32(n, 0)
+	if err != nil {
+		return err
+	}
+	r := len(x.shape)
+	axes := a.ints("axes")
+	if len(in) > 1 && in[1] != nil { // opset 18 moves axes to an input
+		t, err := c.constIn(n, in, 1, "axes")
+		if err != nil {
+			return err
+		}
+		if axes, err = t.ints(); err != nil {
+			return err
+		}
+	}
+	seen := make([]bool, r)
+	for _, v := range axes {
+		ax, err := normAxis(v, r)
+		if err != nil {
+			return err
+		}
+		seen[ax] = true
+	}
+	if r < 3 || len(axes) != r-2 || seen[0] || seen[1] {
+		return unsupported("ReduceMean over axes %v of rank %d (only the axes after the channels are supported)", axes, r)
+	}
+	pooled := append([]int{}, x.shape[:2]...)
+	for range x.shape[2:] {
+		pooled = append(pooled, 1)
+	}
+	if a.int("keepdims", 1) != 0 {
+		return c.out(n, "global_avg_pool", []string{x.rname}, nil, runtime.F32, pooled)
+	}
+	tmp := c.fresh(n.Outputs[0] + "_pooled")
+	c.emit("global_avg_pool", tmp, []string{x.rname}, []string{tmp}, nil)
+	spec := []int{0, x.shape[1]}
+	if x.shape[0] >= 0 {
+		spec[0] = x.shape[0]
+	}
+	return c.out(n, "reshape", []string{tmp}, map[string]any{"shape": spec}, runtime.F32, x.shape[:2])
 }

@@ -67,6 +67,23 @@ class MLP(nn.Module):
         return F.softmax(self.l3(x), dim=1)
 
 
+class Norm(nn.Module):
+    """LayerNormalization (opset 17) and the SiLU pattern (Sigmoid → Mul)."""
+
+    def __init__(self):
+        super().__init__()
+        self.l1 = nn.Linear(12, 24)
+        self.ln = nn.LayerNorm(24)
+        self.l2 = nn.Linear(24, 6)
+        with torch.no_grad():
+            self.ln.weight.uniform_(0.5, 1.5)
+            self.ln.bias.uniform_(-0.3, 0.3)
+
+    def forward(self, x):  # x [N, 5, 12]
+        h = F.silu(self.ln(self.l1(x)))
+        return self.l2(h) + h.mean(2, keepdim=True)  # ReduceMean over the last (spatial) axis
+
+
 class Shapes(nn.Module):
     def __init__(self):
         super().__init__()
@@ -252,6 +269,7 @@ def main():
     export("cnn", cnn, torch.randn(2, 3, 20, 20), 13, training=torch.onnx.TrainingMode.PRESERVE)
     export("mlp", MLP(), torch.randn(4, 20), 11)
     export("shapes", Shapes(), torch.randn(2, 4, 8, 8), 17)
+    export("norm", Norm(), torch.randn(3, 5, 12), 17)
     qdq_model()
     qdq_s8_model()
     misc_model()

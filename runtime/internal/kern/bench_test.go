@@ -2,10 +2,9 @@ package kern
 
 import (
 	"fmt"
+	"github.com/edgerun/edgerun/simd"
 	"math/rand/v2"
 	"testing"
-
-	"github.com/edgerun/edgerun/simd"
 )
 
 // Benchmarks report GFLOP/s (2 flops per multiply-add).

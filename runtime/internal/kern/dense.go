@@ -26,35 +26,17 @@ func (p *DenseParams) Validate() error {
 }
 
 // Dense computes dst[b][o] = bias[o] + Σ_i x[b][i]·w[o][i]. dst must not
-// overlap x.
+// overlap x. It is one GEMM for every batch size, so a row gets the same
+// bits however the runtime splits the batch over threads; the GEMM repacks
+// w on every call, which at batch 1 or 2 costs as much as the product:
+// layers with constant weights should use DensePacked.
 func Dense(p *DenseParams, dst, x, w, bias []float32) {
 	if p.Batch == 0 {
-		return
-	}
-	if p.Batch <= denseDotRows {
-		// A GEMM would first repack all of w, costing as much as the
-		// product itself; dot products read w in place.
-		for b := 0; b < p.Batch; b++ {
-			xb := x[b*p.In : (b+1)*p.In]
-			db := dst[b*p.Out : (b+1)*p.Out]
-			for o := range db {
-				v := simd.Sdot(xb, w[o*p.In:(o+1)*p.In])
-				if bias != nil {
-					v += bias[o]
-				}
-				db[o] = v
-			}
-		}
 		return
 	}
 	beta := fillBias2(dst, bias, p.Batch, p.Out)
 	gemm(false, true, p.Batch, p.Out, p.In, 1, x, p.In, w, p.In, beta, dst, p.Out)
 }
-
-// denseDotRows is the largest batch Dense computes as dot products rather
-// than a GEMM (measured: at batch 1 the GEMM's packing of w makes it 2×
-// slower than simd.Sdot; DensePacked avoids both costs).
-const denseDotRows = 2
 
 // PackDense packs the Out×In weights w of the dense layer p once, at model
 // load, into the panel layout of simd's SGEMM microkernel, for DensePacked.

@@ -20,10 +20,11 @@
 //     stated in each test; integer kernels are bit-exact.
 //
 // The float kernels are built on one matrix multiply, the package variable
-// gemm (GemmFunc: BLAS sgemm semantics, row-major), which is simd.Sgemm: the
-// CPU's SGEMM microkernel chosen at startup, with scratch from simd's
-// internal pool (allocation-free once warm). GemmGeneric is the pure-Go
-// version of the same contract. The activations and softmax's exponentials
+// gemm (GemmFunc: BLAS sgemm semantics, row-major), which is simd's SGEMM:
+// the CPU's microkernel chosen at startup, with workspaces from a free list
+// that, unlike a sync.Pool, is never emptied (allocation-free once warm,
+// also after garbage collections and under the race detector). GemmGeneric
+// is the pure-Go version of the same contract. The activations and softmax's exponentials
 // run simd's elementwise kernels (within 1 ulp of float32 at every level).
 // Tests run every simd-backed kernel at each level simd.Supported() lists.
 //
@@ -37,6 +38,11 @@
 //	                   params' Packed field; QConv2D/QDense then run simd's
 //	                   int8 GEMM (VNNI, SDOT, SMMLA, ...) and, for dense,
 //	                   simd's requantisation, with the same bytes out
+//	                   (their scratch comes from simd's sync.Pools, so under
+//	                   -race those two can allocate)
+//
+// Float convolutions need no packing: their weights are the GEMM's left
+// operand, which simd packs per block at a cost of about 1% of the product.
 //
 // Ops and their entry points:
 //

@@ -1,6 +1,8 @@
 package kern
 
-import "github.com/edgerun/edgerun/simd"
+import (
+	"github.com/edgerun/edgerun/simd"
+)
 
 // GemmFunc is the signature of the single-precision matrix multiply every
 // float kernel here is built on. It has BLAS sgemm semantics on row-major
@@ -14,12 +16,11 @@ import "github.com/edgerun/edgerun/simd"
 // propagate), as in BLAS.
 type GemmFunc func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int)
 
-// gemm is the matrix multiply the kernels call: simd.Sgemm, which has
-// exactly GemmFunc's contract (beta 0 never reads C) and dispatches to the
-// CPU's SGEMM microkernel. Its scratch memory comes from simd's internal
-// pool, so kernels stay allocation-free once warm without the caller
-// providing a workspace. GemmGeneric stays as the pure-Go reference the
-// tests compare against.
+// gemm is the matrix multiply the kernels call: simd's SGEMM (the CPU's
+// microkernel chosen at startup), which has exactly GemmFunc's contract
+// (beta 0 never reads C) and takes its workspaces from a free list that
+// survives collections, so kernels never allocate once warm.
+// GemmGeneric stays as the pure-Go reference the tests compare against.
 var gemm GemmFunc = simd.Sgemm
 
 // Blocking sizes of the pure-Go GEMM: a kc×nc panel of B (64 KiB) stays in

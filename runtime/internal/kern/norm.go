@@ -95,7 +95,7 @@ func (p *GroupNormParams) Validate() error {
 
 // GroupNorm computes, for each sample and group, dst = (x - μ)/sqrt(σ² + Eps)
 // · gamma[c] + beta[c], with μ and σ² (biased) the mean and variance over
-// the group. gamma and beta may be nil (no affine transform). Statistics are
+// the group. gamma and beta may each be nil (no scale, no shift). Statistics are
 // accumulated in float64, two-pass. dst may be x.
 func GroupNorm(p *GroupNormParams, dst, x, gamma, beta []float32) {
 	cpg := p.C / p.Groups
@@ -105,11 +105,16 @@ func GroupNorm(p *GroupNormParams, dst, x, gamma, beta []float32) {
 			off := (n*p.C + g*cpg) * p.Spatial
 			mean, inv := meanInvStd(x[off:off+size], p.Eps)
 			for c := g * cpg; c < (g+1)*cpg; c++ {
-				s, b := float32(inv), float32(-mean*inv)
+				// gamma and beta are optional each on their own.
+				s64, b64 := inv, -mean*inv
 				if gamma != nil {
-					s64 := inv * float64(gamma[c])
-					s, b = float32(s64), float32(-mean*s64+float64(beta[c]))
+					s64 = inv * float64(gamma[c])
+					b64 = -mean * s64
 				}
+				if beta != nil {
+					b64 += float64(beta[c])
+				}
+				s, b := float32(s64), float32(b64)
 				o := (n*p.C + c) * p.Spatial
 				src, out := x[o:o+p.Spatial], dst[o:o+p.Spatial]
 				for i, v := range src {
@@ -152,15 +157,21 @@ func (p *LayerNormParams) Validate() error {
 }
 
 // LayerNorm computes for each row dst = (x - μ)/sqrt(σ² + Eps)·gamma + beta,
-// gamma and beta of length Inner (or nil). dst may be x.
+// gamma and beta of length Inner, each may be nil. dst may be x.
 func LayerNorm(p *LayerNormParams, dst, x, gamma, beta []float32) {
 	for r := 0; r < p.Outer; r++ {
 		src, out := x[r*p.Inner:(r+1)*p.Inner], dst[r*p.Inner:(r+1)*p.Inner]
 		mean, inv := meanInvStd(src, p.Eps)
 		for i, v := range src {
 			y := (float64(v) - mean) * inv
-			if gamma != nil {
+			// gamma and beta are optional each on their own.
+			switch {
+			case gamma != nil && beta != nil:
 				y = y*float64(gamma[i]) + float64(beta[i])
+			case gamma != nil:
+				y *= float64(gamma[i])
+			case beta != nil:
+				y += float64(beta[i])
 			}
 			out[i] = float32(y)
 		}

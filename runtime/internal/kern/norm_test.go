@@ -106,3 +106,33 @@ func TestAttentionTorch(t *testing.T) {
 		noAllocs(t, c.Name, func() { Attention(&p, dst, x, &w, scratch) })
 	}
 }
+
+// gamma and beta are optional each on their own: gamma alone equals
+// beta = 0, beta alone equals gamma = 1.
+func TestNormOptionalAffine(t *testing.T) {
+	x := []float32{0.5, -1, 2, 3, -0.25, 1, 4, -2, 0, 1.5, 2.5, -3}
+	gamma := []float32{1.5, -0.5, 2}
+	beta := []float32{0.25, -1, 0.5}
+	ones, zeros := []float32{1, 1, 1}, []float32{0, 0, 0}
+	same := func(name string, got, want []float32) {
+		for i := range got {
+			if got[i] != want[i] {
+				t.Fatalf("%s: element %d is %v, want %v", name, i, got[i], want[i])
+			}
+		}
+	}
+	ln := LayerNormParams{Outer: 4, Inner: 3, Eps: 1e-5}
+	gn := GroupNormParams{N: 2, C: 3, Spatial: 2, Groups: 1, Eps: 1e-5}
+	for _, tc := range []struct {
+		name         string
+		g, b, wg, wb []float32
+	}{{"gamma only", gamma, nil, gamma, zeros}, {"beta only", nil, beta, ones, beta}} {
+		got, want := make([]float32, len(x)), make([]float32, len(x))
+		LayerNorm(&ln, got, x, tc.g, tc.b)
+		LayerNorm(&ln, want, x, tc.wg, tc.wb)
+		same("layer norm, "+tc.name, got, want)
+		GroupNorm(&gn, got, x, tc.g, tc.b)
+		GroupNorm(&gn, want, x, tc.wg, tc.wb)
+		same("group norm, "+tc.name, got, want)
+	}
+}
