@@ -55,3 +55,8 @@ quant-table:
 # ONNX import checked against ONNX Runtime (needs node and npm).
 onnx-compare:
 	bench/onnx_compare.sh
+
+# edgerun beside NumPy/OpenBLAS, PyWavelets, PyTorch and ONNX Runtime (docs/BENCHMARKS.md).
+.PHONY: bench-peers
+bench-peers:
+	./bench/peers.sh

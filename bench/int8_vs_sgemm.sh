@@ -17,6 +17,7 @@ for lvl in "${levels[@]}"; do
 	EDGERUN_SIMD=$lvl go test -run '^$' -bench '^BenchmarkGemmI8VsSgemm/512x512x512$' \
 		-benchtime "$benchtime" -count "$rounds" ./simd/ |
 		awk -v lvl="${lvl:-best}" '
+		BEGIN { n = 0 } # a numeric first key: n is used as an array index
 		/^BenchmarkGemmI8VsSgemm\// {
 			for (i = 1; i < NF; i++) {
 				if ($(i+1) == "int8-GOP/cpu-s") i8[n] = $i
