@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -146,32 +147,28 @@ func runEncode(env *cmdEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	raw, err := readInput(env, fs.Arg(0))
+	in, closeIn, err := openInput(env, fs.Arg(0))
 	if err != nil {
 		return err
+	}
+	defer closeIn()
+	br := bufio.NewReaderSize(in, 1<<16)
+	head, _ := br.Peek(12)
+	if isWAV(fs.Arg(0), head) {
+		return encodeWAV(env, c, br, fs.Arg(0), *out, *asJSON)
+	}
+	raw, err := io.ReadAll(io.LimitReader(br, 1<<30+1))
+	if err != nil {
+		return err
+	}
+	if len(raw) > 1<<30 {
+		return fmt.Errorf("%s: larger than 1 GiB", fs.Arg(0))
 	}
 	cfg := c.m.Config
 	var size []int
 	var rawBytes int64 // the signal uncompressed: 8-bit pixels, 16-bit samples
 	var fill func(*runtime.Tensor) error
-	if isWAV(fs.Arg(0), raw) {
-		a, err := signal.ReadWAV(bytes.NewReader(raw), signal.Limits{})
-		if err != nil {
-			return err
-		}
-		if cfg.Dims() != 1 || len(a.Samples) != cfg.Channels {
-			return fmt.Errorf("the codec takes %d-D signals with %d channels; %s has %d audio channels", cfg.Dims(), cfg.Channels, fs.Arg(0), len(a.Samples))
-		}
-		size = []int{len(a.Samples[0])}
-		rawBytes = int64(2 * len(a.Samples) * size[0])
-		fill = func(t *runtime.Tensor) error {
-			x := t.F32()
-			for ch, s := range a.Samples {
-				copy(x[ch*size[0]:], s)
-			}
-			return nil
-		}
-	} else {
+	{
 		img, err := signal.ReadImage(bytes.NewReader(raw), signal.Limits{})
 		if err != nil {
 			return err
@@ -364,31 +361,179 @@ func readInput(env *cmdEnv, path string) ([]byte, error) {
 	return readLimited(path, 1<<30)
 }
 
-// writeOutput writes stdout for "-", otherwise a file atomically (temp
-// file, sync, rename) so an interrupted run never leaves half a file.
+// writeOutput writes stdout for "-", otherwise a file atomically.
 func writeOutput(env *cmdEnv, path string, b []byte) error {
-	if path == "-" {
-		_, err := env.stdout.Write(b)
+	w, err := createOutput(env, path)
+	if err != nil {
 		return err
+	}
+	if _, err := w.Write(b); err != nil {
+		w.abort()
+		return err
+	}
+	return w.commit()
+}
+
+// output is stdout, or a temporary file beside the destination that
+// commit syncs and renames over it, so an interrupted or failed run never
+// leaves half a file and never replaces a good one.
+type output struct {
+	io.Writer
+	tmp  *os.File
+	path string
+}
+
+func createOutput(env *cmdEnv, path string) (*output, error) {
+	if path == "-" {
+		return &output{Writer: env.stdout}, nil
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if _, err = tmp.Write(b); err == nil {
-		err = tmp.Sync()
+	return &output{Writer: tmp, tmp: tmp, path: path}, nil
+}
+
+func (o *output) commit() error {
+	if o.tmp == nil {
+		return nil
 	}
-	if cerr := tmp.Close(); err == nil {
+	err := o.tmp.Sync()
+	if cerr := o.tmp.Close(); err == nil {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o644)
+		err = os.Chmod(o.tmp.Name(), 0o644)
 	}
 	if err == nil {
-		err = os.Rename(tmp.Name(), path)
+		err = os.Rename(o.tmp.Name(), o.path)
 	}
 	if err != nil {
-		os.Remove(tmp.Name())
+		os.Remove(o.tmp.Name())
 	}
 	return err
+}
+
+func (o *output) abort() {
+	if o.tmp != nil {
+		o.tmp.Close()
+		os.Remove(o.tmp.Name())
+	}
+}
+
+// openInput opens a file, or stdin for "-".
+func openInput(env *cmdEnv, path string) (io.Reader, func(), error) {
+	if path == "-" {
+		return env.stdin, func() {}, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, func() { f.Close() }, nil
+}
+
+// encodeWAV streams audio through a 1-D codec: the signal is cut into
+// segments of a fixed length (a multiple of 2^J), each encoded by one
+// session and appended to the stream chunk by chunk, so memory stays flat
+// however long the recording (a microphone on stdin, say). The last
+// segment is zero-padded; the stream's end chunk records the true length.
+func encodeWAV(env *cmdEnv, c *loadedCodec, r io.Reader, name, out string, asJSON bool) error {
+	cfg := c.m.Config
+	wr, err := signal.NewWAVReader(r, signal.Limits{})
+	if err != nil {
+		return err
+	}
+	if cfg.Dims() != 1 || wr.Format.Channels != cfg.Channels {
+		return fmt.Errorf("the codec takes %d-D signals with %d channels; %s has %d audio channels", cfg.Dims(), cfg.Channels, name, wr.Format.Channels)
+	}
+	seg := 128 << cfg.J
+	f, err := builder.WaLLoCEncoder(c.m, seg)
+	if err != nil {
+		return err
+	}
+	var mb bytes.Buffer
+	if err := f.Encode(&mb); err != nil {
+		return err
+	}
+	m, err := runtime.OpenBytes(mb.Bytes())
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	s, err := m.NewSession()
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	x, lat := s.Input(0).F32(), s.Output(0)
+	frames := lat.Shape()[2]
+	dst, err := createOutput(env, out)
+	if err != nil {
+		return err
+	}
+	counted := &countingWriter{w: dst}
+	enc, err := codec.NewEncoder(counted, &codec.Header{
+		Config: codec.Config{Dim: 1, Wavelet: "bior4.4", Levels: cfg.J, Channels: cfg.Channels,
+			LatentChannels: cfg.LatentDim, LatentBits: cfg.LatentBits},
+		ModelHash: c.hash, Streamed: true,
+		Signal: []int{0}, Pad: [][2]int{{0, 0}}, Latent: []int{0},
+	})
+	if err != nil {
+		dst.abort()
+		return err
+	}
+	buf := make([][]float32, cfg.Channels)
+	for ch := range buf {
+		buf[ch] = make([]float32, seg)
+	}
+	total, latFrames, last := 0, 0, seg
+	for {
+		n, rerr := wr.Read(buf)
+		if n > 0 {
+			for ch := range buf {
+				clear(buf[ch][n:])
+				copy(x[ch*seg:], buf[ch])
+			}
+			if err := s.Run(context.Background()); err != nil {
+				dst.abort()
+				return err
+			}
+			if err := enc.Write(lat.S8(), frames); err != nil {
+				dst.abort()
+				return err
+			}
+			total, latFrames, last = total+n, latFrames+frames, n
+		}
+		if rerr == io.EOF {
+			break
+		}
+		if rerr != nil {
+			dst.abort()
+			return rerr
+		}
+	}
+	enc.SetEnd(total, seg-last)
+	if err := enc.Close(); err != nil {
+		dst.abort()
+		return err
+	}
+	if err := dst.commit(); err != nil {
+		return err
+	}
+	res := codecResult{Input: name, Output: out, Codec: c.name, Signal: []int{total},
+		Latent: []int{cfg.LatentDim, latFrames}, InputBytes: int64(2 * cfg.Channels * total), StreamBytes: counted.n}
+	res.Ratio = float64(res.InputBytes) / float64(max(res.StreamBytes, 1))
+	return reportCodec(env, out, asJSON, &res)
+}
+
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }

@@ -1,7 +1,12 @@
 package main
 
 import (
+	"bytes"
+
 	"encoding/json"
+	"github.com/edgerun/edgerun/codec"
+	"github.com/edgerun/edgerun/codec/signal"
+	"github.com/edgerun/edgerun/internal/npy"
 	"os"
 	"path/filepath"
 	"testing"
@@ -88,4 +93,81 @@ func TestCodecErrors(t *testing.T) {
 	}
 	_, err := os.Stat(filepath.Join(dir, "o"))
 	require.True(t, os.IsNotExist(err), "a failed run writes nothing")
+}
+
+// The golden stereo codec streams a WAV: its one 4096-sample segment is the
+// reference's whole input, so the latents must be the reference's (up to
+// the 16-bit quantisation of the WAV moving a value across a rounding
+// boundary).
+func TestEncodeWAVStream(t *testing.T) {
+	xa, err := npy.ReadFile("../../testdata/walloc/stereo_x.npy")
+	require.NoError(t, err)
+	x, err := xa.Float32()
+	require.NoError(t, err)
+	n := xa.Shape[2]
+	var wav bytes.Buffer
+	w, err := signal.NewWAVWriter(&wav, 16000, 2)
+	require.NoError(t, err)
+	require.NoError(t, w.Write([][]float32{x[:n], x[n:]}))
+	require.NoError(t, w.Close())
+
+	dir := t.TempDir()
+	out := filepath.Join(dir, "s.elc")
+	// Through stdin, as a recorder would pipe it.
+	code, stdout, errOut := runCmd(t, wav.String(), "encode", "--codec", "../../testdata/walloc/stereo", "--json", "-o", out, "-")
+	require.Equal(t, exitOK, code, errOut)
+	var r codecResult
+	require.NoError(t, json.Unmarshal([]byte(stdout), &r))
+	require.Equal(t, []int{n}, r.Signal)
+	require.Equal(t, []int{16, 130}, r.Latent)
+
+	b, err := os.ReadFile(out)
+	require.NoError(t, err)
+	st, err := codec.Decode(bytes.NewReader(b), nil)
+	require.NoError(t, err)
+	require.True(t, st.Header.Streamed)
+	require.Equal(t, []int{n}, st.Header.Signal)
+	la, err := npy.ReadFile("../../testdata/walloc/stereo_latent.npy")
+	require.NoError(t, err)
+	want, err := la.Int8()
+	require.NoError(t, err)
+	require.Len(t, st.Latent, len(want))
+	differ := 0
+	for i := range want {
+		d := int(st.Latent[i]) - int(want[i])
+		require.LessOrEqual(t, d*d, 1, "latent %d: %d vs %d", i, st.Latent[i], want[i])
+		if d != 0 {
+			differ++
+		}
+	}
+	require.Less(t, differ, len(want)/50, "%d of %d latents moved", differ, len(want))
+}
+
+// A longer recording streams as several segments and the end chunk keeps
+// its true length.
+func TestEncodeWAVSegments(t *testing.T) {
+	const n = 10000
+	ch := [][]float32{make([]float32, n), make([]float32, n)}
+	for i := 0; i < n; i++ {
+		ch[0][i] = float32(i%97)/200 - 0.25
+		ch[1][i] = float32(i%31)/100 - 0.15
+	}
+	var wav bytes.Buffer
+	w, err := signal.NewWAVWriter(&wav, 16000, 2)
+	require.NoError(t, err)
+	require.NoError(t, w.Write(ch))
+	require.NoError(t, w.Close())
+	out := filepath.Join(t.TempDir(), "long.elc")
+	code, stdout, errOut := runCmd(t, wav.String(), "encode", "--codec", "../../testdata/walloc/stereo", "--json", "-o", out, "-")
+	require.Equal(t, exitOK, code, errOut)
+	var r codecResult
+	require.NoError(t, json.Unmarshal([]byte(stdout), &r))
+	require.Equal(t, []int{16, 3 * 130}, r.Latent, "three 4096-sample segments")
+	b, err := os.ReadFile(out)
+	require.NoError(t, err)
+	st, err := codec.Decode(bytes.NewReader(b), nil)
+	require.NoError(t, err)
+	require.Equal(t, []int{n}, st.Header.Signal)
+	require.Equal(t, 3*4096-n, st.Header.Pad[0][1])
+	require.Len(t, st.Latent, 16*3*130)
 }
