@@ -8,6 +8,9 @@ import (
 
 	"github.com/edgerun/edgerun/models/builder"
 	"github.com/edgerun/edgerun/models/onnx"
+	"github.com/edgerun/edgerun/models/pth"
+	"github.com/edgerun/edgerun/models/safetensors"
+	"github.com/edgerun/edgerun/models/walloc"
 	"github.com/edgerun/edgerun/runtime"
 )
 
@@ -16,7 +19,7 @@ func init() {
 }
 
 func runConvert(env *cmdEnv, args []string) error {
-	fs := newFlagSet(env, "convert", "[flags] -o OUT.edgerun MODEL.onnx | CODEC.pth (with CODEC.json beside it)")
+	fs := newFlagSet(env, "convert", "[flags] -o OUT.edgerun MODEL.onnx | CODEC.pth (CODEC.json beside it) | CODEC.safetensors")
 	out := fs.String("o", "", "output edgerun file (written atomically)")
 	size := fs.String("size", "", "WaLLoC: signal size the graph is built for, HxW for images or L for audio")
 	part := fs.String("part", "encoder", "WaLLoC: encoder or decoder (LinearCodec2D only)")
@@ -60,8 +63,27 @@ func runConvert(env *cmdEnv, args []string) error {
 		default:
 			return usagef("--part must be encoder or decoder")
 		}
+	case ".safetensors":
+		// A WaLLoC codec's state dict: its config in the file's metadata
+		// ("config", as edgerun's training scripts write it) or beside it.
+		dims, perr := parseSize(*size)
+		if perr != nil {
+			return perr
+		}
+		m, lerr := loadSafetensorsCodec(in)
+		if lerr != nil {
+			return lerr
+		}
+		switch *part {
+		case "encoder":
+			f, err = builder.WaLLoCEncoder(m, dims...)
+		case "decoder":
+			f, err = builder.WaLLoCDecoder(m, dims...)
+		default:
+			return usagef("--part must be encoder or decoder")
+		}
 	default:
-		return usagef("%s: convert reads .onnx and WaLLoC .pth (+ .json) models", in)
+		return usagef("%s: convert reads .onnx, WaLLoC .pth (+ .json) and WaLLoC .safetensors models", in)
 	}
 	if err != nil {
 		return err
@@ -112,4 +134,24 @@ func parseSize(s string) ([]int, error) {
 		out = append(out, n)
 	}
 	return out, nil
+}
+
+// loadSafetensorsCodec reads a WaLLoC state dict in safetensors form, with
+// its config in the metadata or in NAME.json beside the file.
+func loadSafetensorsCodec(path string) (*walloc.Model, error) {
+	st, err := safetensors.ReadFile(path, 1<<30)
+	if err != nil {
+		return nil, err
+	}
+	cfgText := []byte(st.Metadata["config"])
+	if len(cfgText) == 0 {
+		if cfgText, err = readLimited(strings.TrimSuffix(path, filepath.Ext(path))+".json", 1<<16); err != nil {
+			return nil, fmt.Errorf("%s: no WaLLoC config in its metadata, and none beside it: %v", path, err)
+		}
+	}
+	cfg, err := walloc.ParseConfig(cfgText)
+	if err != nil {
+		return nil, err
+	}
+	return walloc.FromCheckpoint(cfg, &pth.Checkpoint{Names: st.Names, Tensors: st.Tensors})
 }

@@ -58,6 +58,7 @@ func TestConvertWaLLoC(t *testing.T) {
 		{[]string{"convert", "-o", out, "../../testdata/walloc/rgb16x.pth"}, exitUsage, "--size is required"},
 		{[]string{"convert", "--size", "96x128", "--part", "decoder", "-o", out, "../../testdata/walloc/rgb16x.pth"}, exitFailure, "no linear decoder"},
 		{[]string{"convert", "-o", out, "../../testdata/walloc/rgb16x.json"}, exitUsage, "convert reads"},
+		{[]string{"convert", "--size", "28x28", "-o", out, "../../models/pretrained/latent_classifier.safetensors"}, exitFailure, "WaLLoC config"},
 		{[]string{"convert", "-o", out, sample}, exitUsage, "convert reads"},
 		{[]string{"convert", "--input-shape", "x", "-o", out, "../../models/pretrained/pixel_classifier.onnx"}, exitUsage, "NAME=D0"},
 		{[]string{"convert", "-o", out, filepath.Join(dir, "none.onnx")}, exitFailure, "no such file"},
@@ -66,4 +67,25 @@ func TestConvertWaLLoC(t *testing.T) {
 		require.Equal(t, tc.code, code, "%v: %s", tc.args, errOut)
 		require.Contains(t, errOut, tc.want, "%v", tc.args)
 	}
+}
+
+// The Fashion-MNIST codec as a safetensors state dict converts to the same
+// encoder as its .pth twin: identical latents on a sample image.
+func TestConvertSafetensorsCodec(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "st.edgerun"), filepath.Join(dir, "pth.edgerun")
+	for _, c := range [][2]string{{"../../models/pretrained/codec.safetensors", a}, {"../../models/pretrained/codec.pth", b}} {
+		code, _, errOut := runCmd(t, "", "convert", "--size", "28x28", "-o", c[1], c[0])
+		require.Equal(t, exitOK, code, errOut)
+	}
+	lat := func(model string) []any {
+		code, out, errOut := runCmd(t, "", "run", "--json", "--model", model, sample)
+		require.Equal(t, exitOK, code, errOut)
+		var rs []runResult
+		require.NoError(t, json.Unmarshal([]byte(out), &rs))
+		return rs[0].Outputs[0].Values.([]any)
+	}
+	la, lb := lat(a), lat(b)
+	require.Len(t, la, 8*4*4)
+	require.Equal(t, la, lb)
 }
