@@ -1,11 +1,6 @@
 package quant
 
-import (
-	"math"
-
-	"github.com/edgerun/edgerun/simd"
-	"github.com/x448/float16"
-)
+import "github.com/edgerun/edgerun/simd"
 
 // Half is a matrix stored in 16-bit floats: IEEE binary16 ("f16") or
 // bfloat16 ("bf16"), rounded to nearest even.
@@ -26,28 +21,15 @@ func newHalf(w []float32, rows, cols int, bf bool) (*Half, error) {
 		return nil, err
 	}
 	h := &Half{rows: rows, cols: cols, bf16: bf, Data: make([]uint16, len(w))}
-	for i, v := range w {
-		if bf {
-			h.Data[i] = F32ToBF16(v)
-		} else {
-			h.Data[i] = float16.Fromfloat32(v).Bits()
-		}
+	// simd's conversions round to nearest even and keep NaNs quiet, the same
+	// bits on every kernel level.
+	if bf {
+		simd.F32ToBF16(h.Data, w)
+	} else {
+		simd.F32ToF16(h.Data, w)
 	}
 	return h, nil
 }
-
-// F32ToBF16 rounds to bfloat16, nearest even, keeping NaNs quiet.
-func F32ToBF16(v float32) uint16 {
-	b := math.Float32bits(v)
-	if b&0x7fffffff > 0x7f800000 {
-		return uint16(b>>16) | 0x40
-	}
-	b += 0x7fff + (b>>16)&1
-	return uint16(b >> 16)
-}
-
-// BF16ToF32 widens a bfloat16 exactly.
-func BF16ToF32(h uint16) float32 { return math.Float32frombits(uint32(h) << 16) }
 
 // Rows implements Matrix.
 func (h *Half) Rows() int { return h.rows }

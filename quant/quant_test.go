@@ -70,9 +70,13 @@ func TestHalf(t *testing.T) {
 		}
 	}
 	// bfloat16 rounding: ties to even, NaN stays NaN.
-	require.Equal(t, uint16(0x3f80), F32ToBF16(math.Float32frombits(0x3f808000)))
-	require.Equal(t, uint16(0x3f82), F32ToBF16(math.Float32frombits(0x3f818000)))
-	require.True(t, math.IsNaN(float64(BF16ToF32(F32ToBF16(float32(math.NaN()))))))
+	h, err := NewBF16([]float32{math.Float32frombits(0x3f808000), math.Float32frombits(0x3f818000), float32(math.NaN())}, 1, 3)
+	require.NoError(t, err)
+	require.Equal(t, uint16(0x3f80), h.Data[0])
+	require.Equal(t, uint16(0x3f82), h.Data[1])
+	d := make([]float32, 3)
+	h.Decode(d)
+	require.True(t, math.IsNaN(float64(d[2])))
 }
 
 func TestInt8(t *testing.T) {
