@@ -101,20 +101,44 @@ func convInfer(attrs any, in []ValueType) ([]ValueType, error) {
 	return vt(F32, p.N, p.OutC, p.OutH(), p.OutW())
 }
 
-// convScratch gives each worker its own im2col tile: threads split the
-// batch, one image each at a time, or for a single image with one group
-// the output channels.
+// convGemm reports whether a convolution runs as ConvGemm: its weights (and
+// bias, if any) are initializers, packed once per session with the bias
+// folded in, and it is not depthwise.
+func convGemm(p *kern.Conv2DParams, wConst, biasConst bool) bool {
+	return wConst && biasConst && p.GemmPath()
+}
+
+// convScratch is the padded copy of the input for ConvGemm, or one im2col
+// tile per worker for the GEMM path: threads split the batch, one image
+// each at a time, or for a single image with one group the output
+// channels.
 func convScratch(attrs any, in []ValueType, threads int) int {
 	p := convParams(attrs.(*convAttrs), in[0].Shape, in[1].Shape)
+	if convGemm(&p, in[1].init != nil, len(in) < 3 || in[2].DType == DTypeInvalid || in[2].init != nil) {
+		// Sizes only: the packing itself happens in prepare.
+		return convPadLen(&p)
+	}
 	if p.N == 1 && p.Groups == 1 {
 		return kern.Conv2DScratch(&p) * threads
 	}
 	return kern.Conv2DScratch(&p) * min(threads, max(p.N, 1))
 }
 
+// convPadLen is ConvGemm's PadLen without packing any weights.
+func convPadLen(p *kern.Conv2DParams) int {
+	if p.PadTop|p.PadBottom|p.PadLeft|p.PadRight == 0 {
+		return 0
+	}
+	return p.N * p.C * (p.H + p.PadTop + p.PadBottom) * (p.W + p.PadLeft + p.PadRight)
+}
+
 // convChannelBlock is the fewest output channels a thread takes when a
 // single image's convolution is split by channel.
 const convChannelBlock = 8
+
+// convColumnBlock is the column granularity of ConvGemm split across
+// threads: whole panels of every microkernel width.
+const convColumnBlock = 64
 
 func convPrepare(attrs any, in, out []*Tensor, e *env) (func(), error) {
 	p := convParams(attrs.(*convAttrs), in[0].shape, in[1].shape)
@@ -122,6 +146,10 @@ func convPrepare(attrs any, in, out []*Tensor, e *env) (func(), error) {
 	var bias []float32
 	if len(in) > 2 && in[2] != nil {
 		bias = in[2].F32()
+	}
+	biasConst := bias == nil || (len(e.constIn) > 2 && e.constIn[2])
+	if convGemm(&p, len(e.constIn) > 1 && e.constIn[1], biasConst) {
+		return convGemmPrepare(&p, x, w, bias, y, e), nil
 	}
 	if e.pool != nil && p.N == 1 && p.Groups == 1 && p.OutC >= 2*convChannelBlock {
 		// Each worker computes a block of output channels: its rows of
@@ -139,17 +167,8 @@ func convPrepare(attrs any, in, out []*Tensor, e *env) (func(), error) {
 		}
 		return func() { e.pool.parallel(p.OutC, convChannelBlock, body) }, nil
 	}
-	// Constant weights of an im2col convolution are packed once, here, so
-	// runs do not repack them (most of the cost of small feature maps).
-	var pc *kern.PackedConv
-	if len(e.constIn) > 1 && e.constIn[1] && p.Packable() {
-		pc = kern.PackConv2D(&p, w)
-	}
 	if e.pool == nil || p.N < 2 {
 		scratch := e.scratch[:kern.Conv2DScratch(&p)]
-		if pc != nil {
-			return func() { kern.Conv2DPacked(&p, y, x, pc, bias, scratch) }, nil
-		}
 		return func() { kern.Conv2D(&p, y, x, w, bias, scratch) }, nil
 	}
 	one := p
@@ -158,14 +177,42 @@ func convPrepare(attrs any, in, out []*Tensor, e *env) (func(), error) {
 	body := func(worker, lo, hi int) {
 		scratch := e.scratch[worker*sc : (worker+1)*sc]
 		for i := lo; i < hi; i++ {
-			if pc != nil {
-				kern.Conv2DPacked(&one, y[i*outLen:(i+1)*outLen], x[i*inLen:(i+1)*inLen], pc, bias, scratch)
-			} else {
-				kern.Conv2D(&one, y[i*outLen:(i+1)*outLen], x[i*inLen:(i+1)*inLen], w, bias, scratch)
-			}
+			kern.Conv2D(&one, y[i*outLen:(i+1)*outLen], x[i*inLen:(i+1)*inLen], w, bias, scratch)
 		}
 	}
 	return func() { e.pool.parallel(p.N, 1, body) }, nil
+}
+
+// convGemmPrepare packs the weights for ConvGemm and returns the run: pad
+// the input (when the convolution pads), then one product per group whose
+// columns (the batch's output positions) are split among the threads.
+func convGemmPrepare(p *kern.Conv2DParams, x, w, bias, y []float32, e *env) func() {
+	cg := kern.NewConvGemm(p, w, bias)
+	src := x
+	var xp []float32
+	if n := cg.PadLen(); n > 0 {
+		xp = e.scratch[:n]
+		src = xp
+	}
+	workers := max(1, e.threads)
+	srcs := make([][]*kern.ConvSource, workers)
+	for i := range srcs {
+		for g := 0; g < p.Groups; g++ {
+			srcs[i] = append(srcs[i], cg.Source(src, g))
+		}
+	}
+	cols, n := cg.Columns(), p.N
+	units := (cols + convColumnBlock - 1) / convColumnBlock
+	pad := func(_, lo, hi int) { cg.Pad(xp, x, lo, hi) }
+	body := func(worker, lo, hi int) {
+		cg.Run(y, srcs[worker], lo*convColumnBlock, min(hi*convColumnBlock, cols))
+	}
+	return func() {
+		if xp != nil {
+			e.pool.parallel(n, 1, pad)
+		}
+		e.pool.parallel(units, 1, body)
+	}
 }
 
 func init() {

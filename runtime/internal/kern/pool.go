@@ -59,6 +59,23 @@ func AvgPool2D(p *Pool2DParams, dst, x []float32) {
 func pool2D(p *Pool2DParams, dst, x []float32, isMax bool) {
 	oh, ow := p.OutH(), p.OutW()
 	hw := p.H * p.W
+	if isMax && p.KH == 2 && p.KW == 2 && p.StrideH == 2 && p.StrideW == 2 &&
+		p.PadTop == 0 && p.PadLeft == 0 && 2*oh <= p.H && 2*ow <= p.W {
+		// The 2×2/2 pooling of nearly every CNN: no window is clipped.
+		for nc := 0; nc < p.N*p.C; nc++ {
+			src := x[nc*hw : (nc+1)*hw]
+			out := dst[nc*oh*ow : (nc+1)*oh*ow]
+			for y := 0; y < oh; y++ {
+				r0 := src[2*y*p.W : 2*y*p.W+2*ow]
+				r1 := src[(2*y+1)*p.W : (2*y+1)*p.W+2*ow]
+				o := out[y*ow : y*ow+ow]
+				for xo := range o {
+					o[xo] = max(max(r0[2*xo], r0[2*xo+1]), max(r1[2*xo], r1[2*xo+1]))
+				}
+			}
+		}
+		return
+	}
 	for nc := 0; nc < p.N*p.C; nc++ {
 		src := x[nc*hw : (nc+1)*hw]
 		out := dst[nc*oh*ow : (nc+1)*oh*ow]
@@ -72,9 +89,7 @@ func pool2D(p *Pool2DParams, dst, x []float32, isMax bool) {
 					m := float32(math.Inf(-1))
 					for i := ya; i < yb; i++ {
 						for _, v := range src[i*p.W+xa : i*p.W+xb] {
-							if v > m || v != v {
-								m = v
-							}
+							m = max(m, v) // NaN wins, as in PyTorch
 						}
 					}
 					out[y*ow+xo] = m

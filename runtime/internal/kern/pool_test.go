@@ -1,6 +1,9 @@
 package kern
 
-import "testing"
+import (
+	"math"
+	"testing"
+)
 
 // Pooling: max is exact; averages are float32 sums of at most 9 values.
 const tolPool = 1e-6
@@ -52,5 +55,37 @@ func TestUpsampleTorch(t *testing.T) {
 		check()
 		closeTo(t, c.Name, dst, want, 0)
 		noAllocs(t, c.Name, func() { UpsampleNearest(&p, dst, x) })
+	}
+}
+
+// A NaN anywhere in a window is the window's maximum (as in PyTorch), on
+// the 2×2/2 fast path and on the general one.
+func TestMaxPoolNaN(t *testing.T) {
+	nan := float32(math.NaN())
+	x := []float32{
+		1, 2, 3, nan,
+		5, 6, 7, 8,
+		nan, 0, -1, -2,
+		-3, -4, -5, -6,
+	}
+	for _, p := range []Pool2DParams{
+		{N: 1, C: 1, H: 4, W: 4, KH: 2, KW: 2, StrideH: 2, StrideW: 2},
+		{N: 1, C: 1, H: 4, W: 4, KH: 2, KW: 2, StrideH: 2, StrideW: 2, PadTop: 1, PadBottom: 1, PadLeft: 1, PadRight: 1},
+	} {
+		dst := make([]float32, p.N*p.C*p.OutH()*p.OutW())
+		MaxPool2D(&p, dst, x)
+		if p.PadTop == 0 {
+			if dst[0] != 6 || !math.IsNaN(float64(dst[1])) || !math.IsNaN(float64(dst[2])) || dst[3] != -1 {
+				t.Fatalf("2x2/2: %v", dst)
+			}
+			continue
+		}
+		// Windows of the padded grid: rows {pad,0},{1,2},{3,pad}.
+		want := []float32{1, 3, nan, nan, 7, 8, -3, -4, -6}
+		for i := range want {
+			if math.IsNaN(float64(want[i])) != math.IsNaN(float64(dst[i])) || (!math.IsNaN(float64(want[i])) && want[i] != dst[i]) {
+				t.Fatalf("padded: %v, want %v", dst, want)
+			}
+		}
 	}
 }

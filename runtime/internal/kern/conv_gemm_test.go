@@ -1,0 +1,210 @@
+package kern
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sync"
+	"testing"
+)
+
+// convRef64 is the convolution's definition summed in float64, with the sum
+// of magnitudes of each output for the error bound.
+func convRef64(p *Conv2DParams, x, w, bias []float32) (out, mag []float64) {
+	oh, ow := p.OutH(), p.OutW()
+	cpg, opg := p.C/p.Groups, p.OutC/p.Groups
+	out, mag = make([]float64, p.OutputLen()), make([]float64, p.OutputLen())
+	for n := 0; n < p.N; n++ {
+		for o := 0; o < p.OutC; o++ {
+			g := o / opg
+			for y := 0; y < oh; y++ {
+				for xx := 0; xx < ow; xx++ {
+					var s, m float64
+					if bias != nil {
+						s, m = float64(bias[o]), math.Abs(float64(bias[o]))
+					}
+					for c := 0; c < cpg; c++ {
+						for i := 0; i < p.KH; i++ {
+							for j := 0; j < p.KW; j++ {
+								ih := y*p.StrideH + i*p.DilationH - p.PadTop
+								iw := xx*p.StrideW + j*p.DilationW - p.PadLeft
+								if ih < 0 || ih >= p.H || iw < 0 || iw >= p.W {
+									continue
+								}
+								v := float64(w[((o*cpg+c)*p.KH+i)*p.KW+j]) * float64(x[((n*p.C+g*cpg+c)*p.H+ih)*p.W+iw])
+								s += v
+								m += math.Abs(v)
+							}
+						}
+					}
+					k := ((n*p.OutC+o)*oh+y)*ow + xx
+					out[k], mag[k] = s, m
+				}
+			}
+		}
+	}
+	return out, mag
+}
+
+func sq(n, c, h, w, oc, k, s, pad, d, g int) Conv2DParams {
+	return Conv2DParams{N: n, C: c, H: h, W: w, OutC: oc, KH: k, KW: k, StrideH: s, StrideW: s,
+		PadTop: pad, PadBottom: pad, PadLeft: pad, PadRight: pad, DilationH: d, DilationW: d, Groups: g}
+}
+
+// ConvGemm must compute the convolution's definition for every shape it
+// takes: the offset-table path (small maps), the row-run path (large
+// maps), pointwise, strides, dilation, asymmetric padding, groups, bias or
+// none, and batches whose images share a microkernel panel; any split of
+// the columns among goroutines gives the same bits; runs allocate nothing.
+func TestConvGemm(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	cases := []Conv2DParams{
+		sq(1, 64, 4, 4, 64, 3, 1, 1, 1, 1),
+		sq(16, 64, 4, 4, 64, 3, 1, 1, 1, 1),
+		sq(3, 8, 2, 2, 10, 3, 1, 1, 1, 1),
+		sq(1, 1, 28, 28, 16, 3, 1, 1, 1, 1),
+		sq(2, 16, 14, 14, 32, 3, 1, 1, 1, 1),
+		sq(5, 32, 7, 7, 64, 3, 1, 1, 1, 1),
+		sq(2, 3, 33, 31, 13, 7, 2, 3, 1, 1),
+		sq(3, 16, 9, 9, 24, 1, 1, 0, 1, 1),
+		sq(2, 16, 17, 9, 24, 1, 2, 0, 1, 1),
+		sq(2, 12, 10, 10, 6, 3, 1, 2, 2, 3),
+		sq(1, 32, 40, 40, 8, 3, 2, 1, 1, 2),
+		{N: 2, C: 6, H: 9, W: 7, OutC: 8, KH: 3, KW: 2, StrideH: 2, StrideW: 1, PadTop: 1, PadBottom: 0, PadLeft: 2, PadRight: 1, DilationH: 2, DilationW: 1, Groups: 2},
+		{N: 3, C: 5, H: 11, W: 37, OutC: 7, KH: 5, KW: 5, StrideH: 3, StrideW: 2, PadTop: 2, PadBottom: 2, PadLeft: 0, PadRight: 3, DilationH: 1, DilationW: 2, Groups: 1},
+		{N: 2, C: 4, H: 1, W: 300, OutC: 9, KH: 1, KW: 5, StrideH: 1, StrideW: 1, PadLeft: 2, PadRight: 2, DilationH: 1, DilationW: 1, Groups: 1},
+	}
+	for ci, p := range cases {
+		for _, withBias := range []bool{true, false} {
+			t.Run(fmt.Sprintf("%d/bias=%v", ci, withBias), func(t *testing.T) {
+				if err := p.Validate(); err != nil {
+					t.Fatal(err)
+				}
+				x, w := randSlice(rng, p.InputLen()), randSlice(rng, p.WeightLen())
+				var b []float32
+				if withBias {
+					b = randSlice(rng, p.OutC)
+				}
+				want, mag := convRef64(&p, x, w, b)
+				if !p.GemmPath() {
+					t.Fatal("not taken by ConvGemm")
+				}
+				cg := NewConvGemm(&p, w, b)
+				in := x
+				if cg.PadLen() > 0 {
+					in = make([]float32, cg.PadLen())
+					cg.Pad(in, x, 0, p.N)
+				}
+				srcs := make([]*ConvSource, p.Groups)
+				for g := range srcs {
+					srcs[g] = cg.Source(in, g)
+				}
+				got := make([]float32, p.OutputLen()+1)
+				for i := range got {
+					got[i] = float32(math.NaN())
+				}
+				got[len(got)-1] = 42
+				cg.Run(got[:len(want)], srcs, 0, cg.Columns())
+				if got[len(got)-1] != 42 {
+					t.Fatal("wrote past the output")
+				}
+				k := p.C / p.Groups * p.KH * p.KW
+				for i := range want {
+					if d := math.Abs(want[i] - float64(got[i])); !(d <= float64(k+5)*0x1p-23*mag[i]+1e-30) {
+						t.Fatalf("[%d] = %v, want %v", i, got[i], want[i])
+					}
+				}
+				// Uneven column ranges on goroutines, each with its own
+				// sources: the same bits.
+				split := make([]float32, len(want))
+				var wg sync.WaitGroup
+				for j0 := 0; j0 < cg.Columns(); j0 += 23 {
+					wg.Add(1)
+					go func(j0 int) {
+						defer wg.Done()
+						own := make([]*ConvSource, p.Groups)
+						for g := range own {
+							own[g] = cg.Source(in, g)
+						}
+						cg.Run(split, own, j0, min(j0+23, cg.Columns()))
+					}(j0)
+				}
+				wg.Wait()
+				for i := range want {
+					if split[i] != got[i] {
+						t.Fatalf("split run: [%d] = %v, one run %v", i, split[i], got[i])
+					}
+				}
+				if n := testing.AllocsPerRun(5, func() { cg.Run(got[:len(want)], srcs, 0, cg.Columns()) }); n != 0 {
+					t.Errorf("%v allocations per run", n)
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkConvShapes times the convolutions of the shipped models and of
+// a ResNet-like CNN through each path: the plain GEMM path (Conv2D), the
+// weights-packed positions-as-rows path (Conv2DPacked, where it applies)
+// and ConvGemm.
+func BenchmarkConvShapes(b *testing.B) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, s := range []struct {
+		name string
+		p    Conv2DParams
+	}{
+		{"latent/8x4x4-64", sq(1, 8, 4, 4, 64, 3, 1, 1, 1, 1)},
+		{"latent/64x4x4-64", sq(1, 64, 4, 4, 64, 3, 1, 1, 1, 1)},
+		{"latent/b16/64x4x4-64", sq(16, 64, 4, 4, 64, 3, 1, 1, 1, 1)},
+		{"pixel/1x28x28-16", sq(1, 1, 28, 28, 16, 3, 1, 1, 1, 1)},
+		{"pixel/16x14x14-32", sq(1, 16, 14, 14, 32, 3, 1, 1, 1, 1)},
+		{"pixel/32x7x7-64", sq(1, 32, 7, 7, 64, 3, 1, 1, 1, 1)},
+		{"resnet/3x128x128-32s2k7", sq(1, 3, 128, 128, 32, 7, 2, 3, 1, 1)},
+		{"resnet/32x32x32-32", sq(1, 32, 32, 32, 32, 3, 1, 1, 1, 1)},
+		{"resnet/64x16x16-64", sq(1, 64, 16, 16, 64, 3, 1, 1, 1, 1)},
+		{"resnet/128x8x8-128", sq(1, 128, 8, 8, 128, 3, 1, 1, 1, 1)},
+		{"resnet/256x4x4-256", sq(1, 256, 4, 4, 256, 3, 1, 1, 1, 1)},
+		{"resnet/64x16x16-128s2", sq(1, 64, 16, 16, 128, 3, 2, 1, 1, 1)},
+		{"resnet/64x16x16-128pw", sq(1, 64, 16, 16, 128, 1, 1, 0, 1, 1)},
+	} {
+		p := s.p
+		x, w, bias := randSlice(r, p.InputLen()), randSlice(r, p.WeightLen()), randSlice(r, p.OutC)
+		dst := make([]float32, p.OutputLen())
+		flops := 2 * float64(p.OutputLen()) * float64(p.C/p.Groups*p.KH*p.KW)
+		b.Run(s.name+"/conv2d", func(b *testing.B) {
+			scratch := make([]float32, Conv2DScratch(&p))
+			clk := startCPU(b)
+			for range b.N {
+				Conv2D(&p, dst, x, w, bias, scratch)
+			}
+			clk.report(b, flops)
+		})
+		if p.Packable() {
+			b.Run(s.name+"/packed", func(b *testing.B) {
+				scratch := make([]float32, Conv2DScratch(&p))
+				pc := PackConv2D(&p, w)
+				clk := startCPU(b)
+				for range b.N {
+					Conv2DPacked(&p, dst, x, pc, bias, scratch)
+				}
+				clk.report(b, flops)
+			})
+		}
+		b.Run(s.name+"/gemm", func(b *testing.B) {
+			cg := NewConvGemm(&p, w, bias)
+			in := x
+			if cg.PadLen() > 0 {
+				in = make([]float32, cg.PadLen())
+			}
+			srcs := []*ConvSource{cg.Source(in, 0)}
+			clk := startCPU(b)
+			for range b.N {
+				if cg.PadLen() > 0 {
+					cg.Pad(in, x, 0, p.N)
+				}
+				cg.Run(dst, srcs, 0, cg.Columns())
+			}
+			clk.report(b, flops)
+		})
+	}
+}
