@@ -116,20 +116,12 @@ func convScratch(attrs any, in []ValueType, threads int) int {
 	p := convParams(attrs.(*convAttrs), in[0].Shape, in[1].Shape)
 	if convGemm(&p, in[1].init != nil, len(in) < 3 || in[2].DType == DTypeInvalid || in[2].init != nil) {
 		// Sizes only: the packing itself happens in prepare.
-		return convPadLen(&p)
+		return p.GemmPadLen()
 	}
 	if p.N == 1 && p.Groups == 1 {
 		return kern.Conv2DScratch(&p) * threads
 	}
 	return kern.Conv2DScratch(&p) * min(threads, max(p.N, 1))
-}
-
-// convPadLen is ConvGemm's PadLen without packing any weights.
-func convPadLen(p *kern.Conv2DParams) int {
-	if p.PadTop|p.PadBottom|p.PadLeft|p.PadRight == 0 {
-		return 0
-	}
-	return p.N * p.C * (p.H + p.PadTop + p.PadBottom) * (p.W + p.PadLeft + p.PadRight)
 }
 
 // convChannelBlock is the fewest output channels a thread takes when a

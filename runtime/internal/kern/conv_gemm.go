@@ -20,12 +20,16 @@ type ConvGemm struct {
 	cpg, opg, kk int // channels and outputs per group; K without the bias row
 	k            int // K of the product: kk, plus one with a bias
 	oh, ow, ohw  int
-	// The input as the products read it: zero-padded when the
-	// convolution pads (hp×wp planes), so that no gather tests bounds.
-	hp, wp, plane int
-	padded        bool
+	// The input as the products read it. When the convolution pads or
+	// strides, a copy: zero-padded (hp×wp) so that no gather tests
+	// bounds, and split into its sh×sw stride phases of hq×wq (phase
+	// (r, s) holds the padded rows ≡ r mod sh and columns ≡ s mod sw), so
+	// that consecutive output positions read consecutive floats of
+	// every tap at any stride. plane is one channel's floats.
+	hp, wp, hq, wq, plane int
+	transformed           bool
 	// rowOff[r] is the offset of row r = (c, i, j) of the im2col matrix
-	// from its column's origin: (c·hp + i·dh)·wp + j·dw.
+	// from its column's origin.
 	rowOff []int32
 	groups []*simd.PackedA
 }
@@ -34,8 +38,17 @@ type ConvGemm struct {
 // depthwise ones (one input channel per group, a product of one row),
 // whose input offsets fit in 31 bits.
 func (p *Conv2DParams) GemmPath() bool {
-	hp, wp := p.H+p.PadTop+p.PadBottom, p.W+p.PadLeft+p.PadRight
-	return !(p.depthwise() && p.C > 1) && p.N*p.C*hp*wp < 1<<31
+	return !(p.depthwise() && p.C > 1) && max(p.GemmPadLen(), p.InputLen()) < 1<<31
+}
+
+// GemmPadLen is the PadLen of the ConvGemm of p, without packing anything.
+func (p *Conv2DParams) GemmPadLen() int {
+	if p.PadTop|p.PadBottom|p.PadLeft|p.PadRight == 0 && p.StrideH == 1 && p.StrideW == 1 {
+		return 0
+	}
+	hq := (p.H + p.PadTop + p.PadBottom + p.StrideH - 1) / p.StrideH
+	wq := (p.W + p.PadLeft + p.PadRight + p.StrideW - 1) / p.StrideW
+	return p.N * p.C * p.StrideH * p.StrideW * hq * wq
 }
 
 // NewConvGemm packs w (p's layout, [OutC][C/Groups][KH][KW]) and bias (OutC
@@ -49,9 +62,10 @@ func NewConvGemm(p *Conv2DParams, w, bias []float32) *ConvGemm {
 	}
 	cg.oh, cg.ow = p.OutH(), p.OutW()
 	cg.ohw = cg.oh * cg.ow
-	cg.padded = p.PadTop|p.PadBottom|p.PadLeft|p.PadRight != 0
+	cg.transformed = p.PadTop|p.PadBottom|p.PadLeft|p.PadRight != 0 || p.StrideH > 1 || p.StrideW > 1
 	cg.hp, cg.wp = p.H+p.PadTop+p.PadBottom, p.W+p.PadLeft+p.PadRight
-	cg.plane = cg.hp * cg.wp
+	cg.hq, cg.wq = (cg.hp+p.StrideH-1)/p.StrideH, (cg.wp+p.StrideW-1)/p.StrideW
+	cg.plane = p.StrideH * p.StrideW * cg.hq * cg.wq
 	wa := make([]float32, cg.opg*cg.k)
 	for g := 0; g < p.Groups; g++ {
 		for o := 0; o < cg.opg; o++ {
@@ -67,7 +81,9 @@ func NewConvGemm(p *Conv2DParams, w, bias []float32) *ConvGemm {
 	for c := 0; c < cg.cpg; c++ {
 		for i := 0; i < p.KH; i++ {
 			for j := 0; j < p.KW; j++ {
-				cg.rowOff = append(cg.rowOff, int32((c*cg.hp+i*p.DilationH)*cg.wp+j*p.DilationW))
+				di, dj := i*p.DilationH, j*p.DilationW
+				phase := (di%p.StrideH)*p.StrideW + dj%p.StrideW
+				cg.rowOff = append(cg.rowOff, int32(c*cg.plane+phase*cg.hq*cg.wq+(di/p.StrideH)*cg.wq+dj/p.StrideW))
 			}
 		}
 	}
@@ -83,26 +99,47 @@ func (cg *ConvGemm) Columns() int { return cg.p.N * cg.ohw }
 // the sources read: zero when the convolution does not pad, and the input
 // is read in place.
 func (cg *ConvGemm) PadLen() int {
-	if !cg.padded {
+	if !cg.transformed {
 		return 0
 	}
 	return cg.p.N * cg.p.C * cg.plane
 }
 
-// Pad writes images [n0, n1) of x, zero-padded, into xp (PadLen floats).
+// Pad writes images [n0, n1) of x, zero-padded and split into stride
+// phases, into xp (PadLen floats).
 func (cg *ConvGemm) Pad(xp, x []float32, n0, n1 int) {
 	p := &cg.p
 	hw := p.H * p.W
+	sh, sw := p.StrideH, p.StrideW
 	for nc := n0 * p.C; nc < n1*p.C; nc++ {
 		dp := xp[nc*cg.plane : (nc+1)*cg.plane]
 		src := x[nc*hw : (nc+1)*hw]
-		clear(dp[:p.PadTop*cg.wp])
-		clear(dp[(p.PadTop+p.H)*cg.wp:])
+		if sh == 1 && sw == 1 {
+			clear(dp[:p.PadTop*cg.wp])
+			clear(dp[(p.PadTop+p.H)*cg.wp:])
+			for y := 0; y < p.H; y++ {
+				row := dp[(p.PadTop+y)*cg.wp : (p.PadTop+y+1)*cg.wp]
+				clear(row[:p.PadLeft])
+				copy(row[p.PadLeft:], src[y*p.W:(y+1)*p.W])
+				clear(row[p.PadLeft+p.W:])
+			}
+			continue
+		}
+		clear(dp)
+		pq := cg.hq * cg.wq
 		for y := 0; y < p.H; y++ {
-			row := dp[(p.PadTop+y)*cg.wp : (p.PadTop+y+1)*cg.wp]
-			clear(row[:p.PadLeft])
-			copy(row[p.PadLeft:], src[y*p.W:(y+1)*p.W])
-			clear(row[p.PadLeft+p.W:])
+			yy := y + p.PadTop
+			rowBase := (yy%sh)*sw*pq + (yy/sh)*cg.wq
+			in := src[y*p.W : (y+1)*p.W]
+			for s := 0; s < sw && s < p.W; s++ {
+				// Input columns x with (x + PadLeft) mod sw = phase.
+				x0 := s
+				xx := x0 + p.PadLeft
+				out := dp[rowBase+(xx%sw)*pq+xx/sw:]
+				for b, t := 0, x0; t < p.W; b, t = b+1, t+sw {
+					out[b] = in[t]
+				}
+			}
 		}
 	}
 }
@@ -142,16 +179,31 @@ func (cg *ConvGemm) Run(dst []float32, srcs []*ConvSource, j0, j1 int) {
 func (s *ConvSource) PackPanel(dst []float32, nr, p0, kc, j0, cols int) {
 	cg := s.cg
 	p := &cg.p
-	// Each column's origin in the (padded) input.
-	colOff := &s.colOff
+	// Columns are output positions; in the input as the products read
+	// it (padded and split into stride phases), consecutive positions of
+	// one output row are consecutive floats of every tap. So the panel is
+	// one run when it lies in one row, runs of 8 or 4 when rows are made
+	// of whole such runs, and single floats (a gather) otherwise.
 	n, pos := j0/cg.ohw, j0%cg.ohw
 	y, x := pos/cg.ow, pos%cg.ow
-	// Unpadded, the planes are the input's own (hp = H, wp = W).
+	// Untransformed, the planes are the input's own (wq = W).
 	img := (n*p.C + s.g*cg.cpg) * cg.plane
-	for jj := 0; jj < nr; jj++ {
-		if jj < cols {
-			colOff[jj] = int32(img + y*p.StrideH*cg.wp + x*p.StrideW)
-			if x++; x == cg.ow {
+	colOff := &s.colOff
+	run := 1
+	if cols == nr {
+		switch {
+		case x+nr <= cg.ow:
+			run = nr
+		case cg.ow%8 == 0 && x%8 == 0 && nr%8 == 0:
+			run = 8
+		case cg.ow%4 == 0 && x%4 == 0 && nr%4 == 0:
+			run = 4
+		}
+	}
+	for t := 0; t < nr/run; t++ {
+		if t*run < cols {
+			colOff[t] = int32(img + y*cg.wq + x)
+			if x += run; x == cg.ow {
 				x = 0
 				if y++; y == cg.oh {
 					y = 0
@@ -159,30 +211,12 @@ func (s *ConvSource) PackPanel(dst []float32, nr, p0, kc, j0, cols int) {
 				}
 			}
 		} else {
-			colOff[jj] = colOff[cols-1]
+			colOff[t] = colOff[cols-1]
 		}
 	}
 	r1 := min(p0+kc, cg.kk)
 	if r1 > p0 {
-		// The widest run of consecutive input floats that tiles the
-		// panel: the whole panel for a stride-1 row, an output row of a
-		// small map, else single floats.
-		run := 1
-		if cols == nr {
-			for _, l := range [...]int{nr, 8, 4} {
-				if nr%l == 0 && runsOf(colOff[:nr], l) {
-					run = l
-					break
-				}
-			}
-		}
-		co := colOff[:nr/run]
-		if run > 1 {
-			for t := range co {
-				co[t] = colOff[t*run]
-			}
-		}
-		simd.GatherRows(dst[:(r1-p0)*nr], s.x, cg.rowOff[p0:r1], co, run)
+		simd.GatherRows(dst[:(r1-p0)*nr], s.x, cg.rowOff[p0:r1], colOff[:nr/run], run)
 	}
 	for r := max(r1, p0); r < p0+kc; r++ {
 		d := dst[(r-p0)*nr : (r-p0)*nr+nr]
@@ -190,16 +224,4 @@ func (s *ConvSource) PackPanel(dst []float32, nr, p0, kc, j0, cols int) {
 			d[jj] = 1
 		}
 	}
-}
-
-// runsOf reports whether off is made of blocks of l consecutive offsets.
-func runsOf(off []int32, l int) bool {
-	for b := 0; b < len(off); b += l {
-		for t := 1; t < l; t++ {
-			if off[b+t] != off[b]+int32(t) {
-				return false
-			}
-		}
-	}
-	return true
 }

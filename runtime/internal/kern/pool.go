@@ -76,6 +76,10 @@ func pool2D(p *Pool2DParams, dst, x []float32, isMax bool) {
 		}
 		return
 	}
+	if isMax {
+		maxPoolRows(p, dst, x)
+		return
+	}
 	for nc := 0; nc < p.N*p.C; nc++ {
 		src := x[nc*hw : (nc+1)*hw]
 		out := dst[nc*oh*ow : (nc+1)*oh*ow]
@@ -155,6 +159,50 @@ func UpsampleNearest(p *UpsampleParams, dst, x []float32) {
 			}
 			for k := 1; k < p.ScaleH; k++ {
 				copy(out[(y*p.ScaleH+k)*ow:(y*p.ScaleH+k+1)*ow], row)
+			}
+		}
+	}
+}
+
+// maxPoolRows is max pooling of any window, output row by output row: each
+// window row updates the whole output row, with the clipped columns at the
+// borders and three-wide windows (the ResNet stem's 3×3/2) unrolled.
+func maxPoolRows(p *Pool2DParams, dst, x []float32) {
+	oh, ow := p.OutH(), p.OutW()
+	hw := p.H * p.W
+	// Output columns [xlo, xhi) have windows inside the row.
+	xlo, xhi := validRange(-p.PadLeft, p.StrideW, p.W-p.KW+1, ow)
+	ninf := float32(math.Inf(-1))
+	for nc := 0; nc < p.N*p.C; nc++ {
+		src := x[nc*hw : (nc+1)*hw]
+		out := dst[nc*oh*ow : (nc+1)*oh*ow]
+		for y := 0; y < oh; y++ {
+			y0 := y*p.StrideH - p.PadTop
+			ya, yb := max(y0, 0), min(y0+p.KH, p.H)
+			o := out[y*ow : (y+1)*ow]
+			for xo := range o {
+				o[xo] = ninf
+			}
+			for i := ya; i < yb; i++ {
+				r := src[i*p.W : (i+1)*p.W]
+				for xo := 0; xo < ow; xo++ {
+					if xo == xlo && p.KW == 3 {
+						for ; xo < xhi; xo++ {
+							x0 := xo*p.StrideW - p.PadLeft
+							w := r[x0 : x0+3 : x0+3]
+							o[xo] = max(o[xo], w[0], w[1], w[2])
+						}
+						if xo == ow {
+							break
+						}
+					}
+					x0 := xo*p.StrideW - p.PadLeft
+					m := o[xo]
+					for _, v := range r[max(x0, 0):min(x0+p.KW, p.W)] {
+						m = max(m, v) // NaN wins, as in PyTorch
+					}
+					o[xo] = m
+				}
 			}
 		}
 	}

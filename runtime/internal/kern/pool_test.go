@@ -2,6 +2,7 @@ package kern
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -85,6 +86,44 @@ func TestMaxPoolNaN(t *testing.T) {
 		for i := range want {
 			if math.IsNaN(float64(want[i])) != math.IsNaN(float64(dst[i])) || (!math.IsNaN(float64(want[i])) && want[i] != dst[i]) {
 				t.Fatalf("padded: %v, want %v", dst, want)
+			}
+		}
+	}
+}
+
+// Max pooling against its definition over random windows, strides,
+// paddings and dilation-free shapes, including clipped borders on every
+// side and the unrolled three-wide windows.
+func TestMaxPoolRandom(t *testing.T) {
+	rng := rand.New(rand.NewPCG(31, 32))
+	for it := 0; it < 300; it++ {
+		p := Pool2DParams{N: 1 + rng.IntN(2), C: 1 + rng.IntN(3), H: 1 + rng.IntN(12), W: 1 + rng.IntN(12),
+			KH: 1 + rng.IntN(4), KW: 1 + rng.IntN(4), StrideH: 1 + rng.IntN(3), StrideW: 1 + rng.IntN(3)}
+		p.PadTop, p.PadBottom = rng.IntN(p.KH/2+1), rng.IntN(p.KH/2+1)
+		p.PadLeft, p.PadRight = rng.IntN(p.KW/2+1), rng.IntN(p.KW/2+1)
+		if p.Validate() != nil {
+			continue
+		}
+		x := randSlice(rng, p.N*p.C*p.H*p.W)
+		oh, ow := p.OutH(), p.OutW()
+		got := make([]float32, p.N*p.C*oh*ow)
+		MaxPool2D(&p, got, x)
+		for nc := 0; nc < p.N*p.C; nc++ {
+			for y := 0; y < oh; y++ {
+				for xo := 0; xo < ow; xo++ {
+					m := float32(math.Inf(-1))
+					for i := 0; i < p.KH; i++ {
+						for j := 0; j < p.KW; j++ {
+							ih, iw := y*p.StrideH+i-p.PadTop, xo*p.StrideW+j-p.PadLeft
+							if ih >= 0 && ih < p.H && iw >= 0 && iw < p.W {
+								m = max(m, x[(nc*p.H+ih)*p.W+iw])
+							}
+						}
+					}
+					if g := got[(nc*oh+y)*ow+xo]; g != m {
+						t.Fatalf("%+v: [%d][%d][%d] = %v, want %v", p, nc, y, xo, g, m)
+					}
+				}
 			}
 		}
 	}
