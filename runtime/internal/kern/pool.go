@@ -89,16 +89,6 @@ func pool2D(p *Pool2DParams, dst, x []float32, isMax bool) {
 			for xo := 0; xo < ow; xo++ {
 				x0 := xo*p.StrideW - p.PadLeft
 				xa, xb := max(x0, 0), min(x0+p.KW, p.W)
-				if isMax {
-					m := float32(math.Inf(-1))
-					for i := ya; i < yb; i++ {
-						for _, v := range src[i*p.W+xa : i*p.W+xb] {
-							m = max(m, v) // NaN wins, as in PyTorch
-						}
-					}
-					out[y*ow+xo] = m
-					continue
-				}
 				var s float32
 				for i := ya; i < yb; i++ {
 					for _, v := range src[i*p.W+xa : i*p.W+xb] {
@@ -164,15 +154,25 @@ func UpsampleNearest(p *UpsampleParams, dst, x []float32) {
 	}
 }
 
-// maxPoolRows is max pooling of any window, output row by output row: each
-// window row updates the whole output row, with the clipped columns at the
-// borders and three-wide windows (the ResNet stem's 3×3/2) unrolled.
+// maxPoolRowBuf bounds the input width that maxPoolRows pools through a
+// row buffer on the stack.
+const maxPoolRowBuf = 1024
+
+// maxPoolRows is max pooling of any window, output row by output row: the
+// window's input rows are first reduced to one row (independent maxima,
+// which pipeline), then each output takes the maximum of its columns of
+// that row. NaN wins, as in PyTorch.
 func maxPoolRows(p *Pool2DParams, dst, x []float32) {
 	oh, ow := p.OutH(), p.OutW()
 	hw := p.H * p.W
+	if p.W > maxPoolRowBuf {
+		maxPoolDirect(p, dst, x)
+		return
+	}
+	var buf [maxPoolRowBuf]float32
+	rb := buf[:p.W]
 	// Output columns [xlo, xhi) have windows inside the row.
 	xlo, xhi := validRange(-p.PadLeft, p.StrideW, p.W-p.KW+1, ow)
-	ninf := float32(math.Inf(-1))
 	for nc := 0; nc < p.N*p.C; nc++ {
 		src := x[nc*hw : (nc+1)*hw]
 		out := dst[nc*oh*ow : (nc+1)*oh*ow]
@@ -180,29 +180,59 @@ func maxPoolRows(p *Pool2DParams, dst, x []float32) {
 			y0 := y*p.StrideH - p.PadTop
 			ya, yb := max(y0, 0), min(y0+p.KH, p.H)
 			o := out[y*ow : (y+1)*ow]
-			for xo := range o {
-				o[xo] = ninf
-			}
-			for i := ya; i < yb; i++ {
-				r := src[i*p.W : (i+1)*p.W]
-				for xo := 0; xo < ow; xo++ {
-					if xo == xlo && p.KW == 3 {
-						for ; xo < xhi; xo++ {
-							x0 := xo*p.StrideW - p.PadLeft
-							w := r[x0 : x0+3 : x0+3]
-							o[xo] = max(o[xo], w[0], w[1], w[2])
-						}
-						if xo == ow {
-							break
-						}
-					}
-					x0 := xo*p.StrideW - p.PadLeft
-					m := o[xo]
-					for _, v := range r[max(x0, 0):min(x0+p.KW, p.W)] {
-						m = max(m, v) // NaN wins, as in PyTorch
-					}
-					o[xo] = m
+			if ya >= yb {
+				for xo := range o {
+					o[xo] = float32(math.Inf(-1))
 				}
+				continue
+			}
+			copy(rb, src[ya*p.W:(ya+1)*p.W])
+			for i := ya + 1; i < yb; i++ {
+				r := src[i*p.W : (i+1)*p.W]
+				r = r[:len(rb)]
+				for t, v := range r {
+					rb[t] = max(rb[t], v)
+				}
+			}
+			for xo := range o {
+				if xo >= xlo && xo < xhi && p.KW == 3 {
+					x0 := xo*p.StrideW - p.PadLeft
+					w := rb[x0 : x0+3 : x0+3]
+					o[xo] = max(max(w[0], w[1]), w[2])
+					continue
+				}
+				x0 := xo*p.StrideW - p.PadLeft
+				m := float32(math.Inf(-1))
+				for _, v := range rb[max(x0, 0):min(x0+p.KW, p.W)] {
+					m = max(m, v)
+				}
+				o[xo] = m
+			}
+		}
+	}
+}
+
+// maxPoolDirect is max pooling window by window, for rows too wide for
+// maxPoolRows' buffer.
+func maxPoolDirect(p *Pool2DParams, dst, x []float32) {
+	oh, ow := p.OutH(), p.OutW()
+	hw := p.H * p.W
+	for nc := 0; nc < p.N*p.C; nc++ {
+		src := x[nc*hw : (nc+1)*hw]
+		out := dst[nc*oh*ow : (nc+1)*oh*ow]
+		for y := 0; y < oh; y++ {
+			y0 := y*p.StrideH - p.PadTop
+			ya, yb := max(y0, 0), min(y0+p.KH, p.H)
+			for xo := 0; xo < ow; xo++ {
+				x0 := xo*p.StrideW - p.PadLeft
+				xa, xb := max(x0, 0), min(x0+p.KW, p.W)
+				m := float32(math.Inf(-1))
+				for i := ya; i < yb; i++ {
+					for _, v := range src[i*p.W+xa : i*p.W+xb] {
+						m = max(m, v)
+					}
+				}
+				out[y*ow+xo] = m
 			}
 		}
 	}
