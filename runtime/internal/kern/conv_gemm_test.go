@@ -144,9 +144,9 @@ func TestConvGemm(t *testing.T) {
 }
 
 // BenchmarkConvShapes times the convolutions of the shipped models and of
-// a ResNet-like CNN through each path: the plain GEMM path (Conv2D), the
-// weights-packed positions-as-rows path (Conv2DPacked, where it applies)
-// and ConvGemm.
+// a ResNet-like CNN through both paths: the GEMM path of weights that are
+// not constant (Conv2D: im2col tiles or Winograd, weights packed by every
+// call) and ConvGemm.
 func BenchmarkConvShapes(b *testing.B) {
 	r := rand.New(rand.NewPCG(3, 4))
 	for _, s := range []struct {
@@ -179,17 +179,6 @@ func BenchmarkConvShapes(b *testing.B) {
 			}
 			clk.report(b, flops)
 		})
-		if p.Packable() {
-			b.Run(s.name+"/packed", func(b *testing.B) {
-				scratch := make([]float32, Conv2DScratch(&p))
-				pc := PackConv2D(&p, w)
-				clk := startCPU(b)
-				for range b.N {
-					Conv2DPacked(&p, dst, x, pc, bias, scratch)
-				}
-				clk.report(b, flops)
-			})
-		}
 		b.Run(s.name+"/gemm", func(b *testing.B) {
 			cg := NewConvGemm(&p, w, bias)
 			in := x

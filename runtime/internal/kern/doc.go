@@ -34,6 +34,12 @@
 //	dense              PackDense(&p, w) (or PackDenseInto an arena buffer of
 //	                   PackedDenseLen(&p) floats) → DensePacked(&p, dst, x, packed, bias):
 //	                   no repacking per call, bias fused into the GEMM
+//	float conv         NewConvGemm(&p, w, bias) (when p.GemmPath(): all but
+//	                   depthwise) packs the weights, bias folded in, as
+//	                   simd.PackedA; Run then gathers the im2col panels
+//	                   straight from the input (Pad first writes it padded
+//	                   and split into stride phases, GemmPadLen floats), with
+//	                   the batch folded into the product's columns
 //	int8 conv, dense   QConv2DParams.Pack(w), QDenseParams.Pack(w) set the
 //	                   params' Packed field; QConv2D/QDense then run simd's
 //	                   int8 GEMM (VNNI, SDOT, SMMLA, ...) and, for dense,
@@ -41,12 +47,13 @@
 //	                   (their scratch comes from simd's sync.Pools, so under
 //	                   -race those two can allocate)
 //
-// Float convolutions need no packing: their weights are the GEMM's left
-// operand, which simd packs per block at a cost of about 1% of the product.
+// Float convolutions whose weights are not constant run Conv2D: im2col
+// tiles (or Winograd on large 3×3 maps) and a GEMM that packs the weights
+// on every call.
 //
 // Ops and their entry points:
 //
-//	conv2d, conv1d     Conv2D(&Conv2DParams, dst, x, w, bias, scratch), Conv2DScratch;
+//	conv2d, conv1d     ConvGemm (above), or Conv2D(&Conv2DParams, dst, x, w, bias, scratch), Conv2DScratch;
 //	                   Conv1D(&Conv1DParams, ...), Conv1DScratch
 //	dense (Linear)     Dense(&DenseParams, dst, x, w, bias); DensePacked(&DenseParams, dst, x, packed, bias)
 //	gemm (ONNX)        Gemm(&GemmParams, dst, a, b, bias)
