@@ -1,6 +1,10 @@
 package kern
 
-import "github.com/edgerun/edgerun/simd"
+import (
+	"math"
+
+	"github.com/edgerun/edgerun/simd"
+)
 
 // ConvGemm is a convolution with constant weights lowered to one matrix
 // product per group, out = W·im2col(x), with the weights packed once into
@@ -38,7 +42,10 @@ type ConvGemm struct {
 // depthwise ones (one input channel per group, a product of one row),
 // whose input offsets fit in 31 bits.
 func (p *Conv2DParams) GemmPath() bool {
-	return !(p.depthwise() && p.C > 1) && max(p.GemmPadLen(), p.InputLen()) < 1<<31
+	hq := int64(p.H+p.PadTop+p.PadBottom+p.StrideH-1) / int64(p.StrideH)
+	wq := int64(p.W+p.PadLeft+p.PadRight+p.StrideW-1) / int64(p.StrideW)
+	padded := int64(p.N) * int64(p.C) * int64(p.StrideH*p.StrideW) * hq * wq
+	return !(p.depthwise() && p.C > 1) && max(padded, int64(p.InputLen())) <= math.MaxInt32
 }
 
 // GemmPadLen is the PadLen of the ConvGemm of p, without packing anything.
