@@ -44,7 +44,7 @@ type ConvGemm struct {
 func (p *Conv2DParams) GemmPath() bool {
 	hq := int64(p.H+p.PadTop+p.PadBottom+p.StrideH-1) / int64(p.StrideH)
 	wq := int64(p.W+p.PadLeft+p.PadRight+p.StrideW-1) / int64(p.StrideW)
-	padded := int64(p.N) * int64(p.C) * int64(p.StrideH*p.StrideW) * hq * wq
+	padded := int64(p.N) * int64(p.C) * int64(p.StrideH) * int64(p.StrideW) * hq * wq
 	return !(p.depthwise() && p.C > 1) && max(padded, int64(p.InputLen())) <= math.MaxInt32
 }
 
