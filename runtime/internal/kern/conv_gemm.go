@@ -30,8 +30,7 @@ type ConvGemm struct {
 	// (r, s) holds the padded rows ≡ r mod sh and columns ≡ s mod sw), so
 	// that consecutive output positions read consecutive floats of
 	// every tap at any stride. plane is one channel's floats.
-	hp, wp, hq, wq, plane int
-	transformed           bool
+	wp, hq, wq, plane int
 	// rowOff[r] is the offset of row r = (c, i, j) of the im2col matrix
 	// from its column's origin.
 	rowOff []int32
@@ -42,19 +41,30 @@ type ConvGemm struct {
 // depthwise ones (one input channel per group, a product of one row),
 // whose input offsets fit in 31 bits.
 func (p *Conv2DParams) GemmPath() bool {
-	hq := int64(p.H+p.PadTop+p.PadBottom+p.StrideH-1) / int64(p.StrideH)
-	wq := int64(p.W+p.PadLeft+p.PadRight+p.StrideW-1) / int64(p.StrideW)
-	padded := int64(p.N) * int64(p.C) * int64(p.StrideH) * int64(p.StrideW) * hq * wq
+	hq, wq := p.phases()
+	padded := int64(p.N) * int64(p.C) * int64(p.StrideH) * int64(p.StrideW) * int64(hq) * int64(wq)
 	return !(p.depthwise() && p.C > 1) && max(padded, int64(p.InputLen())) <= math.MaxInt32
 }
 
-// GemmPadLen is the PadLen of the ConvGemm of p, without packing anything.
+// transformed reports whether ConvGemm reads a padded, phase-split copy of
+// the input rather than the input itself.
+func (p *Conv2DParams) transformed() bool {
+	return p.PadTop|p.PadBottom|p.PadLeft|p.PadRight != 0 || p.StrideH > 1 || p.StrideW > 1
+}
+
+// phases is the size of one stride phase of the padded input.
+func (p *Conv2DParams) phases() (hq, wq int) {
+	return (p.H + p.PadTop + p.PadBottom + p.StrideH - 1) / p.StrideH,
+		(p.W + p.PadLeft + p.PadRight + p.StrideW - 1) / p.StrideW
+}
+
+// GemmPadLen is the PadLen of the ConvGemm of p (which must pass
+// GemmPath), without packing anything.
 func (p *Conv2DParams) GemmPadLen() int {
-	if p.PadTop|p.PadBottom|p.PadLeft|p.PadRight == 0 && p.StrideH == 1 && p.StrideW == 1 {
+	if !p.transformed() {
 		return 0
 	}
-	hq := (p.H + p.PadTop + p.PadBottom + p.StrideH - 1) / p.StrideH
-	wq := (p.W + p.PadLeft + p.PadRight + p.StrideW - 1) / p.StrideW
+	hq, wq := p.phases()
 	return p.N * p.C * p.StrideH * p.StrideW * hq * wq
 }
 
@@ -69,9 +79,8 @@ func NewConvGemm(p *Conv2DParams, w, bias []float32) *ConvGemm {
 	}
 	cg.oh, cg.ow = p.OutH(), p.OutW()
 	cg.ohw = cg.oh * cg.ow
-	cg.transformed = p.PadTop|p.PadBottom|p.PadLeft|p.PadRight != 0 || p.StrideH > 1 || p.StrideW > 1
-	cg.hp, cg.wp = p.H+p.PadTop+p.PadBottom, p.W+p.PadLeft+p.PadRight
-	cg.hq, cg.wq = (cg.hp+p.StrideH-1)/p.StrideH, (cg.wp+p.StrideW-1)/p.StrideW
+	cg.wp = p.W + p.PadLeft + p.PadRight
+	cg.hq, cg.wq = p.phases()
 	cg.plane = p.StrideH * p.StrideW * cg.hq * cg.wq
 	wa := make([]float32, cg.opg*cg.k)
 	for g := 0; g < p.Groups; g++ {
@@ -103,14 +112,9 @@ func NewConvGemm(p *Conv2DParams, w, bias []float32) *ConvGemm {
 func (cg *ConvGemm) Columns() int { return cg.p.N * cg.ohw }
 
 // PadLen is the length of the padded copy of the input that Pad writes and
-// the sources read: zero when the convolution does not pad, and the input
-// is read in place.
-func (cg *ConvGemm) PadLen() int {
-	if !cg.transformed {
-		return 0
-	}
-	return cg.p.N * cg.p.C * cg.plane
-}
+// the sources read: zero when the convolution neither pads nor strides,
+// and the input is read in place.
+func (cg *ConvGemm) PadLen() int { return cg.p.GemmPadLen() }
 
 // Pad writes images [n0, n1) of x, zero-padded and split into stride
 // phases, into xp (PadLen floats).
