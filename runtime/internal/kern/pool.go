@@ -3,6 +3,8 @@ package kern
 import (
 	"fmt"
 	"math"
+
+	"github.com/edgerun/edgerun/simd"
 )
 
 // Pool2DParams describes max or average pooling of an N×C×H×W tensor with a
@@ -19,6 +21,10 @@ type Pool2DParams struct {
 	// rather than by the number of input elements it covers; PyTorch's
 	// default is true.
 	CountIncludePad bool
+	// Relu makes MaxPool2D write max(window maximum, 0): the pooling of a
+	// ReLU's output computed from the ReLU's input (the two commute), so
+	// that a graph's ReLU before a max pool costs no pass of its own.
+	Relu bool
 }
 
 // OutH and OutW are the output sizes, floor((H + pads - KH)/StrideH) + 1.
@@ -46,40 +52,27 @@ func (p *Pool2DParams) Validate() error {
 	return nil
 }
 
-// MaxPool2D writes the maximum of each window (padding never wins).
+// MaxPool2D writes the maximum of each window (padding never wins), maxed
+// with zero when p.Relu is set. NaN wins, as in PyTorch.
 func MaxPool2D(p *Pool2DParams, dst, x []float32) {
-	pool2D(p, dst, x, true)
+	oh, ow := p.OutH(), p.OutW()
+	if p.KH == 2 && p.KW == 2 && p.StrideH == 2 && p.StrideW == 2 &&
+		p.PadTop == 0 && p.PadLeft == 0 && 2*oh <= p.H && 2*ow <= p.W {
+		// The 2×2/2 pooling of nearly every CNN: no window is clipped.
+		simd.MaxPool2x2(dst, x, p.N*p.C, p.H, p.W, ow, p.Relu)
+		return
+	}
+	if p.W > maxPoolRowBuf {
+		maxPoolDirect(p, dst, x)
+		return
+	}
+	maxPoolRows(p, dst, x)
 }
 
 // AvgPool2D writes the mean of each window (see CountIncludePad).
 func AvgPool2D(p *Pool2DParams, dst, x []float32) {
-	pool2D(p, dst, x, false)
-}
-
-func pool2D(p *Pool2DParams, dst, x []float32, isMax bool) {
 	oh, ow := p.OutH(), p.OutW()
 	hw := p.H * p.W
-	if isMax && p.KH == 2 && p.KW == 2 && p.StrideH == 2 && p.StrideW == 2 &&
-		p.PadTop == 0 && p.PadLeft == 0 && 2*oh <= p.H && 2*ow <= p.W {
-		// The 2×2/2 pooling of nearly every CNN: no window is clipped.
-		for nc := 0; nc < p.N*p.C; nc++ {
-			src := x[nc*hw : (nc+1)*hw]
-			out := dst[nc*oh*ow : (nc+1)*oh*ow]
-			for y := 0; y < oh; y++ {
-				r0 := src[2*y*p.W : 2*y*p.W+2*ow]
-				r1 := src[(2*y+1)*p.W : (2*y+1)*p.W+2*ow]
-				o := out[y*ow : y*ow+ow]
-				for xo := range o {
-					o[xo] = max(max(r0[2*xo], r0[2*xo+1]), max(r1[2*xo], r1[2*xo+1]))
-				}
-			}
-		}
-		return
-	}
-	if isMax {
-		maxPoolRows(p, dst, x)
-		return
-	}
 	for nc := 0; nc < p.N*p.C; nc++ {
 		src := x[nc*hw : (nc+1)*hw]
 		out := dst[nc*oh*ow : (nc+1)*oh*ow]
@@ -161,14 +154,10 @@ const maxPoolRowBuf = 1024
 // maxPoolRows is max pooling of any window, output row by output row: the
 // window's input rows are first reduced to one row (independent maxima,
 // which pipeline), then each output takes the maximum of its columns of
-// that row. NaN wins, as in PyTorch.
+// that row.
 func maxPoolRows(p *Pool2DParams, dst, x []float32) {
 	oh, ow := p.OutH(), p.OutW()
 	hw := p.H * p.W
-	if p.W > maxPoolRowBuf {
-		maxPoolDirect(p, dst, x)
-		return
-	}
 	var buf [maxPoolRowBuf]float32
 	rb := buf[:p.W]
 	// Output columns [xlo, xhi) have windows inside the row.
@@ -208,7 +197,16 @@ func maxPoolRows(p *Pool2DParams, dst, x []float32) {
 				}
 				o[xo] = m
 			}
+			if p.Relu {
+				reluRow(o)
+			}
 		}
+	}
+}
+
+func reluRow(o []float32) {
+	for i, v := range o {
+		o[i] = max(v, 0)
 	}
 }
 
@@ -233,6 +231,9 @@ func maxPoolDirect(p *Pool2DParams, dst, x []float32) {
 					}
 				}
 				out[y*ow+xo] = m
+			}
+			if p.Relu {
+				reluRow(out[y*ow : y*ow+ow])
 			}
 		}
 	}

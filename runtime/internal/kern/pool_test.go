@@ -93,10 +93,12 @@ func TestMaxPoolNaN(t *testing.T) {
 
 // Max pooling against its definition over random windows, strides,
 // paddings and dilation-free shapes, including clipped borders on every
-// side and the unrolled three-wide windows.
+// side, the unrolled three-wide windows, the 2×2/2 kernel (forced in the
+// last iterations, at widths past its blocks of sixteen columns), and the
+// ReLU folded in.
 func TestMaxPoolRandom(t *testing.T) {
 	rng := rand.New(rand.NewPCG(31, 32))
-	for it := 0; it < 320; it++ {
+	for it := 0; it < 400; it++ {
 		w := 1 + rng.IntN(12)
 		if it >= 300 {
 			w = maxPoolRowBuf + 1 + rng.IntN(40) // rows too wide for the buffer
@@ -105,6 +107,12 @@ func TestMaxPoolRandom(t *testing.T) {
 			KH: 1 + rng.IntN(4), KW: 1 + rng.IntN(4), StrideH: 1 + rng.IntN(3), StrideW: 1 + rng.IntN(3)}
 		p.PadTop, p.PadBottom = rng.IntN(p.KH/2+1), rng.IntN(p.KH/2+1)
 		p.PadLeft, p.PadRight = rng.IntN(p.KW/2+1), rng.IntN(p.KW/2+1)
+		if it >= 320 {
+			p.H, p.W = 2+rng.IntN(30), 2+rng.IntN(40)
+			p.KH, p.KW, p.StrideH, p.StrideW = 2, 2, 2, 2
+			p.PadTop, p.PadBottom, p.PadLeft, p.PadRight = 0, 0, 0, 0
+		}
+		p.Relu = rng.IntN(2) == 0
 		if p.Validate() != nil {
 			continue
 		}
@@ -123,6 +131,9 @@ func TestMaxPoolRandom(t *testing.T) {
 								m = max(m, x[(nc*p.H+ih)*p.W+iw])
 							}
 						}
+					}
+					if p.Relu {
+						m = max(m, 0)
 					}
 					if g := got[(nc*oh+y)*ow+xo]; g != m {
 						t.Fatalf("%+v: [%d][%d][%d] = %v, want %v", p, nc, y, xo, g, m)

@@ -1,0 +1,5 @@
+//go:build !amd64 || noasm || purego
+
+package simd
+
+var maxPool2x2Arch []impl[func(dst, src []float32, oh, w, ow int, relu bool)]
