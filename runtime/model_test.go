@@ -390,6 +390,68 @@ func TestViewsShareBuffers(t *testing.T) {
 	}
 }
 
+// A ReLU read only by a max pool is folded into it: the ReLU's output
+// shares its input's buffer and the pool rectifies, with the same numbers
+// as the two ops run apart. A ReLU whose output is also read elsewhere (a
+// graph output here) or that feeds an average pool is not folded.
+func TestReluFoldsIntoMaxPool(t *testing.T) {
+	pool := attrs(t, map[string]any{"kernel": 2, "stride": 2})
+	g := &Graph{
+		Inputs: []ValueInfo{{Name: "x", DType: F32, Shape: Dims{Batch, 3, 10, 12}}},
+		Nodes: []Node{
+			{Name: "s", Op: "sigmoid", Inputs: []string{"x"}, Outputs: []string{"x0"}},
+			{Name: "sub", Op: "add", Inputs: []string{"x0", "half"}, Outputs: []string{"xs"}},
+			{Name: "r1", Op: "relu", Inputs: []string{"xs"}, Outputs: []string{"a"}},
+			{Name: "p1", Op: "maxpool2d", Inputs: []string{"a"}, Outputs: []string{"y1"}, Attrs: pool},
+			{Name: "r2", Op: "relu", Inputs: []string{"xs"}, Outputs: []string{"b"}},
+			{Name: "p2", Op: "maxpool2d", Inputs: []string{"b"}, Outputs: []string{"y2"}, Attrs: pool},
+			{Name: "r3", Op: "relu", Inputs: []string{"xs"}, Outputs: []string{"c"}},
+			{Name: "p3", Op: "avgpool2d", Inputs: []string{"c"}, Outputs: []string{"y3"}, Attrs: pool},
+		},
+		Outputs: []ValueInfo{{Name: "y1"}, {Name: "y2"}, {Name: "b"}, {Name: "y3"}},
+	}
+	half, _ := NewTensor(F32, 1)
+	half.F32()[0] = -0.5
+	m := openModel(t, &File{Graph: g, Tensors: map[string]*Tensor{"half": half}})
+	folds := m.reluFolds()
+	p1 := -1
+	for i, n := range m.nodes {
+		if n.name == "p1" {
+			p1 = i
+		}
+	}
+	for i, n := range m.nodes {
+		want := -1
+		if n.name == "r1" {
+			want = p1
+		}
+		if folds[i] != want {
+			t.Errorf("node %s folds into %d, want %d", n.name, folds[i], want)
+		}
+	}
+	s := newSession(t, m, WithBatch(2))
+	if xs, a := s.vals[m.valueID["xs"]], s.vals[m.valueID["a"]]; &a.data[0] != &xs.data[0] {
+		t.Errorf("folded ReLU's output has a buffer of its own")
+	}
+	fill(s.Input(0), 5)
+	if err := s.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	// Values centred on zero: some windows are all negative.
+	zeros := 0
+	for i, v := range s.Output(0).F32() {
+		if v != s.Output(1).F32()[i] || v < 0 {
+			t.Fatalf("folded [%d] = %v, unfolded %v", i, v, s.Output(1).F32()[i])
+		}
+		if v == 0 {
+			zeros++
+		}
+	}
+	if n := len(s.Output(0).F32()); zeros == 0 || zeros > n/2 {
+		t.Errorf("%d of %d pooled values are zero", zeros, n)
+	}
+}
+
 func TestCRC32CChecksum(t *testing.T) {
 	f := cnnFile(t)
 	f.Checksum = "crc32c"

@@ -414,11 +414,12 @@ func pool2dInfer(attrs any, in []ValueType) ([]ValueType, error) {
 }
 
 func pool2dPrepare(isMax bool) func(any, []*Tensor, []*Tensor, *env) (func(), error) {
-	return func(attrs any, in, out []*Tensor, _ *env) (func(), error) {
+	return func(attrs any, in, out []*Tensor, e *env) (func(), error) {
 		p, err := poolParams(attrs.(*pool2dAttrs), in[0].shape)
 		if err != nil {
 			return nil, err
 		}
+		p.Relu = e.reluIn
 		x, y := in[0].F32(), out[0].F32()
 		if isMax {
 			return func() { kern.MaxPool2D(&p, y, x) }, nil

@@ -154,8 +154,19 @@ func (m *Model) newSession(cfg *sessionConfig) (*Session, error) {
 		s.outputs = append(s.outputs, s.vals[id])
 	}
 	s.pool = newWorkerPool(threads)
+	folds := m.reluFolds()
+	foldedInto := make([]bool, len(m.nodes))
+	for _, p := range folds {
+		if p >= 0 {
+			foldedInto[p] = true
+		}
+	}
 	for i := range m.nodes {
 		n := &m.nodes[i]
+		if folds[i] >= 0 {
+			s.steps = append(s.steps, func() {})
+			continue
+		}
 		in := make([]*Tensor, len(n.in))
 		for j, id := range n.in {
 			if id >= 0 {
@@ -166,7 +177,7 @@ func (m *Model) newSession(cfg *sessionConfig) (*Session, error) {
 		for j, id := range n.out {
 			out[j] = s.vals[id]
 		}
-		e := &env{pool: s.pool, threads: threads, constIn: make([]bool, len(n.in))}
+		e := &env{pool: s.pool, threads: threads, constIn: make([]bool, len(n.in)), reluIn: foldedInto[i]}
 		for j, id := range n.in {
 			e.constIn[j] = id >= 0 && m.values[id].kind == kindInit
 		}
@@ -313,9 +324,10 @@ func (m *Model) aliases() []int {
 	for _, o := range m.outputs {
 		isOut[o] = true
 	}
+	folded := m.reluFolds()
 	for i := range m.nodes {
 		n := &m.nodes[i]
-		if !n.def.view {
+		if !n.def.view && folded[i] < 0 {
 			continue
 		}
 		in, out := n.in[0], n.out[0]
@@ -328,6 +340,46 @@ func (m *Model) aliases() []int {
 		root[out] = in
 	}
 	return root
+}
+
+// reluFolds finds the ReLUs that a max pool computes instead: for each
+// node, the index of the pool that applies it, or -1. A ReLU folds when
+// its output is read by one max pool only and is not a graph output; it
+// then runs as nothing, its output shares its input's bytes (unrectified:
+// the pool is their only reader), and the pool takes max(·, 0) of each
+// window's maximum, which is the same number. This is the Conv → ReLU →
+// MaxPool of most CNNs, where the ReLU's pass over the largest activation
+// cost as much as the pooling.
+func (m *Model) reluFolds() []int {
+	folds := make([]int, len(m.nodes))
+	readers := make([]int, len(m.values))
+	reader := make([]int, len(m.values))
+	for i := range m.nodes {
+		folds[i] = -1
+		for _, id := range m.nodes[i].in {
+			if id >= 0 {
+				readers[id]++
+				reader[id] = i
+			}
+		}
+	}
+	for _, o := range m.outputs {
+		readers[o] += 2 // the caller reads it too
+	}
+	for i := range m.nodes {
+		n := &m.nodes[i]
+		if n.op != "relu" || m.values[n.in[0]].kind == kindInit {
+			continue
+		}
+		out := n.out[0]
+		if readers[out] != 1 {
+			continue
+		}
+		if p := &m.nodes[reader[out]]; p.op == "maxpool2d" && p.in[0] == out {
+			folds[i] = reader[out]
+		}
+	}
+	return folds
 }
 
 // Run executes the graph on the current contents of the input tensors,
