@@ -166,3 +166,78 @@ g44row:
 	DECQ    CX
 	JNE     g44row
 	RET
+
+// func gatherBlendAVX2(dst, src *float32, rowOff *int32, rows int, offs *int64, masks *int32, nb int)
+//
+// Blocks of eight floats from two origins each (byte offsets offs[2h],
+// offs[2h+1]), blended by masks[8h:8h+8] (all ones: the second origin).
+TEXT ·gatherBlendAVX2(SB), NOSPLIT, $0-56
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ rowOff+16(FP), R8
+	MOVQ rows+24(FP), CX
+	MOVQ offs+32(FP), R9
+	MOVQ masks+40(FP), R10
+	MOVQ nb+48(FP), R11
+
+gbrow:
+	MOVLQSX (R8), AX
+	LEAQ    (SI)(AX*4), BX
+	MOVQ    R9, R12
+	MOVQ    R10, R13
+	MOVQ    R11, DX
+
+gbblk:
+	MOVQ      (R12), AX
+	MOVQ      8(R12), R14
+	VMOVUPS   (BX)(AX*1), Y0
+	VMOVUPS   (BX)(R14*1), Y1
+	VMOVUPS   (R13), Y2
+	VBLENDVPS Y2, Y1, Y0, Y0
+	VMOVUPS   Y0, (DI)
+	ADDQ      $16, R12
+	ADDQ      $32, R13
+	ADDQ      $32, DI
+	DECQ      DX
+	JNE       gbblk
+	ADDQ      $4, R8
+	DECQ      CX
+	JNE       gbrow
+	VZEROUPPER
+	RET
+
+// func gatherBlend2AVX2(dst, src *float32, rowOff *int32, rows int, offs *int64, masks *int32)
+//
+// gatherBlendAVX2 for two blocks (the 16-wide AVX2 SGEMM panel), with the
+// origins and masks held in registers.
+TEXT ·gatherBlend2AVX2(SB), NOSPLIT, $0-48
+	MOVQ    dst+0(FP), DI
+	MOVQ    src+8(FP), SI
+	MOVQ    rowOff+16(FP), R8
+	MOVQ    rows+24(FP), CX
+	MOVQ    offs+32(FP), AX
+	MOVQ    (AX), R9
+	MOVQ    8(AX), R10
+	MOVQ    16(AX), R11
+	MOVQ    24(AX), R12
+	MOVQ    masks+40(FP), AX
+	VMOVUPS (AX), Y14
+	VMOVUPS 32(AX), Y15
+
+gb2row:
+	MOVLQSX   (R8), AX
+	LEAQ      (SI)(AX*4), BX
+	VMOVUPS   (BX)(R9*1), Y0
+	VMOVUPS   (BX)(R10*1), Y1
+	VMOVUPS   (BX)(R11*1), Y2
+	VMOVUPS   (BX)(R12*1), Y3
+	VBLENDVPS Y14, Y1, Y0, Y0
+	VBLENDVPS Y15, Y3, Y2, Y2
+	VMOVUPS   Y0, (DI)
+	VMOVUPS   Y2, 32(DI)
+	ADDQ      $4, R8
+	ADDQ      $64, DI
+	DECQ      CX
+	JNE       gb2row
+	VZEROUPPER
+	RET

@@ -33,7 +33,7 @@ type ConvGemm struct {
 	wp, hq, wq, plane int
 	// rowOff[r] is the offset of row r = (c, i, j) of the im2col matrix
 	// from its column's origin.
-	rowOff []int32
+	rowOff simd.Offsets
 	groups []*simd.PackedA
 }
 
@@ -93,16 +93,17 @@ func NewConvGemm(p *Conv2DParams, w, bias []float32) *ConvGemm {
 		}
 		cg.groups = append(cg.groups, simd.PackA(false, cg.opg, cg.k, wa, cg.k))
 	}
-	cg.rowOff = make([]int32, 0, cg.kk)
+	rowOff := make([]int32, 0, cg.kk)
 	for c := 0; c < cg.cpg; c++ {
 		for i := 0; i < p.KH; i++ {
 			for j := 0; j < p.KW; j++ {
 				di, dj := i*p.DilationH, j*p.DilationW
 				phase := (di%p.StrideH)*p.StrideW + dj%p.StrideW
-				cg.rowOff = append(cg.rowOff, int32(c*cg.plane+phase*cg.hq*cg.wq+(di/p.StrideH)*cg.wq+dj/p.StrideW))
+				rowOff = append(rowOff, int32(c*cg.plane+phase*cg.hq*cg.wq+(di/p.StrideH)*cg.wq+dj/p.StrideW))
 			}
 		}
 	}
+	cg.rowOff = simd.NewOffsets(rowOff)
 	return cg
 }
 
@@ -162,9 +163,10 @@ type ConvSource struct {
 	cg *ConvGemm
 	x  []float32
 	g  int
-	// colOff is the panel's column origins, here rather than on the
-	// stack because the gather kernels are called indirectly.
+	// The panel's column origins and blend blocks, here rather than on
+	// the stack because the gather kernels are called indirectly.
 	colOff [64]int32
+	blocks [8]simd.BlendBlock
 }
 
 // Source returns the B operand of group g over the input as the products
@@ -192,42 +194,29 @@ func (s *ConvSource) PackPanel(dst []float32, nr, p0, kc, j0, cols int) {
 	p := &cg.p
 	// Columns are output positions; in the input as the products read
 	// it (padded and split into stride phases), consecutive positions of
-	// one output row are consecutive floats of every tap. So the panel is
-	// one run when it lies in one row, runs of 8 or 4 when rows are made
-	// of whole such runs, and single floats (a gather) otherwise.
+	// one output row are consecutive floats of every tap.
 	n, pos := j0/cg.ohw, j0%cg.ohw
 	y, x := pos/cg.ow, pos%cg.ow
 	// Untransformed, the planes are the input's own (wq = W).
 	img := (n*p.C + s.g*cg.cpg) * cg.plane
-	colOff := &s.colOff
-	run := 1
-	if cols == nr {
-		switch {
-		case x+nr <= cg.ow:
-			run = nr
-		case cg.ow%8 == 0 && x%8 == 0 && nr%8 == 0:
-			run = 8
-		case cg.ow%4 == 0 && x%4 == 0 && nr%4 == 0:
-			run = 4
-		}
-	}
-	for t := 0; t < nr/run; t++ {
-		if t*run < cols {
-			colOff[t] = int32(img + y*cg.wq + x)
-			if x += run; x == cg.ow {
-				x = 0
-				if y++; y == cg.oh {
-					y = 0
-					img += p.C * cg.plane
-				}
-			}
-		} else {
+	colOff := s.colOff[:nr]
+	for t := range colOff {
+		if t >= cols {
 			colOff[t] = colOff[cols-1]
+			continue
+		}
+		colOff[t] = int32(img + y*cg.wq + x)
+		if x++; x == cg.ow {
+			x = 0
+			if y++; y == cg.oh {
+				y = 0
+				img += p.C * cg.plane
+			}
 		}
 	}
 	r1 := min(p0+kc, cg.kk)
 	if r1 > p0 {
-		simd.GatherRows(dst[:(r1-p0)*nr], s.x, cg.rowOff[p0:r1], colOff[:nr/run], run)
+		s.gather(dst[:(r1-p0)*nr], cg.rowOff.Sub(p0, r1), colOff)
 	}
 	for r := max(r1, p0); r < p0+kc; r++ {
 		d := dst[(r-p0)*nr : (r-p0)*nr+nr]
@@ -235,4 +224,49 @@ func (s *ConvSource) PackPanel(dst []float32, nr, p0, kc, j0, cols int) {
 			d[jj] = 1
 		}
 	}
+}
+
+// gather writes the panel of columns colOff, rows rows: as one run when
+// the columns are consecutive in the input (a panel inside one output
+// row, or inside one image when rows of the output are rows of the
+// input), as blocks of eight made of two runs when each block wraps at
+// most once from one output row to the next (any output width of seven or
+// more), and float by float otherwise.
+func (s *ConvSource) gather(dst []float32, rows simd.Offsets, colOff []int32) {
+	nr := len(colOff)
+	c0 := colOff[0]
+	contiguous := true
+	for t, c := range colOff {
+		if c != c0+int32(t) {
+			contiguous = false
+			break
+		}
+	}
+	if contiguous {
+		simd.GatherRows(dst, s.x, rows, colOff[:1], nr)
+		return
+	}
+	if nr%8 == 0 && nr/8 <= len(s.blocks) {
+		blocks := s.blocks[:nr/8]
+		ok := true
+		for h := range blocks {
+			blk := colOff[8*h : 8*h+8]
+			b := simd.BlendBlock{A: blk[0], B: blk[0], Split: 8}
+			for l := int32(1); l < 8; l++ {
+				if blk[l] == b.A+l {
+					continue
+				}
+				b.Split, b.B = l, blk[l]-l
+				for m := l + 1; m < 8; m++ {
+					ok = ok && blk[m] == b.B+m
+				}
+				break
+			}
+			blocks[h] = b
+		}
+		if ok && simd.GatherBlend(dst, s.x, rows, blocks) {
+			return
+		}
+	}
+	simd.GatherRows(dst, s.x, rows, colOff, 1)
 }
