@@ -7,6 +7,8 @@ import (
 	"unsafe"
 )
 
+const raceEnabled = true
+
 // The race detector does not see memory that assembly touches; the f32
 // kernels report their reads and writes so that -race catches callers
 // sharing a vector or a C region across goroutines.

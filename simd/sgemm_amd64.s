@@ -48,6 +48,7 @@ sgemmKernAVX512_rows1:
 	TESTQ CX, CX
 	JEQ sgemmKernAVX512_rows1_tail
 sgemmKernAVX512_rows1_loop:
+	PREFETCHT0 768(SI)
 	VMOVUPS 0(DI), Z24
 	VMOVUPS 64(DI), Z25
 	VBROADCASTSS 0(SI), Z26
@@ -88,6 +89,7 @@ sgemmKernAVX512_rows2:
 	TESTQ CX, CX
 	JEQ sgemmKernAVX512_rows2_tail
 sgemmKernAVX512_rows2_loop:
+	PREFETCHT0 768(SI)
 	VMOVUPS 0(DI), Z24
 	VMOVUPS 64(DI), Z25
 	VBROADCASTSS 0(SI), Z26
@@ -143,6 +145,7 @@ sgemmKernAVX512_rows3:
 	TESTQ CX, CX
 	JEQ sgemmKernAVX512_rows3_tail
 sgemmKernAVX512_rows3_loop:
+	PREFETCHT0 768(SI)
 	VMOVUPS 0(DI), Z24
 	VMOVUPS 64(DI), Z25
 	VBROADCASTSS 0(SI), Z26
@@ -213,6 +216,7 @@ sgemmKernAVX512_rows4:
 	TESTQ CX, CX
 	JEQ sgemmKernAVX512_rows4_tail
 sgemmKernAVX512_rows4_loop:
+	PREFETCHT0 768(SI)
 	VMOVUPS 0(DI), Z24
 	VMOVUPS 64(DI), Z25
 	VBROADCASTSS 0(SI), Z26
@@ -298,6 +302,7 @@ sgemmKernAVX512_rows5:
 	TESTQ CX, CX
 	JEQ sgemmKernAVX512_rows5_tail
 sgemmKernAVX512_rows5_loop:
+	PREFETCHT0 768(SI)
 	VMOVUPS 0(DI), Z24
 	VMOVUPS 64(DI), Z25
 	VBROADCASTSS 0(SI), Z26
@@ -398,6 +403,7 @@ sgemmKernAVX512_rows6:
 	TESTQ CX, CX
 	JEQ sgemmKernAVX512_rows6_tail
 sgemmKernAVX512_rows6_loop:
+	PREFETCHT0 768(SI)
 	VMOVUPS 0(DI), Z24
 	VMOVUPS 64(DI), Z25
 	VBROADCASTSS 0(SI), Z26
@@ -513,6 +519,7 @@ sgemmKernAVX512_rows7:
 	TESTQ CX, CX
 	JEQ sgemmKernAVX512_rows7_tail
 sgemmKernAVX512_rows7_loop:
+	PREFETCHT0 768(SI)
 	VMOVUPS 0(DI), Z24
 	VMOVUPS 64(DI), Z25
 	VBROADCASTSS 0(SI), Z26
@@ -643,6 +650,7 @@ sgemmKernAVX512_rows8:
 	TESTQ CX, CX
 	JEQ sgemmKernAVX512_rows8_tail
 sgemmKernAVX512_rows8_loop:
+	PREFETCHT0 768(SI)
 	VMOVUPS 0(DI), Z24
 	VMOVUPS 64(DI), Z25
 	VBROADCASTSS 0(SI), Z26
@@ -788,6 +796,7 @@ sgemmKernAVX512_rows9:
 	TESTQ CX, CX
 	JEQ sgemmKernAVX512_rows9_tail
 sgemmKernAVX512_rows9_loop:
+	PREFETCHT0 768(SI)
 	VMOVUPS 0(DI), Z24
 	VMOVUPS 64(DI), Z25
 	VBROADCASTSS 0(SI), Z26
@@ -948,6 +957,7 @@ sgemmKernAVX512_rows10:
 	TESTQ CX, CX
 	JEQ sgemmKernAVX512_rows10_tail
 sgemmKernAVX512_rows10_loop:
+	PREFETCHT0 768(SI)
 	VMOVUPS 0(DI), Z24
 	VMOVUPS 64(DI), Z25
 	VBROADCASTSS 0(SI), Z26
@@ -1123,6 +1133,7 @@ sgemmKernAVX512_rows11:
 	TESTQ CX, CX
 	JEQ sgemmKernAVX512_rows11_tail
 sgemmKernAVX512_rows11_loop:
+	PREFETCHT0 768(SI)
 	VMOVUPS 0(DI), Z24
 	VMOVUPS 64(DI), Z25
 	VBROADCASTSS 0(SI), Z26
@@ -1313,6 +1324,7 @@ sgemmKernAVX512_rows12:
 	TESTQ CX, CX
 	JEQ sgemmKernAVX512_rows12_tail
 sgemmKernAVX512_rows12_loop:
+	PREFETCHT0 768(SI)
 	VMOVUPS 0(DI), Z24
 	VMOVUPS 64(DI), Z25
 	VBROADCASTSS 0(SI), Z26
@@ -1520,6 +1532,7 @@ sgemmKernAVX2_rows1:
 	TESTQ CX, CX
 	JEQ sgemmKernAVX2_rows1_tail
 sgemmKernAVX2_rows1_loop:
+	PREFETCHT0 384(SI)
 	VMOVUPS 0(DI), Y12
 	VMOVUPS 32(DI), Y13
 	VBROADCASTSS 0(SI), Y14
@@ -1560,6 +1573,7 @@ sgemmKernAVX2_rows2:
 	TESTQ CX, CX
 	JEQ sgemmKernAVX2_rows2_tail
 sgemmKernAVX2_rows2_loop:
+	PREFETCHT0 384(SI)
 	VMOVUPS 0(DI), Y12
 	VMOVUPS 32(DI), Y13
 	VBROADCASTSS 0(SI), Y14
@@ -1615,6 +1629,7 @@ sgemmKernAVX2_rows3:
 	TESTQ CX, CX
 	JEQ sgemmKernAVX2_rows3_tail
 sgemmKernAVX2_rows3_loop:
+	PREFETCHT0 384(SI)
 	VMOVUPS 0(DI), Y12
 	VMOVUPS 32(DI), Y13
 	VBROADCASTSS 0(SI), Y14
@@ -1685,6 +1700,7 @@ sgemmKernAVX2_rows4:
 	TESTQ CX, CX
 	JEQ sgemmKernAVX2_rows4_tail
 sgemmKernAVX2_rows4_loop:
+	PREFETCHT0 384(SI)
 	VMOVUPS 0(DI), Y12
 	VMOVUPS 32(DI), Y13
 	VBROADCASTSS 0(SI), Y14
@@ -1770,6 +1786,7 @@ sgemmKernAVX2_rows5:
 	TESTQ CX, CX
 	JEQ sgemmKernAVX2_rows5_tail
 sgemmKernAVX2_rows5_loop:
+	PREFETCHT0 384(SI)
 	VMOVUPS 0(DI), Y12
 	VMOVUPS 32(DI), Y13
 	VBROADCASTSS 0(SI), Y14
@@ -1870,6 +1887,7 @@ sgemmKernAVX2_rows6:
 	TESTQ CX, CX
 	JEQ sgemmKernAVX2_rows6_tail
 sgemmKernAVX2_rows6_loop:
+	PREFETCHT0 384(SI)
 	VMOVUPS 0(DI), Y12
 	VMOVUPS 32(DI), Y13
 	VBROADCASTSS 0(SI), Y14

@@ -148,6 +148,9 @@ func x86Row4(w *asm, name string, mr, nr, lanes int, reg string, vbytes int) {
 	w.p("")
 }
 
+// x86PrefetchSteps is how many k steps ahead the x86 kernels prefetch A.
+const x86PrefetchSteps = 16
+
 func x86Kernel(w *asm, name string, mr, nr, lanes int, reg string, vbytes int) {
 	vpr := nr / lanes // vectors per row
 	nacc := mr * vpr
@@ -190,6 +193,9 @@ func x86Kernel(w *asm, name string, mr, nr, lanes int, reg string, vbytes int) {
 		w.i("TESTQ CX, CX")
 		w.i("JEQ %s_tail", l)
 		w.p("%s_loop:", l)
+		// A is read once, from memory when the weights outgrow the
+		// caches; the hardware prefetchers did not keep up with it.
+		w.i("PREFETCHT0 %d(SI)", 4*mr*x86PrefetchSteps)
 		for v := 0; v < vpr; v++ {
 			w.i("VMOVUPS %d(DI), %s", v*vbytes, breg(v))
 		}

@@ -113,6 +113,9 @@ const sgemmNCPackedA = sgemmNCTarget / 2
 // convolutions of the benchmarks ran up to a fifth slower.
 func sgemmDriverA(uk *sgemmMicro, s *SgemmWorkspace, pa *PackedA, src BPanelSource, j0, j1 int, c []float32, ldc, group, gstride int) {
 	mr, nr, m, k := uk.mr, uk.nr, pa.m, pa.k
+	// Where each panel's first column lands in c, or -1 for a panel that
+	// is cut short or crosses a group boundary.
+	var at [sgemmNCPackedA]int
 	if k == 0 {
 		for j := j0; j < j1; j++ {
 			for i := 0; i < m; i++ {
@@ -121,12 +124,23 @@ func sgemmDriverA(uk *sgemmMicro, s *SgemmWorkspace, pa *PackedA, src BPanelSour
 		}
 		return
 	}
-	nc := sgemmNCPackedA / nr * nr
+	// K is not blocked when a panel of all of it fits the B buffer: A's
+	// micro-panels, packed whole, then stream from memory once, in order,
+	// and C is written once. That is what the deep layers of a CNN need,
+	// whose weights (megabytes) outgrow the caches while their few
+	// columns do not. The block of columns is as wide as fits the same
+	// 256 KiB of L2 (sgemmDriverA).
+	kb := k
+	if k*nr > len(s.b) {
+		kb = sgemmKC
+	}
+	nc := min(sgemmNCPackedA*sgemmKC/kb, len(at)*nr) / nr * nr
+	nc = max(nc, nr)
 	for jc := j0; jc < j1; jc += nc {
 		jend := min(jc+nc, j1)
 		npanels := (jend - jc + nr - 1) / nr
-		for pc := 0; pc < k; pc += sgemmKC {
-			kc := min(sgemmKC, k-pc)
+		for pc := 0; pc < k; pc += kb {
+			kc := min(kb, k-pc)
 			beta := float32(1)
 			if pc == 0 {
 				beta = 0
@@ -136,6 +150,14 @@ func sgemmDriverA(uk *sgemmMicro, s *SgemmWorkspace, pa *PackedA, src BPanelSour
 				cj := jc + q*nr
 				src.PackPanel(s.b[q*bstride:q*bstride+bstride], nr, pc, kc, cj, min(nr, jend-cj))
 			}
+			for q := 0; q < npanels; q++ {
+				cj := jc + q*nr
+				g, pos := cj/group, cj%group
+				at[q] = -1
+				if min(nr, jend-cj) == nr && pos+nr <= group {
+					at[q] = g*gstride + pos
+				}
+			}
 			for ir := 0; ir < m; ir += mr {
 				rows := min(mr, m-ir)
 				off := (ir/mr)*k*mr + pc*mr
@@ -144,9 +166,8 @@ func sgemmDriverA(uk *sgemmMicro, s *SgemmWorkspace, pa *PackedA, src BPanelSour
 					cj := jc + q*nr
 					cols := min(nr, jend-cj)
 					bp := s.b[q*bstride : q*bstride+bstride]
-					g, pos := cj/group, cj%group
-					if cols == nr && pos+nr <= group {
-						uk.run(rows, kc, ap, bp, c[g*gstride+ir*ldc+pos:], ldc, 1, beta, nil)
+					if at[q] >= 0 {
+						uk.run(rows, kc, ap, bp, c[at[q]+ir*ldc:], ldc, 1, beta, nil)
 						continue
 					}
 					// A panel that is cut short or crosses a group

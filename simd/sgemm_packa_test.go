@@ -28,8 +28,10 @@ func (s *matSource) PackPanel(dst []float32, nr, p0, kc, j0, cols int) {
 
 // TestSgemmPackedA checks the pre-packed-A product against the exact one on
 // every kernel, across shapes that leave partial micro-panels in M,
-// partial B panels, several kc blocks, and column groups (the batch of a
-// convolution) that do and do not line up with panels; and that column
+// partial B panels, K whole (up to the B buffer) and in blocks past it,
+// blocks of columns as wide as K leaves room for, and column groups (the
+// batch of a convolution) that do and do not line up with panels; and that
+// column
 // ranges split among goroutines give the very same bits.
 func TestSgemmPackedA(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 8))
@@ -37,7 +39,8 @@ func TestSgemmPackedA(t *testing.T) {
 		for _, sh := range []struct{ m, k, n, group int }{
 			{1, 1, 1, 1}, {6, 9, 16, 16}, {64, 577, 16, 16}, {64, 577, 256, 16},
 			{13, 300, 49, 49}, {16, 10, 784, 784}, {7, 33, 100, 4}, {24, 513, 1100, 550},
-			{32, 144, 196 * 3, 196}, {5, 20, 37, 37},
+			{32, 144, 196 * 3, 196}, {5, 20, 37, 37}, {7, 8300, 40, 40}, {3, 9000, 17, 5},
+			{11, 3, 5000, 300},
 		} {
 			t.Run(fmt.Sprintf("%dx%dx%d/g%d", sh.m, sh.k, sh.n, sh.group), func(t *testing.T) {
 				a := f32Rand(r, sh.m*sh.k)

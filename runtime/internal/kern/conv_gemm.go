@@ -127,14 +127,31 @@ func (cg *ConvGemm) Pad(xp, x []float32, n0, n1 int) {
 		dp := xp[nc*cg.plane : (nc+1)*cg.plane]
 		src := x[nc*hw : (nc+1)*hw]
 		if sh == 1 && sw == 1 {
-			clear(dp[:p.PadTop*cg.wp])
-			clear(dp[(p.PadTop+p.H)*cg.wp:])
+			// Rows of small maps are a few floats: one loop a row, which
+			// also zeroes the row's right padding and the next row's left
+			// (adjacent), costs a third of a copy and two clears.
+			o := p.PadTop*cg.wp + p.PadLeft
+			clear(dp[:o])
+			gap := p.PadRight + p.PadLeft
 			for y := 0; y < p.H; y++ {
-				row := dp[(p.PadTop+y)*cg.wp : (p.PadTop+y+1)*cg.wp]
-				clear(row[:p.PadLeft])
-				copy(row[p.PadLeft:], src[y*p.W:(y+1)*p.W])
-				clear(row[p.PadLeft+p.W:])
+				row := dp[o : o+p.W]
+				in := src[y*p.W : (y+1)*p.W]
+				if p.W <= 32 {
+					in = in[:len(row)]
+					for i := range row {
+						row[i] = in[i]
+					}
+				} else {
+					copy(row, in)
+				}
+				o += p.W
+				z := dp[o:min(o+gap, len(dp))]
+				for i := range z {
+					z[i] = 0
+				}
+				o += gap
 			}
+			clear(dp[min(o, len(dp)):])
 			continue
 		}
 		clear(dp)
@@ -167,6 +184,11 @@ type ConvSource struct {
 	// the stack because the gather kernels are called indirectly.
 	colOff [64]int32
 	blocks [8]simd.BlendBlock
+	// Where the panel after the last one starts: column next, at output
+	// position (cn, cy, cx), when cursor is set.
+	cursor     bool
+	next       int
+	cn, cy, cx int
 }
 
 // Source returns the B operand of group g over the input as the products
@@ -191,14 +213,65 @@ func (cg *ConvGemm) Run(dst []float32, srcs []*ConvSource, j0, j1 int) {
 // the last one.
 func (s *ConvSource) PackPanel(dst []float32, nr, p0, kc, j0, cols int) {
 	cg := s.cg
+	// The driver asks for panels left to right: keep where the next one
+	// starts, which spares three divisions a panel (the cost that matters
+	// when K is small, as in a first layer over one channel).
+	var n, y, x int
+	if s.cursor && j0 == s.next {
+		n, y, x = s.cn, s.cy, s.cx
+	} else {
+		n, y, x = j0/cg.ohw, (j0%cg.ohw)/cg.ow, j0%cg.ow
+	}
+	r1 := min(p0+kc, cg.kk)
+	if r1 > p0 {
+		s.gather(dst[:(r1-p0)*nr], cg.rowOff.Sub(p0, r1), nr, cols, n, y, x)
+	}
+	for r := max(r1, p0); r < p0+kc; r++ {
+		d := dst[(r-p0)*nr : (r-p0)*nr+nr]
+		for jj := range d {
+			d[jj] = 1
+		}
+	}
+	s.next, s.cursor = j0+cols, true
+	s.cn, s.cy, s.cx = cg.advance(n, y, x, cols)
+}
+
+// advance moves output position (n, y, x) by k columns.
+func (cg *ConvGemm) advance(n, y, x, k int) (int, int, int) {
+	x += k
+	if x < cg.ow {
+		return n, y, x
+	}
+	y += x / cg.ow
+	x %= cg.ow
+	n += y / cg.oh
+	return n, y % cg.oh, x
+}
+
+// gather writes the panel of cols columns from output position (n, y, x),
+// rows rows. Columns are output positions; in the input as the products
+// read it (padded and split into stride phases), consecutive positions of
+// one output row are consecutive floats of every tap. So the panel is one
+// run when it lies in one output row (or one image, when output rows are
+// input rows), blocks of eight made of two runs when each block wraps at
+// most once from one output row to the next (output widths of four and
+// of eight or more), and single floats otherwise.
+func (s *ConvSource) gather(dst []float32, rows simd.Offsets, nr, cols, n, y, x int) {
+	cg := s.cg
 	p := &cg.p
-	// Columns are output positions; in the input as the products read
-	// it (padded and split into stride phases), consecutive positions of
-	// one output row are consecutive floats of every tap.
-	n, pos := j0/cg.ohw, j0%cg.ohw
-	y, x := pos/cg.ow, pos%cg.ow
-	// Untransformed, the planes are the input's own (wq = W).
+	imgStride := p.C * cg.plane
 	img := (n*p.C + s.g*cg.cpg) * cg.plane
+	if cols == nr {
+		if x+nr <= cg.ow || (cg.wq == cg.ow && y*cg.ow+x+nr <= cg.ohw) {
+			s.colOff[0] = int32(img + y*cg.wq + x)
+			simd.GatherRows(dst, s.x, rows, s.colOff[:1], nr)
+			return
+		}
+		if nr%8 == 0 && nr/8 <= len(s.blocks) && s.blend(nr/8, img, imgStride, y, x) &&
+			simd.GatherBlend(dst, s.x, rows, s.blocks[:nr/8]) {
+			return
+		}
+	}
 	colOff := s.colOff[:nr]
 	for t := range colOff {
 		if t >= cols {
@@ -210,63 +283,44 @@ func (s *ConvSource) PackPanel(dst []float32, nr, p0, kc, j0, cols int) {
 			x = 0
 			if y++; y == cg.oh {
 				y = 0
-				img += p.C * cg.plane
+				img += imgStride
 			}
-		}
-	}
-	r1 := min(p0+kc, cg.kk)
-	if r1 > p0 {
-		s.gather(dst[:(r1-p0)*nr], cg.rowOff.Sub(p0, r1), colOff)
-	}
-	for r := max(r1, p0); r < p0+kc; r++ {
-		d := dst[(r-p0)*nr : (r-p0)*nr+nr]
-		for jj := range d {
-			d[jj] = 1
-		}
-	}
-}
-
-// gather writes the panel of columns colOff, rows rows: as one run when
-// the columns are consecutive in the input (a panel inside one output
-// row, or inside one image when rows of the output are rows of the
-// input), as blocks of eight made of two runs when each block wraps at
-// most once from one output row to the next (any output width of seven or
-// more), and float by float otherwise.
-func (s *ConvSource) gather(dst []float32, rows simd.Offsets, colOff []int32) {
-	nr := len(colOff)
-	c0 := colOff[0]
-	contiguous := true
-	for t, c := range colOff {
-		if c != c0+int32(t) {
-			contiguous = false
-			break
-		}
-	}
-	if contiguous {
-		simd.GatherRows(dst, s.x, rows, colOff[:1], nr)
-		return
-	}
-	if nr%8 == 0 && nr/8 <= len(s.blocks) {
-		blocks := s.blocks[:nr/8]
-		ok := true
-		for h := range blocks {
-			blk := colOff[8*h : 8*h+8]
-			b := simd.BlendBlock{A: blk[0], B: blk[0], Split: 8}
-			for l := int32(1); l < 8; l++ {
-				if blk[l] == b.A+l {
-					continue
-				}
-				b.Split, b.B = l, blk[l]-l
-				for m := l + 1; m < 8; m++ {
-					ok = ok && blk[m] == b.B+m
-				}
-				break
-			}
-			blocks[h] = b
-		}
-		if ok && simd.GatherBlend(dst, s.x, rows, blocks) {
-			return
 		}
 	}
 	simd.GatherRows(dst, s.x, rows, colOff, 1)
+}
+
+// blend describes nb blocks of eight columns from output position (y, x)
+// of the image whose group's first plane is at img, in s.blocks. It
+// reports false when a block would wrap twice (outputs narrower than
+// eight but four).
+func (s *ConvSource) blend(nb, img, imgStride, y, x int) bool {
+	cg := s.cg
+	nextRow := func() {
+		if y++; y == cg.oh {
+			y, img = 0, img+imgStride
+		}
+	}
+	for h := range nb {
+		a := int32(img + y*cg.wq + x)
+		if x+8 < cg.ow {
+			s.blocks[h] = simd.BlendBlock{A: a, B: a, Split: 8}
+			x += 8
+			continue
+		}
+		// The block ends this row: the rest, if any, starts the next.
+		split := cg.ow - x
+		nextRow()
+		rest := 8 - split
+		if rest > cg.ow {
+			return false
+		}
+		s.blocks[h] = simd.BlendBlock{A: a, B: int32(img+y*cg.wq) - int32(split), Split: int32(split)}
+		x = rest
+		if x == cg.ow {
+			x = 0
+			nextRow()
+		}
+	}
+	return true
 }
