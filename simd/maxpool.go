@@ -71,3 +71,45 @@ func maxPool2x2Rows(dst, src []float32, oh, w, ow int, relu bool, r0, r1 int) {
 		}
 	}
 }
+
+// MaxPool3x3s2 is one output row of max pooling with 3×3 windows and
+// stride 2 (the pooling after a ResNet stem), over the window rows r0, r1
+// and r2 (a clipped window repeats a row), each starting at the first
+// column of the first window: with Max as in MaxPool2x2,
+//
+//	col(c) = Max(Max(r0[c], r1[c]), r2[c])
+//	dst[i] = Max(Max(col(2i), col(2i+1)), col(2i+2)), or Max(that, 0) with relu
+//
+// Each row must hold 2·len(dst)+1 floats.
+func MaxPool3x3s2(dst, r0, r1, r2 []float32, relu bool) {
+	need := 2*len(dst) + 1
+	if len(r0) < need || len(r1) < need || len(r2) < need {
+		panic(fmt.Sprintf("simd: MaxPool3x3s2: %d outputs from rows of %d, %d, %d floats", len(dst), len(r0), len(r1), len(r2)))
+	}
+	if len(dst) == 0 {
+		return
+	}
+	r0, r1, r2 = r0[:need], r1[:need], r2[:need]
+	f32RaceRead(r0)
+	f32RaceRead(r1)
+	f32RaceRead(r2)
+	f32RaceWrite(dst)
+	maxPool3s2Fn(dst, r0, r1, r2, relu)
+}
+
+var maxPool3s2Fn func(dst, r0, r1, r2 []float32, relu bool)
+
+var maxPool3s2Family = newFamily("maxpool3x3s2", &maxPool3s2Fn, maxPool3s2Generic, maxPool3s2Arch...)
+
+// maxPool3s2Generic is the Go twin of MaxPool3x3s2 (arguments checked).
+func maxPool3s2Generic(dst, r0, r1, r2 []float32, relu bool) {
+	r0, r1, r2 = r0[:2*len(dst)+1], r1[:2*len(dst)+1], r2[:2*len(dst)+1]
+	col := func(c int) float32 { return fmaxNaN(fmaxNaN(r0[c], r1[c]), r2[c]) }
+	for i := range dst {
+		v := fmaxNaN(fmaxNaN(col(2*i), col(2*i+1)), col(2*i+2))
+		if relu {
+			v = fmaxNaN(v, 0)
+		}
+		dst[i] = v
+	}
+}

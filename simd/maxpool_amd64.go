@@ -33,3 +33,29 @@ func maxPool2x2AVX2Go(dst, src []float32, oh, w, ow int, relu bool) {
 	}
 	maxPool2x2Rows(dst, src, oh, w, ow, relu, safe, rows)
 }
+
+var maxPool3s2Arch = []impl[func(dst, r0, r1, r2 []float32, relu bool)]{
+	{name: "avx2", level: AVX2, fn: maxPool3s2AVX2Go},
+}
+
+// maxPool3s2AVX2 computes blocks of eight outputs, reading exactly the
+// columns they need (seventeen a row).
+//
+//go:noescape
+func maxPool3s2AVX2(dst, r0, r1, r2 *float32, blocks int, relu bool)
+
+// maxPool3s2AVX2Go runs the kernel over whole blocks and once more over
+// the last eight outputs (recomputing some, to the same bits); rows of
+// fewer than eight outputs go to the Go twin.
+func maxPool3s2AVX2Go(dst, r0, r1, r2 []float32, relu bool) {
+	n := len(dst)
+	if n < 8 {
+		maxPool3s2Generic(dst, r0, r1, r2, relu)
+		return
+	}
+	maxPool3s2AVX2(&dst[0], &r0[0], &r1[0], &r2[0], n/8, relu)
+	if n%8 != 0 {
+		o := n - 8
+		maxPool3s2AVX2(&dst[o], &r0[2*o], &r1[2*o], &r2[2*o], 1, relu)
+	}
+}

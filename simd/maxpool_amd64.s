@@ -79,3 +79,71 @@ mp_next:
 	JNE  mp_row
 	VZEROUPPER
 	RET
+
+// MAXNAN sets dst to Max(a, b) of MaxPool2x2 (NaN kept from either
+// argument), with m as scratch.
+#define MAXNAN(a, b, dst, m) \
+	VMAXPS    b, a, dst; \
+	VCMPPS    $3, a, a, m; \
+	VBLENDVPS m, a, dst, dst
+
+// func maxPool3s2AVX2(dst, r0, r1, r2 *float32, blocks int, relu bool)
+TEXT ·maxPool3s2AVX2(SB), NOSPLIT, $0-41
+	MOVQ    dst+0(FP), DI
+	MOVQ    r0+8(FP), R8
+	MOVQ    r1+16(FP), R9
+	MOVQ    r2+24(FP), R10
+	MOVQ    blocks+32(FP), CX
+	MOVBQZX relu+40(FP), R12
+	VXORPS  Y15, Y15, Y15
+
+m3block:
+	// P = columns 2i .. 2i+15, Q = columns 2i+1 .. 2i+16, each the
+	// maximum over the three rows.
+	VMOVUPS (R8), Y0
+	VMOVUPS (R9), Y4
+	MAXNAN(Y0, Y4, Y1, Y5)
+	VMOVUPS (R10), Y4
+	MAXNAN(Y1, Y4, Y0, Y5)
+	VMOVUPS 32(R8), Y1
+	VMOVUPS 32(R9), Y4
+	MAXNAN(Y1, Y4, Y2, Y5)
+	VMOVUPS 32(R10), Y4
+	MAXNAN(Y2, Y4, Y1, Y5)
+	VMOVUPS 4(R8), Y2
+	VMOVUPS 4(R9), Y4
+	MAXNAN(Y2, Y4, Y3, Y5)
+	VMOVUPS 4(R10), Y4
+	MAXNAN(Y3, Y4, Y2, Y5)
+	VMOVUPS 36(R8), Y3
+	VMOVUPS 36(R9), Y4
+	MAXNAN(Y3, Y4, Y6, Y5)
+	VMOVUPS 36(R10), Y4
+	MAXNAN(Y6, Y4, Y3, Y5)
+
+	// Columns 2i+2j (even of P), 2i+1+2j (odd of P), 2i+2+2j (odd of Q),
+	// each with its 64-bit pairs put back in order.
+	VSHUFPS $0x88, Y1, Y0, Y6
+	VPERMPD $0xD8, Y6, Y6
+	VSHUFPS $0xDD, Y1, Y0, Y7
+	VPERMPD $0xD8, Y7, Y7
+	VSHUFPS $0xDD, Y3, Y2, Y8
+	VPERMPD $0xD8, Y8, Y8
+	MAXNAN(Y6, Y7, Y9, Y5)
+	MAXNAN(Y9, Y8, Y10, Y5)
+
+	TESTQ R12, R12
+	JEQ   m3store
+	MAXNAN(Y10, Y15, Y11, Y5)
+	VMOVUPS Y11, Y10
+
+m3store:
+	VMOVUPS Y10, (DI)
+	ADDQ    $32, DI
+	ADDQ    $64, R8
+	ADDQ    $64, R9
+	ADDQ    $64, R10
+	DECQ    CX
+	JNE     m3block
+	VZEROUPPER
+	RET

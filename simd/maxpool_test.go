@@ -105,3 +105,51 @@ func BenchmarkMaxPool2x2(b *testing.B) {
 		}
 	}
 }
+
+// Every 3×3/2 max-pool kernel this CPU has writes the bits the Go twin
+// writes, for rows shorter than a block, of whole blocks and with a last
+// partial block (recomputed overlapping), with and without the ReLU; the
+// twin is checked against the definition with Go's max (equal but for
+// which of ±0 wins a tie), and rows one float too short are refused.
+func TestMaxPool3x3s2(t *testing.T) {
+	r := rand.New(rand.NewPCG(45, 46))
+	for _, n := range []int{1, 5, 8, 9, 16, 31, 32, 45} {
+		rows := [3][]float32{maxPoolInput(r, 2*n+1), maxPoolInput(r, 2*n+1), maxPoolInput(r, 2*n+1)}
+		for _, relu := range []bool{false, true} {
+			want := make([]float32, n)
+			maxPool3s2Generic(want, rows[0], rows[1], rows[2], relu)
+			for i := range want {
+				v := float32(math.Inf(-1))
+				for _, row := range rows {
+					v = max(v, row[2*i], row[2*i+1], row[2*i+2])
+				}
+				if relu {
+					v = max(v, 0)
+				}
+				if v != v {
+					require.True(t, want[i] != want[i], "output %d: %v, want NaN", i, want[i])
+				} else {
+					require.Equal(t, v == 0, want[i] == 0)
+					if v != 0 {
+						require.Equal(t, v, want[i])
+					}
+				}
+			}
+			for _, im := range maxPool3s2Family.available() {
+				t.Run(fmt.Sprintf("%s/%d/relu=%v", im.name, n, relu), func(t *testing.T) {
+					got := make([]float32, n+1)
+					got[n] = f32Guard
+					saved := maxPool3s2Fn
+					maxPool3s2Fn = im.fn
+					defer func() { maxPool3s2Fn = saved }()
+					MaxPool3x3s2(got[:n], rows[0], rows[1], rows[2], relu)
+					for i := range want {
+						require.Equal(t, math.Float32bits(want[i]), math.Float32bits(got[i]), "output %d", i)
+					}
+					require.Equal(t, f32Guard, got[n])
+				})
+			}
+		}
+		require.Panics(t, func() { MaxPool3x3s2(make([]float32, n), rows[0][:2*n], rows[1], rows[2], false) })
+	}
+}

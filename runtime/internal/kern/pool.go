@@ -62,11 +62,61 @@ func MaxPool2D(p *Pool2DParams, dst, x []float32) {
 		simd.MaxPool2x2(dst, x, p.N*p.C, p.H, p.W, ow, p.Relu)
 		return
 	}
+	if p.KH == 3 && p.KW == 3 && p.StrideH == 2 && p.StrideW == 2 {
+		maxPool3x3s2(p, dst, x)
+		return
+	}
 	if p.W > maxPoolRowBuf {
 		maxPoolDirect(p, dst, x)
 		return
 	}
 	maxPoolRows(p, dst, x)
+}
+
+// maxPool3x3s2 is the 3×3/2 pooling of ResNet stems: the outputs whose
+// windows lie inside the row go to simd.MaxPool3x3s2 (a window clipped at
+// the top or bottom repeats a row, which the maximum ignores), those at
+// the ends of a row are done here.
+func maxPool3x3s2(p *Pool2DParams, dst, x []float32) {
+	oh, ow := p.OutH(), p.OutW()
+	hw := p.H * p.W
+	xlo, xhi := validRange(-p.PadLeft, 2, p.W-2, ow)
+	var rows [3][]float32
+	for nc := 0; nc < p.N*p.C; nc++ {
+		src := x[nc*hw : (nc+1)*hw]
+		out := dst[nc*oh*ow : (nc+1)*oh*ow]
+		for y := 0; y < oh; y++ {
+			y0 := 2*y - p.PadTop
+			ya, yb := max(y0, 0), min(y0+3, p.H)
+			for k := range rows {
+				r := min(ya+k, yb-1)
+				rows[k] = src[r*p.W : (r+1)*p.W]
+			}
+			o := out[y*ow : (y+1)*ow]
+			if xhi > xlo {
+				c0 := 2*xlo - p.PadLeft
+				simd.MaxPool3x3s2(o[xlo:xhi], rows[0][c0:], rows[1][c0:], rows[2][c0:], p.Relu)
+			}
+			for xo := 0; xo < ow; xo++ {
+				if xo == xlo && xhi > xlo {
+					if xo = xhi; xo == ow {
+						break
+					}
+				}
+				x0 := 2*xo - p.PadLeft
+				m := float32(math.Inf(-1))
+				for _, r := range rows {
+					for _, v := range r[max(x0, 0):min(x0+3, p.W)] {
+						m = max(m, v)
+					}
+				}
+				if p.Relu {
+					m = max(m, 0)
+				}
+				o[xo] = m
+			}
+		}
+	}
 }
 
 // AvgPool2D writes the mean of each window (see CountIncludePad).

@@ -93,12 +93,12 @@ func TestMaxPoolNaN(t *testing.T) {
 
 // Max pooling against its definition over random windows, strides,
 // paddings and dilation-free shapes, including clipped borders on every
-// side, the unrolled three-wide windows, the 2×2/2 kernel (forced in the
-// last iterations, at widths past its blocks of sixteen columns), and the
+// side, the unrolled three-wide windows, the 2×2/2 and 3×3/2 kernels
+// (forced in the last iterations, at widths past their blocks), and the
 // ReLU folded in.
 func TestMaxPoolRandom(t *testing.T) {
 	rng := rand.New(rand.NewPCG(31, 32))
-	for it := 0; it < 400; it++ {
+	for it := 0; it < 480; it++ {
 		w := 1 + rng.IntN(12)
 		if it >= 300 {
 			w = maxPoolRowBuf + 1 + rng.IntN(40) // rows too wide for the buffer
@@ -107,10 +107,15 @@ func TestMaxPoolRandom(t *testing.T) {
 			KH: 1 + rng.IntN(4), KW: 1 + rng.IntN(4), StrideH: 1 + rng.IntN(3), StrideW: 1 + rng.IntN(3)}
 		p.PadTop, p.PadBottom = rng.IntN(p.KH/2+1), rng.IntN(p.KH/2+1)
 		p.PadLeft, p.PadRight = rng.IntN(p.KW/2+1), rng.IntN(p.KW/2+1)
-		if it >= 320 {
+		if it >= 320 && it < 400 {
 			p.H, p.W = 2+rng.IntN(30), 2+rng.IntN(40)
 			p.KH, p.KW, p.StrideH, p.StrideW = 2, 2, 2, 2
 			p.PadTop, p.PadBottom, p.PadLeft, p.PadRight = 0, 0, 0, 0
+		}
+		if it >= 400 {
+			p.H, p.W = 1+rng.IntN(20), 1+rng.IntN(70)
+			p.KH, p.KW, p.StrideH, p.StrideW = 3, 3, 2, 2
+			p.PadTop, p.PadBottom, p.PadLeft, p.PadRight = rng.IntN(2), rng.IntN(2), rng.IntN(2), rng.IntN(2)
 		}
 		p.Relu = rng.IntN(2) == 0
 		if p.Validate() != nil {
