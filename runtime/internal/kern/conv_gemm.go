@@ -160,6 +160,13 @@ func (cg *ConvGemm) Pad(xp, x []float32, n0, n1 int) {
 			yy := y + p.PadTop
 			rowBase := (yy%sh)*sw*pq + (yy/sh)*cg.wq
 			in := src[y*p.W : (y+1)*p.W]
+			if sw == 2 {
+				// Even input columns land in the phase of PadLeft's
+				// parity, odd ones in the other.
+				e, o := p.PadLeft, p.PadLeft+1
+				simd.Unzip2(dp[rowBase+(e%2)*pq+e/2:], dp[rowBase+(o%2)*pq+o/2:], in)
+				continue
+			}
 			for s := 0; s < sw && s < p.W; s++ {
 				// Input columns x with (x + PadLeft) mod sw = phase.
 				x0 := s

@@ -1,0 +1,5 @@
+//go:build !amd64 || noasm || purego
+
+package simd
+
+var unzip2Arch []impl[func(even, odd, src []float32)]
