@@ -125,17 +125,18 @@ func sgemmDriverA(uk *sgemmMicro, s *SgemmWorkspace, pa *PackedA, src BPanelSour
 		return
 	}
 	// K is not blocked when a panel of all of it fits the B buffer: A's
-	// micro-panels, packed whole, then stream from memory once, in order,
-	// and C is written once. That is what the deep layers of a CNN need,
-	// whose weights (megabytes) outgrow the caches while their few
-	// columns do not. The block of columns is as wide as fits the same
-	// 256 KiB of L2 (sgemmDriverA).
-	kb := k
+	// micro-panels, packed whole, then stream in order, and C is written
+	// once. That is what the deep layers of a CNN need, whose weights
+	// (megabytes) outgrow the caches while their columns are few: with
+	// more columns, the same weights come back from L3 for each block. A
+	// block of columns is as wide as fits 256 KiB of L2 with K whole. The
+	// blocking depends on K only, so that each element is summed the same
+	// way however the columns are split.
+	kb, nc := k, sgemmNCPackedA*sgemmKC/k
 	if k*nr > len(s.b) {
-		kb = sgemmKC
+		kb, nc = sgemmKC, sgemmNCPackedA
 	}
-	nc := min(sgemmNCPackedA*sgemmKC/kb, len(at)*nr) / nr * nr
-	nc = max(nc, nr)
+	nc = max(min(nc, len(at)*nr)/nr*nr, nr)
 	for jc := j0; jc < j1; jc += nc {
 		jend := min(jc+nc, j1)
 		npanels := (jend - jc + nr - 1) / nr
