@@ -127,31 +127,7 @@ func (cg *ConvGemm) Pad(xp, x []float32, n0, n1 int) {
 		dp := xp[nc*cg.plane : (nc+1)*cg.plane]
 		src := x[nc*hw : (nc+1)*hw]
 		if sh == 1 && sw == 1 {
-			// Rows of small maps are a few floats: one loop a row, which
-			// also zeroes the row's right padding and the next row's left
-			// (adjacent), costs a third of a copy and two clears.
-			o := p.PadTop*cg.wp + p.PadLeft
-			clear(dp[:o])
-			gap := p.PadRight + p.PadLeft
-			for y := 0; y < p.H; y++ {
-				row := dp[o : o+p.W]
-				in := src[y*p.W : (y+1)*p.W]
-				if p.W <= 32 {
-					in = in[:len(row)]
-					for i := range row {
-						row[i] = in[i]
-					}
-				} else {
-					copy(row, in)
-				}
-				o += p.W
-				z := dp[o:min(o+gap, len(dp))]
-				for i := range z {
-					z[i] = 0
-				}
-				o += gap
-			}
-			clear(dp[min(o, len(dp)):])
+			simd.PadPlane(dp, src, p.H, p.W, p.PadTop, p.PadBottom, p.PadLeft, p.PadRight)
 			continue
 		}
 		clear(dp)

@@ -3,3 +3,5 @@
 package simd
 
 var unzip2Arch []impl[func(even, odd, src []float32)]
+
+var padRowsArch []impl[func(dst, src []float32, w, left, right int)]

@@ -1,0 +1,78 @@
+package simd
+
+import "fmt"
+
+// Unzip2 splits src into its even- and odd-indexed floats:
+//
+//	even[i] = src[2i]   for i < (len(src)+1)/2
+//	odd[i]  = src[2i+1] for i < len(src)/2
+//
+// which is how a stride-2 convolution's input row is split into the two
+// phases that make its outputs read consecutive floats. It panics if even
+// or odd is too short.
+func Unzip2(even, odd, src []float32) {
+	ne, no := (len(src)+1)/2, len(src)/2
+	if len(even) < ne || len(odd) < no {
+		panic(fmt.Sprintf("simd: Unzip2: %d floats into %d and %d", len(src), len(even), len(odd)))
+	}
+	if len(src) == 0 {
+		return
+	}
+	f32RaceRead(src)
+	f32RaceWrite(even[:ne])
+	f32RaceWrite(odd[:no])
+	unzip2Fn(even[:ne], odd[:no], src)
+}
+
+var unzip2Fn func(even, odd, src []float32)
+
+var unzip2Family = newFamily("unzip2", &unzip2Fn, unzip2Generic, unzip2Arch...)
+
+// unzip2Generic is the Go twin of Unzip2 (even and odd of exact length).
+func unzip2Generic(even, odd, src []float32) {
+	for i := range even {
+		even[i] = src[2*i]
+	}
+	for i := range odd {
+		odd[i] = src[2*i+1]
+	}
+}
+
+// PadPlane writes src, an h×w plane, into dst as the plane padded with
+// zeros: top rows above, bottom below, left and right floats either side of
+// every row, (h+top+bottom)·(w+left+right) floats in all. It is the copy
+// of a stride-1 convolution's input that lets every tap of every output
+// read without a bounds test. It panics if a size is negative or a slice
+// too short.
+func PadPlane(dst, src []float32, h, w, top, bottom, left, right int) {
+	if h < 0 || w < 0 || top < 0 || bottom < 0 || left < 0 || right < 0 {
+		panic(fmt.Sprintf("simd: PadPlane: %d×%d plane, pads %d %d %d %d", h, w, top, bottom, left, right))
+	}
+	wp := w + left + right
+	n := (h + top + bottom) * wp
+	if len(src) < h*w || len(dst) < n {
+		panic(fmt.Sprintf("simd: PadPlane: %d×%d plane from %d floats into %d, want %d", h, w, len(src), len(dst), n))
+	}
+	dst, src = dst[:n], src[:h*w]
+	f32RaceRead(src)
+	f32RaceWrite(dst)
+	clear(dst[:top*wp])
+	clear(dst[(top+h)*wp:])
+	padRowsFn(dst[top*wp:(top+h)*wp], src, w, left, right)
+}
+
+var padRowsFn func(dst, src []float32, w, left, right int)
+
+var padRowsFamily = newFamily("padrows", &padRowsFn, padRowsGeneric, padRowsArch...)
+
+// padRowsGeneric is the Go twin of the rows of PadPlane: dst is the rows'
+// part of the padded plane (len(src)/w rows of w+left+right).
+func padRowsGeneric(dst, src []float32, w, left, right int) {
+	wp := w + left + right
+	for y := 0; y < len(dst)/wp; y++ {
+		row := dst[y*wp : (y+1)*wp]
+		clear(row[:left])
+		copy(row[left:left+w], src[y*w:(y+1)*w])
+		clear(row[left+w:])
+	}
+}

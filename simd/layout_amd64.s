@@ -1,0 +1,61 @@
+//go:build !noasm && !purego
+
+#include "textflag.h"
+
+// func unzip2AVX2(even, odd, src *float32, blocks int)
+TEXT ·unzip2AVX2(SB), NOSPLIT, $0-32
+	MOVQ even+0(FP), DI
+	MOVQ odd+8(FP), R8
+	MOVQ src+16(FP), SI
+	MOVQ blocks+24(FP), CX
+
+uzblock:
+	VMOVUPS (SI), Y0
+	VMOVUPS 32(SI), Y1
+	VSHUFPS $0x88, Y1, Y0, Y2
+	VSHUFPS $0xDD, Y1, Y0, Y3
+	VPERMPD $0xD8, Y2, Y2
+	VPERMPD $0xD8, Y3, Y3
+	VMOVUPS Y2, (DI)
+	VMOVUPS Y3, (R8)
+	ADDQ    $64, SI
+	ADDQ    $32, DI
+	ADDQ    $32, R8
+	DECQ    CX
+	JNE     uzblock
+	VZEROUPPER
+	RET
+
+// func padRowsAVX2(dst, src *float32, rows, w, wp int)
+TEXT ·padRowsAVX2(SB), NOSPLIT, $0-40
+	MOVQ   dst+0(FP), DI
+	MOVQ   src+8(FP), SI
+	MOVQ   rows+16(FP), CX
+	MOVQ   w+24(FP), DX
+	MOVQ   wp+32(FP), R8
+	SHLQ   $2, R8
+	VXORPS Y15, Y15, Y15
+	// The last block of a row starts w-8 floats in.
+	LEAQ   -32(DX*4), R9
+
+prow:
+	XORQ AX, AX
+
+pblock:
+	CMPQ    AX, R9
+	JGE     plast
+	VMOVUPS (SI)(AX*1), Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	ADDQ    $32, AX
+	JMP     pblock
+
+plast:
+	VMOVUPS (SI)(R9*1), Y0
+	VMOVUPS Y0, (DI)(R9*1)
+	VMOVUPS Y15, 32(DI)(R9*1)
+	LEAQ    (SI)(DX*4), SI
+	ADDQ    R8, DI
+	DECQ    CX
+	JNE     prow
+	VZEROUPPER
+	RET
