@@ -69,6 +69,18 @@ var padRowsFamily = newFamily("padrows", &padRowsFn, padRowsGeneric, padRowsArch
 // part of the padded plane (len(src)/w rows of w+left+right).
 func padRowsGeneric(dst, src []float32, w, left, right int) {
 	wp := w + left + right
+	if w < 16 {
+		// Rows of a few floats: one clear of them all, then plain loops,
+		// not three calls a row.
+		clear(dst)
+		for y := 0; y < len(dst)/wp; y++ {
+			row := dst[y*wp+left : y*wp+left+w]
+			for i, v := range src[y*w : (y+1)*w] {
+				row[i] = v
+			}
+		}
+		return
+	}
 	for y := 0; y < len(dst)/wp; y++ {
 		row := dst[y*wp : (y+1)*wp]
 		clear(row[:left])
