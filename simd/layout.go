@@ -38,35 +38,54 @@ func unzip2Generic(even, odd, src []float32) {
 	}
 }
 
-// PadPlane writes src, an h×w plane, into dst as the plane padded with
-// zeros: top rows above, bottom below, left and right floats either side of
-// every row, (h+top+bottom)·(w+left+right) floats in all. It is the copy
-// of a stride-1 convolution's input that lets every tap of every output
-// read without a bounds test. It panics if a size is negative or a slice
-// too short.
-func PadPlane(dst, src []float32, h, w, top, bottom, left, right int) {
-	if h < 0 || w < 0 || top < 0 || bottom < 0 || left < 0 || right < 0 {
-		panic(fmt.Sprintf("simd: PadPlane: %d×%d plane, pads %d %d %d %d", h, w, top, bottom, left, right))
+// PadPlanes writes src, planes h×w planes, into dst as the planes padded
+// with zeros: top rows above, bottom below, left and right floats either
+// side of every row, (h+top+bottom)·(w+left+right) floats a plane. It is
+// the copy of a stride-1 convolution's input that lets every tap of every
+// output read without a bounds test. It panics if a size is negative or a
+// slice too short.
+func PadPlanes(dst, src []float32, planes, h, w, top, bottom, left, right int) {
+	if planes < 0 || h < 0 || w < 0 || top < 0 || bottom < 0 || left < 0 || right < 0 {
+		panic(fmt.Sprintf("simd: PadPlanes: %d planes of %d×%d, pads %d %d %d %d", planes, h, w, top, bottom, left, right))
 	}
 	wp := w + left + right
 	n := (h + top + bottom) * wp
-	if len(src) < h*w || len(dst) < n {
-		panic(fmt.Sprintf("simd: PadPlane: %d×%d plane from %d floats into %d, want %d", h, w, len(src), len(dst), n))
+	if int64(len(src)) < int64(planes)*int64(h)*int64(w) || int64(len(dst)) < int64(planes)*int64(n) {
+		panic(fmt.Sprintf("simd: PadPlanes: %d planes of %d×%d from %d floats into %d", planes, h, w, len(src), len(dst)))
 	}
-	dst, src = dst[:n], src[:h*w]
+	dst, src = dst[:planes*n], src[:planes*h*w]
 	f32RaceRead(src)
 	f32RaceWrite(dst)
-	clear(dst[:top*wp])
-	clear(dst[(top+h)*wp:])
-	padRowsFn(dst[top*wp:(top+h)*wp], src, w, left, right)
+	if w < 16 {
+		// Planes of a few floats a row (the 4×4 and 7×7 maps of small
+		// models): one clear of them all, then plain loops, rather than
+		// calls a plane and a row.
+		clear(dst)
+		for pl := 0; pl < planes; pl++ {
+			d := dst[pl*n+top*wp+left:]
+			for y, in := 0, src[pl*h*w:(pl+1)*h*w]; y < h; y++ {
+				row := d[y*wp : y*wp+w]
+				for i, v := range in[y*w : (y+1)*w] {
+					row[i] = v
+				}
+			}
+		}
+		return
+	}
+	for pl := 0; pl < planes; pl++ {
+		d := dst[pl*n : (pl+1)*n]
+		clear(d[:top*wp])
+		clear(d[(top+h)*wp:])
+		padRowsFn(d[top*wp:(top+h)*wp], src[pl*h*w:(pl+1)*h*w], w, left, right)
+	}
 }
 
 var padRowsFn func(dst, src []float32, w, left, right int)
 
 var padRowsFamily = newFamily("padrows", &padRowsFn, padRowsGeneric, padRowsArch...)
 
-// padRowsGeneric is the Go twin of the rows of PadPlane: dst is the rows'
-// part of the padded plane (len(src)/w rows of w+left+right).
+// padRowsGeneric is the Go twin of the rows of PadPlanes: dst is the rows'
+// part of a padded plane (len(src)/w rows of w+left+right).
 func padRowsGeneric(dst, src []float32, w, left, right int) {
 	wp := w + left + right
 	if w < 16 {

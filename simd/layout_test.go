@@ -39,35 +39,46 @@ func TestUnzip2(t *testing.T) {
 	require.Panics(t, func() { Unzip2(make([]float32, 2), make([]float32, 0), make([]float32, 3)) })
 }
 
-// Every PadPlane kernel this CPU has writes the padded plane exactly:
+// Every PadPlanes kernel this CPU has writes the padded planes exactly:
 // rows narrower than a block, of whole blocks and not, paddings of zero to
-// past eight in all, planes of one row; the padding is zero even where dst
-// held garbage, and nothing past the plane is written.
-func TestPadPlane(t *testing.T) {
+// past eight in all, planes of one row, one plane and several; the
+// padding is zero even where dst held garbage, and nothing past the planes
+// is written.
+func TestPadPlanes(t *testing.T) {
 	r := rand.New(rand.NewPCG(53, 54))
 	for _, sh := range [][6]int{{1, 1, 0, 0, 0, 0}, {7, 7, 1, 1, 1, 1}, {14, 14, 1, 1, 1, 1}, {32, 32, 1, 1, 1, 1},
 		{5, 9, 0, 0, 0, 0}, {3, 17, 2, 0, 3, 5}, {1, 8, 0, 0, 1, 0}, {6, 24, 3, 3, 4, 4}, {4, 16, 0, 1, 6, 6}, {9, 33, 1, 2, 0, 1}} {
 		h, w, top, bottom, left, right := sh[0], sh[1], sh[2], sh[3], sh[4], sh[5]
 		wp, hp := w+left+right, h+top+bottom
-		src := f32Rand(r, h*w)
-		want := make([]float32, hp*wp)
-		for y := range h {
-			copy(want[(top+y)*wp+left:], src[y*w:(y+1)*w])
-		}
-		for _, im := range padRowsFamily.available() {
-			t.Run(fmt.Sprintf("%s/%dx%d/%d-%d-%d-%d", im.name, h, w, top, bottom, left, right), func(t *testing.T) {
-				saved := padRowsFn
-				padRowsFn = im.fn
-				defer func() { padRowsFn = saved }()
-				got := f32Rand(r, hp*wp+1)
-				got[hp*wp] = f32Guard
-				PadPlane(got, src, h, w, top, bottom, left, right)
-				require.Equal(t, want, got[:hp*wp])
-				require.Equal(t, f32Guard, got[hp*wp])
-			})
+		for _, planes := range []int{1, 3} {
+			src := f32Rand(r, planes*h*w)
+			n := planes * hp * wp
+			want := make([]float32, n)
+			for pl := range planes {
+				for y := range h {
+					copy(want[pl*hp*wp+(top+y)*wp+left:], src[(pl*h+y)*w:(pl*h+y+1)*w])
+				}
+			}
+			for _, im := range padRowsFamily.available() {
+				t.Run(fmt.Sprintf("%s/%dx%dx%d/%d-%d-%d-%d", im.name, planes, h, w, top, bottom, left, right), func(t *testing.T) {
+					saved := padRowsFn
+					padRowsFn = im.fn
+					defer func() { padRowsFn = saved }()
+					got := f32Rand(r, n+1)
+					got[n] = f32Guard
+					PadPlanes(got, src, planes, h, w, top, bottom, left, right)
+					require.Equal(t, want, got[:n])
+					require.Equal(t, f32Guard, got[n])
+					// The twin itself, whatever the row width.
+					rows := make([]float32, h*wp)
+					padRowsFn(rows, src[:h*w], w, left, right)
+					require.Equal(t, want[top*wp:(top+h)*wp], rows)
+				})
+			}
 		}
 	}
-	require.Panics(t, func() { PadPlane(make([]float32, 15), make([]float32, 4), 2, 2, 1, 1, 1, 1) })
-	require.Panics(t, func() { PadPlane(make([]float32, 16), make([]float32, 3), 2, 2, 1, 1, 1, 1) })
-	require.Panics(t, func() { PadPlane(make([]float32, 16), make([]float32, 4), 2, 2, -1, 1, 1, 1) })
+	require.Panics(t, func() { PadPlanes(make([]float32, 15), make([]float32, 4), 1, 2, 2, 1, 1, 1, 1) })
+	require.Panics(t, func() { PadPlanes(make([]float32, 16), make([]float32, 3), 1, 2, 2, 1, 1, 1, 1) })
+	require.Panics(t, func() { PadPlanes(make([]float32, 16), make([]float32, 4), 1, 2, 2, -1, 1, 1, 1) })
+	require.Panics(t, func() { PadPlanes(make([]float32, 31), make([]float32, 8), 2, 2, 2, 1, 1, 1, 1) })
 }

@@ -123,13 +123,14 @@ func (cg *ConvGemm) Pad(xp, x []float32, n0, n1 int) {
 	p := &cg.p
 	hw := p.H * p.W
 	sh, sw := p.StrideH, p.StrideW
+	if sh == 1 && sw == 1 {
+		simd.PadPlanes(xp[n0*p.C*cg.plane:n1*p.C*cg.plane], x[n0*p.C*hw:n1*p.C*hw], (n1-n0)*p.C,
+			p.H, p.W, p.PadTop, p.PadBottom, p.PadLeft, p.PadRight)
+		return
+	}
 	for nc := n0 * p.C; nc < n1*p.C; nc++ {
 		dp := xp[nc*cg.plane : (nc+1)*cg.plane]
 		src := x[nc*hw : (nc+1)*hw]
-		if sh == 1 && sw == 1 {
-			simd.PadPlane(dp, src, p.H, p.W, p.PadTop, p.PadBottom, p.PadLeft, p.PadRight)
-			continue
-		}
 		clear(dp)
 		pq := cg.hq * cg.wq
 		for y := 0; y < p.H; y++ {
