@@ -56,54 +56,27 @@ func PadPlanes(dst, src []float32, planes, h, w, top, bottom, left, right int) {
 	dst, src = dst[:planes*n], src[:planes*h*w]
 	f32RaceRead(src)
 	f32RaceWrite(dst)
-	if w < 16 {
-		// Planes of a few floats a row (the 4×4 and 7×7 maps of small
-		// models): one clear of them all, then plain loops, rather than
-		// calls a plane and a row.
-		clear(dst)
-		for pl := 0; pl < planes; pl++ {
-			d := dst[pl*n+top*wp+left:]
-			for y, in := 0, src[pl*h*w:(pl+1)*h*w]; y < h; y++ {
-				row := d[y*wp : y*wp+w]
-				for i, v := range in[y*w : (y+1)*w] {
-					row[i] = v
-				}
-			}
-		}
+	// Zero everything, then copy the rows: one memory clear costs less
+	// than zeroing the paddings piece by piece, on maps of any size.
+	clear(dst)
+	if w == 0 || h == 0 {
 		return
 	}
 	for pl := 0; pl < planes; pl++ {
-		d := dst[pl*n : (pl+1)*n]
-		clear(d[:top*wp])
-		clear(d[(top+h)*wp:])
-		padRowsFn(d[top*wp:(top+h)*wp], src[pl*h*w:(pl+1)*h*w], w, left, right)
+		d := dst[pl*n+top*wp+left : pl*n+(top+h-1)*wp+left+w]
+		copyRowsFn(d, src[pl*h*w:(pl+1)*h*w], w, wp)
 	}
 }
 
-var padRowsFn func(dst, src []float32, w, left, right int)
+var copyRowsFn func(dst, src []float32, w, wp int)
 
-var padRowsFamily = newFamily("padrows", &padRowsFn, padRowsGeneric, padRowsArch...)
+var copyRowsFamily = newFamily("copyrows", &copyRowsFn, copyRowsGeneric, copyRowsArch...)
 
-// padRowsGeneric is the Go twin of the rows of PadPlanes: dst is the rows'
-// part of a padded plane (len(src)/w rows of w+left+right).
-func padRowsGeneric(dst, src []float32, w, left, right int) {
-	wp := w + left + right
-	if w < 16 {
-		// Rows of a few floats: one clear of them all, then plain loops,
-		// not three calls a row.
-		clear(dst)
-		for y := 0; y < len(dst)/wp; y++ {
-			row := dst[y*wp+left : y*wp+left+w]
-			for i, v := range src[y*w : (y+1)*w] {
-				row[i] = v
-			}
-		}
-		return
-	}
-	for y := 0; y < len(dst)/wp; y++ {
-		row := dst[y*wp : (y+1)*wp]
-		clear(row[:left])
-		copy(row[left:left+w], src[y*w:(y+1)*w])
-		clear(row[left+w:])
+// copyRowsGeneric is the Go twin of PadPlanes' row copies: the rows of src
+// (len(src)/w of w floats) go to dst at a stride of wp, dst[y*wp : y*wp+w]
+// (dst ends at the last row's end).
+func copyRowsGeneric(dst, src []float32, w, wp int) {
+	for y := 0; y < len(src)/w; y++ {
+		copy(dst[y*wp:y*wp+w], src[y*w:(y+1)*w])
 	}
 }

@@ -26,36 +26,51 @@ uzblock:
 	VZEROUPPER
 	RET
 
-// func padRowsAVX2(dst, src *float32, rows, w, wp int)
-TEXT ·padRowsAVX2(SB), NOSPLIT, $0-40
-	MOVQ   dst+0(FP), DI
-	MOVQ   src+8(FP), SI
-	MOVQ   rows+16(FP), CX
-	MOVQ   w+24(FP), DX
-	MOVQ   wp+32(FP), R8
-	SHLQ   $2, R8
-	VXORPS Y15, Y15, Y15
+// func copyRowsAVX2(dst, src *float32, rows, w, wp int)
+TEXT ·copyRowsAVX2(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ rows+16(FP), CX
+	MOVQ w+24(FP), DX
+	MOVQ wp+32(FP), R8
+	SHLQ $2, R8
+	CMPQ DX, $8
+	JLT  crnarrow
 	// The last block of a row starts w-8 floats in.
-	LEAQ   -32(DX*4), R9
+	LEAQ -32(DX*4), R9
 
-prow:
+crrow:
 	XORQ AX, AX
 
-pblock:
+crblock:
 	CMPQ    AX, R9
-	JGE     plast
+	JGE     crlast
 	VMOVUPS (SI)(AX*1), Y0
 	VMOVUPS Y0, (DI)(AX*1)
 	ADDQ    $32, AX
-	JMP     pblock
+	JMP     crblock
 
-plast:
+crlast:
 	VMOVUPS (SI)(R9*1), Y0
 	VMOVUPS Y0, (DI)(R9*1)
-	VMOVUPS Y15, 32(DI)(R9*1)
 	LEAQ    (SI)(DX*4), SI
 	ADDQ    R8, DI
 	DECQ    CX
-	JNE     prow
+	JNE     crrow
 	VZEROUPPER
+	RET
+
+crnarrow:
+	// Four to seven floats: the first four and the last four.
+	LEAQ -16(DX*4), R9
+
+crnrow:
+	VMOVUPS (SI), X0
+	VMOVUPS (SI)(R9*1), X1
+	VMOVUPS X0, (DI)
+	VMOVUPS X1, (DI)(R9*1)
+	LEAQ    (SI)(DX*4), SI
+	ADDQ    R8, DI
+	DECQ    CX
+	JNE     crnrow
 	RET

@@ -46,7 +46,7 @@ func TestUnzip2(t *testing.T) {
 // is written.
 func TestPadPlanes(t *testing.T) {
 	r := rand.New(rand.NewPCG(53, 54))
-	for _, sh := range [][6]int{{1, 1, 0, 0, 0, 0}, {7, 7, 1, 1, 1, 1}, {14, 14, 1, 1, 1, 1}, {32, 32, 1, 1, 1, 1},
+	for _, sh := range [][6]int{{1, 1, 0, 0, 0, 0}, {7, 7, 1, 1, 1, 1}, {4, 4, 1, 1, 1, 1}, {3, 5, 2, 1, 0, 2}, {2, 3, 1, 1, 1, 1}, {0, 5, 1, 1, 1, 1}, {14, 14, 1, 1, 1, 1}, {32, 32, 1, 1, 1, 1},
 		{5, 9, 0, 0, 0, 0}, {3, 17, 2, 0, 3, 5}, {1, 8, 0, 0, 1, 0}, {6, 24, 3, 3, 4, 4}, {4, 16, 0, 1, 6, 6}, {9, 33, 1, 2, 0, 1}} {
 		h, w, top, bottom, left, right := sh[0], sh[1], sh[2], sh[3], sh[4], sh[5]
 		wp, hp := w+left+right, h+top+bottom
@@ -59,20 +59,17 @@ func TestPadPlanes(t *testing.T) {
 					copy(want[pl*hp*wp+(top+y)*wp+left:], src[(pl*h+y)*w:(pl*h+y+1)*w])
 				}
 			}
-			for _, im := range padRowsFamily.available() {
+			for _, im := range copyRowsFamily.available() {
 				t.Run(fmt.Sprintf("%s/%dx%dx%d/%d-%d-%d-%d", im.name, planes, h, w, top, bottom, left, right), func(t *testing.T) {
-					saved := padRowsFn
-					padRowsFn = im.fn
-					defer func() { padRowsFn = saved }()
+					saved := copyRowsFn
+					copyRowsFn = im.fn
+					defer func() { copyRowsFn = saved }()
 					got := f32Rand(r, n+1)
 					got[n] = f32Guard
 					PadPlanes(got, src, planes, h, w, top, bottom, left, right)
 					require.Equal(t, want, got[:n])
 					require.Equal(t, f32Guard, got[n])
-					// The twin itself, whatever the row width.
-					rows := make([]float32, h*wp)
-					padRowsFn(rows, src[:h*w], w, left, right)
-					require.Equal(t, want[top*wp:(top+h)*wp], rows)
+
 				})
 			}
 		}
