@@ -390,11 +390,13 @@ func TestViewsShareBuffers(t *testing.T) {
 	}
 }
 
-// A ReLU read only by a max pool is folded into it: the ReLU's output
-// shares its input's buffer and the pool rectifies, with the same numbers
-// as the two ops run apart. A ReLU whose output is also read elsewhere (a
-// graph output here) or that feeds an average pool is not folded.
-func TestReluFoldsIntoMaxPool(t *testing.T) {
+// A ReLU read only by a max pool is folded into it, and one that is the
+// only reader of a same-shape addition into the addition: the ReLU's
+// output shares its input's buffer and the pool or the addition rectifies,
+// with the same numbers as the ops run apart. A ReLU whose output is also
+// read elsewhere (a graph output here), that feeds an average pool, or
+// whose addition broadcasts or has another reader, is not folded.
+func TestReluFolds(t *testing.T) {
 	pool := attrs(t, map[string]any{"kernel": 2, "stride": 2})
 	g := &Graph{
 		Inputs: []ValueInfo{{Name: "x", DType: F32, Shape: Dims{Batch, 3, 10, 12}}},
@@ -407,23 +409,30 @@ func TestReluFoldsIntoMaxPool(t *testing.T) {
 			{Name: "p2", Op: "maxpool2d", Inputs: []string{"b"}, Outputs: []string{"y2"}, Attrs: pool},
 			{Name: "r3", Op: "relu", Inputs: []string{"xs"}, Outputs: []string{"c"}},
 			{Name: "p3", Op: "avgpool2d", Inputs: []string{"c"}, Outputs: []string{"y3"}, Attrs: pool},
+			{Name: "sum", Op: "add", Inputs: []string{"x", "xs"}, Outputs: []string{"d"}},
+			{Name: "r4", Op: "relu", Inputs: []string{"d"}, Outputs: []string{"e"}},
+			{Name: "sum2", Op: "add", Inputs: []string{"x", "xs"}, Outputs: []string{"f"}},
+			{Name: "r5", Op: "relu", Inputs: []string{"f"}, Outputs: []string{"y5"}},
 		},
-		Outputs: []ValueInfo{{Name: "y1"}, {Name: "y2"}, {Name: "b"}, {Name: "y3"}},
+		Outputs: []ValueInfo{{Name: "y1"}, {Name: "y2"}, {Name: "b"}, {Name: "y3"}, {Name: "e"}, {Name: "f"}, {Name: "y5"}},
 	}
 	half, _ := NewTensor(F32, 1)
 	half.F32()[0] = -0.5
 	m := openModel(t, &File{Graph: g, Tensors: map[string]*Tensor{"half": half}})
-	folds := m.reluFolds()
-	p1 := -1
-	for i, n := range m.nodes {
-		if n.name == "p1" {
-			p1 = i
-		}
+	types, err := m.infer(2)
+	if err != nil {
+		t.Fatal(err)
 	}
+	index := map[string]int{}
+	for i, n := range m.nodes {
+		index[n.name] = i
+	}
+	folds := m.reluFolds(types)
 	for i, n := range m.nodes {
 		want := -1
-		if n.name == "r1" {
-			want = p1
+		switch n.name {
+		case "r1":
+			want = index["p1"]
 		}
 		if folds[i] != want {
 			t.Errorf("node %s folds into %d, want %d", n.name, folds[i], want)
@@ -449,6 +458,47 @@ func TestReluFoldsIntoMaxPool(t *testing.T) {
 	}
 	if n := len(s.Output(0).F32()); zeros == 0 || zeros > n/2 {
 		t.Errorf("%d of %d pooled values are zero", zeros, n)
+	}
+	// "e" is a graph output: r4 keeps its pass; r5's sum is an output too.
+	for i, v := range s.Output(4).F32() {
+		if want := max(s.Output(5).F32()[i], 0); v != want || s.Output(6).F32()[i] != want {
+			t.Fatalf("ReLU of sum [%d] = %v and %v, want %v", i, v, s.Output(6).F32()[i], want)
+		}
+	}
+}
+
+// The residual add of a ResNet block and the ReLU after it run as one
+// pass, with the numbers of the two ops run apart.
+func TestReluFoldsIntoAdd(t *testing.T) {
+	g := &Graph{
+		Inputs: []ValueInfo{{Name: "x", DType: F32, Shape: Dims{Batch, 4, 6, 6}}, {Name: "y", DType: F32, Shape: Dims{Batch, 4, 6, 6}}},
+		Nodes: []Node{
+			{Name: "sum", Op: "add", Inputs: []string{"x", "y"}, Outputs: []string{"s"}},
+			{Name: "r", Op: "relu", Inputs: []string{"s"}, Outputs: []string{"a"}},
+			{Name: "t", Op: "tanh", Inputs: []string{"a"}, Outputs: []string{"out"}},
+		},
+		Outputs: []ValueInfo{{Name: "out"}},
+	}
+	m := openModel(t, &File{Graph: g})
+	types, err := m.infer(3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	folds := m.reluFolds(types)
+	if folds[1] != 0 {
+		t.Fatalf("folds %v, want the ReLU in the add", folds)
+	}
+	s := newSession(t, m, WithBatch(3))
+	fill(s.Input(0), 6)
+	fill(s.Input(1), 7)
+	if err := s.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range s.Output(0).F32() {
+		want := float32(math.Tanh(float64(max(s.Input(0).F32()[i]+s.Input(1).F32()[i], 0))))
+		if math.Abs(float64(v-want)) > 1e-6 {
+			t.Fatalf("[%d] = %v, want %v", i, v, want)
+		}
 	}
 }
 

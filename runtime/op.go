@@ -53,9 +53,9 @@ type env struct {
 	// constIn marks the inputs that are initializers: constant for the
 	// model's life, so an op may repack them once for its kernels.
 	constIn []bool
-	// reluIn tells a max pool that input 0 is a ReLU's input, not its
-	// output: the ReLU was folded into the pool (see Model.reluFolds).
-	reluIn bool
+	// relu tells the node to apply a ReLU to its output: a ReLU folded
+	// into it (see Model.reluFolds). Only the ops reluFolds picks see it.
+	relu bool
 }
 
 var opSet = map[string]*opDef{}

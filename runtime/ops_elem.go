@@ -21,12 +21,18 @@ func binaryInfer(_ any, in []ValueType) ([]ValueType, error) {
 }
 
 func binaryPrepare(op kern.BinaryOp) func(any, []*Tensor, []*Tensor, *env) (func(), error) {
-	return func(_ any, in, out []*Tensor, _ *env) (func(), error) {
+	return func(_ any, in, out []*Tensor, e *env) (func(), error) {
 		bc, err := kern.NewBroadcast(in[0].shape, in[1].shape)
 		if err != nil {
 			return nil, err
 		}
 		a, b, y := in[0].F32(), in[1].F32(), out[0].F32()
+		if e.relu {
+			if op != kern.Add || !bc.SameShape() {
+				return nil, fmt.Errorf("ReLU folded into a binary op other than a same-shape add")
+			}
+			return func() { kern.AddRelu(y, a, b) }, nil
+		}
 		return func() { kern.Binary(op, &bc, y, a, b) }, nil
 	}
 }

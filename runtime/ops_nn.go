@@ -419,7 +419,7 @@ func pool2dPrepare(isMax bool) func(any, []*Tensor, []*Tensor, *env) (func(), er
 		if err != nil {
 			return nil, err
 		}
-		p.Relu = e.reluIn
+		p.Relu = e.relu
 		x, y := in[0].F32(), out[0].F32()
 		if isMax {
 			return func() { kern.MaxPool2D(&p, y, x) }, nil

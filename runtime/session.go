@@ -154,7 +154,7 @@ func (m *Model) newSession(cfg *sessionConfig) (*Session, error) {
 		s.outputs = append(s.outputs, s.vals[id])
 	}
 	s.pool = newWorkerPool(threads)
-	folds := m.reluFolds()
+	folds := m.reluFolds(types)
 	foldedInto := make([]bool, len(m.nodes))
 	for _, p := range folds {
 		if p >= 0 {
@@ -177,7 +177,7 @@ func (m *Model) newSession(cfg *sessionConfig) (*Session, error) {
 		for j, id := range n.out {
 			out[j] = s.vals[id]
 		}
-		e := &env{pool: s.pool, threads: threads, constIn: make([]bool, len(n.in)), reluIn: foldedInto[i]}
+		e := &env{pool: s.pool, threads: threads, constIn: make([]bool, len(n.in)), relu: foldedInto[i]}
 		for j, id := range n.in {
 			e.constIn[j] = id >= 0 && m.values[id].kind == kindInit
 		}
@@ -217,7 +217,7 @@ func (m *Model) plan(types []ValueType, scratch []int) (valOff, scratchOff []int
 	var bufs []buf
 	idx := make([]int, len(m.values))
 	const limit = math.MaxInt / 4
-	root := m.aliases()
+	root := m.aliases(types)
 	for i := range m.values {
 		idx[i] = -1
 		v := &m.values[i]
@@ -315,7 +315,7 @@ func (m *Model) plan(types []ValueType, scratch []int) (valOff, scratchOff []int
 // value whose bytes it shares, or -1: a view relabels the shape of a
 // buffer, so it needs no memory and no copy. Graph outputs keep their own
 // buffer (the caller reads them after Run) and initializers are read-only.
-func (m *Model) aliases() []int {
+func (m *Model) aliases(types []ValueType) []int {
 	root := make([]int, len(m.values))
 	for i := range root {
 		root[i] = -1
@@ -324,7 +324,7 @@ func (m *Model) aliases() []int {
 	for _, o := range m.outputs {
 		isOut[o] = true
 	}
-	folded := m.reluFolds()
+	folded := m.reluFolds(types)
 	for i := range m.nodes {
 		n := &m.nodes[i]
 		if !n.def.view && folded[i] < 0 {
@@ -342,15 +342,20 @@ func (m *Model) aliases() []int {
 	return root
 }
 
-// reluFolds finds the ReLUs that a max pool computes instead: for each
-// node, the index of the pool that applies it, or -1. A ReLU folds when
-// its output is read by one max pool only and is not a graph output; it
-// then runs as nothing, its output shares its input's bytes (unrectified:
-// the pool is their only reader), and the pool takes max(·, 0) of each
-// window's maximum, which is the same number. This is the Conv → ReLU →
-// MaxPool of most CNNs, where the ReLU's pass over the largest activation
-// cost as much as the pooling.
-func (m *Model) reluFolds() []int {
+// reluFolds finds the ReLUs that another node computes instead: for each
+// node, the index of the node that applies it, or -1. A ReLU folds
+//   - into the addition that produces its input (of two tensors of one
+//     shape, at the session's types), when the ReLU is that sum's only
+//     reader: the residual add and ReLU of a ResNet block become one pass;
+//   - else into a max pool that is its output's only reader: the pool
+//     takes max(·, 0) of each window's maximum, the same number, and the
+//     ReLU's pass over the largest activation of a Conv → ReLU → MaxPool
+//     goes.
+//
+// Neither value may be a graph output. A folded ReLU runs as nothing and
+// its output shares its input's bytes: rectified by the addition, or read
+// by the pool alone.
+func (m *Model) reluFolds(types []ValueType) []int {
 	folds := make([]int, len(m.nodes))
 	readers := make([]int, len(m.values))
 	reader := make([]int, len(m.values))
@@ -366,13 +371,35 @@ func (m *Model) reluFolds() []int {
 	for _, o := range m.outputs {
 		readers[o] += 2 // the caller reads it too
 	}
+	sameShape := func(a, b int) bool {
+		sa, sb := types[a].Shape, types[b].Shape
+		if len(sa) != len(sb) {
+			return false
+		}
+		for i := range sa {
+			if sa[i] != sb[i] {
+				return false
+			}
+		}
+		return true
+	}
 	for i := range m.nodes {
 		n := &m.nodes[i]
-		if n.op != "relu" || m.values[n.in[0]].kind == kindInit {
+		if n.op != "relu" {
 			continue
 		}
-		out := n.out[0]
-		if readers[out] != 1 {
+		in, out := n.in[0], n.out[0]
+		if readers[out] >= 2 && m.isOutput(out) {
+			continue // its own buffer, which the folded ReLU would not write
+		}
+		if v := &m.values[in]; v.kind == kindNode && readers[in] == 1 {
+			if p := &m.nodes[v.producer]; p.op == "add" && sameShape(p.in[0], p.in[1]) && sameShape(p.in[0], in) &&
+				types[in].DType == F32 {
+				folds[i] = v.producer
+				continue
+			}
+		}
+		if m.values[in].kind == kindInit || readers[out] != 1 {
 			continue
 		}
 		if p := &m.nodes[reader[out]]; p.op == "maxpool2d" && p.in[0] == out {
@@ -380,6 +407,16 @@ func (m *Model) reluFolds() []int {
 		}
 	}
 	return folds
+}
+
+// isOutput reports whether value id is a graph output.
+func (m *Model) isOutput(id int) bool {
+	for _, o := range m.outputs {
+		if o == id {
+			return true
+		}
+	}
+	return false
 }
 
 // Run executes the graph on the current contents of the input tensors,

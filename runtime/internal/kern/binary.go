@@ -1,6 +1,10 @@
 package kern
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/edgerun/edgerun/simd"
+)
 
 // MaxRank is the largest tensor rank the shape kernels (broadcasting,
 // permute, slice, pad) accept.
@@ -129,6 +133,10 @@ func Binary(op BinaryOp, bc *Broadcast, dst, a, b []float32) {
 		return
 	}
 	if bc.sameShape {
+		if op == Add {
+			simd.Vadd(dst[:bc.n], a, b, false)
+			return
+		}
 		binaryRow(op, dst[:bc.n], a, 1, b, 1)
 		return
 	}
@@ -225,3 +233,12 @@ func binaryRow(op BinaryOp, dst, a []float32, sa int, b []float32, sb int) {
 		}
 	}
 }
+
+// AddRelu writes ReLU(a + b) (simd.Vadd with relu) for two
+// tensors of one shape: the residual addition of a ResNet block and the
+// ReLU after it, in one pass.
+func AddRelu(dst, a, b []float32) { simd.Vadd(dst, a, b, true) }
+
+// SameShape reports whether the broadcast is between operands of one
+// shape.
+func (bc *Broadcast) SameShape() bool { return bc.sameShape }
