@@ -150,7 +150,7 @@ func x86Row4(w *asm, name string, mr, nr, lanes int, reg string, vbytes int) {
 }
 
 // x86PrefetchSteps is how many k steps ahead the x86 kernels prefetch A.
-const x86PrefetchSteps = 16
+const x86PrefetchSteps = 64
 
 // x86Unroll is how many k steps a loop iteration of the x86 kernels does,
 // by vector register file: only the AVX2 kernel's unrolling was measured.
