@@ -128,13 +128,28 @@ func (cg *ConvGemm) Pad(xp, x []float32, n0, n1 int) {
 			p.H, p.W, p.PadTop, p.PadBottom, p.PadLeft, p.PadRight)
 		return
 	}
+	// Rows of a stride phase no tap reads are skipped (a strided 1×1
+	// convolution reads one phase in four), and without padding the
+	// phases read are written whole, so nothing needs zeroing.
+	var rowUsed [8]bool
+	for i := 0; i < p.KH; i++ {
+		if r := i * p.DilationH % sh; r < len(rowUsed) {
+			rowUsed[r] = true
+		}
+	}
+	padded := p.PadTop|p.PadBottom|p.PadLeft|p.PadRight != 0
 	for nc := n0 * p.C; nc < n1*p.C; nc++ {
 		dp := xp[nc*cg.plane : (nc+1)*cg.plane]
 		src := x[nc*hw : (nc+1)*hw]
-		clear(dp)
+		if padded {
+			clear(dp)
+		}
 		pq := cg.hq * cg.wq
 		for y := 0; y < p.H; y++ {
 			yy := y + p.PadTop
+			if r := yy % sh; r < len(rowUsed) && !rowUsed[r] {
+				continue
+			}
 			rowBase := (yy%sh)*sw*pq + (yy/sh)*cg.wq
 			in := src[y*p.W : (y+1)*p.W]
 			if sw == 2 {
