@@ -258,9 +258,34 @@ func QConv2D[T Int8](p *QConv2DParams, dst, x []T, w []int8, bias []int32, patch
 func im2row[T Int8 | ~float32](p *Conv2DParams, a, xg []T, cpg, q0, q1 int, pad T) {
 	ow := p.OutW()
 	k := cpg * p.KH * p.KW
+	hw := p.H * p.W
+	spanH, spanW := (p.KH-1)*p.DilationH, (p.KW-1)*p.DilationW
 	for q := q0; q < q1; q++ {
 		y, xo := q/ow, q%ow
 		row := a[(q-q0)*k : (q-q0+1)*k]
+		ih0, iw0 := y*p.StrideH-p.PadTop, xo*p.StrideW-p.PadLeft
+		if ih0 >= 0 && ih0+spanH < p.H && iw0 >= 0 && iw0+spanW < p.W {
+			// The window lies inside the input (most positions): whole
+			// rows of taps, no test per tap.
+			r := 0
+			for c := 0; c < cpg; c++ {
+				for i := 0; i < p.KH; i++ {
+					base := c*hw + (ih0+i*p.DilationH)*p.W + iw0
+					src := xg[base : base+spanW+1]
+					if p.DilationW == 1 && p.KW == 3 {
+						d := row[r : r+3 : r+3]
+						d[0], d[1], d[2] = src[0], src[1], src[2]
+						r += 3
+						continue
+					}
+					for j := 0; j < p.KW; j++ {
+						row[r] = src[j*p.DilationW]
+						r++
+					}
+				}
+			}
+			continue
+		}
 		r := 0
 		for c := 0; c < cpg; c++ {
 			xc := xg[c*p.H*p.W : (c+1)*p.H*p.W]
