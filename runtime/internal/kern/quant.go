@@ -253,8 +253,8 @@ func QConv2D[T Int8](p *QConv2DParams, dst, x []T, w []int8, bias []int32, patch
 }
 
 // im2row writes, for output positions [q0, q1) (row-major over OutH×OutW),
-// one row of cpg·KH·KW patch values each, pad where the tap is outside. The
-// int8 convolution and the packed float convolution share it.
+// one row of cpg·KH·KW patch values each, pad where the tap is outside: the
+// A operand of the int8 convolution's GEMM.
 func im2row[T Int8 | ~float32](p *Conv2DParams, a, xg []T, cpg, q0, q1 int, pad T) {
 	ow := p.OutW()
 	k := cpg * p.KH * p.KW
