@@ -371,18 +371,7 @@ func (m *Model) reluFolds(types []ValueType) []int {
 	for _, o := range m.outputs {
 		readers[o] += 2 // the caller reads it too
 	}
-	sameShape := func(a, b int) bool {
-		sa, sb := types[a].Shape, types[b].Shape
-		if len(sa) != len(sb) {
-			return false
-		}
-		for i := range sa {
-			if sa[i] != sb[i] {
-				return false
-			}
-		}
-		return true
-	}
+	sameShape := func(a, b int) bool { return shapeEqual(types[a].Shape, types[b].Shape) }
 	for i := range m.nodes {
 		n := &m.nodes[i]
 		if n.op != "relu" {
