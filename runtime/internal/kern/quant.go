@@ -194,7 +194,9 @@ func (p *QConv2DParams) qTilePos() int {
 // for one tile of im2row patches, and acc int32 accumulators.
 func QConv2DScratch(p *QConv2DParams) (patches, acc int) {
 	t := p.qTilePos()
-	return t * (p.C / p.Groups) * p.KH * p.KW, t * (p.OutC / p.Groups)
+	// The patches' room holds the tile's requantised outputs after the
+	// product, before they are written out channel by channel.
+	return t * max((p.C/p.Groups)*p.KH*p.KW, p.OutC/p.Groups), t * (p.OutC / p.Groups)
 }
 
 // QConv2D is the int8 convolution: for every output element
@@ -212,12 +214,12 @@ func QConv2DScratch(p *QConv2DParams) (patches, acc int) {
 // bytes. XZero and YZero must be in T's range.
 //
 // With p.Packed set (see Pack) the products come from simd's int8 GEMM
-// (VNNI, SDOT, SMMLA, ...); w is then not read. The requantisation stays
-// the scalar requantOne: simd's RequantU8/RequantI8 have the same rounding
-// contract, but write row-major positions×channels while the output here is
-// channel-major (NCHW), the transpose of the GEMM tile.
+// (VNNI, SDOT, SMMLA, ...); w is then not read. Each tile is requantised
+// by simd's RequantU8/RequantI8 (the rounding contract of requantOne, in
+// vectors) into the patches' room, positions × channels as the GEMM left
+// it, then written out channel-major (NCHW).
 func QConv2D[T Int8](p *QConv2DParams, dst, x []T, w []int8, bias []int32, patches []T, acc []int32) {
-	lo, hi := qRange[T]()
+	lo, _ := qRange[T]()
 	ohw := p.OutH() * p.OutW()
 	cpg, opg := p.C/p.Groups, p.OutC/p.Groups
 	k := cpg * p.KH * p.KW
@@ -235,16 +237,20 @@ func QConv2D[T Int8](p *QConv2DParams, dst, x []T, w []int8, bias []int32, patch
 				} else {
 					qgemmRef(q1-q0, opg, k, a, p.XZero, w[g*opg*k:(g+1)*opg*k], c)
 				}
+				// Requantise the tile as simd does it (the bits of
+				// requantOne), position-major as the product left it,
+				// then write it out channel-major.
+				rq := simd.Requant{Scale: p.Mult[g*opg : (g+1)*opg], Zero: p.YZero}
+				if bias != nil {
+					rq.Bias = bias[g*opg : (g+1)*opg]
+				}
+				t := patches[:(q1-q0)*opg]
+				requantTile(t, c, q1-q0, opg, &rq, lo)
 				for o := 0; o < opg; o++ {
 					oc := g*opg + o
-					var b int32
-					if bias != nil {
-						b = bias[oc]
-					}
-					m := p.Mult[oc]
 					out := dst[(n*p.OutC+oc)*ohw+q0 : (n*p.OutC+oc)*ohw+q1]
 					for i := range out {
-						out[i] = T(requantOne(c[i*opg+o]+b, m, p.YZero, lo, hi))
+						out[i] = t[i*opg+o]
 					}
 				}
 			}
@@ -252,53 +258,92 @@ func QConv2D[T Int8](p *QConv2DParams, dst, x []T, w []int8, bias []int32, patch
 	}
 }
 
+// requantTile requantises the m×n accumulators c into dst (m×n of T) with
+// simd's row kernels; lo is T's lowest value, which tells int8 from uint8.
+func requantTile[T Int8](dst []T, c []int32, m, n int, rq *simd.Requant, lo int32) {
+	if m == 0 || n == 0 {
+		return
+	}
+	b := unsafe.Slice((*uint8)(unsafe.Pointer(unsafe.SliceData(dst))), len(dst))
+	if lo < 0 {
+		simd.RequantI8(m, n, c, n, rq, unsafe.Slice((*int8)(unsafe.Pointer(unsafe.SliceData(b))), len(b)), n)
+		return
+	}
+	simd.RequantU8(m, n, c, n, rq, b, n)
+}
+
 // im2row writes, for output positions [q0, q1) (row-major over OutH×OutW),
 // one row of cpg·KH·KW patch values each, pad where the tap is outside: the
 // A operand of the int8 convolution's GEMM.
 func im2row[T Int8 | ~float32](p *Conv2DParams, a, xg []T, cpg, q0, q1 int, pad T) {
-	ow := p.OutW()
-	k := cpg * p.KH * p.KW
-	hw := p.H * p.W
-	spanH, spanW := (p.KH-1)*p.DilationH, (p.KW-1)*p.DilationW
+	// The geometry in locals: the compiler reloads fields through p after
+	// every store into a, which cost more than the copying.
+	ow, kh, kw := p.OutW(), p.KH, p.KW
+	h, w, sh, sw, dh, dw := p.H, p.W, p.StrideH, p.StrideW, p.DilationH, p.DilationW
+	pt, pl := p.PadTop, p.PadLeft
+	k := cpg * kh * kw
+	hw := h * w
+	spanH, spanW := (kh-1)*dh, (kw-1)*dw
+	three := kh == 3 && kw == 3 && dh == 1 && dw == 1
 	for q := q0; q < q1; q++ {
 		y, xo := q/ow, q%ow
 		row := a[(q-q0)*k : (q-q0+1)*k]
-		ih0, iw0 := y*p.StrideH-p.PadTop, xo*p.StrideW-p.PadLeft
-		if ih0 >= 0 && ih0+spanH < p.H && iw0 >= 0 && iw0+spanW < p.W {
+		ih0, iw0 := y*sh-pt, xo*sw-pl
+		if ih0 >= 0 && ih0+spanH < h && iw0 >= 0 && iw0+spanW < w {
 			// The window lies inside the input (most positions): whole
 			// rows of taps, no test per tap.
+			if three {
+				for c := 0; c < cpg; c++ {
+					base := c*hw + ih0*w + iw0
+					r0, r1, r2 := xg[base:base+3:base+3], xg[base+w:base+w+3:base+w+3], xg[base+2*w:base+2*w+3:base+2*w+3]
+					d := row[9*c : 9*c+9 : 9*c+9]
+					d[0], d[1], d[2] = r0[0], r0[1], r0[2]
+					d[3], d[4], d[5] = r1[0], r1[1], r1[2]
+					d[6], d[7], d[8] = r2[0], r2[1], r2[2]
+				}
+				continue
+			}
 			r := 0
 			for c := 0; c < cpg; c++ {
-				for i := 0; i < p.KH; i++ {
-					base := c*hw + (ih0+i*p.DilationH)*p.W + iw0
+				for i := 0; i < kh; i++ {
+					base := c*hw + (ih0+i*dh)*w + iw0
 					src := xg[base : base+spanW+1]
-					if p.DilationW == 1 && p.KW == 3 {
-						d := row[r : r+3 : r+3]
-						d[0], d[1], d[2] = src[0], src[1], src[2]
-						r += 3
-						continue
-					}
-					for j := 0; j < p.KW; j++ {
-						row[r] = src[j*p.DilationW]
+					for j := 0; j < kw; j++ {
+						row[r] = src[j*dw]
 						r++
 					}
 				}
 			}
 			continue
 		}
+		// A window on the border: taps [jlo, jhi) of each row are inside.
+		jlo, jhi := 0, kw
+		for jlo < kw && iw0+jlo*dw < 0 {
+			jlo++
+		}
+		for jhi > jlo && iw0+(jhi-1)*dw >= w {
+			jhi--
+		}
 		r := 0
 		for c := 0; c < cpg; c++ {
-			xc := xg[c*p.H*p.W : (c+1)*p.H*p.W]
-			for i := 0; i < p.KH; i++ {
-				ih := y*p.StrideH + i*p.DilationH - p.PadTop
-				for j := 0; j < p.KW; j++ {
-					iw := xo*p.StrideW + j*p.DilationW - p.PadLeft
-					v := pad
-					if ih >= 0 && ih < p.H && iw >= 0 && iw < p.W {
-						v = xc[ih*p.W+iw]
+			xc := xg[c*hw : (c+1)*hw]
+			for i := 0; i < kh; i++ {
+				d := row[r : r+kw]
+				r += kw
+				ih := ih0 + i*dh
+				if ih < 0 || ih >= h {
+					for j := range d {
+						d[j] = pad
 					}
-					row[r] = v
-					r++
+					continue
+				}
+				src := xc[ih*w:]
+				for j := range d {
+					if j < jlo || j >= jhi {
+						d[j] = pad
+						continue
+					}
+					d[j] = src[iw0+j*dw]
 				}
 			}
 		}
