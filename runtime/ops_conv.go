@@ -196,6 +196,17 @@ func convGemmPrepare(p *kern.Conv2DParams, x, w, bias, y []float32, e *env) func
 	cols, n := cg.Columns(), p.N
 	units := (cols + convColumnBlock - 1) / convColumnBlock
 	pad := func(_, lo, hi int) { cg.Pad(xp, x, lo, hi) }
+	if cg.Direct() {
+		// One input channel: outputs straight from the input, images
+		// split among the threads.
+		direct := func(_, lo, hi int) { cg.RunDirect(y, src, lo, hi) }
+		return func() {
+			if xp != nil {
+				e.pool.parallel(n, 1, pad)
+			}
+			e.pool.parallel(n, 1, direct)
+		}
+	}
 	body := func(worker, lo, hi int) {
 		cg.Run(y, srcs[worker], lo*convColumnBlock, min(hi*convColumnBlock, cols))
 	}

@@ -35,6 +35,7 @@ type ConvGemm struct {
 	// from its column's origin.
 	rowOff simd.Offsets
 	groups []*simd.PackedA
+	direct *convDirect // nil but over one input channel (see convDirect)
 }
 
 // GemmPath reports whether NewConvGemm takes p: every convolution but
@@ -104,6 +105,7 @@ func NewConvGemm(p *Conv2DParams, w, bias []float32) *ConvGemm {
 		}
 	}
 	cg.rowOff = simd.NewOffsets(rowOff)
+	cg.direct = newConvDirect(p, w, bias)
 	return cg
 }
 

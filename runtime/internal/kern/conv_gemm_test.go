@@ -200,3 +200,51 @@ func BenchmarkConvShapes(b *testing.B) {
 		})
 	}
 }
+
+// The direct path of one-channel convolutions gives the product's bits:
+// 3×3 and 5×5 windows, dilation, no padding, widths that are and are not
+// multiples of eight, batches, with and without a bias, images split.
+func TestConvDirect(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for _, p := range []Conv2DParams{
+		sq(1, 1, 28, 28, 16, 3, 1, 1, 1, 1),
+		sq(3, 1, 13, 13, 8, 3, 1, 1, 1, 1),
+		sq(2, 1, 20, 17, 24, 5, 1, 2, 1, 1),
+		sq(1, 1, 16, 21, 8, 3, 1, 0, 2, 1),
+		sq(2, 1, 9, 10, 16, 3, 1, 0, 1, 1),
+	} {
+		for _, withBias := range []bool{true, false} {
+			x, w := randSlice(rng, p.InputLen()), randSlice(rng, p.WeightLen())
+			var bias []float32
+			if withBias {
+				bias = randSlice(rng, p.OutC)
+			}
+			cg := NewConvGemm(&p, w, bias)
+			if !cg.Direct() {
+				t.Fatalf("%+v: no direct path", p)
+			}
+			in := x
+			if cg.PadLen() > 0 {
+				in = make([]float32, cg.PadLen())
+				cg.Pad(in, x, 0, p.N)
+			}
+			want := make([]float32, p.OutputLen())
+			cg.Run(want, []*ConvSource{cg.Source(in, 0)}, 0, cg.Columns())
+			got := make([]float32, p.OutputLen())
+			for n := 0; n < p.N; n++ {
+				cg.RunDirect(got, in, n, n+1)
+			}
+			for i := range want {
+				if math.Float32bits(want[i]) != math.Float32bits(got[i]) {
+					t.Fatalf("%+v bias=%v: [%d] direct %v, product %v", p, withBias, i, got[i], want[i])
+				}
+			}
+		}
+	}
+	for _, p := range []Conv2DParams{sq(1, 2, 28, 28, 16, 3, 1, 1, 1, 1), sq(1, 1, 28, 28, 12, 3, 1, 1, 1, 1),
+		sq(1, 1, 28, 28, 16, 3, 2, 1, 1, 1), sq(1, 1, 6, 6, 16, 3, 1, 0, 1, 1)} {
+		if NewConvGemm(&p, make([]float32, p.WeightLen()), nil).Direct() {
+			t.Errorf("%+v takes the direct path", p)
+		}
+	}
+}
