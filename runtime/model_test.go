@@ -522,3 +522,65 @@ func TestCRC32CChecksum(t *testing.T) {
 		t.Error("unknown checksum algorithm accepted by the writer")
 	}
 }
+
+// A ReLU between two convolutions folds into the second one's padded copy
+// of its input, with the numbers of the ReLU run apart (the same graph
+// with the ReLU's output also a graph output, which keeps the pass); a
+// strided or unpadded consumer does not take it.
+func TestReluFoldsIntoConv(t *testing.T) {
+	graph := func(extraOut bool, stride int, pad int) *File {
+		g := &Graph{
+			Inputs: []ValueInfo{{Name: "x", DType: F32, Shape: Dims{Batch, 3, 10, 10}}},
+			Nodes: []Node{
+				{Name: "c1", Op: "conv2d", Inputs: []string{"x", "w1", "b1"}, Outputs: []string{"a"}, Attrs: attrs(t, map[string]any{"padding": 1})},
+				{Name: "r", Op: "relu", Inputs: []string{"a"}, Outputs: []string{"ra"}},
+				{Name: "c2", Op: "conv2d", Inputs: []string{"ra", "w2", "b2"}, Outputs: []string{"y"}, Attrs: attrs(t, map[string]any{"padding": pad, "stride": stride})},
+			},
+			Outputs: []ValueInfo{{Name: "y"}},
+		}
+		if extraOut {
+			g.Outputs = append(g.Outputs, ValueInfo{Name: "ra"})
+		}
+		r := rand.New(rand.NewSource(4))
+		return &File{Graph: g, Tensors: map[string]*Tensor{
+			"w1": randTensor(t, r, 8, 3, 3, 3), "b1": randTensor(t, r, 8),
+			"w2": randTensor(t, r, 4, 8, 3, 3), "b2": randTensor(t, r, 4),
+		}}
+	}
+	run := func(f *File) ([]int, []float32) {
+		m := openModel(t, f)
+		types, err := m.infer(2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := newSession(t, m, WithBatch(2))
+		x := s.Input(0).F32()
+		r := rand.New(rand.NewSource(5))
+		for i := range x {
+			x[i] = r.Float32()*2 - 1
+		}
+		if err := s.Run(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		return m.reluFolds(types), append([]float32(nil), s.Output(0).F32()...)
+	}
+	folds, got := run(graph(false, 1, 1))
+	if folds[1] != 2 {
+		t.Fatalf("folds %v, want the ReLU in the second convolution", folds)
+	}
+	apart, want := run(graph(true, 1, 1))
+	if apart[1] != -1 {
+		t.Fatalf("folds %v with the ReLU's output a graph output", apart)
+	}
+	for i := range want {
+		if math.Float32bits(want[i]) != math.Float32bits(got[i]) {
+			t.Fatalf("[%d] folded %v, apart %v", i, got[i], want[i])
+		}
+	}
+	if f, _ := run(graph(false, 2, 1)); f[1] != -1 {
+		t.Errorf("folds %v into a strided convolution", f)
+	}
+	if f, _ := run(graph(false, 1, 0)); f[1] != -1 {
+		t.Errorf("folds %v into an unpadded convolution", f)
+	}
+}

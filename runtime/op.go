@@ -53,9 +53,10 @@ type env struct {
 	// constIn marks the inputs that are initializers: constant for the
 	// model's life, so an op may repack them once for its kernels.
 	constIn []bool
-	// relu tells the node to apply a ReLU to its output: a ReLU folded
-	// into it (see Model.reluFolds). Only the ops reluFolds picks see it.
-	relu bool
+	// relu tells the node to apply a ReLU to its output, reluIn a
+	// convolution to rectify its input as it copies it: a ReLU folded into
+	// it (see Model.reluFolds). Only the ops reluFolds picks see them.
+	relu, reluIn bool
 }
 
 var opSet = map[string]*opDef{}

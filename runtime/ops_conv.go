@@ -141,7 +141,7 @@ func convPrepare(attrs any, in, out []*Tensor, e *env) (func(), error) {
 	}
 	biasConst := bias == nil || (len(e.constIn) > 2 && e.constIn[2])
 	if convGemm(&p, len(e.constIn) > 1 && e.constIn[1], biasConst) {
-		return convGemmPrepare(&p, x, w, bias, y, e), nil
+		return convGemmPrepare(&p, x, w, bias, y, e)
 	}
 	if e.pool != nil && p.N == 1 && p.Groups == 1 && p.OutC >= 2*convChannelBlock {
 		// Each worker computes a block of output channels: its rows of
@@ -178,8 +178,14 @@ func convPrepare(attrs any, in, out []*Tensor, e *env) (func(), error) {
 // convGemmPrepare packs the weights for ConvGemm and returns the run: pad
 // the input (when the convolution pads), then one product per group whose
 // columns (the batch's output positions) are split among the threads.
-func convGemmPrepare(p *kern.Conv2DParams, x, w, bias, y []float32, e *env) func() {
+func convGemmPrepare(p *kern.Conv2DParams, x, w, bias, y []float32, e *env) (func(), error) {
 	cg := kern.NewConvGemm(p, w, bias)
+	if e.reluIn {
+		if !cg.CanReluInput() {
+			return nil, fmt.Errorf("a ReLU was folded into a convolution that does not copy its input")
+		}
+		cg.ReluInput = true
+	}
 	src := x
 	var xp []float32
 	if n := cg.PadLen(); n > 0 {
@@ -205,7 +211,7 @@ func convGemmPrepare(p *kern.Conv2DParams, x, w, bias, y []float32, e *env) func
 				e.pool.parallel(n, 1, pad)
 			}
 			e.pool.parallel(n, 1, direct)
-		}
+		}, nil
 	}
 	body := func(worker, lo, hi int) {
 		cg.Run(y, srcs[worker], lo*convColumnBlock, min(hi*convColumnBlock, cols))
@@ -215,7 +221,7 @@ func convGemmPrepare(p *kern.Conv2DParams, x, w, bias, y []float32, e *env) func
 			e.pool.parallel(n, 1, pad)
 		}
 		e.pool.parallel(units, 1, body)
-	}
+	}, nil
 }
 
 func init() {

@@ -177,7 +177,12 @@ func (m *Model) newSession(cfg *sessionConfig) (*Session, error) {
 		for j, id := range n.out {
 			out[j] = s.vals[id]
 		}
-		e := &env{pool: s.pool, threads: threads, constIn: make([]bool, len(n.in)), relu: foldedInto[i]}
+		e := &env{pool: s.pool, threads: threads, constIn: make([]bool, len(n.in))}
+		if foldedInto[i] {
+			// A pool or an addition rectifies its output; a convolution
+			// its padded copy of the input.
+			e.relu, e.reluIn = n.op != "conv2d", n.op == "conv2d"
+		}
 		for j, id := range n.in {
 			e.constIn[j] = id >= 0 && m.values[id].kind == kindInit
 		}
@@ -350,11 +355,14 @@ func (m *Model) aliases(types []ValueType) []int {
 //   - else into a max pool that is its output's only reader: the pool
 //     takes max(·, 0) of each window's maximum, the same number, and the
 //     ReLU's pass over the largest activation of a Conv → ReLU → MaxPool
-//     goes.
+//     goes;
+//   - else into a convolution that is its output's only reader and copies
+//     its input anyway (padded, at stride 1): the copy rectifies, as in
+//     the Conv → ReLU → Conv of a ResNet block.
 //
 // Neither value may be a graph output. A folded ReLU runs as nothing and
 // its output shares its input's bytes: rectified by the addition, or read
-// by the pool alone.
+// by the pool or the convolution alone.
 func (m *Model) reluFolds(types []ValueType) []int {
 	folds := make([]int, len(m.nodes))
 	readers := make([]int, len(m.values))
@@ -393,9 +401,27 @@ func (m *Model) reluFolds(types []ValueType) []int {
 		}
 		if p := &m.nodes[reader[out]]; p.op == "maxpool2d" && p.in[0] == out {
 			folds[i] = reader[out]
+		} else if p.op == "conv2d" && p.in[0] == out && m.convCopiesInput(p, types) {
+			folds[i] = reader[out]
 		}
 	}
 	return folds
+}
+
+// convCopiesInput reports whether conv node n runs as kern.ConvGemm with a
+// padded copy of its input at stride 1 (CanReluInput): constant weights
+// and bias, and padding.
+func (m *Model) convCopiesInput(n *cnode, types []ValueType) bool {
+	for j, id := range n.in {
+		if j > 0 && id >= 0 && m.values[id].kind != kindInit {
+			return false
+		}
+	}
+	if len(n.in) < 2 || n.in[1] < 0 || types[n.in[0]].DType != F32 {
+		return false
+	}
+	p := convParams(n.attrs.(*convAttrs), types[n.in[0]].Shape, types[n.in[1]].Shape)
+	return p.Validate() == nil && p.GemmPath() && p.GemmPadLen() > 0 && p.StrideH == 1 && p.StrideW == 1
 }
 
 // isOutput reports whether value id is a graph output.

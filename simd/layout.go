@@ -42,9 +42,11 @@ func unzip2Generic(even, odd, src []float32) {
 // with zeros: top rows above, bottom below, left and right floats either
 // side of every row, (h+top+bottom)·(w+left+right) floats a plane. It is
 // the copy of a stride-1 convolution's input that lets every tap of every
-// output read without a bounds test. It panics if a size is negative or a
-// slice too short.
-func PadPlanes(dst, src []float32, planes, h, w, top, bottom, left, right int) {
+// output read without a bounds test. With relu set, every copied value
+// below zero is written as 0 (NaN and -0 kept, as Relu keeps them): the
+// ReLU before the convolution, folded into its copy. It panics if a size
+// is negative or a slice too short.
+func PadPlanes(dst, src []float32, planes, h, w, top, bottom, left, right int, relu bool) {
 	if planes < 0 || h < 0 || w < 0 || top < 0 || bottom < 0 || left < 0 || right < 0 {
 		panic(fmt.Sprintf("simd: PadPlanes: %d planes of %d×%d, pads %d %d %d %d", planes, h, w, top, bottom, left, right))
 	}
@@ -64,19 +66,29 @@ func PadPlanes(dst, src []float32, planes, h, w, top, bottom, left, right int) {
 	}
 	for pl := 0; pl < planes; pl++ {
 		d := dst[pl*n+top*wp+left : pl*n+(top+h-1)*wp+left+w]
-		copyRowsFn(d, src[pl*h*w:(pl+1)*h*w], w, wp)
+		copyRowsFn(d, src[pl*h*w:(pl+1)*h*w], w, wp, relu)
 	}
 }
 
-var copyRowsFn func(dst, src []float32, w, wp int)
+var copyRowsFn func(dst, src []float32, w, wp int, relu bool)
 
 var copyRowsFamily = newFamily("copyrows", &copyRowsFn, copyRowsGeneric, copyRowsArch...)
 
 // copyRowsGeneric is the Go twin of PadPlanes' row copies: the rows of src
 // (len(src)/w of w floats) go to dst at a stride of wp, dst[y*wp : y*wp+w]
-// (dst ends at the last row's end).
-func copyRowsGeneric(dst, src []float32, w, wp int) {
+// (dst ends at the last row's end), rectified with relu.
+func copyRowsGeneric(dst, src []float32, w, wp int, relu bool) {
 	for y := 0; y < len(src)/w; y++ {
-		copy(dst[y*wp:y*wp+w], src[y*w:(y+1)*w])
+		d, s := dst[y*wp:y*wp+w], src[y*w:(y+1)*w]
+		if !relu {
+			copy(d, s)
+			continue
+		}
+		for i, v := range s {
+			if v < 0 {
+				v = 0
+			}
+			d[i] = v
+		}
 	}
 }

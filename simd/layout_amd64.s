@@ -26,16 +26,24 @@ uzblock:
 	VZEROUPPER
 	RET
 
-// func copyRowsAVX2(dst, src *float32, rows, w, wp int)
-TEXT ·copyRowsAVX2(SB), NOSPLIT, $0-40
-	MOVQ dst+0(FP), DI
-	MOVQ src+8(FP), SI
-	MOVQ rows+16(FP), CX
-	MOVQ w+24(FP), DX
-	MOVQ wp+32(FP), R8
-	SHLQ $2, R8
-	CMPQ DX, $8
-	JLT  crnarrow
+// RECT clears the lanes of v that compare below zero (z), with m as
+// scratch, when R10 (relu) is set.
+#define RECT(v, z, m) \
+	VCMPPS  $1, z, v, m; \
+	VANDNPS v, m, v
+
+// func copyRowsAVX2(dst, src *float32, rows, w, wp int, relu bool)
+TEXT ·copyRowsAVX2(SB), NOSPLIT, $0-41
+	MOVQ    dst+0(FP), DI
+	MOVQ    src+8(FP), SI
+	MOVQ    rows+16(FP), CX
+	MOVQ    w+24(FP), DX
+	MOVQ    wp+32(FP), R8
+	SHLQ    $2, R8
+	MOVBQZX relu+40(FP), R10
+	VXORPS  Y15, Y15, Y15
+	CMPQ    DX, $8
+	JLT     crnarrow
 	// The last block of a row starts w-8 floats in.
 	LEAQ -32(DX*4), R9
 
@@ -46,12 +54,22 @@ crblock:
 	CMPQ    AX, R9
 	JGE     crlast
 	VMOVUPS (SI)(AX*1), Y0
+	TESTQ   R10, R10
+	JEQ     crstore
+	RECT(Y0, Y15, Y1)
+
+crstore:
 	VMOVUPS Y0, (DI)(AX*1)
 	ADDQ    $32, AX
 	JMP     crblock
 
 crlast:
 	VMOVUPS (SI)(R9*1), Y0
+	TESTQ   R10, R10
+	JEQ     crlaststore
+	RECT(Y0, Y15, Y1)
+
+crlaststore:
 	VMOVUPS Y0, (DI)(R9*1)
 	LEAQ    (SI)(DX*4), SI
 	ADDQ    R8, DI
@@ -67,10 +85,17 @@ crnarrow:
 crnrow:
 	VMOVUPS (SI), X0
 	VMOVUPS (SI)(R9*1), X1
+	TESTQ   R10, R10
+	JEQ     crnstore
+	RECT(X0, X15, X2)
+	RECT(X1, X15, X2)
+
+crnstore:
 	VMOVUPS X0, (DI)
 	VMOVUPS X1, (DI)(R9*1)
 	LEAQ    (SI)(DX*4), SI
 	ADDQ    R8, DI
 	DECQ    CX
 	JNE     crnrow
+	VZEROUPPER
 	RET

@@ -2,6 +2,7 @@ package simd
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -50,32 +51,43 @@ func TestPadPlanes(t *testing.T) {
 		{5, 9, 0, 0, 0, 0}, {3, 17, 2, 0, 3, 5}, {1, 8, 0, 0, 1, 0}, {6, 24, 3, 3, 4, 4}, {4, 16, 0, 1, 6, 6}, {9, 33, 1, 2, 0, 1}} {
 		h, w, top, bottom, left, right := sh[0], sh[1], sh[2], sh[3], sh[4], sh[5]
 		wp, hp := w+left+right, h+top+bottom
-		for _, planes := range []int{1, 3} {
-			src := f32Rand(r, planes*h*w)
+		for _, c := range []struct {
+			planes int
+			relu   bool
+		}{{1, false}, {3, false}, {2, true}} {
+			planes, relu := c.planes, c.relu
+			src := maxPoolInput(r, planes*h*w)
 			n := planes * hp * wp
 			want := make([]float32, n)
 			for pl := range planes {
 				for y := range h {
-					copy(want[pl*hp*wp+(top+y)*wp+left:], src[(pl*h+y)*w:(pl*h+y+1)*w])
+					for x, v := range src[(pl*h+y)*w : (pl*h+y+1)*w] {
+						if relu && v < 0 {
+							v = 0
+						}
+						want[pl*hp*wp+(top+y)*wp+left+x] = v
+					}
 				}
 			}
 			for _, im := range copyRowsFamily.available() {
-				t.Run(fmt.Sprintf("%s/%dx%dx%d/%d-%d-%d-%d", im.name, planes, h, w, top, bottom, left, right), func(t *testing.T) {
+				t.Run(fmt.Sprintf("%s/%dx%dx%d/%d-%d-%d-%d/relu=%v", im.name, planes, h, w, top, bottom, left, right, relu), func(t *testing.T) {
 					saved := copyRowsFn
 					copyRowsFn = im.fn
 					defer func() { copyRowsFn = saved }()
 					got := f32Rand(r, n+1)
 					got[n] = f32Guard
-					PadPlanes(got, src, planes, h, w, top, bottom, left, right)
-					require.Equal(t, want, got[:n])
+					PadPlanes(got, src, planes, h, w, top, bottom, left, right, relu)
+					for i := range want {
+						require.Equal(t, math.Float32bits(want[i]), math.Float32bits(got[i]), "float %d", i)
+					}
 					require.Equal(t, f32Guard, got[n])
 
 				})
 			}
 		}
 	}
-	require.Panics(t, func() { PadPlanes(make([]float32, 15), make([]float32, 4), 1, 2, 2, 1, 1, 1, 1) })
-	require.Panics(t, func() { PadPlanes(make([]float32, 16), make([]float32, 3), 1, 2, 2, 1, 1, 1, 1) })
-	require.Panics(t, func() { PadPlanes(make([]float32, 16), make([]float32, 4), 1, 2, 2, -1, 1, 1, 1) })
-	require.Panics(t, func() { PadPlanes(make([]float32, 31), make([]float32, 8), 2, 2, 2, 1, 1, 1, 1) })
+	require.Panics(t, func() { PadPlanes(make([]float32, 15), make([]float32, 4), 1, 2, 2, 1, 1, 1, 1, false) })
+	require.Panics(t, func() { PadPlanes(make([]float32, 16), make([]float32, 3), 1, 2, 2, 1, 1, 1, 1, false) })
+	require.Panics(t, func() { PadPlanes(make([]float32, 16), make([]float32, 4), 1, 2, 2, -1, 1, 1, 1, false) })
+	require.Panics(t, func() { PadPlanes(make([]float32, 31), make([]float32, 8), 2, 2, 2, 1, 1, 1, 1, false) })
 }

@@ -36,6 +36,16 @@ type ConvGemm struct {
 	rowOff simd.Offsets
 	groups []*simd.PackedA
 	direct *convDirect // nil but over one input channel (see convDirect)
+	// ReluInput makes Pad rectify the input it copies: a ReLU before the
+	// convolution, folded into the copy. Only a padded convolution at
+	// stride 1 takes it (CanReluInput).
+	ReluInput bool
+}
+
+// CanReluInput reports whether ReluInput may be set: the convolution pads
+// at stride 1, so Pad copies every input value once.
+func (cg *ConvGemm) CanReluInput() bool {
+	return cg.PadLen() > 0 && cg.p.StrideH == 1 && cg.p.StrideW == 1
 }
 
 // GemmPath reports whether NewConvGemm takes p: every convolution but
@@ -127,7 +137,7 @@ func (cg *ConvGemm) Pad(xp, x []float32, n0, n1 int) {
 	sh, sw := p.StrideH, p.StrideW
 	if sh == 1 && sw == 1 {
 		simd.PadPlanes(xp[n0*p.C*cg.plane:n1*p.C*cg.plane], x[n0*p.C*hw:n1*p.C*hw], (n1-n0)*p.C,
-			p.H, p.W, p.PadTop, p.PadBottom, p.PadLeft, p.PadRight)
+			p.H, p.W, p.PadTop, p.PadBottom, p.PadLeft, p.PadRight, cg.ReluInput)
 		return
 	}
 	// Rows of a stride phase no tap reads are skipped (a strided 1×1

@@ -248,3 +248,42 @@ func TestConvDirect(t *testing.T) {
 		}
 	}
 }
+
+// A ReLU folded into the padded copy gives the bits of the convolution of
+// the rectified input, through the product and through the direct path.
+func TestConvGemmReluInput(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	for _, p := range []Conv2DParams{sq(2, 8, 14, 14, 16, 3, 1, 1, 1, 1), sq(1, 1, 28, 28, 16, 3, 1, 1, 1, 1)} {
+		x, w, bias := randSlice(rng, p.InputLen()), randSlice(rng, p.WeightLen()), randSlice(rng, p.OutC)
+		rx := make([]float32, len(x))
+		for i, v := range x {
+			rx[i] = max(v, 0)
+		}
+		run := func(in []float32, relu bool) []float32 {
+			cg := NewConvGemm(&p, w, bias)
+			if !cg.CanReluInput() {
+				t.Fatalf("%+v cannot rectify its input", p)
+			}
+			cg.ReluInput = relu
+			xp := make([]float32, cg.PadLen())
+			cg.Pad(xp, in, 0, p.N)
+			out := make([]float32, p.OutputLen())
+			if cg.Direct() {
+				cg.RunDirect(out, xp, 0, p.N)
+			} else {
+				cg.Run(out, []*ConvSource{cg.Source(xp, 0)}, 0, cg.Columns())
+			}
+			return out
+		}
+		want, got := run(rx, false), run(x, true)
+		for i := range want {
+			if math.Float32bits(want[i]) != math.Float32bits(got[i]) {
+				t.Fatalf("%+v: [%d] folded %v, apart %v", p, i, got[i], want[i])
+			}
+		}
+	}
+	p := sq(1, 8, 14, 14, 16, 3, 2, 1, 1, 1)
+	if NewConvGemm(&p, make([]float32, p.WeightLen()), nil).CanReluInput() {
+		t.Error("a strided convolution takes a folded ReLU")
+	}
+}
