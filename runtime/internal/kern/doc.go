@@ -39,7 +39,10 @@
 //	                   simd.PackedA; Run then gathers the im2col panels
 //	                   straight from the input (Pad first writes it padded
 //	                   and split into stride phases, GemmPadLen floats), with
-//	                   the batch folded into the product's columns
+//	                   the batch folded into the product's columns; over one
+//	                   input channel at stride 1 (Direct), RunDirect computes
+//	                   the same sums straight from the input; ReluInput folds
+//	                   a preceding ReLU into Pad
 //	int8 conv, dense   QConv2DParams.Pack(w), QDenseParams.Pack(w) set the
 //	                   params' Packed field; QConv2D/QDense then run simd's
 //	                   int8 GEMM (VNNI, SDOT, SMMLA, ...) and, for dense,
@@ -58,13 +61,15 @@
 //	dense (Linear)     Dense(&DenseParams, dst, x, w, bias); DensePacked(&DenseParams, dst, x, packed, bias)
 //	gemm (ONNX)        Gemm(&GemmParams, dst, a, b, bias)
 //	batched matmul     MatMul(&MatMulParams, dst, a, b)
-//	add/sub/mul/div    NewBroadcast(shapeA, shapeB) → Broadcast; Binary(op, &bc, dst, a, b)
+//	add/sub/mul/div    NewBroadcast(shapeA, shapeB) → Broadcast; Binary(op, &bc, dst, a, b);
+//	                   AddRelu(dst, a, b) for a same-shape add with a folded ReLU
 //	activations        Relu, Gelu, Silu, Sigmoid, Tanh (dst, x); Clip(dst, x, lo, hi)
 //	softmax            AxisOf(shape, axis) → Axis; Softmax(&ax, dst, x)
 //	batchnorm          BatchNorm(&BatchNormParams, dst, x, mean, variance, gamma, beta);
 //	                   FoldBatchNorm(w, bias, outC, mean, variance, gamma, beta, eps) at load
 //	group/layer norm   GroupNorm(&GroupNormParams, dst, x, gamma, beta); LayerNorm(&LayerNormParams, ...)
-//	pooling            MaxPool2D / AvgPool2D(&Pool2DParams, dst, x); GlobalAvgPool(dst, x, rows, spatial)
+//	pooling            MaxPool2D / AvgPool2D(&Pool2DParams, dst, x) (Relu folds a ReLU into a
+//	                   max pool); GlobalAvgPool(dst, x, rows, spatial)
 //	upsample           UpsampleNearest(&UpsampleParams, dst, x)
 //	flatten/reshape    no kernel: the data is unchanged
 //	transpose          NewPermute(shape, perm) → Permutation; Permute(&p, dst, x)
