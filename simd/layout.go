@@ -64,22 +64,24 @@ func PadPlanes(dst, src []float32, planes, h, w, top, bottom, left, right int, r
 	if w == 0 || h == 0 {
 		return
 	}
-	for pl := 0; pl < planes; pl++ {
-		d := dst[pl*n+top*wp+left : pl*n+(top+h-1)*wp+left+w]
-		copyRowsFn(d, src[pl*h*w:(pl+1)*h*w], w, wp, relu)
+	if planes == 0 {
+		return
 	}
+	copyRowsFn(dst[top*wp+left:(planes-1)*n+(top+h-1)*wp+left+w], src, h, w, wp, n, relu)
 }
 
-var copyRowsFn func(dst, src []float32, w, wp int, relu bool)
+var copyRowsFn func(dst, src []float32, h, w, wp, n int, relu bool)
 
 var copyRowsFamily = newFamily("copyrows", &copyRowsFn, copyRowsGeneric, copyRowsArch...)
 
-// copyRowsGeneric is the Go twin of PadPlanes' row copies: the rows of src
-// (len(src)/w of w floats) go to dst at a stride of wp, dst[y*wp : y*wp+w]
-// (dst ends at the last row's end), rectified with relu.
-func copyRowsGeneric(dst, src []float32, w, wp int, relu bool) {
-	for y := 0; y < len(src)/w; y++ {
-		d, s := dst[y*wp:y*wp+w], src[y*w:(y+1)*w]
+// copyRowsGeneric is the Go twin of PadPlanes' row copies: row y of plane
+// p of src (planes of h rows of w floats, len(src)/(h·w) of them) goes to
+// dst[p*n+y*wp : p*n+y*wp+w] (dst ends at the last row's end), rectified
+// with relu.
+func copyRowsGeneric(dst, src []float32, h, w, wp, n int, relu bool) {
+	for r := 0; r < len(src)/w; r++ {
+		o := (r/h)*n + (r%h)*wp
+		d, s := dst[o:o+w], src[r*w:(r+1)*w]
 		if !relu {
 			copy(d, s)
 			continue

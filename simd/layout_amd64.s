@@ -32,20 +32,30 @@ uzblock:
 	VCMPPS  $1, z, v, m; \
 	VANDNPS v, m, v
 
-// func copyRowsAVX2(dst, src *float32, rows, w, wp int, relu bool)
-TEXT ·copyRowsAVX2(SB), NOSPLIT, $0-41
+// func copyRowsAVX2(dst, src *float32, planes, h, w, wp, n int, relu bool)
+TEXT ·copyRowsAVX2(SB), NOSPLIT, $0-57
 	MOVQ    dst+0(FP), DI
 	MOVQ    src+8(FP), SI
-	MOVQ    rows+16(FP), CX
-	MOVQ    w+24(FP), DX
-	MOVQ    wp+32(FP), R8
+	MOVQ    planes+16(FP), R11
+	MOVQ    w+32(FP), DX
+	MOVQ    wp+40(FP), R8
 	SHLQ    $2, R8
-	MOVBQZX relu+40(FP), R10
+	// R12: from one plane's last row to the next plane's first, in bytes
+	// (n - (h-1)·wp floats, with the row advance already made).
+	MOVQ    n+48(FP), R12
+	MOVQ    h+24(FP), AX
+	IMULQ   wp+40(FP), AX
+	SUBQ    AX, R12
+	SHLQ    $2, R12
+	MOVBQZX relu+56(FP), R10
 	VXORPS  Y15, Y15, Y15
 	CMPQ    DX, $8
 	JLT     crnarrow
 	// The last block of a row starts w-8 floats in.
 	LEAQ -32(DX*4), R9
+
+crplane:
+	MOVQ h+24(FP), CX
 
 crrow:
 	XORQ AX, AX
@@ -75,12 +85,18 @@ crlaststore:
 	ADDQ    R8, DI
 	DECQ    CX
 	JNE     crrow
+	ADDQ    R12, DI
+	DECQ    R11
+	JNE     crplane
 	VZEROUPPER
 	RET
 
 crnarrow:
 	// Four to seven floats: the first four and the last four.
 	LEAQ -16(DX*4), R9
+
+crnplane:
+	MOVQ h+24(FP), CX
 
 crnrow:
 	VMOVUPS (SI), X0
@@ -97,5 +113,8 @@ crnstore:
 	ADDQ    R8, DI
 	DECQ    CX
 	JNE     crnrow
+	ADDQ    R12, DI
+	DECQ    R11
+	JNE     crnplane
 	VZEROUPPER
 	RET

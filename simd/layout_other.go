@@ -4,4 +4,4 @@ package simd
 
 var unzip2Arch []impl[func(even, odd, src []float32)]
 
-var copyRowsArch []impl[func(dst, src []float32, w, wp int, relu bool)]
+var copyRowsArch []impl[func(dst, src []float32, h, w, wp, n int, relu bool)]
