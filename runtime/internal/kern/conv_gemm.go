@@ -265,8 +265,8 @@ func (cg *ConvGemm) advance(n, y, x, k int) (int, int, int) {
 // one output row are consecutive floats of every tap. So the panel is one
 // run when it lies in one output row (or one image, when output rows are
 // input rows), blocks of eight made of two runs when each block wraps at
-// most once from one output row to the next (output widths of four and
-// of eight or more), and single floats otherwise.
+// most once from one output row to the next (always for output widths of
+// four and of seven or more), and single floats otherwise.
 func (s *ConvSource) gather(dst []float32, rows simd.Offsets, nr, cols, n, y, x int) {
 	cg := s.cg
 	p := &cg.p
@@ -303,8 +303,8 @@ func (s *ConvSource) gather(dst []float32, rows simd.Offsets, nr, cols, n, y, x 
 
 // blend describes nb blocks of eight columns from output position (y, x)
 // of the image whose group's first plane is at img, in s.blocks. It
-// reports false when a block would wrap twice (outputs narrower than
-// eight but four).
+// reports false when a block would wrap twice, which only outputs
+// narrower than seven (but not four) can make it do.
 func (s *ConvSource) blend(nb, img, imgStride, y, x int) bool {
 	cg := s.cg
 	nextRow := func() {
