@@ -31,6 +31,9 @@ type ConvGemm struct {
 	// that consecutive output positions read consecutive floats of
 	// every tap at any stride. plane is one channel's floats.
 	wp, hq, wq, plane int
+	// ys and xs are the input strides between outputs one row and one
+	// column apart (see steps).
+	ys, xs int
 	// rowOff[r] is the offset of row r = (c, i, j) of the im2col matrix
 	// from its column's origin.
 	rowOff simd.Offsets
@@ -53,20 +56,42 @@ func (cg *ConvGemm) CanReluInput() bool {
 // whose input offsets fit in 31 bits.
 func (p *Conv2DParams) GemmPath() bool {
 	hq, wq := p.phases()
-	padded := int64(p.N) * int64(p.C) * int64(p.StrideH) * int64(p.StrideW) * int64(hq) * int64(wq)
+	padded := int64(p.N) * int64(p.C) * int64(hq) * int64(wq)
+	if p.transformed() {
+		padded *= int64(p.StrideH) * int64(p.StrideW)
+	}
 	return !(p.depthwise() && p.C > 1) && max(padded, int64(p.InputLen())) <= math.MaxInt32
 }
 
 // transformed reports whether ConvGemm reads a padded, phase-split copy of
-// the input rather than the input itself.
+// the input rather than the input itself. An unpadded pointwise
+// convolution reads its input in place even when strided (the 1×1
+// downsampling of ResNet blocks): it reads one float in sh·sw, which costs
+// less gathered one by one than a copy of the whole input.
 func (p *Conv2DParams) transformed() bool {
-	return p.PadTop|p.PadBottom|p.PadLeft|p.PadRight != 0 || p.StrideH > 1 || p.StrideW > 1
+	return p.PadTop|p.PadBottom|p.PadLeft|p.PadRight != 0 ||
+		((p.StrideH > 1 || p.StrideW > 1) && (p.KH > 1 || p.KW > 1))
 }
 
-// phases is the size of one stride phase of the padded input.
+// phases is the size of one stride phase of the padded input, or of the
+// input itself when it is read in place.
 func (p *Conv2DParams) phases() (hq, wq int) {
+	if !p.transformed() {
+		return p.H, p.W
+	}
 	return (p.H + p.PadTop + p.PadBottom + p.StrideH - 1) / p.StrideH,
 		(p.W + p.PadLeft + p.PadRight + p.StrideW - 1) / p.StrideW
+}
+
+// steps are the input strides, in floats, between outputs that are
+// adjacent down a column and along a row, in the input as ConvGemm reads
+// it: a phase-split copy makes them (a row of a phase, 1), the input read
+// in place (sh rows, sw).
+func (p *Conv2DParams) steps(wq int) (ys, xs int) {
+	if !p.transformed() {
+		return p.StrideH * p.W, p.StrideW
+	}
+	return wq, 1
 }
 
 // GemmPadLen is the PadLen of the ConvGemm of p (which must pass
@@ -92,7 +117,11 @@ func NewConvGemm(p *Conv2DParams, w, bias []float32) *ConvGemm {
 	cg.ohw = cg.oh * cg.ow
 	cg.wp = p.W + p.PadLeft + p.PadRight
 	cg.hq, cg.wq = p.phases()
-	cg.plane = p.StrideH * p.StrideW * cg.hq * cg.wq
+	cg.plane = cg.hq * cg.wq
+	if p.transformed() {
+		cg.plane *= p.StrideH * p.StrideW
+	}
+	cg.ys, cg.xs = p.steps(cg.wq)
 	wa := make([]float32, cg.opg*cg.k)
 	for g := 0; g < p.Groups; g++ {
 		for o := 0; o < cg.opg; o++ {
@@ -272,9 +301,9 @@ func (s *ConvSource) gather(dst []float32, rows simd.Offsets, nr, cols, n, y, x 
 	p := &cg.p
 	imgStride := p.C * cg.plane
 	img := (n*p.C + s.g*cg.cpg) * cg.plane
-	if cols == nr {
-		if x+nr <= cg.ow || (cg.wq == cg.ow && y*cg.ow+x+nr <= cg.ohw) {
-			s.colOff[0] = int32(img + y*cg.wq + x)
+	if cols == nr && cg.xs == 1 {
+		if x+nr <= cg.ow || (cg.ys == cg.ow && y*cg.ow+x+nr <= cg.ohw) {
+			s.colOff[0] = int32(img + y*cg.ys + x)
 			simd.GatherRows(dst, s.x, rows, s.colOff[:1], nr)
 			return
 		}
@@ -289,7 +318,7 @@ func (s *ConvSource) gather(dst []float32, rows simd.Offsets, nr, cols, n, y, x 
 			colOff[t] = colOff[cols-1]
 			continue
 		}
-		colOff[t] = int32(img + y*cg.wq + x)
+		colOff[t] = int32(img + y*cg.ys + x*cg.xs)
 		if x++; x == cg.ow {
 			x = 0
 			if y++; y == cg.oh {
@@ -313,7 +342,7 @@ func (s *ConvSource) blend(nb, img, imgStride, y, x int) bool {
 		}
 	}
 	for h := range nb {
-		a := int32(img + y*cg.wq + x)
+		a := int32(img + y*cg.ys + x)
 		if x+8 < cg.ow {
 			s.blocks[h] = simd.BlendBlock{A: a, B: a, Split: 8}
 			x += 8
@@ -326,7 +355,7 @@ func (s *ConvSource) blend(nb, img, imgStride, y, x int) bool {
 		if rest > cg.ow {
 			return false
 		}
-		s.blocks[h] = simd.BlendBlock{A: a, B: int32(img+y*cg.wq) - int32(split), Split: int32(split)}
+		s.blocks[h] = simd.BlendBlock{A: a, B: int32(img+y*cg.ys) - int32(split), Split: int32(split)}
 		x = rest
 		if x == cg.ow {
 			x = 0

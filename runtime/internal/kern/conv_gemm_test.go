@@ -169,6 +169,7 @@ func BenchmarkConvShapes(b *testing.B) {
 		{"resnet/256x4x4-256", sq(1, 256, 4, 4, 256, 3, 1, 1, 1, 1)},
 		{"resnet/64x16x16-128s2", sq(1, 64, 16, 16, 128, 3, 2, 1, 1, 1)},
 		{"resnet/64x16x16-128pw", sq(1, 64, 16, 16, 128, 1, 1, 0, 1, 1)},
+		{"resnet/b16/32x32x32-64s2pw", sq(16, 32, 32, 32, 64, 1, 2, 0, 1, 1)},
 	} {
 		p := s.p
 		x, w, bias := randSlice(r, p.InputLen()), randSlice(r, p.WeightLen()), randSlice(r, p.OutC)
