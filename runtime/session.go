@@ -325,10 +325,7 @@ func (m *Model) aliases(types []ValueType) []int {
 	for i := range root {
 		root[i] = -1
 	}
-	isOut := make([]bool, len(m.values))
-	for _, o := range m.outputs {
-		isOut[o] = true
-	}
+	isOut := m.outputSet()
 	folded := m.reluFolds(types)
 	for i := range m.nodes {
 		n := &m.nodes[i]
@@ -376,9 +373,7 @@ func (m *Model) reluFolds(types []ValueType) []int {
 			}
 		}
 	}
-	for _, o := range m.outputs {
-		readers[o] += 2 // the caller reads it too
-	}
+	isOut := m.outputSet()
 	sameShape := func(a, b int) bool { return shapeEqual(types[a].Shape, types[b].Shape) }
 	for i := range m.nodes {
 		n := &m.nodes[i]
@@ -386,10 +381,10 @@ func (m *Model) reluFolds(types []ValueType) []int {
 			continue
 		}
 		in, out := n.in[0], n.out[0]
-		if readers[out] >= 2 && m.isOutput(out) {
+		if isOut[out] {
 			continue // its own buffer, which the folded ReLU would not write
 		}
-		if v := &m.values[in]; v.kind == kindNode && readers[in] == 1 {
+		if v := &m.values[in]; v.kind == kindNode && readers[in] == 1 && !isOut[in] {
 			if p := &m.nodes[v.producer]; p.op == "add" && sameShape(p.in[0], p.in[1]) && sameShape(p.in[0], in) &&
 				types[in].DType == F32 {
 				folds[i] = v.producer
@@ -408,30 +403,26 @@ func (m *Model) reluFolds(types []ValueType) []int {
 	return folds
 }
 
-// convCopiesInput reports whether conv node n runs as kern.ConvGemm with a
-// padded copy of its input at stride 1 (CanReluInput): constant weights
-// and bias, and padding.
+// convCopiesInput reports whether conv node n runs as kern.ConvGemm (the
+// test convPrepare makes) with a padded copy of its input at stride 1
+// (GemmCopiesInput).
 func (m *Model) convCopiesInput(n *cnode, types []ValueType) bool {
-	for j, id := range n.in {
-		if j > 0 && id >= 0 && m.values[id].kind != kindInit {
-			return false
-		}
-	}
 	if len(n.in) < 2 || n.in[1] < 0 || types[n.in[0]].DType != F32 {
 		return false
 	}
+	isInit := func(j int) bool { return j < len(n.in) && n.in[j] >= 0 && m.values[n.in[j]].kind == kindInit }
+	biasConst := len(n.in) < 3 || n.in[2] < 0 || isInit(2)
 	p := convParams(n.attrs.(*convAttrs), types[n.in[0]].Shape, types[n.in[1]].Shape)
-	return p.Validate() == nil && p.GemmPath() && p.GemmPadLen() > 0 && p.StrideH == 1 && p.StrideW == 1
+	return p.Validate() == nil && convGemm(&p, isInit(1), biasConst) && p.GemmCopiesInput()
 }
 
-// isOutput reports whether value id is a graph output.
-func (m *Model) isOutput(id int) bool {
+// outputSet marks the values that are graph outputs.
+func (m *Model) outputSet() []bool {
+	isOut := make([]bool, len(m.values))
 	for _, o := range m.outputs {
-		if o == id {
-			return true
-		}
+		isOut[o] = true
 	}
-	return false
+	return isOut
 }
 
 // Run executes the graph on the current contents of the input tensors,

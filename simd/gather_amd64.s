@@ -2,34 +2,6 @@
 
 #include "textflag.h"
 
-// func gatherRows4AVX2(dst, src *float32, rowOff *int32, rows int, colOff *int32, ncol int)
-TEXT ·gatherRows4AVX2(SB), NOSPLIT, $0-48
-	MOVQ dst+0(FP), DI
-	MOVQ src+8(FP), SI
-	MOVQ rowOff+16(FP), R8
-	MOVQ rows+24(FP), CX
-	MOVQ colOff+32(FP), R9
-	MOVQ ncol+40(FP), DX
-
-g4row:
-	MOVLQSX (R8), AX
-	LEAQ    (SI)(AX*4), BX
-	MOVQ    R9, R10
-	MOVQ    DX, R11
-
-g4run:
-	MOVLQSX (R10), AX
-	VMOVUPS (BX)(AX*4), X0
-	VMOVUPS X0, (DI)
-	ADDQ    $4, R10
-	ADDQ    $16, DI
-	DECQ    R11
-	JNE     g4run
-	ADDQ    $4, R8
-	DECQ    CX
-	JNE     g4row
-	RET
-
 // func gatherRows8AVX2(dst, src *float32, rowOff *int32, rows int, colOff *int32, ncol, run int)
 TEXT ·gatherRows8AVX2(SB), NOSPLIT, $0-56
 	MOVQ dst+0(FP), DI
@@ -134,37 +106,6 @@ c16row:
 	DECQ    CX
 	JNE     c16row
 	VZEROUPPER
-	RET
-
-// func gatherRows4x4AVX2(dst, src *float32, rowOff *int32, rows int, colOff *int32)
-//
-// Four runs of four floats a row (16 columns), their offsets in registers.
-TEXT ·gatherRows4x4AVX2(SB), NOSPLIT, $0-40
-	MOVQ    dst+0(FP), DI
-	MOVQ    src+8(FP), SI
-	MOVQ    rowOff+16(FP), R8
-	MOVQ    rows+24(FP), CX
-	MOVQ    colOff+32(FP), AX
-	MOVLQSX (AX), R9
-	MOVLQSX 4(AX), R10
-	MOVLQSX 8(AX), R11
-	MOVLQSX 12(AX), R12
-
-g44row:
-	MOVLQSX (R8), AX
-	LEAQ    (SI)(AX*4), BX
-	VMOVUPS (BX)(R9*4), X0
-	VMOVUPS (BX)(R10*4), X1
-	VMOVUPS (BX)(R11*4), X2
-	VMOVUPS (BX)(R12*4), X3
-	VMOVUPS X0, (DI)
-	VMOVUPS X1, 16(DI)
-	VMOVUPS X2, 32(DI)
-	VMOVUPS X3, 48(DI)
-	ADDQ    $4, R8
-	ADDQ    $64, DI
-	DECQ    CX
-	JNE     g44row
 	RET
 
 // func gatherBlendAVX2(dst, src *float32, rowOff *int32, rows int, offs *int64, masks *int32, nb int)

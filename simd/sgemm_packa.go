@@ -102,14 +102,15 @@ func (w *SgemmWorkspace) SgemmPackedA(pa *PackedA, src BPanelSource, j0, j1 int,
 	sgemmDriverA(&uk, w, pa, src, j0, j1, c, ldc, group, gstride)
 }
 
-// sgemmNCPackedA is the B block width of SgemmPackedA (see sgemmDriverA).
+// sgemmNCPackedA is the B block width of SgemmPackedA when K is blocked,
+// and the most panels of one block (see sgemmDriverA).
 const sgemmNCPackedA = sgemmNCTarget / 2
 
 // sgemmDriverA is sgemmDriver for a pre-packed A and a B produced by a
 // BPanelSource: B blocks of kc×nc are packed once and stay in L2 while
-// every micro-panel of A (L1) runs across them. The block is half of
-// Sgemm's (256 KiB, half of a 512 KiB L2): the sources gather from an input
-// that competes for the same cache, and with the full-size block the
+// every micro-panel of A runs across them. A block is 256 KiB, half of
+// Sgemm's and of a 512 KiB L2: the sources gather from an input that
+// competes for the same cache, and with the full-size block the
 // convolutions of the benchmarks ran up to a fifth slower.
 func sgemmDriverA(uk *sgemmMicro, s *SgemmWorkspace, pa *PackedA, src BPanelSource, j0, j1 int, c []float32, ldc, group, gstride int) {
 	mr, nr, m, k := uk.mr, uk.nr, pa.m, pa.k

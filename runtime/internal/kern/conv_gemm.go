@@ -45,10 +45,15 @@ type ConvGemm struct {
 	ReluInput bool
 }
 
-// CanReluInput reports whether ReluInput may be set: the convolution pads
-// at stride 1, so Pad copies every input value once.
-func (cg *ConvGemm) CanReluInput() bool {
-	return cg.PadLen() > 0 && cg.p.StrideH == 1 && cg.p.StrideW == 1
+// CanReluInput reports whether ReluInput may be set (see
+// Conv2DParams.GemmCopiesInput).
+func (cg *ConvGemm) CanReluInput() bool { return cg.p.GemmCopiesInput() }
+
+// GemmCopiesInput reports whether the ConvGemm of p (which must pass
+// GemmPath) pads at stride 1, so that Pad copies every input value once:
+// the convolutions a preceding ReLU can fold into.
+func (p *Conv2DParams) GemmCopiesInput() bool {
+	return p.GemmPadLen() > 0 && p.StrideH == 1 && p.StrideW == 1
 }
 
 // GemmPath reports whether NewConvGemm takes p: every convolution but
