@@ -116,7 +116,7 @@ func convScratch(attrs any, in []ValueType, threads int) int {
 	p := convParams(attrs.(*convAttrs), in[0].Shape, in[1].Shape)
 	if convGemm(&p, in[1].init != nil, len(in) < 3 || in[2].DType == DTypeInvalid || in[2].init != nil) {
 		// Sizes only: the packing itself happens in prepare.
-		return p.GemmPadLen()
+		return p.GemmScratchLen(threads)
 	}
 	if p.N == 1 && p.Groups == 1 {
 		return kern.Conv2DScratch(&p) * threads
@@ -185,6 +185,22 @@ func convGemmPrepare(p *kern.Conv2DParams, x, w, bias, y []float32, e *env) (fun
 			return nil, fmt.Errorf("a ReLU was folded into a convolution that does not copy its input")
 		}
 		cg.ReluInput = true
+	}
+	if cg.Winograd() {
+		// Pad the images (split among the threads), then chunks of tiles.
+		workers := max(1, e.threads)
+		scratch := e.scratch[:p.GemmScratchLen(workers)]
+		ws := make([]*kern.WinoWorker, workers)
+		for i := range ws {
+			ws[i] = cg.NewWinoWorker(scratch, i)
+		}
+		pad := func(_, lo, hi int) { cg.PadWino(scratch, x, lo, hi) }
+		body := func(worker, lo, hi int) { cg.RunWino(y, scratch, ws[worker], lo, hi) }
+		n, units := p.N, cg.WinoUnits()
+		return func() {
+			e.pool.parallel(n, 1, pad)
+			e.pool.parallel(units, 1, body)
+		}, nil
 	}
 	src := x
 	var xp []float32

@@ -39,6 +39,7 @@ type ConvGemm struct {
 	rowOff simd.Offsets
 	groups []*simd.PackedA
 	direct *convDirect // nil but over one input channel (see convDirect)
+	wino   *convWino   // nil but for the Winograd path (see convWino)
 	// ReluInput makes Pad rectify the input it copies: a ReLU before the
 	// convolution, folded into the copy. Only a padded convolution at
 	// stride 1 takes it (CanReluInput).
@@ -127,6 +128,10 @@ func NewConvGemm(p *Conv2DParams, w, bias []float32) *ConvGemm {
 		cg.plane *= p.StrideH * p.StrideW
 	}
 	cg.ys, cg.xs = p.steps(cg.wq)
+	if p.gemmWinograd() {
+		cg.wino = newConvWino(p, w, bias)
+		return cg
+	}
 	wa := make([]float32, cg.opg*cg.k)
 	for g := 0; g < p.Groups; g++ {
 		for o := 0; o < cg.opg; o++ {
@@ -246,6 +251,9 @@ func (cg *ConvGemm) Source(x []float32, g int) *ConvSource {
 // N×OutC×OutH×OutW output), reading the input through srcs (one per group,
 // from Source).
 func (cg *ConvGemm) Run(dst []float32, srcs []*ConvSource, j0, j1 int) {
+	if cg.wino != nil {
+		panic("kern: ConvGemm.Run on the Winograd path (see RunWino)")
+	}
 	for g, pa := range cg.groups {
 		simd.SgemmPackedA(pa, srcs[g], j0, j1, dst[g*cg.opg*cg.ohw:], cg.ohw, cg.ohw, cg.p.OutC*cg.ohw)
 	}

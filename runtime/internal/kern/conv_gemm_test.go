@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"sync"
 	"testing"
+
+	"github.com/edgerun/edgerun/simd"
 )
 
 // convRef64 is the convolution's definition summed in float64, with the sum
@@ -73,6 +75,26 @@ func TestConvGemm(t *testing.T) {
 		{N: 2, C: 6, H: 9, W: 7, OutC: 8, KH: 3, KW: 2, StrideH: 2, StrideW: 1, PadTop: 1, PadBottom: 0, PadLeft: 2, PadRight: 1, DilationH: 2, DilationW: 1, Groups: 2},
 		{N: 3, C: 5, H: 11, W: 37, OutC: 7, KH: 5, KW: 5, StrideH: 3, StrideW: 2, PadTop: 2, PadBottom: 2, PadLeft: 0, PadRight: 3, DilationH: 1, DilationW: 2, Groups: 1},
 		{N: 2, C: 4, H: 1, W: 300, OutC: 9, KH: 1, KW: 5, StrideH: 1, StrideW: 1, PadLeft: 2, PadRight: 2, DilationH: 1, DilationW: 1, Groups: 1},
+		// Winograd: odd maps, several chunks whose rows of tiles cross
+		// images, asymmetric padding and none.
+		sq(3, 128, 13, 11, 128, 3, 1, 1, 1, 1),
+		{N: 2, C: 8, H: 9, W: 10, OutC: 9, KH: 3, KW: 3, StrideH: 1, StrideW: 1, PadBottom: 2, PadLeft: 1, DilationH: 1, DilationW: 1, Groups: 1},
+		sq(4, 8, 9, 7, 8, 3, 1, 0, 1, 1),
+	}
+	if !simd.WinogradVectorised() {
+		// The Go twins of the transforms: the path is slower but the same.
+		winoAlways = true
+		defer func() { winoAlways = false }()
+	}
+	{
+		for _, i := range []int{1, 4, 5, 14, 15, 16} {
+			if !cases[i].gemmWinograd() {
+				t.Errorf("case %d (%+v) does not take the Winograd path", i, cases[i])
+			}
+		}
+		if p := cases[14]; winoGeometry(&p).chunk >= p.N*42 {
+			t.Error("case 14 is one chunk")
+		}
 	}
 	for ci, p := range cases {
 		for _, withBias := range []bool{true, false} {
@@ -90,52 +112,35 @@ func TestConvGemm(t *testing.T) {
 					t.Fatal("not taken by ConvGemm")
 				}
 				cg := NewConvGemm(&p, w, b)
-				in := x
-				if cg.PadLen() > 0 {
-					in = make([]float32, cg.PadLen())
-					cg.Pad(in, x, 0, p.N)
-				}
-				srcs := make([]*ConvSource, p.Groups)
-				for g := range srcs {
-					srcs[g] = cg.Source(in, g)
-				}
 				got := make([]float32, p.OutputLen()+1)
 				for i := range got {
 					got[i] = float32(math.NaN())
 				}
 				got[len(got)-1] = 42
-				cg.Run(got[:len(want)], srcs, 0, cg.Columns())
+				run := newConvGemmRun(cg, x, 1)
+				run.all(got[:len(want)])
 				if got[len(got)-1] != 42 {
 					t.Fatal("wrote past the output")
 				}
+				// The bound of a dot product of k terms. The Winograd path's
+				// transforms add a few roundings of sums of the magnitudes;
+				// its worst errors here are one or two units of them too.
 				k := p.C / p.Groups * p.KH * p.KW
 				for i := range want {
 					if d := math.Abs(want[i] - float64(got[i])); !(d <= float64(k+5)*0x1p-23*mag[i]+1e-30) {
-						t.Fatalf("[%d] = %v, want %v", i, got[i], want[i])
+						t.Fatalf("winograd %v: [%d] = %v, want %v", cg.Winograd(), i, got[i], want[i])
 					}
 				}
-				// Uneven column ranges on goroutines, each with its own
-				// sources: the same bits.
+				// Uneven ranges of columns (or of chunks of tiles) on
+				// goroutines, each with its own state: the same bits.
 				split := make([]float32, len(want))
-				var wg sync.WaitGroup
-				for j0 := 0; j0 < cg.Columns(); j0 += 23 {
-					wg.Add(1)
-					go func(j0 int) {
-						defer wg.Done()
-						own := make([]*ConvSource, p.Groups)
-						for g := range own {
-							own[g] = cg.Source(in, g)
-						}
-						cg.Run(split, own, j0, min(j0+23, cg.Columns()))
-					}(j0)
-				}
-				wg.Wait()
+				newConvGemmRun(cg, x, 4).split(split, 23)
 				for i := range want {
 					if split[i] != got[i] {
 						t.Fatalf("split run: [%d] = %v, one run %v", i, split[i], got[i])
 					}
 				}
-				if n := testing.AllocsPerRun(5, func() { cg.Run(got[:len(want)], srcs, 0, cg.Columns()) }); n != 0 {
+				if n := testing.AllocsPerRun(5, func() { run.all(got[:len(want)]) }); n != 0 {
 					t.Errorf("%v allocations per run", n)
 				}
 			})
@@ -184,18 +189,10 @@ func BenchmarkConvShapes(b *testing.B) {
 			clk.report(b, flops)
 		})
 		b.Run(s.name+"/gemm", func(b *testing.B) {
-			cg := NewConvGemm(&p, w, bias)
-			in := x
-			if cg.PadLen() > 0 {
-				in = make([]float32, cg.PadLen())
-			}
-			srcs := []*ConvSource{cg.Source(in, 0)}
+			run := newConvGemmRun(NewConvGemm(&p, w, bias), x, 1)
 			clk := startCPU(b)
 			for range b.N {
-				if cg.PadLen() > 0 {
-					cg.Pad(in, x, 0, p.N)
-				}
-				cg.Run(dst, srcs, 0, cg.Columns())
+				run.all(dst)
 			}
 			clk.report(b, flops)
 		})
@@ -254,7 +251,7 @@ func TestConvDirect(t *testing.T) {
 // the rectified input, through the product and through the direct path.
 func TestConvGemmReluInput(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
-	for _, p := range []Conv2DParams{sq(2, 8, 14, 14, 16, 3, 1, 1, 1, 1), sq(1, 1, 28, 28, 16, 3, 1, 1, 1, 1)} {
+	for _, p := range []Conv2DParams{sq(2, 8, 14, 14, 16, 3, 1, 1, 1, 1), sq(1, 8, 6, 6, 16, 3, 1, 1, 1, 1), sq(1, 1, 28, 28, 16, 3, 1, 1, 1, 1)} {
 		x, w, bias := randSlice(rng, p.InputLen()), randSlice(rng, p.WeightLen()), randSlice(rng, p.OutC)
 		rx := make([]float32, len(x))
 		for i, v := range x {
@@ -266,14 +263,8 @@ func TestConvGemmReluInput(t *testing.T) {
 				t.Fatalf("%+v cannot rectify its input", p)
 			}
 			cg.ReluInput = relu
-			xp := make([]float32, cg.PadLen())
-			cg.Pad(xp, in, 0, p.N)
 			out := make([]float32, p.OutputLen())
-			if cg.Direct() {
-				cg.RunDirect(out, xp, 0, p.N)
-			} else {
-				cg.Run(out, []*ConvSource{cg.Source(xp, 0)}, 0, cg.Columns())
-			}
+			newConvGemmRun(cg, in, 1).all(out)
 			return out
 		}
 		want, got := run(rx, false), run(x, true)
@@ -287,4 +278,96 @@ func TestConvGemmReluInput(t *testing.T) {
 	if NewConvGemm(&p, make([]float32, p.WeightLen()), nil).CanReluInput() {
 		t.Error("a strided convolution takes a folded ReLU")
 	}
+}
+
+// convGemmRun runs a ConvGemm whichever path it takes, as the runtime
+// does: the padded copy (or Winograd's split one) first, then the
+// product, with state for workers goroutines.
+type convGemmRun struct {
+	cg      *ConvGemm
+	x, pad  []float32
+	srcs    [][]*ConvSource
+	workers []*WinoWorker
+}
+
+func newConvGemmRun(cg *ConvGemm, x []float32, workers int) *convGemmRun {
+	r := &convGemmRun{cg: cg, x: x}
+	p := &cg.p
+	if cg.Winograd() {
+		r.pad = make([]float32, p.GemmScratchLen(workers))
+		for i := 0; i < workers; i++ {
+			r.workers = append(r.workers, cg.NewWinoWorker(r.pad, i))
+		}
+		return r
+	}
+	in := x
+	if cg.PadLen() > 0 {
+		r.pad = make([]float32, cg.PadLen())
+		in = r.pad
+	}
+	for i := 0; i < workers; i++ {
+		var own []*ConvSource
+		for g := 0; g < p.Groups; g++ {
+			own = append(own, cg.Source(in, g))
+		}
+		r.srcs = append(r.srcs, own)
+	}
+	return r
+}
+
+func (r *convGemmRun) prepare() {
+	cg := r.cg
+	switch {
+	case cg.Winograd():
+		cg.PadWino(r.pad, r.x, 0, cg.p.N)
+	case r.pad != nil:
+		cg.Pad(r.pad, r.x, 0, cg.p.N)
+	}
+}
+
+func (r *convGemmRun) units() int {
+	if r.cg.Winograd() {
+		return r.cg.WinoUnits()
+	}
+	return r.cg.Columns()
+}
+
+func (r *convGemmRun) run(dst []float32, worker, lo, hi int) {
+	if r.cg.Winograd() {
+		r.cg.RunWino(dst, r.pad, r.workers[worker], lo, hi)
+		return
+	}
+	r.cg.Run(dst, r.srcs[worker], lo, hi)
+}
+
+// all computes the whole output in one call.
+func (r *convGemmRun) all(dst []float32) {
+	r.prepare()
+	r.run(dst, 0, 0, r.units())
+}
+
+// split computes it in ranges of step units (columns, or Winograd's
+// chunks of tiles, of which a test has few: they go one by one), at most
+// len(workers) at once on goroutines.
+func (r *convGemmRun) split(dst []float32, step int) {
+	r.prepare()
+	if r.cg.Winograd() {
+		step = 1
+	}
+	n := len(r.workers) + len(r.srcs)
+	var wg sync.WaitGroup
+	sem := make(chan int, n)
+	for i := 0; i < n; i++ {
+		sem <- i
+	}
+	for lo := 0; lo < r.units(); lo += step {
+		w := <-sem
+		wg.Add(1)
+		go func(lo, w int) {
+			defer wg.Done()
+			r.run(dst, w, lo, min(lo+step, r.units()))
+			sem <- w
+		}(lo, w)
+	}
+	wg.Wait()
 }

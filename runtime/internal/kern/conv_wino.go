@@ -1,0 +1,216 @@
+package kern
+
+import "github.com/edgerun/edgerun/simd"
+
+// convWino is the Winograd path of a ConvGemm: F(2×2, 3×3) for 3×3
+// convolutions at stride 1 (most of the FLOPs of a ResNet, and the middle
+// layers of small classifiers). Each 2×2 block of outputs, a tile, costs
+// 16 multiply-adds per input/output channel pair instead of 36: the
+// weights, transformed once per session (U = G·g·Gᵀ, in float64, then
+// rounded), make sixteen products U_ξ·V_ξ over the channels, one per
+// transform coefficient ξ, whose right-hand sides are the input's tiles
+// transformed (V = Bᵀ·d·B) and whose results are transformed back
+// (Y = Aᵀ·M·A, plus the bias) into the output. The batch's tiles are
+// taken in chunks that keep the transformed tiles and products of one
+// coefficient in L2 beside its weights; the transforms are simd kernels
+// that do eight tiles of a row at a time, from the padded input split
+// into even and odd columns. Results stay within float32 rounding of the
+// direct convolution (the transforms only add, subtract and halve), but
+// are not its bits.
+type convWino struct {
+	th, tw, tiles int // rows and columns of tiles in one image, and their count
+	hp, wp        int // the padded map: rows, columns (2·th+2 × 2·tw+2)
+	ld, plane     int // floats in a row and a plane of each column half (wp/2, hp·ld)
+	chunk         int // tiles transformed and multiplied at once
+	ldv, ldm      int // row strides of the transformed tiles and of the products
+	u             [16]*simd.PackedA
+	bias          []float32
+}
+
+// winoGemmMinChannels is the fewest input and output channels for which the
+// transforms, which cost about as much as two or three multiply-adds per
+// tile and channel, pay for themselves.
+const winoGemmMinChannels = 8
+
+// winoGemmMinTiles is the fewest tiles in a batch for which the sixteen
+// products are worth splitting the one product into: fewer leave the
+// microkernel's panels (sixteen columns) mostly empty, as the 4×4 maps of
+// the deepest layers at batch 1 would.
+const winoGemmMinTiles = 32
+
+// winoChunkFloats bounds the transformed tiles and products of one chunk
+// (16·(C+OutC)·chunk floats): 512 KiB, an L2.
+const winoChunkFloats = 1 << 17
+
+// gemmWinograd reports whether the ConvGemm of p takes the Winograd path:
+// a 3×3 window at stride 1 without dilation or groups, enough channels
+// and tiles, and transforms that run vectorised at the active SIMD level
+// (in Go they would cost much of what they save).
+func (p *Conv2DParams) gemmWinograd() bool {
+	if p.KH != 3 || p.KW != 3 || p.StrideH != 1 || p.StrideW != 1 || p.DilationH != 1 || p.DilationW != 1 ||
+		p.Groups != 1 || p.C < winoGemmMinChannels || p.OutC < winoGemmMinChannels || !(winoAlways || simd.WinogradVectorised()) {
+		return false
+	}
+	return p.N*((p.OutH()+1)/2)*((p.OutW()+1)/2) >= winoGemmMinTiles
+}
+
+// winoGeometry is the convWino of p without its weights.
+func winoGeometry(p *Conv2DParams) *convWino {
+	q := &convWino{th: (p.OutH() + 1) / 2, tw: (p.OutW() + 1) / 2}
+	q.tiles = q.th * q.tw
+	q.hp, q.wp = 2*q.th+2, 2*q.tw+2
+	q.ld = q.wp / 2
+	q.plane = q.hp * q.ld
+	q.chunk = max(64, winoChunkFloats/(16*(p.C+p.OutC))/16*16)
+	q.chunk = min(q.chunk, (p.N*q.tiles+15)/16*16)
+	// Row strides past the chunk: the input transform writes up to seven
+	// lanes beyond a row of tiles, and panels read sixteen columns.
+	q.ldv = q.chunk + 16
+	q.ldm = q.chunk + 8
+	return q
+}
+
+// winoAlways lets tests take the Winograd path where the transforms run
+// in Go.
+var winoAlways bool
+
+func newConvWino(p *Conv2DParams, w, bias []float32) *convWino {
+	q := winoGeometry(p)
+	q.bias = bias
+	g := [4][3]float64{{1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}}
+	for xi := range q.u {
+		r, s := xi/4, xi%4
+		u := make([]float32, p.OutC*p.C)
+		for oc := 0; oc < p.OutC; oc++ {
+			for c := 0; c < p.C; c++ {
+				k := w[(oc*p.C+c)*9 : (oc*p.C+c)*9+9]
+				var sum float64
+				for a := 0; a < 3; a++ {
+					for b := 0; b < 3; b++ {
+						sum += g[r][a] * float64(k[3*a+b]) * g[s][b]
+					}
+				}
+				u[oc*p.C+c] = float32(sum)
+			}
+		}
+		q.u[xi] = simd.PackA(false, p.OutC, p.C, u, p.C)
+	}
+	return q
+}
+
+// winoLens are the floats of the Winograd path's scratch: the padded
+// input, each of its column halves (with room for the transform's reads
+// past a row's last tile), and one worker's transformed tiles and
+// products.
+func (q *convWino) lens(p *Conv2DParams) (pad, half, worker int) {
+	pad = p.N * p.C * q.hp * q.wp
+	half = p.N*p.C*q.plane + 16
+	worker = 16*p.C*q.ldv + 16*p.OutC*q.ldm
+	return pad, half, worker
+}
+
+// Winograd reports whether the convolution runs the Winograd path
+// (PadWino, then RunWino) instead of Run.
+func (cg *ConvGemm) Winograd() bool { return cg.wino != nil }
+
+// GemmScratchLen is the scratch that the ConvGemm of p (which must pass
+// GemmPath) needs with threads workers: PadLen, or the Winograd path's.
+func (p *Conv2DParams) GemmScratchLen(threads int) int {
+	if !p.gemmWinograd() {
+		return p.GemmPadLen()
+	}
+	pad, half, worker := winoGeometry(p).lens(p)
+	return pad + 2*half + max(1, threads)*worker
+}
+
+// WinoUnits is the number of chunks of tiles RunWino takes.
+func (cg *ConvGemm) WinoUnits() int {
+	q := cg.wino
+	return (cg.p.N*q.tiles + q.chunk - 1) / q.chunk
+}
+
+// PadWino writes images [n0, n1) of x, zero-padded to whole tiles
+// (rectified when ReluInput) and split into even and odd columns, into
+// the scratch.
+func (cg *ConvGemm) PadWino(scratch, x []float32, n0, n1 int) {
+	p, q := &cg.p, cg.wino
+	pad, half, _ := q.lens(p)
+	pl := q.hp * q.wp
+	xp := scratch[n0*p.C*pl : n1*p.C*pl]
+	simd.PadPlanes(xp, x[n0*p.C*p.H*p.W:n1*p.C*p.H*p.W], (n1-n0)*p.C, p.H, p.W,
+		p.PadTop, q.hp-p.H-p.PadTop, p.PadLeft, q.wp-p.W-p.PadLeft, cg.ReluInput)
+	e := scratch[pad : pad+half]
+	o := scratch[pad+half : pad+2*half]
+	simd.Unzip2(e[n0*p.C*q.plane:n1*p.C*q.plane], o[n0*p.C*q.plane:n1*p.C*q.plane], xp)
+}
+
+// winoSource is the right-hand side of one coefficient's product: rows of
+// transformed tiles, copied sixteen columns at a time into the panels the
+// microkernel reads.
+type winoSource struct {
+	v      []float32
+	rows   simd.Offsets
+	colOff [1]int32
+}
+
+func (s *winoSource) PackPanel(dst []float32, nr, p0, kc, j0, cols int) {
+	s.colOff[0] = int32(j0)
+	simd.GatherRows(dst, s.v, s.rows.Sub(p0, p0+kc), s.colOff[:], nr)
+}
+
+// WinoWorker is one goroutine's state for RunWino.
+type WinoWorker struct {
+	v, m []float32
+	srcs [16]winoSource
+}
+
+// NewWinoWorker returns the state of worker i (0 ≤ i < threads) over the
+// scratch that PadWino fills.
+func (cg *ConvGemm) NewWinoWorker(scratch []float32, i int) *WinoWorker {
+	p, q := &cg.p, cg.wino
+	pad, half, worker := q.lens(p)
+	base := pad + 2*half + i*worker
+	ww := &WinoWorker{v: scratch[base : base+16*p.C*q.ldv], m: scratch[base+16*p.C*q.ldv : base+worker]}
+	off := make([]int32, p.C)
+	for c := range off {
+		off[c] = int32(c * q.ldv)
+	}
+	rows := simd.NewOffsets(off)
+	for xi := range ww.srcs {
+		ww.srcs[xi] = winoSource{v: ww.v[xi*p.C*q.ldv : (xi+1)*p.C*q.ldv], rows: rows}
+	}
+	return ww
+}
+
+// RunWino computes the tiles of chunks [u0, u1) into dst (the NCHW
+// output) from the scratch that PadWino filled. Chunks split among
+// goroutines (each with its own WinoWorker) give the bits of one call.
+func (cg *ConvGemm) RunWino(dst, scratch []float32, ww *WinoWorker, u0, u1 int) {
+	p, q := &cg.p, cg.wino
+	pad, half, _ := q.lens(p)
+	e := scratch[pad : pad+half]
+	o := scratch[pad+half : pad+2*half]
+	total := p.N * q.tiles
+	oh, ow := cg.oh, cg.ow
+	for c0 := u0 * q.chunk; c0 < min(u1*q.chunk, total); c0 += q.chunk {
+		c1 := min(c0+q.chunk, total)
+		for t := c0; t < c1; {
+			n, ty, tx := t/q.tiles, t%q.tiles/q.tw, t%q.tw
+			seg := min(q.tw-tx, c1-t)
+			at := n*p.C*q.plane + 2*ty*q.ld + tx
+			simd.WinogradIn(ww.v[t-c0:], p.C*q.ldv, q.ldv, e[at:], o[at:], q.ld, q.plane, p.C, seg)
+			t += seg
+		}
+		for xi := range q.u {
+			simd.SgemmPackedA(q.u[xi], &ww.srcs[xi], 0, c1-c0, ww.m[xi*p.OutC*q.ldm:], q.ldm, q.ldm, 0)
+		}
+		for t := c0; t < c1; {
+			n, ty, tx := t/q.tiles, t%q.tiles/q.tw, t%q.tw
+			seg := min(q.tw-tx, c1-t)
+			at := n*p.OutC*cg.ohw + 2*ty*ow + 2*tx
+			simd.WinogradOut(dst[at:], ow, cg.ohw, ww.m[t-c0:], p.OutC*q.ldm, q.ldm, q.bias, p.OutC,
+				seg, min(2*seg, ow-2*tx), min(2, oh-2*ty))
+			t += seg
+		}
+	}
+}

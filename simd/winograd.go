@@ -1,0 +1,156 @@
+package simd
+
+import "fmt"
+
+// The two ends of a 3×3, stride-1 convolution computed the Winograd way,
+// F(2×2, 3×3): every 2×2 block of outputs comes from a 4×4 tile of the
+// padded input, transformed (V = Bᵀ·d·B), multiplied coefficient by
+// coefficient with the transformed weights (sixteen matrix products over
+// the channels, which the SGEMM kernels do), and transformed back
+// (Y = Aᵀ·M·A): 16 multiply-adds per input/output channel pair instead
+// of 36. The transforms only add and subtract, and run on eight tiles of
+// one row of tiles at a time. Their input is the padded map split into its
+// even and odd columns (Unzip2), so that each of a tile's four columns is
+// one plain load for eight tiles at once.
+//
+//	Bᵀ = | 1  0 -1  0 |     Aᵀ = | 1  1  1  0 |
+//	     | 0  1  1  0 |          | 0  1 -1 -1 |
+//	     | 0 -1  1  0 |
+//	     | 0  1  0 -1 |
+
+// WinogradIn writes the input transforms of n consecutive tiles of chans
+// channels. Row i (0..3) of tile k of channel c is, column by column,
+//
+//	e[c*plane+i*ld+k], o[c*plane+i*ld+k], e[c*plane+i*ld+k+1], o[c*plane+i*ld+k+1]
+//
+// (e and o are the even and odd columns of padded rows two apart), and
+// coefficient ξ = 4r+s (row r, column s of Bᵀ·d·B) goes to
+// v[ξ*vx+c*vc+k]. Tiles are done eight at a time: lanes [n, 8⌈n/8⌉) of v
+// are written too, with values of no meaning, so a row of tiles is laid
+// out left to right and the next call overwrites them; e and o are read
+// up to column 8⌈n/8⌉ of each row. Each coefficient is summed in the
+// order of the Go twin, so every kernel gives the same bits.
+func WinogradIn(v []float32, vx, vc int, e, o []float32, ld, plane, chans, n int) {
+	if n <= 0 || chans <= 0 {
+		return
+	}
+	n8 := (n + 7) / 8 * 8
+	if vx < 0 || vc < 0 || ld < 0 || plane < 0 {
+		panic(fmt.Sprintf("simd: WinogradIn: strides %d %d %d %d", vx, vc, ld, plane))
+	}
+	need := int64(chans-1)*int64(plane) + 3*int64(ld) + int64(n8) + 1
+	vneed := 15*int64(vx) + int64(chans-1)*int64(vc) + int64(n8)
+	if int64(len(e)) < need || int64(len(o)) < need || int64(len(v)) < vneed {
+		panic(fmt.Sprintf("simd: WinogradIn: %d tiles of %d channels read %d floats of %d and %d, write %d of %d",
+			n, chans, need, len(e), len(o), vneed, len(v)))
+	}
+	f32RaceRead(e[:need])
+	f32RaceRead(o[:need])
+	f32RaceWrite(v[:vneed])
+	for k := 0; k < n8; k += 8 {
+		winoIn8Fn(v[k:], vx, vc, e[k:], o[k:], ld, plane, chans)
+	}
+}
+
+// WinogradOut writes the output transforms of n consecutive tiles of chans
+// channels, plus bias[c] (nil: none), as rows ≤ 2 output rows of w
+// columns, where w is 2n or 2n-1 (a map of odd width ends half way
+// through its last tile):
+//
+//	y[c*yplane+i*ldy+j] for i < rows, j < w
+//
+// Coefficient ξ of tile k of channel c is m[ξ*mx+c*mc+k]; m is read up to
+// lane 8⌈n/8⌉. Nothing else of y is written.
+func WinogradOut(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, n, w, rows int) {
+	if n <= 0 || chans <= 0 {
+		return
+	}
+	if w < 2*n-1 || w > 2*n || rows < 1 || rows > 2 || ldy < w || yplane < 0 || mx < 0 || mc < 0 {
+		panic(fmt.Sprintf("simd: WinogradOut: %d tiles as %d rows of %d, ldy %d, plane %d, strides %d %d", n, rows, w, ldy, yplane, mx, mc))
+	}
+	n8 := (n + 7) / 8 * 8
+	yneed := int64(chans-1)*int64(yplane) + int64(rows-1)*int64(ldy) + int64(w)
+	mneed := 15*int64(mx) + int64(chans-1)*int64(mc) + int64(n8)
+	if int64(len(y)) < yneed || int64(len(m)) < mneed || (bias != nil && len(bias) < chans) {
+		panic(fmt.Sprintf("simd: WinogradOut: %d tiles of %d channels write %d floats of %d, read %d of %d, bias %d",
+			n, chans, yneed, len(y), mneed, len(m), len(bias)))
+	}
+	f32RaceRead(m[:mneed])
+	if raceEnabled {
+		for c := 0; c < chans; c++ {
+			for i := 0; i < rows; i++ {
+				f32RaceWrite(y[c*yplane+i*ldy : c*yplane+i*ldy+w])
+			}
+		}
+	}
+	for k := 0; k < n8; k += 8 {
+		winoOut8Fn(y[2*k:], ldy, yplane, m[k:], mx, mc, bias, chans, min(16, w-2*k), rows)
+	}
+}
+
+// WinogradVectorised reports whether the active level runs the transforms
+// in vector kernels rather than their Go twins.
+func WinogradVectorised() bool {
+	return winoInFamily.chosenName() != "generic" && winoOutFamily.chosenName() != "generic"
+}
+
+var (
+	winoIn8Fn  func(v []float32, vx, vc int, e, o []float32, ld, plane, chans int)
+	winoOut8Fn func(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w, rows int)
+)
+
+var (
+	winoInFamily  = newFamily("winograd_in", &winoIn8Fn, winoIn8Generic, winoInArch...)
+	winoOutFamily = newFamily("winograd_out", &winoOut8Fn, winoOut8Generic, winoOutArch...)
+)
+
+// winoIn8Generic is the Go twin of WinogradIn for eight tiles, in the
+// order every kernel sums: each row of the tile first (d·B), then the
+// rows (Bᵀ·).
+func winoIn8Generic(v []float32, vx, vc int, e, o []float32, ld, plane, chans int) {
+	for c := 0; c < chans; c++ {
+		for k := 0; k < 8; k++ {
+			var t [4][4]float32
+			for i := range t {
+				r := c*plane + i*ld + k
+				d0, d1, d2, d3 := e[r], o[r], e[r+1], o[r+1]
+				t[i] = [4]float32{d0 - d2, d1 + d2, d2 - d1, d1 - d3}
+			}
+			at := c*vc + k
+			for s := 0; s < 4; s++ {
+				v[s*vx+at] = t[0][s] - t[2][s]
+				v[(4+s)*vx+at] = t[1][s] + t[2][s]
+				v[(8+s)*vx+at] = t[2][s] - t[1][s]
+				v[(12+s)*vx+at] = t[1][s] - t[3][s]
+			}
+		}
+	}
+}
+
+// winoOut8Generic is the Go twin of WinogradOut for eight tiles (w ≤ 16
+// columns): the columns of M first (Aᵀ·), then its rows, then the bias.
+func winoOut8Generic(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w, rows int) {
+	for c := 0; c < chans; c++ {
+		var b float32
+		if bias != nil {
+			b = bias[c]
+		}
+		for k := 0; 2*k < w; k++ {
+			at := c*mc + k
+			var s [2][4]float32
+			for j := 0; j < 4; j++ {
+				m0, m1, m2, m3 := m[j*mx+at], m[(4+j)*mx+at], m[(8+j)*mx+at], m[(12+j)*mx+at]
+				s[0][j] = m0 + m1 + m2
+				s[1][j] = m1 - m2 - m3
+			}
+			for i := 0; i < rows; i++ {
+				r := s[i]
+				row := y[c*yplane+i*ldy:]
+				row[2*k] = r[0] + r[1] + r[2] + b
+				if 2*k+1 < w {
+					row[2*k+1] = r[1] - r[2] - r[3] + b
+				}
+			}
+		}
+	}
+}

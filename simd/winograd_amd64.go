@@ -1,0 +1,40 @@
+//go:build !noasm && !purego
+
+package simd
+
+var winoInArch = []impl[func(v []float32, vx, vc int, e, o []float32, ld, plane, chans int)]{
+	{name: "avx2", level: AVX2, fn: winoIn8AVX2Go},
+}
+
+var winoOutArch = []impl[func(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w, rows int)]{
+	{name: "avx2", level: AVX2, fn: winoOut8AVX2Go},
+}
+
+// winoIn8AVX2 transforms eight tiles of chans channels; strides are in
+// bytes.
+//
+//go:noescape
+func winoIn8AVX2(v, e, o *float32, vx, vc, ld, plane, chans int)
+
+func winoIn8AVX2Go(v []float32, vx, vc int, e, o []float32, ld, plane, chans int) {
+	winoIn8AVX2(&v[0], &e[0], &o[0], 4*vx, 4*vc, 4*ld, 4*plane, chans)
+}
+
+// winoOut8AVX2 transforms eight tiles of chans channels back and stores
+// their first w (≤ 16) columns of rows rows; strides are in bytes, and
+// bias advances by bstride bytes a channel (0 to add the same zero to
+// all).
+//
+//go:noescape
+func winoOut8AVX2(y, m, bias *float32, mx, mc, ldy, yplane, bstride, chans, w, rows int)
+
+// winoZero is the bias of convolutions without one.
+var winoZero float32
+
+func winoOut8AVX2Go(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w, rows int) {
+	b, bs := &winoZero, 0
+	if bias != nil {
+		b, bs = &bias[0], 4
+	}
+	winoOut8AVX2(&y[0], &m[0], b, 4*mx, 4*mc, 4*ldy, 4*yplane, bs, chans, w, rows)
+}

@@ -1,0 +1,228 @@
+//go:build !noasm && !purego
+
+#include "textflag.h"
+
+// One row of tiles: T0..T3 = d0-d2, d1+d2, d2-d1, d1-d3, where d0..d3 are
+// the row's even, odd, next even and next odd columns for eight tiles.
+#define WROW(E, E4, O, O4, T0, T1, T2, T3) \
+	VMOVUPS E, T0    \
+	VSUBPS  E4, T0, T0 \
+	VMOVUPS O, T3    \
+	VMOVUPS E4, T2   \
+	VADDPS  T2, T3, T1 \
+	VSUBPS  T3, T2, T2 \
+	VSUBPS  O4, T3, T3
+
+// func winoIn8AVX2(v, e, o *float32, vx, vc, ld, plane, chans int)
+//
+// Stores of coefficient ξ = 4r+s go to base r (DI, AX, BX, R13) plus s
+// times vx (R8; R10 = 3·vx).
+TEXT ·winoIn8AVX2(SB), NOSPLIT, $0-64
+	MOVQ v+0(FP), DI
+	MOVQ e+8(FP), SI
+	MOVQ o+16(FP), DX
+	MOVQ vx+24(FP), R8
+	MOVQ ld+40(FP), R11
+	MOVQ plane+48(FP), R9
+	MOVQ chans+56(FP), CX
+	LEAQ (R8)(R8*2), R10
+	LEAQ (R11)(R11*2), R12
+	LEAQ (DI)(R8*4), AX
+	LEAQ (AX)(R8*4), BX
+	LEAQ (BX)(R8*4), R13
+
+inloop:
+	WROW((SI), 4(SI), (DX), 4(DX), Y0, Y1, Y2, Y3)
+	WROW((SI)(R11*1), 4(SI)(R11*1), (DX)(R11*1), 4(DX)(R11*1), Y4, Y5, Y6, Y7)
+	WROW((SI)(R11*2), 4(SI)(R11*2), (DX)(R11*2), 4(DX)(R11*2), Y8, Y9, Y10, Y11)
+
+	// Rows 0..2 of Bᵀ·t: t0-t2, t1+t2, t2-t1.
+	VSUBPS  Y8, Y0, Y12
+	VMOVUPS Y12, (DI)
+	VADDPS  Y8, Y4, Y12
+	VMOVUPS Y12, (AX)
+	VSUBPS  Y4, Y8, Y12
+	VMOVUPS Y12, (BX)
+	VSUBPS  Y9, Y1, Y12
+	VMOVUPS Y12, (DI)(R8*1)
+	VADDPS  Y9, Y5, Y12
+	VMOVUPS Y12, (AX)(R8*1)
+	VSUBPS  Y5, Y9, Y12
+	VMOVUPS Y12, (BX)(R8*1)
+	VSUBPS  Y10, Y2, Y12
+	VMOVUPS Y12, (DI)(R8*2)
+	VADDPS  Y10, Y6, Y12
+	VMOVUPS Y12, (AX)(R8*2)
+	VSUBPS  Y6, Y10, Y12
+	VMOVUPS Y12, (BX)(R8*2)
+	VSUBPS  Y11, Y3, Y12
+	VMOVUPS Y12, (DI)(R10*1)
+	VADDPS  Y11, Y7, Y12
+	VMOVUPS Y12, (AX)(R10*1)
+	VSUBPS  Y7, Y11, Y12
+	VMOVUPS Y12, (BX)(R10*1)
+
+	// Row 3: t1-t3.
+	WROW((SI)(R12*1), 4(SI)(R12*1), (DX)(R12*1), 4(DX)(R12*1), Y0, Y1, Y2, Y3)
+	VSUBPS  Y0, Y4, Y12
+	VMOVUPS Y12, (R13)
+	VSUBPS  Y1, Y5, Y12
+	VMOVUPS Y12, (R13)(R8*1)
+	VSUBPS  Y2, Y6, Y12
+	VMOVUPS Y12, (R13)(R8*2)
+	VSUBPS  Y3, Y7, Y12
+	VMOVUPS Y12, (R13)(R10*1)
+
+	ADDQ R9, SI
+	ADDQ R9, DX
+	ADDQ vc+32(FP), DI
+	ADDQ vc+32(FP), AX
+	ADDQ vc+32(FP), BX
+	ADDQ vc+32(FP), R13
+	DECQ CX
+	JNE  inloop
+	VZEROUPPER
+	RET
+
+// Column s of Aᵀ·M: S0 = (m0+m1)+m2, S1 = (m1-m2)-m3, with m_r the
+// coefficient 4r+s at M0..M3.
+#define WCOL(M0, M1, M2, M3, S0, S1) \
+	VMOVUPS M0, S0      \
+	VMOVUPS M1, Y12     \
+	VMOVUPS M2, Y13     \
+	VADDPS  Y12, S0, S0 \
+	VADDPS  Y13, S0, S0 \
+	VSUBPS  Y13, Y12, S1 \
+	VSUBPS  M3, S1, S1
+
+// One output row from S0..S3 (a row of Aᵀ·M): y0 = ((S0+S1)+S2)+b and
+// y1 = ((S1-S2)-S3)+b, interleaved into sixteen columns in Y8, Y9.
+#define WOUTROW(S0, S1, S2, S3) \
+	VADDPS     S1, S0, Y8  \
+	VADDPS     S2, Y8, Y8  \
+	VADDPS     Y15, Y8, Y8 \
+	VSUBPS     S2, S1, Y9  \
+	VSUBPS     S3, Y9, Y9  \
+	VADDPS     Y15, Y9, Y9 \
+	VUNPCKLPS  Y9, Y8, Y10 \
+	VUNPCKHPS  Y9, Y8, Y11 \
+	VPERM2F128 $0x20, Y11, Y10, Y8 \
+	VPERM2F128 $0x31, Y11, Y10, Y9
+
+// func winoOut8AVX2(y, m, bias *float32, mx, mc, ldy, yplane, bstride, chans, w, rows int)
+//
+// Loads of coefficient ξ = 4r+s come from base r (SI, AX, BX, R13) plus s
+// times mx (R8; R10 = 3·mx). A row shorter than sixteen columns is stored
+// in pieces of 8, 4, 2 and 1.
+TEXT ·winoOut8AVX2(SB), NOSPLIT, $0-88
+	MOVQ y+0(FP), DI
+	MOVQ m+8(FP), SI
+	MOVQ bias+16(FP), R9
+	MOVQ mx+24(FP), R8
+	MOVQ ldy+40(FP), R11
+	MOVQ chans+64(FP), CX
+	LEAQ (R8)(R8*2), R10
+	LEAQ (SI)(R8*4), AX
+	LEAQ (AX)(R8*4), BX
+	LEAQ (BX)(R8*4), R13
+
+outloop:
+	WCOL((SI), (AX), (BX), (R13), Y0, Y4)
+	WCOL((SI)(R8*1), (AX)(R8*1), (BX)(R8*1), (R13)(R8*1), Y1, Y5)
+	WCOL((SI)(R8*2), (AX)(R8*2), (BX)(R8*2), (R13)(R8*2), Y2, Y6)
+	WCOL((SI)(R10*1), (AX)(R10*1), (BX)(R10*1), (R13)(R10*1), Y3, Y7)
+	VBROADCASTSS (R9), Y15
+
+	WOUTROW(Y0, Y1, Y2, Y3)
+	MOVQ DI, R12
+	MOVQ w+72(FP), DX
+	CMPQ DX, $16
+	JLT  r0part
+	VMOVUPS Y8, (R12)
+	VMOVUPS Y9, 32(R12)
+	JMP  r0done
+
+r0part:
+	CMPQ DX, $8
+	JLT  r0lt8
+	VMOVUPS Y8, (R12)
+	ADDQ $32, R12
+	SUBQ $8, DX
+	VMOVAPS Y9, Y8
+
+r0lt8:
+	CMPQ DX, $4
+	JLT  r0lt4
+	VMOVUPS X8, (R12)
+	ADDQ $16, R12
+	SUBQ $4, DX
+	VEXTRACTF128 $1, Y8, X8
+
+r0lt4:
+	CMPQ DX, $2
+	JLT  r0lt2
+	VMOVSD X8, (R12)
+	ADDQ $8, R12
+	SUBQ $2, DX
+	VMOVHLPS X8, X8, X8
+
+r0lt2:
+	CMPQ DX, $1
+	JLT  r0done
+	VMOVSS X8, (R12)
+
+r0done:
+	MOVQ rows+80(FP), DX
+	CMPQ DX, $2
+	JLT  next
+
+	WOUTROW(Y4, Y5, Y6, Y7)
+	LEAQ (DI)(R11*1), R12
+	MOVQ w+72(FP), DX
+	CMPQ DX, $16
+	JLT  r1part
+	VMOVUPS Y8, (R12)
+	VMOVUPS Y9, 32(R12)
+	JMP  next
+
+r1part:
+	CMPQ DX, $8
+	JLT  r1lt8
+	VMOVUPS Y8, (R12)
+	ADDQ $32, R12
+	SUBQ $8, DX
+	VMOVAPS Y9, Y8
+
+r1lt8:
+	CMPQ DX, $4
+	JLT  r1lt4
+	VMOVUPS X8, (R12)
+	ADDQ $16, R12
+	SUBQ $4, DX
+	VEXTRACTF128 $1, Y8, X8
+
+r1lt4:
+	CMPQ DX, $2
+	JLT  r1lt2
+	VMOVSD X8, (R12)
+	ADDQ $8, R12
+	SUBQ $2, DX
+	VMOVHLPS X8, X8, X8
+
+r1lt2:
+	CMPQ DX, $1
+	JLT  next
+	VMOVSS X8, (R12)
+
+next:
+	MOVQ mc+32(FP), DX
+	ADDQ DX, SI
+	ADDQ DX, AX
+	ADDQ DX, BX
+	ADDQ DX, R13
+	ADDQ yplane+48(FP), DI
+	ADDQ bstride+56(FP), R9
+	DECQ CX
+	JNE  outloop
+	VZEROUPPER
+	RET

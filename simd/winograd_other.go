@@ -1,0 +1,7 @@
+//go:build !amd64 || noasm || purego
+
+package simd
+
+var winoInArch []impl[func(v []float32, vx, vc int, e, o []float32, ld, plane, chans int)]
+
+var winoOutArch []impl[func(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w, rows int)]

@@ -1,0 +1,185 @@
+package simd
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// The transforms are a convolution: a padded map split into even and odd
+// columns, transformed, multiplied coefficient by coefficient with G·g·Gᵀ
+// of a 3×3 kernel g and transformed back, is that kernel's stride-1
+// correlation, to float32 rounding, over maps of even and odd size.
+func TestWinogradConvolves(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 9))
+	for _, sz := range [][2]int{{2, 2}, {3, 5}, {7, 7}, {14, 14}, {5, 18}, {9, 33}} {
+		oh, ow := sz[0], sz[1]
+		th, tw := (oh+1)/2, (ow+1)/2
+		hp, wp := 2*th+2, 2*tw+2
+		x := make([]float32, hp*wp) // zero past the map
+		for i := 0; i < oh+2; i++ {
+			for j := 0; j < ow+2; j++ {
+				x[i*wp+j] = r.Float32()*2 - 1
+			}
+		}
+		var g [9]float64
+		for i := range g {
+			g[i] = r.Float64()*2 - 1
+		}
+		u := winoWeights(g)
+		ld := tw + 1
+		e, o := make([]float32, hp*ld+16), make([]float32, hp*ld+16)
+		Unzip2(e, o, x)
+		ldv := tw + 8
+		v := make([]float32, 16*ldv)
+		y := make([]float32, oh*ow)
+		for ty := 0; ty < th; ty++ {
+			WinogradIn(v, ldv, 0, e[2*ty*ld:], o[2*ty*ld:], ld, 0, 1, tw)
+			for xi := 0; xi < 16; xi++ {
+				for k := 0; k < tw; k++ {
+					v[xi*ldv+k] *= u[xi]
+				}
+			}
+			WinogradOut(y[2*ty*ow:], ow, 0, v, ldv, 0, nil, 1, tw, ow, min(2, oh-2*ty))
+		}
+		for i := 0; i < oh; i++ {
+			for j := 0; j < ow; j++ {
+				var want float64
+				for a := 0; a < 3; a++ {
+					for b := 0; b < 3; b++ {
+						want += g[3*a+b] * float64(x[(i+a)*wp+j+b])
+					}
+				}
+				require.InDelta(t, want, y[i*ow+j], 2e-6*9, "%dx%d at (%d, %d)", oh, ow, i, j)
+			}
+		}
+	}
+}
+
+// winoWeights is G·g·Gᵀ, coefficient ξ = 4r+s at [ξ].
+func winoWeights(g [9]float64) [16]float32 {
+	gm := [4][3]float64{{1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}}
+	var u [16]float32
+	for r := 0; r < 4; r++ {
+		for s := 0; s < 4; s++ {
+			var sum float64
+			for a := 0; a < 3; a++ {
+				for b := 0; b < 3; b++ {
+					sum += gm[r][a] * g[3*a+b] * gm[s][b]
+				}
+			}
+			u[4*r+s] = float32(sum)
+		}
+	}
+	return u
+}
+
+// Every transform kernel this CPU has writes the Go twin's bits, for tile
+// counts around blocks of eight, several channels, odd strides and
+// special values, and writes nothing else: the input transform nothing
+// past its last block of eight lanes, the output transform nothing past w
+// columns of its rows.
+func TestWinogradKernels(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for _, n := range []int{1, 3, 7, 8, 9, 15, 16, 17, 24} {
+		for _, chans := range []int{1, 3} {
+			n8 := (n + 7) / 8 * 8
+			ld, plane := n8+5, 4*(n8+5)+3
+			e, o := maxPoolInput(r, (chans-1)*plane+3*ld+n8+1), maxPoolInput(r, (chans-1)*plane+3*ld+n8+1)
+			vc, vx := n8+3, chans*(n8+3)+1
+			vlen := 15*vx + (chans-1)*vc + n8 + 4
+			want := make([]float32, vlen)
+			for i := range want {
+				want[i] = f32Guard
+			}
+			for k := 0; k < n8; k += 8 {
+				winoIn8Generic(want[k:], vx, vc, e[k:], o[k:], ld, plane, chans)
+			}
+			for _, im := range winoInFamily.available() {
+				t.Run(fmt.Sprintf("in/%s/%d/%d", im.name, n, chans), func(t *testing.T) {
+					saved := winoIn8Fn
+					winoIn8Fn = im.fn
+					defer func() { winoIn8Fn = saved }()
+					got := make([]float32, vlen)
+					for i := range got {
+						got[i] = f32Guard
+					}
+					WinogradIn(got, vx, vc, e, o, ld, plane, chans, n)
+					for i := range want {
+						require.Equal(t, math.Float32bits(want[i]), math.Float32bits(got[i]), "float %d", i)
+					}
+				})
+			}
+			mc, mx := n8+1, chans*(n8+1)+3
+			m := maxPoolInput(r, 15*mx+(chans-1)*mc+n8)
+			bias := f32Rand(r, chans)
+			for _, w := range []int{2*n - 1, 2 * n} {
+				for rows := 1; rows <= 2; rows++ {
+					for _, b := range [][]float32{nil, bias} {
+						ldy, yplane := 2*n8+3, 2*(2*n8+3)+1
+						ylen := chans * yplane
+						want := make([]float32, ylen)
+						for i := range want {
+							want[i] = f32Guard
+						}
+						for k := 0; k < n8; k += 8 {
+							winoOut8Generic(want[2*k:], ldy, yplane, m[k:], mx, mc, b, chans, min(16, w-2*k), rows)
+						}
+						for c := 0; c < chans; c++ {
+							for i := 0; i < 2; i++ {
+								for j := 0; j < ldy; j++ {
+									written := want[c*yplane+i*ldy+j] != f32Guard
+									require.Equal(t, i < rows && j < w, written, "row %d column %d", i, j)
+								}
+							}
+						}
+						for _, im := range winoOutFamily.available() {
+							t.Run(fmt.Sprintf("out/%s/%d/%d/w%d/rows%d/bias%v", im.name, n, chans, w, rows, b != nil), func(t *testing.T) {
+								saved := winoOut8Fn
+								winoOut8Fn = im.fn
+								defer func() { winoOut8Fn = saved }()
+								got := make([]float32, ylen)
+								for i := range got {
+									got[i] = f32Guard
+								}
+								WinogradOut(got, ldy, yplane, m, mx, mc, b, chans, n, w, rows)
+								for i := range want {
+									require.Equal(t, math.Float32bits(want[i]), math.Float32bits(got[i]), "float %d", i)
+								}
+							})
+						}
+					}
+				}
+			}
+		}
+	}
+	require.Panics(t, func() { WinogradIn(make([]float32, 100), 4, 0, make([]float32, 5), make([]float32, 5), 1, 0, 1, 1) })
+	require.Panics(t, func() { WinogradOut(make([]float32, 100), 4, 0, make([]float32, 200), 8, 0, nil, 1, 2, 2, 3) })
+	require.Panics(t, func() { WinogradOut(make([]float32, 3), 4, 0, make([]float32, 200), 8, 0, nil, 1, 2, 4, 1) })
+}
+
+func BenchmarkWinograd(b *testing.B) {
+	const chans, n = 32, 16
+	r := rand.New(rand.NewPCG(1, 2))
+	ld := n + 1
+	e, o := f32Rand(r, chans*4*ld+16), f32Rand(r, chans*4*ld+16)
+	v := make([]float32, 16*chans*(n+8))
+	y := make([]float32, chans*2*2*n)
+	defer SetLevel(Active())
+	for _, lv := range Supported() {
+		require.NoError(b, SetLevel(lv))
+		b.Run("in/"+lv.String(), func(b *testing.B) {
+			for b.Loop() {
+				WinogradIn(v, chans*(n+8), n+8, e, o, ld, 4*ld, chans, n)
+			}
+		})
+		b.Run("out/"+lv.String(), func(b *testing.B) {
+			for b.Loop() {
+				WinogradOut(y, 2*n, 4*n, v, chans*(n+8), n+8, nil, chans, n, 2*n, 2)
+			}
+		})
+	}
+}
