@@ -81,69 +81,73 @@ func TestConvGemm(t *testing.T) {
 		{N: 2, C: 8, H: 9, W: 10, OutC: 9, KH: 3, KW: 3, StrideH: 1, StrideW: 1, PadBottom: 2, PadLeft: 1, DilationH: 1, DilationW: 1, Groups: 1},
 		sq(4, 8, 9, 7, 8, 3, 1, 0, 1, 1),
 	}
-	if !simd.WinogradVectorised() {
-		// The Go twins of the transforms: the path is slower but the same.
-		winoAlways = true
-		defer func() { winoAlways = false }()
+	// Every 3×3 stride-1 case runs both paths, whichever the shape would
+	// take (the Winograd one with the transforms' Go twins where they are
+	// not vectorised).
+	defer func() { winoForce = 0 }()
+	winoForce = 1
+	for _, i := range []int{0, 1, 2, 4, 5, 14, 15, 16} {
+		if !cases[i].gemmWinograd() {
+			t.Errorf("case %d (%+v) cannot take the Winograd path", i, cases[i])
+		}
 	}
-	{
-		for _, i := range []int{1, 4, 5, 14, 15, 16} {
-			if !cases[i].gemmWinograd() {
-				t.Errorf("case %d (%+v) does not take the Winograd path", i, cases[i])
-			}
-		}
-		if p := cases[14]; winoGeometry(&p).chunk >= p.N*42 {
-			t.Error("case 14 is one chunk")
-		}
+	if p := cases[14]; winoGeometry(&p).chunk >= p.N*42 {
+		t.Error("case 14 is one chunk")
 	}
 	for ci, p := range cases {
 		for _, withBias := range []bool{true, false} {
-			t.Run(fmt.Sprintf("%d/bias=%v", ci, withBias), func(t *testing.T) {
-				if err := p.Validate(); err != nil {
-					t.Fatal(err)
+			for _, force := range []int{-1, 1} {
+				winoForce = force
+				if force > 0 && !p.gemmWinograd() {
+					continue
 				}
-				x, w := randSlice(rng, p.InputLen()), randSlice(rng, p.WeightLen())
-				var b []float32
-				if withBias {
-					b = randSlice(rng, p.OutC)
-				}
-				want, mag := convRef64(&p, x, w, b)
-				if !p.GemmPath() {
-					t.Fatal("not taken by ConvGemm")
-				}
-				cg := NewConvGemm(&p, w, b)
-				got := make([]float32, p.OutputLen()+1)
-				for i := range got {
-					got[i] = float32(math.NaN())
-				}
-				got[len(got)-1] = 42
-				run := newConvGemmRun(cg, x, 1)
-				run.all(got[:len(want)])
-				if got[len(got)-1] != 42 {
-					t.Fatal("wrote past the output")
-				}
-				// The bound of a dot product of k terms. The Winograd path's
-				// transforms add a few roundings of sums of the magnitudes;
-				// its worst errors here are one or two units of them too.
-				k := p.C / p.Groups * p.KH * p.KW
-				for i := range want {
-					if d := math.Abs(want[i] - float64(got[i])); !(d <= float64(k+5)*0x1p-23*mag[i]+1e-30) {
-						t.Fatalf("winograd %v: [%d] = %v, want %v", cg.Winograd(), i, got[i], want[i])
+				t.Run(fmt.Sprintf("%d/bias=%v/winograd=%v", ci, withBias, force > 0), func(t *testing.T) {
+					if err := p.Validate(); err != nil {
+						t.Fatal(err)
 					}
-				}
-				// Uneven ranges of columns (or of chunks of tiles) on
-				// goroutines, each with its own state: the same bits.
-				split := make([]float32, len(want))
-				newConvGemmRun(cg, x, 4).split(split, 23)
-				for i := range want {
-					if split[i] != got[i] {
-						t.Fatalf("split run: [%d] = %v, one run %v", i, split[i], got[i])
+					x, w := randSlice(rng, p.InputLen()), randSlice(rng, p.WeightLen())
+					var b []float32
+					if withBias {
+						b = randSlice(rng, p.OutC)
 					}
-				}
-				if n := testing.AllocsPerRun(5, func() { run.all(got[:len(want)]) }); n != 0 {
-					t.Errorf("%v allocations per run", n)
-				}
-			})
+					want, mag := convRef64(&p, x, w, b)
+					if !p.GemmPath() {
+						t.Fatal("not taken by ConvGemm")
+					}
+					cg := NewConvGemm(&p, w, b)
+					got := make([]float32, p.OutputLen()+1)
+					for i := range got {
+						got[i] = float32(math.NaN())
+					}
+					got[len(got)-1] = 42
+					run := newConvGemmRun(cg, x, 1)
+					run.all(got[:len(want)])
+					if got[len(got)-1] != 42 {
+						t.Fatal("wrote past the output")
+					}
+					// The bound of a dot product of k terms. The Winograd path's
+					// transforms add a few roundings of sums of the magnitudes;
+					// its worst errors here are one or two units of them too.
+					k := p.C / p.Groups * p.KH * p.KW
+					for i := range want {
+						if d := math.Abs(want[i] - float64(got[i])); !(d <= float64(k+5)*0x1p-23*mag[i]+1e-30) {
+							t.Fatalf("winograd %v: [%d] = %v, want %v", cg.Winograd(), i, got[i], want[i])
+						}
+					}
+					// Uneven ranges of columns (or of chunks of tiles) on
+					// goroutines, each with its own state: the same bits.
+					split := make([]float32, len(want))
+					newConvGemmRun(cg, x, 4).split(split, 23)
+					for i := range want {
+						if split[i] != got[i] {
+							t.Fatalf("split run: [%d] = %v, one run %v", i, split[i], got[i])
+						}
+					}
+					if n := testing.AllocsPerRun(5, func() { run.all(got[:len(want)]) }); n != 0 {
+						t.Errorf("%v allocations per run", n)
+					}
+				})
+			}
 		}
 	}
 }
@@ -175,6 +179,10 @@ func BenchmarkConvShapes(b *testing.B) {
 		{"resnet/64x16x16-128s2", sq(1, 64, 16, 16, 128, 3, 2, 1, 1, 1)},
 		{"resnet/64x16x16-128pw", sq(1, 64, 16, 16, 128, 1, 1, 0, 1, 1)},
 		{"resnet/b16/32x32x32-64s2pw", sq(16, 32, 32, 32, 64, 1, 2, 0, 1, 1)},
+		{"resnet/b16/32x32x32-32", sq(16, 32, 32, 32, 32, 3, 1, 1, 1, 1)},
+		{"resnet/b16/64x16x16-64", sq(16, 64, 16, 16, 64, 3, 1, 1, 1, 1)},
+		{"resnet/b16/128x8x8-128", sq(16, 128, 8, 8, 128, 3, 1, 1, 1, 1)},
+		{"resnet/b16/256x4x4-256", sq(16, 256, 4, 4, 256, 3, 1, 1, 1, 1)},
 	} {
 		p := s.p
 		x, w, bias := randSlice(r, p.InputLen()), randSlice(r, p.WeightLen()), randSlice(r, p.OutC)
@@ -196,6 +204,18 @@ func BenchmarkConvShapes(b *testing.B) {
 			}
 			clk.report(b, flops)
 		})
+		if p.gemmWinograd() {
+			b.Run(s.name+"/gemm-single", func(b *testing.B) {
+				winoForce = -1
+				run := newConvGemmRun(NewConvGemm(&p, w, bias), x, 1)
+				winoForce = 0
+				clk := startCPU(b)
+				for range b.N {
+					run.all(dst)
+				}
+				clk.report(b, flops)
+			})
+		}
 	}
 }
 
@@ -277,6 +297,34 @@ func TestConvGemmReluInput(t *testing.T) {
 	p := sq(1, 8, 14, 14, 16, 3, 2, 1, 1, 1)
 	if NewConvGemm(&p, make([]float32, p.WeightLen()), nil).CanReluInput() {
 		t.Error("a strided convolution takes a folded ReLU")
+	}
+}
+
+// The Winograd path takes the ResNet's 3×3 layers at batch 16, and
+// leaves the thin layers and small maps of the shipped classifiers to the
+// single product, where it measured no faster.
+func TestConvGemmWinogradChoice(t *testing.T) {
+	if !simd.WinogradVectorised() {
+		t.Skip("the transforms run in Go at this level: no convolution takes the path")
+	}
+	for _, c := range []struct {
+		p    Conv2DParams
+		want bool
+	}{
+		{sq(16, 32, 32, 32, 32, 3, 1, 1, 1, 1), true},
+		{sq(16, 64, 16, 16, 64, 3, 1, 1, 1, 1), true},
+		{sq(16, 128, 8, 8, 128, 3, 1, 1, 1, 1), true},
+		{sq(16, 256, 4, 4, 256, 3, 1, 1, 1, 1), true},
+		{sq(1, 64, 16, 16, 64, 3, 1, 1, 1, 1), true},
+		{sq(1, 256, 4, 4, 256, 3, 1, 1, 1, 1), false},
+		{sq(16, 64, 4, 4, 64, 3, 1, 1, 1, 1), false},
+		{sq(16, 16, 14, 14, 32, 3, 1, 1, 1, 1), false},
+		{sq(16, 32, 7, 7, 64, 3, 1, 1, 1, 1), false},
+		{sq(16, 64, 16, 16, 64, 3, 2, 1, 1, 1), false},
+	} {
+		if got := c.p.gemmWinograd(); got != c.want {
+			t.Errorf("%+v: Winograd %v, want %v", c.p, got, c.want)
+		}
 	}
 }
 

@@ -27,10 +27,14 @@ type convWino struct {
 	bias          []float32
 }
 
-// winoGemmMinChannels is the fewest input and output channels for which the
-// transforms, which cost about as much as two or three multiply-adds per
-// tile and channel, pay for themselves.
-const winoGemmMinChannels = 8
+// winoGemmMinGain is the least ratio of the multiply-adds the Winograd
+// path saves (C·OutC per tile) to what its transforms cost (C+OutC per
+// tile, times the lanes a row of tiles wastes in blocks of eight) for it
+// to take a convolution. Below it, measured on the models' shapes, the
+// single product is as fast or faster: thin layers (16-64 channels) and
+// small maps, whose rows of two or four tiles fill a quarter or half of
+// the transforms' lanes.
+const winoGemmMinGain = 16
 
 // winoGemmMinTiles is the fewest tiles in a batch for which the sixteen
 // products are worth splitting the one product into: fewer leave the
@@ -48,10 +52,17 @@ const winoChunkFloats = 1 << 17
 // (in Go they would cost much of what they save).
 func (p *Conv2DParams) gemmWinograd() bool {
 	if p.KH != 3 || p.KW != 3 || p.StrideH != 1 || p.StrideW != 1 || p.DilationH != 1 || p.DilationW != 1 ||
-		p.Groups != 1 || p.C < winoGemmMinChannels || p.OutC < winoGemmMinChannels || !(winoAlways || simd.WinogradVectorised()) {
+		p.Groups != 1 || p.C < 1 || p.OutC < 1 || winoForce < 0 {
 		return false
 	}
-	return p.N*((p.OutH()+1)/2)*((p.OutW()+1)/2) >= winoGemmMinTiles
+	if winoForce > 0 {
+		return true
+	}
+	tw := (p.OutW() + 1) / 2
+	waste := float64((tw+7)/8*8) / float64(tw)
+	gain := float64(p.C) * float64(p.OutC) / (float64(p.C+p.OutC) * waste)
+	return simd.WinogradVectorised() && gain >= winoGemmMinGain &&
+		p.N*((p.OutH()+1)/2)*tw >= winoGemmMinTiles
 }
 
 // winoGeometry is the convWino of p without its weights.
@@ -70,30 +81,37 @@ func winoGeometry(p *Conv2DParams) *convWino {
 	return q
 }
 
-// winoAlways lets tests take the Winograd path where the transforms run
-// in Go.
-var winoAlways bool
+// winoForce lets tests take the Winograd path where the transforms run
+// in Go (1), and benchmarks compare it with the single product (-1).
+var winoForce int
 
 func newConvWino(p *Conv2DParams, w, bias []float32) *convWino {
 	q := winoGeometry(p)
 	q.bias = bias
-	g := [4][3]float64{{1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}}
-	for xi := range q.u {
-		r, s := xi/4, xi%4
-		u := make([]float32, p.OutC*p.C)
-		for oc := 0; oc < p.OutC; oc++ {
-			for c := 0; c < p.C; c++ {
-				k := w[(oc*p.C+c)*9 : (oc*p.C+c)*9+9]
-				var sum float64
-				for a := 0; a < 3; a++ {
-					for b := 0; b < 3; b++ {
-						sum += g[r][a] * float64(k[3*a+b]) * g[s][b]
-					}
-				}
-				u[oc*p.C+c] = float32(sum)
+	// U = G·g·Gᵀ of every kernel, by rows then columns (G's rows are
+	// g0, (g0+g1+g2)/2, (g0-g1+g2)/2, g2), into sixteen matrices.
+	us := make([]float32, 16*p.OutC*p.C)
+	for oc := 0; oc < p.OutC; oc++ {
+		for c := 0; c < p.C; c++ {
+			k := w[(oc*p.C+c)*9 : (oc*p.C+c)*9+9]
+			var t [4][3]float64
+			for j := 0; j < 3; j++ {
+				a, b, d := float64(k[j]), float64(k[3+j]), float64(k[6+j])
+				t[0][j], t[1][j], t[2][j], t[3][j] = a, (a+b+d)/2, (a-b+d)/2, d
+			}
+			at := oc*p.C + c
+			for r := 0; r < 4; r++ {
+				a, b, d := t[r][0], t[r][1], t[r][2]
+				row := us[4*r*p.OutC*p.C:]
+				row[at] = float32(a)
+				row[p.OutC*p.C+at] = float32((a + b + d) / 2)
+				row[2*p.OutC*p.C+at] = float32((a - b + d) / 2)
+				row[3*p.OutC*p.C+at] = float32(d)
 			}
 		}
-		q.u[xi] = simd.PackA(false, p.OutC, p.C, u, p.C)
+	}
+	for xi := range q.u {
+		q.u[xi] = simd.PackA(false, p.OutC, p.C, us[xi*p.OutC*p.C:(xi+1)*p.OutC*p.C], p.C)
 	}
 	return q
 }
