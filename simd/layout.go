@@ -21,20 +21,79 @@ func Unzip2(even, odd, src []float32) {
 	f32RaceRead(src)
 	f32RaceWrite(even[:ne])
 	f32RaceWrite(odd[:no])
-	unzip2Fn(even[:ne], odd[:no], src)
+	unzip2Fn(even[:ne], odd[:no], src, false)
 }
 
-var unzip2Fn func(even, odd, src []float32)
+var unzip2Fn func(even, odd, src []float32, relu bool)
 
 var unzip2Family = newFamily("unzip2", &unzip2Fn, unzip2Generic, unzip2Arch...)
 
-// unzip2Generic is the Go twin of Unzip2 (even and odd of exact length).
-func unzip2Generic(even, odd, src []float32) {
+// unzip2Generic is the Go twin of Unzip2 (even and odd of exact length),
+// rectifying as PadUnzip2 does when relu is set.
+func unzip2Generic(even, odd, src []float32, relu bool) {
 	for i := range even {
-		even[i] = src[2*i]
+		even[i] = rect(src[2*i], relu)
 	}
 	for i := range odd {
-		odd[i] = src[2*i+1]
+		odd[i] = rect(src[2*i+1], relu)
+	}
+}
+
+// rect is v, or 0 when relu is set and v compares below zero.
+func rect(v float32, relu bool) float32 {
+	if relu && v < 0 {
+		return 0
+	}
+	return v
+}
+
+// PadUnzip2 writes src, planes h×w planes, zero-padded to hp rows (top
+// above) and 2·ld columns (left before), as the padded planes' even and
+// odd columns: column 2j of padded row r of plane p goes to
+// e[p*hp*ld+r*ld+j], column 2j+1 to o[...]. It is PadPlanes followed by
+// Unzip2 without the padded copy between them, for the Winograd
+// transforms, which read tiles' columns from e and o. With relu, values
+// below zero are written as 0 (NaN and -0 kept). It panics if the padding
+// does not fit or a slice is too short.
+func PadUnzip2(e, o, src []float32, planes, h, w, top, left, hp, ld int, relu bool) {
+	if planes < 0 || h < 0 || w < 0 || top < 0 || left < 0 || top+h > hp || left+w > 2*ld {
+		panic(fmt.Sprintf("simd: PadUnzip2: %d planes of %d×%d at (%d, %d) in %d×%d", planes, h, w, top, left, hp, 2*ld))
+	}
+	n := int64(planes) * int64(hp) * int64(ld)
+	if int64(len(src)) < int64(planes)*int64(h)*int64(w) || int64(len(e)) < n || int64(len(o)) < n {
+		panic(fmt.Sprintf("simd: PadUnzip2: %d planes of %d×%d from %d floats into %d and %d", planes, h, w, len(src), len(e), len(o)))
+	}
+	pl := hp * ld
+	e, o = e[:planes*pl], o[:planes*pl]
+	f32RaceRead(src[:planes*h*w])
+	f32RaceWrite(e)
+	f32RaceWrite(o)
+	// One clear of both halves, then the rows: the margins are a float or
+	// two a row, which cost more to clear one by one.
+	clear(e)
+	clear(o)
+	if planes == 0 || h == 0 || w == 0 {
+		return
+	}
+	// The source's even columns land in the half of left's parity.
+	ev, od := e[top*ld+left/2:], o[top*ld+left/2:]
+	if left%2 == 1 {
+		ev, od = o[top*ld+left/2:], e[top*ld+left/2+1:]
+	}
+	padUnzipFn(ev, od, src[:planes*h*w], h, w, ld, pl, relu)
+}
+
+// padUnzipFn writes the rows of planes of h rows of w floats (src) into
+// ev (even columns) and od (odd), rows ld and planes pl floats apart.
+var padUnzipFn func(ev, od, src []float32, h, w, ld, pl int, relu bool)
+
+var padUnzipFamily = newFamily("padunzip2", &padUnzipFn, padUnzipGeneric, padUnzipArch...)
+
+func padUnzipGeneric(ev, od, src []float32, h, w, ld, pl int, relu bool) {
+	ne, no := (w+1)/2, w/2
+	for r := 0; r < len(src)/w; r++ {
+		at := (r/h)*pl + (r%h)*ld
+		unzip2Generic(ev[at:at+ne], od[at:at+no], src[r*w:(r+1)*w], relu)
 	}
 }
 

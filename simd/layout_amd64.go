@@ -2,21 +2,22 @@
 
 package simd
 
-var unzip2Arch = []impl[func(even, odd, src []float32)]{
+var unzip2Arch = []impl[func(even, odd, src []float32, relu bool)]{
 	{name: "avx2", level: AVX2, fn: unzip2AVX2Go},
 }
 
-// unzip2AVX2 splits blocks of sixteen floats into eight and eight.
+// unzip2AVX2 splits blocks of sixteen floats into eight and eight,
+// clearing the lanes that compare below zero when relu is set.
 //
 //go:noescape
-func unzip2AVX2(even, odd, src *float32, blocks int)
+func unzip2AVX2(even, odd, src *float32, blocks int, relu bool)
 
-func unzip2AVX2Go(even, odd, src []float32) {
+func unzip2AVX2Go(even, odd, src []float32, relu bool) {
 	n := len(src) / 16
 	if n > 0 {
-		unzip2AVX2(&even[0], &odd[0], &src[0], n)
+		unzip2AVX2(&even[0], &odd[0], &src[0], n, relu)
 	}
-	unzip2Generic(even[8*n:], odd[8*n:], src[16*n:])
+	unzip2Generic(even[8*n:], odd[8*n:], src[16*n:], relu)
 }
 
 var copyRowsArch = []impl[func(dst, src []float32, h, w, wp, n int, relu bool)]{
@@ -39,4 +40,19 @@ func copyRowsAVX2Go(dst, src []float32, h, w, wp, n int, relu bool) {
 		return
 	}
 	copyRowsAVX2(&dst[0], &src[0], len(src)/(h*w), h, w, wp, n, relu)
+}
+
+var padUnzipArch = []impl[func(ev, od, src []float32, h, w, ld, pl int, relu bool)]{
+	{name: "avx2", level: AVX2, fn: padUnzipAVX2Go},
+}
+
+// padUnzipAVX2 splits rows rows of w floats, h rows a plane, into even
+// and odd halves rows ld and planes pl bytes apart: blocks of sixteen,
+// then one of eight, then pairs, then the last even float.
+//
+//go:noescape
+func padUnzipAVX2(ev, od, src *float32, rows, h, w, ld, pl int, relu bool)
+
+func padUnzipAVX2Go(ev, od, src []float32, h, w, ld, pl int, relu bool) {
+	padUnzipAVX2(&ev[0], &od[0], &src[0], len(src)/w, h, w, 4*ld, 4*pl, relu)
 }

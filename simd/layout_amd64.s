@@ -2,16 +2,26 @@
 
 #include "textflag.h"
 
-// func unzip2AVX2(even, odd, src *float32, blocks int)
-TEXT ·unzip2AVX2(SB), NOSPLIT, $0-32
-	MOVQ even+0(FP), DI
-	MOVQ odd+8(FP), R8
-	MOVQ src+16(FP), SI
-	MOVQ blocks+24(FP), CX
+// func unzip2AVX2(even, odd, src *float32, blocks int, relu bool)
+TEXT ·unzip2AVX2(SB), NOSPLIT, $0-33
+	MOVQ    even+0(FP), DI
+	MOVQ    odd+8(FP), R8
+	MOVQ    src+16(FP), SI
+	MOVQ    blocks+24(FP), CX
+	MOVBQZX relu+32(FP), R10
+	VXORPS  Y15, Y15, Y15
 
 uzblock:
 	VMOVUPS (SI), Y0
 	VMOVUPS 32(SI), Y1
+	TESTQ   R10, R10
+	JEQ     uzsplit
+	VCMPPS  $1, Y15, Y0, Y4
+	VANDNPS Y0, Y4, Y0
+	VCMPPS  $1, Y15, Y1, Y4
+	VANDNPS Y1, Y4, Y1
+
+uzsplit:
 	VSHUFPS $0x88, Y1, Y0, Y2
 	VSHUFPS $0xDD, Y1, Y0, Y3
 	VPERMPD $0xD8, Y2, Y2
@@ -116,5 +126,125 @@ crnstore:
 	ADDQ    R12, DI
 	DECQ    R11
 	JNE     crnplane
+	VZEROUPPER
+	RET
+
+// func padUnzipAVX2(ev, od, src *float32, rows, h, w, ld, pl int, relu bool)
+TEXT ·padUnzipAVX2(SB), NOSPLIT, $0-65
+	MOVQ    ev+0(FP), DI
+	MOVQ    od+8(FP), R8
+	MOVQ    src+16(FP), SI
+	MOVQ    rows+24(FP), R13
+	MOVQ    w+40(FP), DX
+	MOVQ    ld+48(FP), BX
+	MOVBQZX relu+64(FP), R10
+	VXORPS  Y15, Y15, Y15
+	MOVQ    h+32(FP), CX
+
+purow:
+	MOVQ DI, R11
+	MOVQ R8, R12
+	MOVQ DX, AX
+	SHRQ $4, AX
+	JEQ  pu8
+
+pu16:
+	VMOVUPS (SI), Y0
+	VMOVUPS 32(SI), Y1
+	TESTQ   R10, R10
+	JEQ     pu16split
+	VCMPPS  $1, Y15, Y0, Y4
+	VANDNPS Y0, Y4, Y0
+	VCMPPS  $1, Y15, Y1, Y4
+	VANDNPS Y1, Y4, Y1
+
+pu16split:
+	VSHUFPS $0x88, Y1, Y0, Y2
+	VSHUFPS $0xDD, Y1, Y0, Y3
+	VPERMPD $0xD8, Y2, Y2
+	VPERMPD $0xD8, Y3, Y3
+	VMOVUPS Y2, (R11)
+	VMOVUPS Y3, (R12)
+	ADDQ    $64, SI
+	ADDQ    $32, R11
+	ADDQ    $32, R12
+	DECQ    AX
+	JNE     pu16
+
+pu8:
+	MOVQ DX, AX
+	ANDQ $15, AX
+	CMPQ AX, $8
+	JLT  pupairs
+	VMOVUPS (SI), X0
+	VMOVUPS 16(SI), X1
+	TESTQ   R10, R10
+	JEQ     pu8split
+	VCMPPS  $1, X15, X0, X4
+	VANDNPS X0, X4, X0
+	VCMPPS  $1, X15, X1, X4
+	VANDNPS X1, X4, X1
+
+pu8split:
+	VSHUFPS $0x88, X1, X0, X2
+	VSHUFPS $0xDD, X1, X0, X3
+	VMOVUPS X2, (R11)
+	VMOVUPS X3, (R12)
+	ADDQ    $32, SI
+	ADDQ    $16, R11
+	ADDQ    $16, R12
+	SUBQ    $8, AX
+
+pupairs:
+	CMPQ AX, $2
+	JLT  pulast
+	VMOVSS  (SI), X0
+	VMOVSS  4(SI), X1
+	VCMPSS  $1, X15, X0, X4
+	VCMPSS  $1, X15, X1, X5
+	TESTQ   R10, R10
+	JEQ     pupairstore
+	VANDNPS X0, X4, X0
+	VANDNPS X1, X5, X1
+
+pupairstore:
+	VMOVSS X0, (R11)
+	VMOVSS X1, (R12)
+	ADDQ   $8, SI
+	ADDQ   $4, R11
+	ADDQ   $4, R12
+	SUBQ   $2, AX
+	JMP    pupairs
+
+pulast:
+	TESTQ AX, AX
+	JEQ   punext
+	VMOVSS (SI), X0
+	VCMPSS $1, X15, X0, X4
+	TESTQ  R10, R10
+	JEQ    pulaststore
+	VANDNPS X0, X4, X0
+
+pulaststore:
+	VMOVSS X0, (R11)
+	ADDQ   $4, SI
+
+punext:
+	ADDQ BX, DI
+	ADDQ BX, R8
+	DECQ CX
+	JNE  purowdone
+	// A plane is done: on to the next one's first row.
+	MOVQ h+32(FP), CX
+	MOVQ CX, AX
+	IMULQ BX, AX
+	NEGQ AX
+	ADDQ pl+56(FP), AX
+	ADDQ AX, DI
+	ADDQ AX, R8
+
+purowdone:
+	DECQ R13
+	JNE  purow
 	VZEROUPPER
 	RET

@@ -40,6 +40,48 @@ func TestUnzip2(t *testing.T) {
 	require.Panics(t, func() { Unzip2(make([]float32, 2), make([]float32, 0), make([]float32, 3)) })
 }
 
+// PadUnzip2 writes what PadPlanes then Unzip2 write, bit for bit, with
+// every kernel this CPU has: left paddings of both parities, rows shorter
+// and longer than a block, the ReLU, e and o holding garbage before, and
+// nothing written past the planes.
+func TestPadUnzip2(t *testing.T) {
+	r := rand.New(rand.NewPCG(55, 56))
+	for _, sh := range [][5]int{{4, 4, 1, 1, 0}, {7, 7, 1, 1, 1}, {32, 32, 1, 1, 0}, {5, 33, 0, 2, 1}, {3, 17, 2, 0, 4}, {1, 1, 0, 0, 0}, {6, 40, 1, 3, 2}, {2, 13, 1, 1, 0}, {2, 26, 0, 1, 1}} {
+		h, w, top, left, extra := sh[0], sh[1], sh[2], sh[3], sh[4]
+		hp := h + top + 1 + extra%2
+		ld := (w + left + 1 + extra) / 2
+		wp := 2 * ld
+		for _, planes := range []int{1, 3} {
+			for _, relu := range []bool{false, true} {
+				src := maxPoolInput(r, planes*h*w)
+				padded := make([]float32, planes*hp*wp)
+				PadPlanes(padded, src, planes, h, w, top, hp-h-top, left, wp-w-left, relu)
+				n := planes * hp * ld
+				we, wo := make([]float32, n), make([]float32, n)
+				Unzip2(we, wo, padded)
+				for _, im := range padUnzipFamily.available() {
+					t.Run(fmt.Sprintf("%s/%v/%d/relu=%v", im.name, sh, planes, relu), func(t *testing.T) {
+						saved := padUnzipFn
+						padUnzipFn = im.fn
+						defer func() { padUnzipFn = saved }()
+						e, o := f32Rand(r, n+1), f32Rand(r, n+1)
+						e[n], o[n] = f32Guard, f32Guard
+						PadUnzip2(e, o, src, planes, h, w, top, left, hp, ld, relu)
+						for i := 0; i < n; i++ {
+							require.Equal(t, math.Float32bits(we[i]), math.Float32bits(e[i]), "even half, float %d", i)
+							require.Equal(t, math.Float32bits(wo[i]), math.Float32bits(o[i]), "odd half, float %d", i)
+						}
+						require.Equal(t, f32Guard, e[n])
+						require.Equal(t, f32Guard, o[n])
+					})
+				}
+			}
+		}
+	}
+	require.Panics(t, func() { PadUnzip2(make([]float32, 100), make([]float32, 100), make([]float32, 16), 1, 4, 4, 1, 1, 5, 2, false) })
+	require.Panics(t, func() { PadUnzip2(make([]float32, 10), make([]float32, 100), make([]float32, 16), 1, 4, 4, 1, 1, 6, 3, false) })
+}
+
 // Every PadPlanes kernel this CPU has writes the padded planes exactly:
 // rows narrower than a block, of whole blocks and not, paddings of zero to
 // past eight in all, planes of one row, one plane and several; the

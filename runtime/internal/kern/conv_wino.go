@@ -44,7 +44,7 @@ const winoGemmMinTiles = 32
 
 // winoChunkFloats bounds the transformed tiles and products of one chunk
 // (16·(C+OutC)·chunk floats): 512 KiB, an L2.
-const winoChunkFloats = 1 << 17
+var winoChunkFloats = 1 << 17
 
 // gemmWinograd reports whether the ConvGemm of p takes the Winograd path:
 // a 3×3 window at stride 1 without dilation or groups, enough channels
@@ -116,15 +116,13 @@ func newConvWino(p *Conv2DParams, w, bias []float32) *convWino {
 	return q
 }
 
-// winoLens are the floats of the Winograd path's scratch: the padded
-// input, each of its column halves (with room for the transform's reads
-// past a row's last tile), and one worker's transformed tiles and
-// products.
-func (q *convWino) lens(p *Conv2DParams) (pad, half, worker int) {
-	pad = p.N * p.C * q.hp * q.wp
+// lens are the floats of the Winograd path's scratch: each column half
+// of the padded input (with room for the transform's reads past a row's
+// last tile), and one worker's transformed tiles and products.
+func (q *convWino) lens(p *Conv2DParams) (half, worker int) {
 	half = p.N*p.C*q.plane + 16
 	worker = 16*p.C*q.ldv + 16*p.OutC*q.ldm
-	return pad, half, worker
+	return half, worker
 }
 
 // Winograd reports whether the convolution runs the Winograd path
@@ -137,8 +135,8 @@ func (p *Conv2DParams) GemmScratchLen(threads int) int {
 	if !p.gemmWinograd() {
 		return p.GemmPadLen()
 	}
-	pad, half, worker := winoGeometry(p).lens(p)
-	return pad + 2*half + max(1, threads)*worker
+	half, worker := winoGeometry(p).lens(p)
+	return 2*half + max(1, threads)*worker
 }
 
 // WinoUnits is the number of chunks of tiles RunWino takes.
@@ -152,14 +150,10 @@ func (cg *ConvGemm) WinoUnits() int {
 // the scratch.
 func (cg *ConvGemm) PadWino(scratch, x []float32, n0, n1 int) {
 	p, q := &cg.p, cg.wino
-	pad, half, _ := q.lens(p)
-	pl := q.hp * q.wp
-	xp := scratch[n0*p.C*pl : n1*p.C*pl]
-	simd.PadPlanes(xp, x[n0*p.C*p.H*p.W:n1*p.C*p.H*p.W], (n1-n0)*p.C, p.H, p.W,
-		p.PadTop, q.hp-p.H-p.PadTop, p.PadLeft, q.wp-p.W-p.PadLeft, cg.ReluInput)
-	e := scratch[pad : pad+half]
-	o := scratch[pad+half : pad+2*half]
-	simd.Unzip2(e[n0*p.C*q.plane:n1*p.C*q.plane], o[n0*p.C*q.plane:n1*p.C*q.plane], xp)
+	half, _ := q.lens(p)
+	a, b := n0*p.C*q.plane, n1*p.C*q.plane
+	simd.PadUnzip2(scratch[a:b], scratch[half+a:half+b], x[n0*p.C*p.H*p.W:n1*p.C*p.H*p.W], (n1-n0)*p.C,
+		p.H, p.W, p.PadTop, p.PadLeft, q.hp, q.ld, cg.ReluInput)
 }
 
 // winoSource is the right-hand side of one coefficient's product: rows of
@@ -186,8 +180,8 @@ type WinoWorker struct {
 // scratch that PadWino fills.
 func (cg *ConvGemm) NewWinoWorker(scratch []float32, i int) *WinoWorker {
 	p, q := &cg.p, cg.wino
-	pad, half, worker := q.lens(p)
-	base := pad + 2*half + i*worker
+	half, worker := q.lens(p)
+	base := 2*half + i*worker
 	ww := &WinoWorker{v: scratch[base : base+16*p.C*q.ldv], m: scratch[base+16*p.C*q.ldv : base+worker]}
 	off := make([]int32, p.C)
 	for c := range off {
@@ -205,9 +199,8 @@ func (cg *ConvGemm) NewWinoWorker(scratch []float32, i int) *WinoWorker {
 // goroutines (each with its own WinoWorker) give the bits of one call.
 func (cg *ConvGemm) RunWino(dst, scratch []float32, ww *WinoWorker, u0, u1 int) {
 	p, q := &cg.p, cg.wino
-	pad, half, _ := q.lens(p)
-	e := scratch[pad : pad+half]
-	o := scratch[pad+half : pad+2*half]
+	half, _ := q.lens(p)
+	e, o := scratch[:half], scratch[half:2*half]
 	total := p.N * q.tiles
 	oh, ow := cg.oh, cg.ow
 	for c0 := u0 * q.chunk; c0 < min(u1*q.chunk, total); c0 += q.chunk {
