@@ -28,3 +28,5 @@ func sgemmRow4NEONGo(k int, a, b []float32, bstride int, c []float32, alpha, bet
 	sgemmCheckRow4(8, 12, k, a, b, bstride, c, bias)
 	sgemmRow4NEON(k, &a[0], &b[0], bstride, &c[0], alpha, beta, sgemmBiasPtr(bias))
 }
+
+var sgemmStridedArch []impl[func(rows, k int, a, b, c []float32, ldc, ldb int)]

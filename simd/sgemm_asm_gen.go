@@ -55,7 +55,107 @@ func amd64() []byte {
 	x86Kernel(w, "sgemmKernAVX2", 6, 16, 8, "Y", 32)
 	x86Row4(w, "sgemmRow4AVX512", 12, 32, 16, "Z", 64)
 	x86Row4(w, "sgemmRow4AVX2", 6, 16, 8, "Y", 32)
+	x86Strided(w, "sgemmStridedAVX2", 6, 16, 8, "Y", 32)
 	return w.Bytes()
+}
+
+// x86Strided writes the microkernel of SgemmPackedAStrided, whose B is a
+// plain row-major matrix read in place, rows ldb bytes apart:
+//
+//	func k(rows, k int, a, b, c *float32, ldc, ldb int)
+//
+// computes, for i < rows and j < nr,
+//
+//	c[i*ldc+j] = sum_p a[p*mr+i]*b[p*ldb/4+j]
+//
+// with the k steps in the main kernel's order (four at a time, then one
+// at a time), so each element has the bits the main kernel gives it with
+// alpha 1, beta 0 and no bias.
+func x86Strided(w *asm, name string, mr, nr, lanes int, reg string, vbytes int) {
+	vpr := nr / lanes
+	nacc := mr * vpr
+	breg := func(v int) string { return fmt.Sprintf("%s%d", reg, nacc+v) }
+	bc := fmt.Sprintf("%s%d", reg, nacc+vpr)
+	acc := func(i, v int) string { return fmt.Sprintf("%s%d", reg, i*vpr+v) }
+	unroll := x86Unroll[reg]
+	w.p("// func %s(rows, k int, a, b, c *float32, ldc, ldb int)", name)
+	w.p("TEXT ·%s(SB), NOSPLIT, $0-56", name)
+	w.i("MOVQ rows+0(FP), AX")
+	w.i("MOVQ k+8(FP), CX")
+	w.i("MOVQ a+16(FP), SI")
+	w.i("MOVQ b+24(FP), DI")
+	w.i("MOVQ c+32(FP), DX")
+	w.i("MOVQ ldc+40(FP), BX")
+	w.i("SHLQ $2, BX")
+	w.i("MOVQ ldb+48(FP), R12")
+	w.i("SHLQ $2, R12")
+	w.i("LEAQ (R12)(R12*2), R13")
+	for r := mr; r >= 1; r-- {
+		w.i("CMPQ AX, $%d", r)
+		w.i("JEQ %s_rows%d", name, r)
+	}
+	w.i("RET")
+	// Row s of B in a step of the unrolled loop: (DI), then ldb, 2·ldb
+	// and 3·ldb (R12, R13) past it.
+	rowAt := []string{"(DI)", "(DI)(R12*1)", "(DI)(R12*2)", "(DI)(R13*1)"}
+	for r := 1; r <= mr; r++ {
+		l := fmt.Sprintf("%s_rows%d", name, r)
+		w.p("")
+		w.p("%s:", l)
+		for i := 0; i < r; i++ {
+			for v := 0; v < vpr; v++ {
+				w.i("VXORPS %s, %s, %s", acc(i, v), acc(i, v), acc(i, v))
+			}
+		}
+		step := func(s int) {
+			w.i("PREFETCHT0 %d(SI)", 4*mr*(s+x86PrefetchSteps))
+			for v := 0; v < vpr; v++ {
+				w.i("VMOVUPS %d%s, %s", v*vbytes, rowAt[s], breg(v))
+			}
+			for i := 0; i < r; i++ {
+				w.i("VBROADCASTSS %d(SI), %s", 4*(mr*s+i), bc)
+				for v := 0; v < vpr; v++ {
+					w.i("VFMADD231PS %s, %s, %s", breg(v), bc, acc(i, v))
+				}
+			}
+		}
+		w.i("TESTQ CX, CX")
+		w.i("JEQ %s_store", l)
+		w.i("MOVQ CX, R11")
+		w.i("SHRQ $%d, R11", bits.TrailingZeros(uint(unroll)))
+		w.i("ANDQ $%d, CX", unroll-1)
+		w.i("TESTQ R11, R11")
+		w.i("JEQ %s_rest", l)
+		w.p("%s_loop%d:", l, unroll)
+		for s := 0; s < unroll; s++ {
+			step(s)
+		}
+		w.i("ADDQ $%d, SI", 4*mr*unroll)
+		w.i("LEAQ (DI)(R12*4), DI")
+		w.i("DECQ R11")
+		w.i("JNZ %s_loop%d", l, unroll)
+		w.p("%s_rest:", l)
+		w.i("TESTQ CX, CX")
+		w.i("JEQ %s_store", l)
+		w.p("%s_loop:", l)
+		step(0)
+		w.i("ADDQ $%d, SI", 4*mr)
+		w.i("ADDQ R12, DI")
+		w.i("DECQ CX")
+		w.i("JNZ %s_loop", l)
+		w.p("%s_store:", l)
+		for i := 0; i < r; i++ {
+			for v := 0; v < vpr; v++ {
+				w.i("VMOVUPS %s, %d(DX)", acc(i, v), v*vbytes)
+			}
+			if i < r-1 {
+				w.i("ADDQ BX, DX")
+			}
+		}
+		w.i("VZEROUPPER")
+		w.i("RET")
+	}
+	w.p("")
 }
 
 // x86Row4 writes the single-row kernel over four B panels,

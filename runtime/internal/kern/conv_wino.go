@@ -75,7 +75,8 @@ func winoGeometry(p *Conv2DParams) *convWino {
 	q.chunk = max(64, winoChunkFloats/(16*(p.C+p.OutC))/16*16)
 	q.chunk = min(q.chunk, (p.N*q.tiles+15)/16*16)
 	// Row strides past the chunk: the input transform writes up to seven
-	// lanes beyond a row of tiles, and panels read sixteen columns.
+	// lanes beyond a row of tiles, and the products read sixteen columns
+	// at a time.
 	q.ldv = q.chunk + 16
 	q.ldm = q.chunk + 8
 	return q
@@ -156,24 +157,9 @@ func (cg *ConvGemm) PadWino(scratch, x []float32, n0, n1 int) {
 		p.H, p.W, p.PadTop, p.PadLeft, q.hp, q.ld, cg.ReluInput)
 }
 
-// winoSource is the right-hand side of one coefficient's product: rows of
-// transformed tiles, copied sixteen columns at a time into the panels the
-// microkernel reads.
-type winoSource struct {
-	v      []float32
-	rows   simd.Offsets
-	colOff [1]int32
-}
-
-func (s *winoSource) PackPanel(dst []float32, nr, p0, kc, j0, cols int) {
-	s.colOff[0] = int32(j0)
-	simd.GatherRows(dst, s.v, s.rows.Sub(p0, p0+kc), s.colOff[:], nr)
-}
-
-// WinoWorker is one goroutine's state for RunWino.
+// WinoWorker is one goroutine's part of the scratch for RunWino.
 type WinoWorker struct {
 	v, m []float32
-	srcs [16]winoSource
 }
 
 // NewWinoWorker returns the state of worker i (0 ≤ i < threads) over the
@@ -182,16 +168,7 @@ func (cg *ConvGemm) NewWinoWorker(scratch []float32, i int) *WinoWorker {
 	p, q := &cg.p, cg.wino
 	half, worker := q.lens(p)
 	base := 2*half + i*worker
-	ww := &WinoWorker{v: scratch[base : base+16*p.C*q.ldv], m: scratch[base+16*p.C*q.ldv : base+worker]}
-	off := make([]int32, p.C)
-	for c := range off {
-		off[c] = int32(c * q.ldv)
-	}
-	rows := simd.NewOffsets(off)
-	for xi := range ww.srcs {
-		ww.srcs[xi] = winoSource{v: ww.v[xi*p.C*q.ldv : (xi+1)*p.C*q.ldv], rows: rows}
-	}
-	return ww
+	return &WinoWorker{v: scratch[base : base+16*p.C*q.ldv], m: scratch[base+16*p.C*q.ldv : base+worker]}
 }
 
 // RunWino computes the tiles of chunks [u0, u1) into dst (the NCHW
@@ -212,8 +189,10 @@ func (cg *ConvGemm) RunWino(dst, scratch []float32, ww *WinoWorker, u0, u1 int) 
 			simd.WinogradIn(ww.v[t-c0:], p.C*q.ldv, q.ldv, e[at:], o[at:], q.ld, q.plane, p.C, seg)
 			t += seg
 		}
+		// The transformed tiles are already rows in cache: the products
+		// read them in place.
 		for xi := range q.u {
-			simd.SgemmPackedA(q.u[xi], &ww.srcs[xi], 0, c1-c0, ww.m[xi*p.OutC*q.ldm:], q.ldm, q.ldm, 0)
+			simd.SgemmPackedAStrided(q.u[xi], ww.v[xi*p.C*q.ldv:], q.ldv, c1-c0, ww.m[xi*p.OutC*q.ldm:], q.ldm)
 		}
 		for t := c0; t < c1; {
 			n, ty, tx := t/q.tiles, t%q.tiles/q.tw, t%q.tw
