@@ -78,8 +78,12 @@ func TestPadUnzip2(t *testing.T) {
 			}
 		}
 	}
-	require.Panics(t, func() { PadUnzip2(make([]float32, 100), make([]float32, 100), make([]float32, 16), 1, 4, 4, 1, 1, 5, 2, false) })
-	require.Panics(t, func() { PadUnzip2(make([]float32, 10), make([]float32, 100), make([]float32, 16), 1, 4, 4, 1, 1, 6, 3, false) })
+	require.Panics(t, func() {
+		PadUnzip2(make([]float32, 100), make([]float32, 100), make([]float32, 16), 1, 4, 4, 1, 1, 5, 2, false)
+	})
+	require.Panics(t, func() {
+		PadUnzip2(make([]float32, 10), make([]float32, 100), make([]float32, 16), 1, 4, 4, 1, 1, 6, 3, false)
+	})
 }
 
 // Every PadPlanes kernel this CPU has writes the padded planes exactly:
