@@ -187,20 +187,17 @@ func convGemmPrepare(p *kern.Conv2DParams, x, w, bias, y []float32, e *env) (fun
 		cg.ReluInput = true
 	}
 	if cg.Winograd() {
-		// Pad the images (split among the threads), then chunks of tiles.
+		// Chunks of tiles split among the threads, each padding the
+		// images it reads into its own scratch.
 		workers := max(1, e.threads)
 		scratch := e.scratch[:p.GemmScratchLen(workers)]
 		ws := make([]*kern.WinoWorker, workers)
 		for i := range ws {
 			ws[i] = cg.NewWinoWorker(scratch, i)
 		}
-		pad := func(_, lo, hi int) { cg.PadWino(scratch, x, lo, hi) }
-		body := func(worker, lo, hi int) { cg.RunWino(y, scratch, ws[worker], lo, hi) }
-		n, units := p.N, cg.WinoUnits()
-		return func() {
-			e.pool.parallel(n, 1, pad)
-			e.pool.parallel(units, 1, body)
-		}, nil
+		body := func(worker, lo, hi int) { cg.RunWino(y, x, ws[worker], lo, hi) }
+		units := cg.WinoUnits()
+		return func() { e.pool.parallel(units, 1, body) }, nil
 	}
 	src := x
 	var xp []float32

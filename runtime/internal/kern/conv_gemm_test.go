@@ -342,9 +342,9 @@ func newConvGemmRun(cg *ConvGemm, x []float32, workers int) *convGemmRun {
 	r := &convGemmRun{cg: cg, x: x}
 	p := &cg.p
 	if cg.Winograd() {
-		r.pad = make([]float32, p.GemmScratchLen(workers))
+		scratch := make([]float32, p.GemmScratchLen(workers))
 		for i := 0; i < workers; i++ {
-			r.workers = append(r.workers, cg.NewWinoWorker(r.pad, i))
+			r.workers = append(r.workers, cg.NewWinoWorker(scratch, i))
 		}
 		return r
 	}
@@ -365,10 +365,7 @@ func newConvGemmRun(cg *ConvGemm, x []float32, workers int) *convGemmRun {
 
 func (r *convGemmRun) prepare() {
 	cg := r.cg
-	switch {
-	case cg.Winograd():
-		cg.PadWino(r.pad, r.x, 0, cg.p.N)
-	case r.pad != nil:
+	if !cg.Winograd() && r.pad != nil {
 		cg.Pad(r.pad, r.x, 0, cg.p.N)
 	}
 }
@@ -382,7 +379,7 @@ func (r *convGemmRun) units() int {
 
 func (r *convGemmRun) run(dst []float32, worker, lo, hi int) {
 	if r.cg.Winograd() {
-		r.cg.RunWino(dst, r.pad, r.workers[worker], lo, hi)
+		r.cg.RunWino(dst, r.x, r.workers[worker], lo, hi)
 		return
 	}
 	r.cg.Run(dst, r.srcs[worker], lo, hi)

@@ -117,17 +117,17 @@ func newConvWino(p *Conv2DParams, w, bias []float32) *convWino {
 	return q
 }
 
-// lens are the floats of the Winograd path's scratch: each column half
-// of the padded input (with room for the transform's reads past a row's
-// last tile), and one worker's transformed tiles and products.
+// lens are the floats of one worker's scratch: each column half of one
+// padded image (with room for the transform's reads past a row's last
+// tile), then the transformed tiles and the products of a chunk.
 func (q *convWino) lens(p *Conv2DParams) (half, worker int) {
-	half = p.N*p.C*q.plane + 16
-	worker = 16*p.C*q.ldv + 16*p.OutC*q.ldm
+	half = p.C*q.plane + 16
+	worker = 2*half + 16*p.C*q.ldv + 16*p.OutC*q.ldm
 	return half, worker
 }
 
 // Winograd reports whether the convolution runs the Winograd path
-// (PadWino, then RunWino) instead of Run.
+// (RunWino) instead of Run.
 func (cg *ConvGemm) Winograd() bool { return cg.wino != nil }
 
 // GemmScratchLen is the scratch that the ConvGemm of p (which must pass
@@ -136,8 +136,8 @@ func (p *Conv2DParams) GemmScratchLen(threads int) int {
 	if !p.gemmWinograd() {
 		return p.GemmPadLen()
 	}
-	half, worker := winoGeometry(p).lens(p)
-	return 2*half + max(1, threads)*worker
+	_, worker := winoGeometry(p).lens(p)
+	return max(1, threads) * worker
 }
 
 // WinoUnits is the number of chunks of tiles RunWino takes.
@@ -146,47 +146,45 @@ func (cg *ConvGemm) WinoUnits() int {
 	return (cg.p.N*q.tiles + q.chunk - 1) / q.chunk
 }
 
-// PadWino writes images [n0, n1) of x, zero-padded to whole tiles
-// (rectified when ReluInput) and split into even and odd columns, into
-// the scratch.
-func (cg *ConvGemm) PadWino(scratch, x []float32, n0, n1 int) {
-	p, q := &cg.p, cg.wino
-	half, _ := q.lens(p)
-	a, b := n0*p.C*q.plane, n1*p.C*q.plane
-	simd.PadUnzip2(scratch[a:b], scratch[half+a:half+b], x[n0*p.C*p.H*p.W:n1*p.C*p.H*p.W], (n1-n0)*p.C,
-		p.H, p.W, p.PadTop, p.PadLeft, q.hp, q.ld, cg.ReluInput)
-}
-
 // WinoWorker is one goroutine's part of the scratch for RunWino.
 type WinoWorker struct {
-	v, m []float32
+	e, o, v, m []float32
 }
 
-// NewWinoWorker returns the state of worker i (0 ≤ i < threads) over the
-// scratch that PadWino fills.
+// NewWinoWorker returns the state of worker i (0 ≤ i < threads) in the
+// scratch (GemmScratchLen floats).
 func (cg *ConvGemm) NewWinoWorker(scratch []float32, i int) *WinoWorker {
 	p, q := &cg.p, cg.wino
 	half, worker := q.lens(p)
-	base := 2*half + i*worker
-	return &WinoWorker{v: scratch[base : base+16*p.C*q.ldv], m: scratch[base+16*p.C*q.ldv : base+worker]}
+	s := scratch[i*worker : (i+1)*worker]
+	vl := 16 * p.C * q.ldv
+	return &WinoWorker{e: s[:half], o: s[half : 2*half], v: s[2*half : 2*half+vl], m: s[2*half+vl:]}
 }
 
-// RunWino computes the tiles of chunks [u0, u1) into dst (the NCHW
-// output) from the scratch that PadWino filled. Chunks split among
-// goroutines (each with its own WinoWorker) give the bits of one call.
-func (cg *ConvGemm) RunWino(dst, scratch []float32, ww *WinoWorker, u0, u1 int) {
+// RunWino computes the tiles of chunks [u0, u1) of the input x into dst
+// (the NCHW output). Each image is padded (rectified when ReluInput) and
+// split into its even and odd columns just before its tiles are
+// transformed, into the worker's own scratch, so that the transform reads
+// it from L2 rather than after the whole batch's copy has gone through
+// memory. Chunks split among goroutines (each with its own WinoWorker)
+// give the bits of one call.
+func (cg *ConvGemm) RunWino(dst, x []float32, ww *WinoWorker, u0, u1 int) {
 	p, q := &cg.p, cg.wino
-	half, _ := q.lens(p)
-	e, o := scratch[:half], scratch[half:2*half]
 	total := p.N * q.tiles
 	oh, ow := cg.oh, cg.ow
+	img := -1 // the image in ww.e and ww.o
 	for c0 := u0 * q.chunk; c0 < min(u1*q.chunk, total); c0 += q.chunk {
 		c1 := min(c0+q.chunk, total)
 		for t := c0; t < c1; {
 			n, ty, tx := t/q.tiles, t%q.tiles/q.tw, t%q.tw
+			if n != img {
+				in := x[n*p.C*p.H*p.W : (n+1)*p.C*p.H*p.W]
+				simd.PadUnzip2(ww.e, ww.o, in, p.C, p.H, p.W, p.PadTop, p.PadLeft, q.hp, q.ld, cg.ReluInput)
+				img = n
+			}
 			seg := min(q.tw-tx, c1-t)
-			at := n*p.C*q.plane + 2*ty*q.ld + tx
-			simd.WinogradIn(ww.v[t-c0:], p.C*q.ldv, q.ldv, e[at:], o[at:], q.ld, q.plane, p.C, seg)
+			at := 2*ty*q.ld + tx
+			simd.WinogradIn(ww.v[t-c0:], p.C*q.ldv, q.ldv, ww.e[at:], ww.o[at:], q.ld, q.plane, p.C, seg)
 			t += seg
 		}
 		// The transformed tiles are already rows in cache: the products
