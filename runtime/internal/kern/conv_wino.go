@@ -29,19 +29,22 @@ type convWino struct {
 
 // winoGemmMinGain is the least ratio of the multiply-adds the Winograd
 // path saves (C·OutC per tile) to what its transforms cost (C+OutC per
-// tile, times the lanes a row of tiles wastes in blocks of eight) for it
-// to take a convolution. Below it, measured on the models' shapes, the
-// single product is as fast or faster: thin layers (16-64 channels) and
-// small maps, whose rows of two or four tiles fill a quarter or half of
-// the transforms' lanes.
-const winoGemmMinGain = 16
+// tile, times the lanes a row of tiles wastes in blocks of eight), scaled
+// by the share of the tiles' outputs that the map has (a 7×7 map is
+// covered by 8×8 outputs), for it to take a convolution. It is set
+// between the shapes measured: the pixel baseline's 16→32 layer on 14×14
+// maps (9.3, a tenth faster) and its 32→64 layer on 7×7 (8.2, a tenth
+// slower), the default pipeline's 4×4 latent maps (8, slower).
+const winoGemmMinGain = 9
 
-// winoGemmMinTiles is the fewest tiles in a batch for which the sixteen
-// products are worth splitting the one product into: fewer leave the
-// microkernel's panels (sixteen columns) mostly empty, as the 4×4 maps of
-// the deepest layers at batch 1 would (measured: twice as slow at four
-// tiles, a third faster at sixteen).
-const winoGemmMinTiles = 16
+// winoGemmMinWork is the least gain (see winoGemmMinGain) summed over
+// the batch's tiles: below it the sixteen products' fixed costs (a call
+// and a panel of sixteen columns each, however few tiles there are)
+// outweigh what the tiles save. Measured: the ResNet's 8×8 layer at batch
+// 1 (16 tiles of gain 32) a third faster, its 4×4 layer at batch 2 (8
+// tiles) slower, the pixel baseline's 14×14 layer at batch 1 (49 tiles of
+// gain 9.3) a sixth slower.
+const winoGemmMinWork = 500
 
 // winoChunkFloats bounds the transformed tiles and products of one chunk
 // (16·(C+OutC)·chunk floats): 512 KiB, an L2.
@@ -59,11 +62,11 @@ func (p *Conv2DParams) gemmWinograd() bool {
 	if winoForce > 0 {
 		return true
 	}
-	tw := (p.OutW() + 1) / 2
+	th, tw := (p.OutH()+1)/2, (p.OutW()+1)/2
 	waste := float64((tw+7)/8*8) / float64(tw)
-	gain := float64(p.C) * float64(p.OutC) / (float64(p.C+p.OutC) * waste)
-	return simd.WinogradVectorised() && gain >= winoGemmMinGain &&
-		p.N*((p.OutH()+1)/2)*tw >= winoGemmMinTiles
+	cover := float64(p.OutH()*p.OutW()) / float64(4*th*tw)
+	gain := float64(p.C) * float64(p.OutC) / float64(p.C+p.OutC) * cover / waste
+	return simd.WinogradVectorised() && gain >= winoGemmMinGain && float64(p.N*th*tw)*gain >= winoGemmMinWork
 }
 
 // winoGeometry is the convWino of p without its weights.
