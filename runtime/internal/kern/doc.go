@@ -42,7 +42,15 @@
 //	                   the batch folded into the product's columns; over one
 //	                   input channel at stride 1 (Direct), RunDirect computes
 //	                   the same sums straight from the input; ReluInput folds
-//	                   a preceding ReLU into Pad
+//	                   a preceding ReLU into Pad. 3×3 stride-1 layers with
+//	                   enough channels and tiles (Winograd) run F(2×2, 3×3)
+//	                   instead: weights transformed and packed once as sixteen
+//	                   PackedA, RunWino pads each image into its worker's
+//	                   scratch (GemmScratchLen), transforms tiles eight at a
+//	                   time (simd.WinogradIn), multiplies them in place
+//	                   (simd.SgemmPackedAStrided) and transforms back with the
+//	                   bias (simd.WinogradOut); within float32 rounding of
+//	                   the product, not its bits
 //	int8 conv, dense   QConv2DParams.Pack(w), QDenseParams.Pack(w) set the
 //	                   params' Packed field; QConv2D/QDense then run simd's
 //	                   int8 GEMM (VNNI, SDOT, SMMLA, ...) and, for dense,
