@@ -5,13 +5,18 @@
 DATA conv1chOne<>+0(SB)/4, $0x3f800000
 GLOBL conv1chOne<>(SB), RODATA|NOPTR, $4
 
-// func conv1Ch8AVX2(dst *float32, ldd int, in *float32, taps *int32, n int, w, bias *float32, width int)
-TEXT ·conv1Ch8AVX2(SB), NOSPLIT, $0-64
+// func conv1Ch8AVX2(dst *float32, ldd int, in *float32, taps *int32, n int, w, bias *float32, width, rows, dstRow, inRow int)
+//
+// dst and in in the argument frame advance a row at a time.
+TEXT ·conv1Ch8AVX2(SB), NOSPLIT, $0-88
 	MOVQ ldd+8(FP), BX
 	SHLQ $2, BX
 	MOVQ width+56(FP), R12
 	SUBQ $8, R12
 	SHLQ $2, R12 // byte offset of the last block
+	MOVQ rows+64(FP), R13
+
+c1row:
 	XORQ R11, R11 // byte offset of this block
 
 c1block:
@@ -98,10 +103,18 @@ c1bias:
 	ADDQ         BX, DI
 	VMOVUPS      Y7, (DI)
 	CMPQ         R11, R12
-	JEQ          c1done
+	JEQ          c1rowdone
 	ADDQ         $32, R11
 	JMP          c1block
 
-c1done:
+c1rowdone:
+	MOVQ dstRow+72(FP), AX
+	SHLQ $2, AX
+	ADDQ AX, dst+0(FP)
+	MOVQ inRow+80(FP), AX
+	SHLQ $2, AX
+	ADDQ AX, in+16(FP)
+	DECQ R13
+	JNE  c1row
 	VZEROUPPER
 	RET

@@ -2,4 +2,4 @@
 
 package simd
 
-var conv1Ch8Arch []impl[func(dst []float32, ldd int, in []float32, taps []int32, w, bias []float32, width int)]
+var conv1Ch8Arch []impl[func(dst []float32, ldd, dstRow int, in []float32, inRow int, taps []int32, w, bias []float32, width, rows int)]

@@ -17,6 +17,8 @@ import (
 func TestConv1Ch8(t *testing.T) {
 	r := rand.New(rand.NewPCG(81, 82))
 	in := f32Rand(r, 600)
+	// Two more rows of seven past in, for the calls of three rows.
+	inRows := append(append([]float32(nil), in...), f32Rand(r, 14)...)
 	for _, c := range [][2]int{{0, 8}, {1, 8}, {9, 28}, {25, 13}, {49, 16}, {9, 9}} {
 		n, width := c[0], c[1]
 		off := make([]int32, n)
@@ -60,6 +62,19 @@ func TestConv1Ch8(t *testing.T) {
 					got[i] = f32Guard
 				}
 				Conv1Ch8(got, ldd, in, taps, w, bias, width)
+				// Several rows in one call: each row's bits as one call.
+				const rows = 3
+				rowsGot := make([]float32, 2*8*ldd+8*ldd)
+				Conv1Ch8Rows(rowsGot, ldd, 8*ldd, inRows, 7, taps, w, bias, width, rows)
+				for rr := 0; rr < rows; rr++ {
+					one := make([]float32, 8*ldd)
+					Conv1Ch8(one, ldd, inRows[7*rr:], taps, w, bias, width)
+					for o := 0; o < 8; o++ {
+						for x := 0; x < width; x++ {
+							require.Equal(t, math.Float32bits(one[o*ldd+x]), math.Float32bits(rowsGot[rr*8*ldd+o*ldd+x]), "row %d channel %d output %d", rr, o, x)
+						}
+					}
+				}
 				for o := 0; o < 8; o++ {
 					for x := 0; x < width; x++ {
 						var mag float64
@@ -81,6 +96,9 @@ func TestConv1Ch8(t *testing.T) {
 	}
 	require.Panics(t, func() {
 		Conv1Ch8(make([]float32, 64), 8, make([]float32, 10), NewOffsets([]int32{3}), make([]float32, 8), make([]float32, 8), 8)
+	})
+	require.Panics(t, func() {
+		Conv1Ch8Rows(make([]float32, 100), 10, 20, make([]float32, 30), 20, NewOffsets([]int32{3}), make([]float32, 8), make([]float32, 8), 8, 2)
 	})
 	require.Panics(t, func() {
 		Conv1Ch8(make([]float32, 63), 8, make([]float32, 10), NewOffsets([]int32{0}), make([]float32, 8), make([]float32, 8), 8)

@@ -52,12 +52,10 @@ func (cg *ConvGemm) RunDirect(dst, src []float32, n0, n1 int) {
 	d := cg.direct
 	ow := cg.ow
 	for n := n0; n < n1; n++ {
-		for y := 0; y < cg.oh; y++ {
-			in := src[n*cg.plane+y*cg.wq:]
-			out := dst[n*cg.p.OutC*cg.ohw+y*ow:]
-			for g := range d.w {
-				simd.Conv1Ch8(out[g*8*cg.ohw:], cg.ohw, in, cg.rowOff, d.w[g], d.bias[g], ow)
-			}
+		in := src[n*cg.plane:]
+		out := dst[n*cg.p.OutC*cg.ohw:]
+		for g := range d.w {
+			simd.Conv1Ch8Rows(out[g*8*cg.ohw:], cg.ohw, ow, in, cg.wq, cg.rowOff, d.w[g], d.bias[g], ow, cg.oh)
 		}
 	}
 }
