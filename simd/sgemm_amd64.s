@@ -2557,13 +2557,12 @@ sgemmRow4AVX2_store:
 	VZEROUPPER
 	RET
 
-// func sgemmStridedAVX2(rows, k int, a, b, c *float32, ldc, ldb int)
-TEXT ·sgemmStridedAVX2(SB), NOSPLIT, $0-56
+// func sgemmStridedAVX2(rows, k int, a, b, c *float32, ldc, ldb, panels int)
+TEXT ·sgemmStridedAVX2(SB), NOSPLIT, $0-64
 	MOVQ rows+0(FP), AX
-	MOVQ k+8(FP), CX
-	MOVQ a+16(FP), SI
-	MOVQ b+24(FP), DI
-	MOVQ c+32(FP), DX
+	MOVQ a+16(FP), R8
+	MOVQ b+24(FP), R9
+	MOVQ c+32(FP), R10
 	MOVQ ldc+40(FP), BX
 	SHLQ $2, BX
 	MOVQ ldb+48(FP), R12
@@ -2584,6 +2583,12 @@ TEXT ·sgemmStridedAVX2(SB), NOSPLIT, $0-56
 	RET
 
 sgemmStridedAVX2_rows1:
+	MOVQ panels+56(FP), AX
+sgemmStridedAVX2_rows1_panel:
+	MOVQ R8, SI
+	MOVQ R9, DI
+	MOVQ R10, DX
+	MOVQ k+8(FP), CX
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	TESTQ CX, CX
@@ -2639,10 +2644,20 @@ sgemmStridedAVX2_rows1_loop:
 sgemmStridedAVX2_rows1_store:
 	VMOVUPS Y0, 0(DX)
 	VMOVUPS Y1, 32(DX)
+	ADDQ $64, R9
+	ADDQ $64, R10
+	DECQ AX
+	JNZ sgemmStridedAVX2_rows1_panel
 	VZEROUPPER
 	RET
 
 sgemmStridedAVX2_rows2:
+	MOVQ panels+56(FP), AX
+sgemmStridedAVX2_rows2_panel:
+	MOVQ R8, SI
+	MOVQ R9, DI
+	MOVQ R10, DX
+	MOVQ k+8(FP), CX
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
@@ -2718,10 +2733,20 @@ sgemmStridedAVX2_rows2_store:
 	ADDQ BX, DX
 	VMOVUPS Y2, 0(DX)
 	VMOVUPS Y3, 32(DX)
+	ADDQ $64, R9
+	ADDQ $64, R10
+	DECQ AX
+	JNZ sgemmStridedAVX2_rows2_panel
 	VZEROUPPER
 	RET
 
 sgemmStridedAVX2_rows3:
+	MOVQ panels+56(FP), AX
+sgemmStridedAVX2_rows3_panel:
+	MOVQ R8, SI
+	MOVQ R9, DI
+	MOVQ R10, DX
+	MOVQ k+8(FP), CX
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
@@ -2817,10 +2842,20 @@ sgemmStridedAVX2_rows3_store:
 	ADDQ BX, DX
 	VMOVUPS Y4, 0(DX)
 	VMOVUPS Y5, 32(DX)
+	ADDQ $64, R9
+	ADDQ $64, R10
+	DECQ AX
+	JNZ sgemmStridedAVX2_rows3_panel
 	VZEROUPPER
 	RET
 
 sgemmStridedAVX2_rows4:
+	MOVQ panels+56(FP), AX
+sgemmStridedAVX2_rows4_panel:
+	MOVQ R8, SI
+	MOVQ R9, DI
+	MOVQ R10, DX
+	MOVQ k+8(FP), CX
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
@@ -2936,10 +2971,20 @@ sgemmStridedAVX2_rows4_store:
 	ADDQ BX, DX
 	VMOVUPS Y6, 0(DX)
 	VMOVUPS Y7, 32(DX)
+	ADDQ $64, R9
+	ADDQ $64, R10
+	DECQ AX
+	JNZ sgemmStridedAVX2_rows4_panel
 	VZEROUPPER
 	RET
 
 sgemmStridedAVX2_rows5:
+	MOVQ panels+56(FP), AX
+sgemmStridedAVX2_rows5_panel:
+	MOVQ R8, SI
+	MOVQ R9, DI
+	MOVQ R10, DX
+	MOVQ k+8(FP), CX
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
@@ -3075,10 +3120,20 @@ sgemmStridedAVX2_rows5_store:
 	ADDQ BX, DX
 	VMOVUPS Y8, 0(DX)
 	VMOVUPS Y9, 32(DX)
+	ADDQ $64, R9
+	ADDQ $64, R10
+	DECQ AX
+	JNZ sgemmStridedAVX2_rows5_panel
 	VZEROUPPER
 	RET
 
 sgemmStridedAVX2_rows6:
+	MOVQ panels+56(FP), AX
+sgemmStridedAVX2_rows6_panel:
+	MOVQ R8, SI
+	MOVQ R9, DI
+	MOVQ R10, DX
+	MOVQ k+8(FP), CX
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
@@ -3234,6 +3289,10 @@ sgemmStridedAVX2_rows6_store:
 	ADDQ BX, DX
 	VMOVUPS Y10, 0(DX)
 	VMOVUPS Y11, 32(DX)
+	ADDQ $64, R9
+	ADDQ $64, R10
+	DECQ AX
+	JNZ sgemmStridedAVX2_rows6_panel
 	VZEROUPPER
 	RET
 

@@ -29,4 +29,4 @@ func sgemmRow4NEONGo(k int, a, b []float32, bstride int, c []float32, alpha, bet
 	sgemmRow4NEON(k, &a[0], &b[0], bstride, &c[0], alpha, beta, sgemmBiasPtr(bias))
 }
 
-var sgemmStridedArch []impl[func(rows, k int, a, b, c []float32, ldc, ldb int)]
+var sgemmStridedArch []impl[func(rows, k int, a, b, c []float32, ldc, ldb, panels int)]

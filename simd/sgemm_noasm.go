@@ -5,4 +5,4 @@ package simd
 // Without assembly only the Go twin exists.
 var sgemmArch []impl[sgemmMicro]
 
-var sgemmStridedArch []impl[func(rows, k int, a, b, c []float32, ldc, ldb int)]
+var sgemmStridedArch []impl[func(rows, k int, a, b, c []float32, ldc, ldb, panels int)]

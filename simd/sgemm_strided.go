@@ -54,20 +54,18 @@ func (w *SgemmWorkspace) SgemmPackedAStrided(pa *PackedA, b []float32, ldb, n in
 		w.sgemmStridedPacked(pa, b, ldb, n, c, ldc)
 		return
 	}
-	for j := 0; j < n; j += 16 {
-		cols := min(16, n-j)
-		bp := b[j:]
-		for ir := 0; ir < m; ir += mr {
-			rows := min(mr, m-ir)
-			ap := pa.data[(ir/mr)*k*mr : (ir/mr+1)*k*mr]
-			if cols == 16 {
-				sgemmStridedFn(rows, k, ap, bp, c[ir*ldc+j:], ldc, ldb)
-				continue
-			}
+	full := n / 16
+	for ir := 0; ir < m; ir += mr {
+		rows := min(mr, m-ir)
+		ap := pa.data[(ir/mr)*k*mr : (ir/mr+1)*k*mr]
+		if full > 0 {
+			sgemmStridedFn(rows, k, ap, b, c[ir*ldc:], ldc, ldb, full)
+		}
+		if cols := n - 16*full; cols > 0 {
 			tmp := w.tmp[:rows*16]
-			sgemmStridedFn(rows, k, ap, bp, tmp, 16, ldb)
+			sgemmStridedFn(rows, k, ap, b[16*full:], tmp, 16, ldb, 1)
 			for r := 0; r < rows; r++ {
-				copy(c[(ir+r)*ldc+j:(ir+r)*ldc+j+cols], tmp[r*16:r*16+cols])
+				copy(c[(ir+r)*ldc+16*full:(ir+r)*ldc+n], tmp[r*16:r*16+cols])
 			}
 		}
 	}
@@ -122,25 +120,28 @@ func (w *SgemmWorkspace) sgemmStridedPacked(pa *PackedA, b []float32, ldb, n int
 // sgemmStridedMR is the height of the strided kernels' A micro-panels.
 const sgemmStridedMR = 6
 
-var sgemmStridedFn func(rows, k int, a, b, c []float32, ldc, ldb int)
+var sgemmStridedFn func(rows, k int, a, b, c []float32, ldc, ldb, panels int)
 
 var sgemmStridedFamily = newFamily("sgemm_strided", &sgemmStridedFn, sgemmStridedGeneric, sgemmStridedArch...)
 
-// sgemmStridedGeneric is the Go twin of the strided microkernel, 6×16:
-// c[i*ldc+j] = sum_p a[p*6+i]*b[p*ldb+j] for i < rows, j < 16.
-func sgemmStridedGeneric(rows, k int, a, b, c []float32, ldc, ldb int) {
-	var acc [sgemmStridedMR * 16]float32
-	for p := 0; p < k; p++ {
-		bp := b[p*ldb : p*ldb+16]
-		for i := 0; i < rows; i++ {
-			av := a[p*sgemmStridedMR+i]
-			ac := acc[i*16 : i*16+16]
-			for j, bv := range bp {
-				ac[j] += av * bv
+// sgemmStridedGeneric is the Go twin of the strided microkernel, 6×16
+// over panels panels: c[i*ldc+j] = sum_p a[p*6+i]*b[p*ldb+j] for
+// i < rows, j < 16*panels.
+func sgemmStridedGeneric(rows, k int, a, b, c []float32, ldc, ldb, panels int) {
+	for q := 0; q < panels; q++ {
+		var acc [sgemmStridedMR * 16]float32
+		for p := 0; p < k; p++ {
+			bp := b[p*ldb+16*q : p*ldb+16*q+16]
+			for i := 0; i < rows; i++ {
+				av := a[p*sgemmStridedMR+i]
+				ac := acc[i*16 : i*16+16]
+				for j, bv := range bp {
+					ac[j] += av * bv
+				}
 			}
 		}
-	}
-	for i := 0; i < rows; i++ {
-		copy(c[i*ldc:i*ldc+16], acc[i*16:i*16+16])
+		for i := 0; i < rows; i++ {
+			copy(c[i*ldc+16*q:i*ldc+16*q+16], acc[i*16:i*16+16])
+		}
 	}
 }
