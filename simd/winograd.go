@@ -88,6 +88,68 @@ func WinogradOut(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []f
 	}
 }
 
+// WinogradIn2 is WinogradIn for maps whose rows hold at most four tiles
+// (7 or 8 columns of output), which would leave half of WinogradIn's
+// eight lanes empty: it transforms two rows of tiles at once. Lanes 0..3
+// are tiles 0..3 of the row of tiles whose padded rows start at e and o
+// (as in WinogradIn, row i of tile k of channel c at e[c*plane+i*ld+k]),
+// lanes 4..7 tiles 0..3 of the next row of tiles, two padded rows down;
+// coefficient ξ of lane k goes to v[ξ*vx+c*vc+k]. Lanes past the map's
+// tiles are written with values of no meaning. Rows 0..5 of each plane
+// are read, columns 0..4.
+func WinogradIn2(v []float32, vx, vc int, e, o []float32, ld, plane, chans int) {
+	if chans <= 0 {
+		return
+	}
+	if vx < 0 || vc < 0 || ld < 0 || plane < 0 {
+		panic(fmt.Sprintf("simd: WinogradIn2: strides %d %d %d %d", vx, vc, ld, plane))
+	}
+	need := int64(chans-1)*int64(plane) + 5*int64(ld) + 5
+	vneed := 15*int64(vx) + int64(chans-1)*int64(vc) + 8
+	if int64(len(e)) < need || int64(len(o)) < need || int64(len(v)) < vneed {
+		panic(fmt.Sprintf("simd: WinogradIn2: %d channels read %d floats of %d and %d, write %d of %d",
+			chans, need, len(e), len(o), vneed, len(v)))
+	}
+	f32RaceRead(e[:need])
+	f32RaceRead(o[:need])
+	f32RaceWrite(v[:vneed])
+	winoIn2Fn(v, vx, vc, e, o, ld, plane, chans)
+}
+
+// WinogradOut2 is WinogradOut for the lanes WinogradIn2 lays out: lanes
+// 0..3 give rows0 (1 or 2) output rows of w (at most 8) columns at y,
+// lanes 4..7 rows1 (0, 1 or 2) more from two output rows down, plus
+// bias[c] (nil: none). Nothing else of y is written.
+func WinogradOut2(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w, rows0, rows1 int) {
+	if chans <= 0 {
+		return
+	}
+	if w < 1 || w > 8 || rows0 < 1 || rows0 > 2 || rows1 < 0 || rows1 > 2 || (rows1 > 0 && rows0 < 2) || ldy < w || yplane < 0 || mx < 0 || mc < 0 {
+		panic(fmt.Sprintf("simd: WinogradOut2: rows %d and %d of %d, ldy %d, plane %d, strides %d %d", rows0, rows1, w, ldy, yplane, mx, mc))
+	}
+	last := rows0 - 1
+	if rows1 > 0 {
+		last = 1 + rows1
+	}
+	yneed := int64(chans-1)*int64(yplane) + int64(last)*int64(ldy) + int64(w)
+	mneed := 15*int64(mx) + int64(chans-1)*int64(mc) + 8
+	if int64(len(y)) < yneed || int64(len(m)) < mneed || (bias != nil && len(bias) < chans) {
+		panic(fmt.Sprintf("simd: WinogradOut2: %d channels write %d floats of %d, read %d of %d, bias %d",
+			chans, yneed, len(y), mneed, len(m), len(bias)))
+	}
+	f32RaceRead(m[:mneed])
+	if raceEnabled {
+		for c := 0; c < chans; c++ {
+			for i := 0; i <= last; i++ {
+				if i < rows0 || i >= 2 {
+					f32RaceWrite(y[c*yplane+i*ldy : c*yplane+i*ldy+w])
+				}
+			}
+		}
+	}
+	winoOut2Fn(y, ldy, yplane, m, mx, mc, bias, chans, w, rows0, rows1)
+}
+
 // WinogradVectorised reports whether the active level runs the transforms
 // in vector kernels rather than their Go twins.
 func WinogradVectorised() bool {
@@ -97,11 +159,15 @@ func WinogradVectorised() bool {
 var (
 	winoIn8Fn  func(v []float32, vx, vc int, e, o []float32, ld, plane, chans int)
 	winoOut8Fn func(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w, rows int)
+	winoIn2Fn  func(v []float32, vx, vc int, e, o []float32, ld, plane, chans int)
+	winoOut2Fn func(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w, rows0, rows1 int)
 )
 
 var (
-	winoInFamily  = newFamily("winograd_in", &winoIn8Fn, winoIn8Generic, winoInArch...)
-	winoOutFamily = newFamily("winograd_out", &winoOut8Fn, winoOut8Generic, winoOutArch...)
+	winoInFamily   = newFamily("winograd_in", &winoIn8Fn, winoIn8Generic, winoInArch...)
+	winoOutFamily  = newFamily("winograd_out", &winoOut8Fn, winoOut8Generic, winoOutArch...)
+	winoIn2Family  = newFamily("winograd_in2", &winoIn2Fn, winoIn2Generic, winoIn2Arch...)
+	winoOut2Family = newFamily("winograd_out2", &winoOut2Fn, winoOut2Generic, winoOut2Arch...)
 )
 
 // winoIn8Generic is the Go twin of WinogradIn for eight tiles, in the
@@ -110,20 +176,33 @@ var (
 func winoIn8Generic(v []float32, vx, vc int, e, o []float32, ld, plane, chans int) {
 	for c := 0; c < chans; c++ {
 		for k := 0; k < 8; k++ {
-			var t [4][4]float32
-			for i := range t {
-				r := c*plane + i*ld + k
-				d0, d1, d2, d3 := e[r], o[r], e[r+1], o[r+1]
-				t[i] = [4]float32{d0 - d2, d1 + d2, d2 - d1, d1 - d3}
-			}
-			at := c*vc + k
-			for s := 0; s < 4; s++ {
-				v[s*vx+at] = t[0][s] - t[2][s]
-				v[(4+s)*vx+at] = t[1][s] + t[2][s]
-				v[(8+s)*vx+at] = t[2][s] - t[1][s]
-				v[(12+s)*vx+at] = t[1][s] - t[3][s]
-			}
+			winoInTile(v, vx, c*vc+k, e, o, c*plane+k, ld)
 		}
+	}
+}
+
+// winoIn2Generic is the Go twin of WinogradIn2.
+func winoIn2Generic(v []float32, vx, vc int, e, o []float32, ld, plane, chans int) {
+	for c := 0; c < chans; c++ {
+		for k := 0; k < 8; k++ {
+			winoInTile(v, vx, c*vc+k, e, o, c*plane+(k/4)*2*ld+k%4, ld)
+		}
+	}
+}
+
+// winoInTile transforms the tile whose row i is at e[r+i*ld], o[r+i*ld],
+// e[r+i*ld+1], o[r+i*ld+1] into v[ξ*vx+at].
+func winoInTile(v []float32, vx, at int, e, o []float32, r, ld int) {
+	var t [4][4]float32
+	for i := range t {
+		d0, d1, d2, d3 := e[r+i*ld], o[r+i*ld], e[r+i*ld+1], o[r+i*ld+1]
+		t[i] = [4]float32{d0 - d2, d1 + d2, d2 - d1, d1 - d3}
+	}
+	for s := 0; s < 4; s++ {
+		v[s*vx+at] = t[0][s] - t[2][s]
+		v[(4+s)*vx+at] = t[1][s] + t[2][s]
+		v[(8+s)*vx+at] = t[2][s] - t[1][s]
+		v[(12+s)*vx+at] = t[1][s] - t[3][s]
 	}
 }
 
@@ -131,26 +210,45 @@ func winoIn8Generic(v []float32, vx, vc int, e, o []float32, ld, plane, chans in
 // columns): the columns of M first (Aᵀ·), then its rows, then the bias.
 func winoOut8Generic(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w, rows int) {
 	for c := 0; c < chans; c++ {
-		var b float32
-		if bias != nil {
-			b = bias[c]
-		}
 		for k := 0; 2*k < w; k++ {
-			at := c*mc + k
-			var s [2][4]float32
-			for j := 0; j < 4; j++ {
-				m0, m1, m2, m3 := m[j*mx+at], m[(4+j)*mx+at], m[(8+j)*mx+at], m[(12+j)*mx+at]
-				s[0][j] = m0 + m1 + m2
-				s[1][j] = m1 - m2 - m3
+			winoOutTile(y[c*yplane+2*k:], ldy, m, mx, c*mc+k, winoBias(bias, c), min(2, w-2*k), rows)
+		}
+	}
+}
+
+// winoOut2Generic is the Go twin of WinogradOut2.
+func winoOut2Generic(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w, rows0, rows1 int) {
+	for c := 0; c < chans; c++ {
+		for k := 0; 2*k < w; k++ {
+			winoOutTile(y[c*yplane+2*k:], ldy, m, mx, c*mc+k, winoBias(bias, c), min(2, w-2*k), rows0)
+			if rows1 > 0 {
+				winoOutTile(y[c*yplane+2*ldy+2*k:], ldy, m, mx, c*mc+4+k, winoBias(bias, c), min(2, w-2*k), rows1)
 			}
-			for i := 0; i < rows; i++ {
-				r := s[i]
-				row := y[c*yplane+i*ldy:]
-				row[2*k] = r[0] + r[1] + r[2] + b
-				if 2*k+1 < w {
-					row[2*k+1] = r[1] - r[2] - r[3] + b
-				}
-			}
+		}
+	}
+}
+
+func winoBias(bias []float32, c int) float32 {
+	if bias == nil {
+		return 0
+	}
+	return bias[c]
+}
+
+// winoOutTile writes cols (1 or 2) columns of rows (1 or 2) rows of the
+// tile whose coefficient ξ is m[ξ*mx+at], plus b, at y[i*ldy+j].
+func winoOutTile(y []float32, ldy int, m []float32, mx, at int, b float32, cols, rows int) {
+	var s [2][4]float32
+	for j := 0; j < 4; j++ {
+		m0, m1, m2, m3 := m[j*mx+at], m[(4+j)*mx+at], m[(8+j)*mx+at], m[(12+j)*mx+at]
+		s[0][j] = m0 + m1 + m2
+		s[1][j] = m1 - m2 - m3
+	}
+	for i := 0; i < rows; i++ {
+		r := s[i]
+		y[i*ldy] = r[0] + r[1] + r[2] + b
+		if cols > 1 {
+			y[i*ldy+1] = r[1] - r[2] - r[3] + b
 		}
 	}
 }

@@ -38,3 +38,33 @@ func winoOut8AVX2Go(y []float32, ldy, yplane int, m []float32, mx, mc int, bias 
 	}
 	winoOut8AVX2(&y[0], &m[0], b, 4*mx, 4*mc, 4*ldy, 4*yplane, bs, chans, w, rows)
 }
+
+var winoIn2Arch = []impl[func(v []float32, vx, vc int, e, o []float32, ld, plane, chans int)]{
+	{name: "avx2", level: AVX2, fn: winoIn8x2AVX2Go},
+}
+
+var winoOut2Arch = []impl[func(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w, rows0, rows1 int)]{
+	{name: "avx2", level: AVX2, fn: winoOut8x2AVX2Go},
+}
+
+// winoIn8x2AVX2 and winoOut8x2AVX2 are winoIn8AVX2 and winoOut8AVX2 with
+// the lanes in two halves, two rows of tiles apart (see WinogradIn2 and
+// WinogradOut2); strides are in bytes.
+//
+//go:noescape
+func winoIn8x2AVX2(v, e, o *float32, vx, vc, ld, plane, chans int)
+
+//go:noescape
+func winoOut8x2AVX2(y, m, bias *float32, mx, mc, ldy, yplane, bstride, chans, w, rows0, rows1 int)
+
+func winoIn8x2AVX2Go(v []float32, vx, vc int, e, o []float32, ld, plane, chans int) {
+	winoIn8x2AVX2(&v[0], &e[0], &o[0], 4*vx, 4*vc, 4*ld, 4*plane, chans)
+}
+
+func winoOut8x2AVX2Go(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w, rows0, rows1 int) {
+	b, bs := &winoZero, 0
+	if bias != nil {
+		b, bs = &bias[0], 4
+	}
+	winoOut8x2AVX2(&y[0], &m[0], b, 4*mx, 4*mc, 4*ldy, 4*yplane, bs, chans, w, rows0, rows1)
+}

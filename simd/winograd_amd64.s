@@ -226,3 +226,184 @@ next:
 	JNE  outloop
 	VZEROUPPER
 	RET
+
+// Two halves of a vector: the first four lanes from P0, the last four
+// from P1.
+#define LOAD2(P0, P1, Y, X) \
+	VMOVUPS     P0, X \
+	VINSERTF128 $1, P1, Y, Y
+
+// WROW, for two rows of tiles four tiles wide: lanes 0..3 from the row at
+// E0 and O0, lanes 4..7 from the row at E1 and O1; TY/TX is scratch.
+#define WROW2(E0, E1, E04, E14, O0, O1, O04, O14, T0, T0X, T1, T2, T2X, T3, T3X, TY, TX) \
+	LOAD2(E0, E1, T0, T0X)     \
+	LOAD2(E04, E14, T2, T2X)   \
+	VSUBPS T2, T0, T0          \
+	LOAD2(O0, O1, T3, T3X)     \
+	VADDPS T2, T3, T1          \
+	VSUBPS T3, T2, T2          \
+	LOAD2(O04, O14, TY, TX)    \
+	VSUBPS TY, T3, T3
+
+// func winoIn8x2AVX2(v, e, o *float32, vx, vc, ld, plane, chans int)
+//
+// The input transform of two rows of tiles four wide (a 7×7 or 8×8 map):
+// padded rows 0..3 for lanes 0..3 and 2..5 for lanes 4..7. Stores as in
+// winoIn8AVX2, with BX moved on to coefficient 12 for the last row.
+TEXT ·winoIn8x2AVX2(SB), NOSPLIT, $0-64
+	MOVQ v+0(FP), DI
+	MOVQ e+8(FP), SI
+	MOVQ o+16(FP), DX
+	MOVQ vx+24(FP), R8
+	MOVQ ld+40(FP), R11
+	MOVQ plane+48(FP), R9
+	MOVQ chans+56(FP), CX
+	LEAQ (R8)(R8*2), R10
+	LEAQ (R11)(R11*2), R12
+	LEAQ (R11)(R11*4), R13
+
+in2loop:
+	LEAQ (DI)(R8*4), AX
+	LEAQ (AX)(R8*4), BX
+	WROW2((SI), (SI)(R11*2), 4(SI), 4(SI)(R11*2), (DX), (DX)(R11*2), 4(DX), 4(DX)(R11*2), Y0, X0, Y1, Y2, X2, Y3, X3, Y12, X12)
+	WROW2((SI)(R11*1), (SI)(R12*1), 4(SI)(R11*1), 4(SI)(R12*1), (DX)(R11*1), (DX)(R12*1), 4(DX)(R11*1), 4(DX)(R12*1), Y4, X4, Y5, Y6, X6, Y7, X7, Y12, X12)
+	WROW2((SI)(R11*2), (SI)(R11*4), 4(SI)(R11*2), 4(SI)(R11*4), (DX)(R11*2), (DX)(R11*4), 4(DX)(R11*2), 4(DX)(R11*4), Y8, X8, Y9, Y10, X10, Y11, X11, Y12, X12)
+
+	VSUBPS  Y8, Y0, Y12
+	VMOVUPS Y12, (DI)
+	VADDPS  Y8, Y4, Y12
+	VMOVUPS Y12, (AX)
+	VSUBPS  Y4, Y8, Y12
+	VMOVUPS Y12, (BX)
+	VSUBPS  Y9, Y1, Y12
+	VMOVUPS Y12, (DI)(R8*1)
+	VADDPS  Y9, Y5, Y12
+	VMOVUPS Y12, (AX)(R8*1)
+	VSUBPS  Y5, Y9, Y12
+	VMOVUPS Y12, (BX)(R8*1)
+	VSUBPS  Y10, Y2, Y12
+	VMOVUPS Y12, (DI)(R8*2)
+	VADDPS  Y10, Y6, Y12
+	VMOVUPS Y12, (AX)(R8*2)
+	VSUBPS  Y6, Y10, Y12
+	VMOVUPS Y12, (BX)(R8*2)
+	VSUBPS  Y11, Y3, Y12
+	VMOVUPS Y12, (DI)(R10*1)
+	VADDPS  Y11, Y7, Y12
+	VMOVUPS Y12, (AX)(R10*1)
+	VSUBPS  Y7, Y11, Y12
+	VMOVUPS Y12, (BX)(R10*1)
+
+	WROW2((SI)(R12*1), (SI)(R13*1), 4(SI)(R12*1), 4(SI)(R13*1), (DX)(R12*1), (DX)(R13*1), 4(DX)(R12*1), 4(DX)(R13*1), Y0, X0, Y1, Y2, X2, Y3, X3, Y12, X12)
+	LEAQ    (AX)(R8*8), BX
+	VSUBPS  Y0, Y4, Y12
+	VMOVUPS Y12, (BX)
+	VSUBPS  Y1, Y5, Y12
+	VMOVUPS Y12, (BX)(R8*1)
+	VSUBPS  Y2, Y6, Y12
+	VMOVUPS Y12, (BX)(R8*2)
+	VSUBPS  Y3, Y7, Y12
+	VMOVUPS Y12, (BX)(R10*1)
+
+	ADDQ R9, SI
+	ADDQ R9, DX
+	ADDQ vc+32(FP), DI
+	DECQ CX
+	JNE  in2loop
+	VZEROUPPER
+	RET
+
+// STORE8 writes the first W (0..8) floats of Y/X at P, in pieces of 8, 4,
+// 2 and 1 (clobbering Y, P and W); L is a label prefix.
+#define STORE8(Y, X, P, W, L8, L4, L2, L1) \
+	CMPQ W, $8 \
+	JLT  L8 \
+	VMOVUPS Y, (P) \
+	JMP  L1 \
+L8: \
+	CMPQ W, $4 \
+	JLT  L4 \
+	VMOVUPS X, (P) \
+	ADDQ $16, P \
+	SUBQ $4, W \
+	VEXTRACTF128 $1, Y, X \
+L4: \
+	CMPQ W, $2 \
+	JLT  L2 \
+	VMOVSD X, (P) \
+	ADDQ $8, P \
+	SUBQ $2, W \
+	VMOVHLPS X, X, X \
+L2: \
+	CMPQ W, $1 \
+	JLT  L1 \
+	VMOVSS X, (P) \
+L1:
+
+// func winoOut8x2AVX2(y, m, bias *float32, mx, mc, ldy, yplane, bstride, chans, w, rows0, rows1 int)
+//
+// The output transform of two rows of tiles four wide: lanes 0..3 give
+// rows0 output rows of the first, lanes 4..7 rows1 of the second, two
+// output rows down, w (≤ 8) columns each.
+TEXT ·winoOut8x2AVX2(SB), NOSPLIT, $0-96
+	MOVQ y+0(FP), DI
+	MOVQ m+8(FP), SI
+	MOVQ bias+16(FP), R9
+	MOVQ mx+24(FP), R8
+	MOVQ ldy+40(FP), R11
+	MOVQ chans+64(FP), CX
+	LEAQ (R8)(R8*2), R10
+	LEAQ (SI)(R8*4), AX
+	LEAQ (AX)(R8*4), BX
+	LEAQ (BX)(R8*4), R13
+
+out2loop:
+	WCOL((SI), (AX), (BX), (R13), Y0, Y4)
+	WCOL((SI)(R8*1), (AX)(R8*1), (BX)(R8*1), (R13)(R8*1), Y1, Y5)
+	WCOL((SI)(R8*2), (AX)(R8*2), (BX)(R8*2), (R13)(R8*2), Y2, Y6)
+	WCOL((SI)(R10*1), (AX)(R10*1), (BX)(R10*1), (R13)(R10*1), Y3, Y7)
+	VBROADCASTSS (R9), Y15
+
+	// Output row 0 of both rows of tiles.
+	WOUTROW(Y0, Y1, Y2, Y3)
+	MOVQ DI, R12
+	MOVQ w+72(FP), DX
+	STORE8(Y8, X8, R12, DX, a0l8, a0l4, a0l2, a0l1)
+	MOVQ rows1+88(FP), DX
+	TESTQ DX, DX
+	JEQ  row1
+	LEAQ (DI)(R11*2), R12
+	MOVQ w+72(FP), DX
+	STORE8(Y9, X9, R12, DX, b0l8, b0l4, b0l2, b0l1)
+
+row1:
+	// Output row 1, where the rows of tiles have it.
+	WOUTROW(Y4, Y5, Y6, Y7)
+	MOVQ rows0+80(FP), DX
+	CMPQ DX, $2
+	JLT  row1b
+	LEAQ (DI)(R11*1), R12
+	MOVQ w+72(FP), DX
+	STORE8(Y8, X8, R12, DX, a1l8, a1l4, a1l2, a1l1)
+
+row1b:
+	MOVQ rows1+88(FP), DX
+	CMPQ DX, $2
+	JLT  next2
+	LEAQ (DI)(R11*2), R12
+	ADDQ R11, R12
+	MOVQ w+72(FP), DX
+	STORE8(Y9, X9, R12, DX, b1l8, b1l4, b1l2, b1l1)
+
+next2:
+	MOVQ mc+32(FP), DX
+	ADDQ DX, SI
+	ADDQ DX, AX
+	ADDQ DX, BX
+	ADDQ DX, R13
+	ADDQ yplane+48(FP), DI
+	ADDQ bstride+56(FP), R9
+	DECQ CX
+	JNE  out2loop
+	VZEROUPPER
+	RET

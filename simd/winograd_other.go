@@ -5,3 +5,7 @@ package simd
 var winoInArch []impl[func(v []float32, vx, vc int, e, o []float32, ld, plane, chans int)]
 
 var winoOutArch []impl[func(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w, rows int)]
+
+var winoIn2Arch []impl[func(v []float32, vx, vc int, e, o []float32, ld, plane, chans int)]
+
+var winoOut2Arch []impl[func(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w, rows0, rows1 int)]

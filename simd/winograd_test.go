@@ -59,6 +59,131 @@ func TestWinogradConvolves(t *testing.T) {
 	}
 }
 
+// The two-rows-of-tiles transforms are the same convolution, on maps
+// four tiles wide or less (the 7×7 and 8×8 maps they are for, a 5×6 one
+// with an odd number of rows of tiles and short rows of tiles).
+func TestWinogradPairsConvolve(t *testing.T) {
+	r := rand.New(rand.NewPCG(4, 10))
+	for _, sz := range [][2]int{{7, 7}, {8, 8}, {5, 6}, {3, 8}} {
+		oh, ow := sz[0], sz[1]
+		th, tw := (oh+1)/2, (ow+1)/2
+		hp, ld := 2*th+2, tw+1
+		wp := 2 * ld
+		x := make([]float32, hp*wp)
+		for i := 0; i < oh+2; i++ {
+			for j := 0; j < ow+2; j++ {
+				x[i*wp+j] = r.Float32()*2 - 1
+			}
+		}
+		var g [9]float64
+		for i := range g {
+			g[i] = r.Float64()*2 - 1
+		}
+		u := winoWeights(g)
+		// Room for the rows a last, unpaired row of tiles reads.
+		e, o := make([]float32, (hp+4)*ld+16), make([]float32, (hp+4)*ld+16)
+		Unzip2(e, o, x)
+		v := make([]float32, 16*8)
+		y := make([]float32, oh*ow)
+		for ty := 0; ty < th; ty += 2 {
+			WinogradIn2(v, 8, 0, e[2*ty*ld:], o[2*ty*ld:], ld, 0, 1)
+			for xi := 0; xi < 16; xi++ {
+				for k := 0; k < 8; k++ {
+					v[xi*8+k] *= u[xi]
+				}
+			}
+			rows0 := min(2, oh-2*ty)
+			rows1 := max(0, min(2, oh-2*ty-2))
+			WinogradOut2(y[2*ty*ow:], ow, 0, v, 8, 0, nil, 1, ow, rows0, rows1)
+		}
+		for i := 0; i < oh; i++ {
+			for j := 0; j < ow; j++ {
+				var want float64
+				for a := 0; a < 3; a++ {
+					for b := 0; b < 3; b++ {
+						want += g[3*a+b] * float64(x[(i+a)*wp+j+b])
+					}
+				}
+				require.InDelta(t, want, y[i*ow+j], 2e-6*9, "%dx%d at (%d, %d)", oh, ow, i, j)
+			}
+		}
+	}
+}
+
+// Every two-rows-of-tiles kernel this CPU has writes its Go twin's bits,
+// and nothing else, for every combination of rows and widths.
+func TestWinogradPairKernels(t *testing.T) {
+	r := rand.New(rand.NewPCG(15, 16))
+	for _, chans := range []int{1, 3} {
+		ld, plane := 6, 6*11+2
+		e, o := maxPoolInput(r, (chans-1)*plane+5*ld+5), maxPoolInput(r, (chans-1)*plane+5*ld+5)
+		vc, vx := 11, chans*11+3
+		vlen := 15*vx + (chans-1)*vc + 8 + 2
+		want := make([]float32, vlen)
+		for i := range want {
+			want[i] = f32Guard
+		}
+		winoIn2Generic(want, vx, vc, e, o, ld, plane, chans)
+		for _, im := range winoIn2Family.available() {
+			saved := winoIn2Fn
+			winoIn2Fn = im.fn
+			got := make([]float32, vlen)
+			for i := range got {
+				got[i] = f32Guard
+			}
+			WinogradIn2(got, vx, vc, e, o, ld, plane, chans)
+			winoIn2Fn = saved
+			for i := range want {
+				require.Equal(t, math.Float32bits(want[i]), math.Float32bits(got[i]), "%s: float %d", im.name, i)
+			}
+		}
+		mc, mx := 9, chans*9+1
+		m := maxPoolInput(r, 15*mx+(chans-1)*mc+8)
+		bias := f32Rand(r, chans)
+		for w := 1; w <= 8; w++ {
+			for _, rr := range [][2]int{{1, 0}, {2, 0}, {2, 1}, {2, 2}} {
+				for _, b := range [][]float32{nil, bias} {
+					ldy, yplane := 11, 4*11+3
+					ylen := chans * yplane
+					want := make([]float32, ylen)
+					for i := range want {
+						want[i] = f32Guard
+					}
+					winoOut2Generic(want, ldy, yplane, m, mx, mc, b, chans, w, rr[0], rr[1])
+					for c := 0; c < chans; c++ {
+						for i := 0; i < 4; i++ {
+							for j := 0; j < ldy; j++ {
+								rows := rr[0]
+								if i >= 2 {
+									rows = 2 + rr[1]
+								}
+								written := want[c*yplane+i*ldy+j] != f32Guard
+								require.Equal(t, i < rows && j < w, written, "row %d column %d", i, j)
+							}
+						}
+					}
+					for _, im := range winoOut2Family.available() {
+						saved := winoOut2Fn
+						winoOut2Fn = im.fn
+						got := make([]float32, ylen)
+						for i := range got {
+							got[i] = f32Guard
+						}
+						WinogradOut2(got, ldy, yplane, m, mx, mc, b, chans, w, rr[0], rr[1])
+						winoOut2Fn = saved
+						for i := range want {
+							require.Equal(t, math.Float32bits(want[i]), math.Float32bits(got[i]), "%s w%d rows %v: float %d", im.name, w, rr, i)
+						}
+					}
+				}
+			}
+		}
+	}
+	require.Panics(t, func() { WinogradIn2(make([]float32, 200), 8, 0, make([]float32, 20), make([]float32, 40), 6, 0, 1) })
+	require.Panics(t, func() { WinogradOut2(make([]float32, 100), 8, 0, make([]float32, 200), 8, 0, nil, 1, 9, 2, 2) })
+	require.Panics(t, func() { WinogradOut2(make([]float32, 100), 8, 0, make([]float32, 200), 8, 0, nil, 1, 8, 1, 1) })
+}
+
 // winoWeights is G·g·Gᵀ, coefficient ξ = 4r+s at [ξ].
 func winoWeights(g [9]float64) [16]float32 {
 	gm := [4][3]float64{{1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}}

@@ -80,13 +80,15 @@ func TestConvGemm(t *testing.T) {
 		sq(3, 128, 13, 11, 128, 3, 1, 1, 1, 1),
 		{N: 2, C: 8, H: 9, W: 10, OutC: 9, KH: 3, KW: 3, StrideH: 1, StrideW: 1, PadBottom: 2, PadLeft: 1, DilationH: 1, DilationW: 1, Groups: 1},
 		sq(4, 8, 9, 7, 8, 3, 1, 0, 1, 1),
+		// Two rows of tiles at a time, with an odd number of them.
+		{N: 3, C: 8, H: 5, W: 8, OutC: 8, KH: 3, KW: 3, StrideH: 1, StrideW: 1, PadTop: 1, PadBottom: 1, PadLeft: 1, PadRight: 1, DilationH: 1, DilationW: 1, Groups: 1},
 	}
 	// Every 3×3 stride-1 case runs both paths, whichever the shape would
 	// take (the Winograd one with the transforms' Go twins where they are
 	// not vectorised).
 	defer func() { winoForce = 0 }()
 	winoForce = 1
-	for _, i := range []int{0, 1, 2, 4, 5, 14, 15, 16} {
+	for _, i := range []int{0, 1, 2, 4, 5, 14, 15, 16, 17} {
 		if !cases[i].gemmWinograd() {
 			t.Errorf("case %d (%+v) cannot take the Winograd path", i, cases[i])
 		}
@@ -301,8 +303,9 @@ func TestConvGemmReluInput(t *testing.T) {
 }
 
 // The Winograd path takes the ResNet's 3×3 layers and the pixel
-// baseline's middle one, and leaves the thin layers and small maps of the
-// shipped classifiers to the single product, where it measured slower.
+// baseline's, and leaves the latent maps of the default pipeline and the
+// deepest layers at batch 1 and 2 to the single product, where it
+// measured slower.
 func TestConvGemmWinogradChoice(t *testing.T) {
 	if !simd.WinogradVectorised() {
 		t.Skip("the transforms run in Go at this level: no convolution takes the path")
@@ -320,10 +323,11 @@ func TestConvGemmWinogradChoice(t *testing.T) {
 		{sq(1, 256, 4, 4, 256, 3, 1, 1, 1, 1), false},
 		{sq(16, 64, 4, 4, 64, 3, 1, 1, 1, 1), false},
 		{sq(16, 16, 14, 14, 32, 3, 1, 1, 1, 1), true},
-		{sq(1, 16, 14, 14, 32, 3, 1, 1, 1, 1), false},
+		{sq(1, 16, 14, 14, 32, 3, 1, 1, 1, 1), true},
 		{sq(2, 256, 4, 4, 256, 3, 1, 1, 1, 1), false},
 		{sq(4, 256, 4, 4, 256, 3, 1, 1, 1, 1), true},
-		{sq(16, 32, 7, 7, 64, 3, 1, 1, 1, 1), false},
+		{sq(16, 32, 7, 7, 64, 3, 1, 1, 1, 1), true},
+		{sq(1, 32, 7, 7, 64, 3, 1, 1, 1, 1), true},
 		{sq(16, 64, 16, 16, 64, 3, 2, 1, 1, 1), false},
 	} {
 		if got := c.p.gemmWinograd(); got != c.want {

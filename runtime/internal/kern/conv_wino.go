@@ -19,6 +19,11 @@ import "github.com/edgerun/edgerun/simd"
 // are not its bits.
 type convWino struct {
 	th, tw, tiles int // rows and columns of tiles in one image, and their count
+	// pairs lays out rows of tiles four wide two at a time (WinogradIn2):
+	// the columns of the products are then slots, eight for each pair
+	// of rows of tiles, rather than tiles.
+	pairs bool
+	slots int // columns of one image in the products
 	hp, wp        int // the padded map: rows, columns (2·th+2 × 2·tw+2)
 	ld, plane     int // floats in a row and a plane of each column half (wp/2, hp·ld)
 	chunk         int // tiles transformed and multiplied at once
@@ -33,18 +38,17 @@ type convWino struct {
 // by the share of the tiles' outputs that the map has (a 7×7 map is
 // covered by 8×8 outputs), for it to take a convolution. It is set
 // between the shapes measured: the pixel baseline's 16→32 layer on 14×14
-// maps (9.3, a tenth faster) and its 32→64 layer on 7×7 (8.2, a tenth
-// slower), the default pipeline's 4×4 latent maps (8, slower).
+// maps (9.3: a tenth faster at batch 16, as fast at batch 1) and the
+// default pipeline's 64→64 layers on 4×4 latent maps (8: a sixth slower).
 const winoGemmMinGain = 9
 
-// winoGemmMinWork is the least gain (see winoGemmMinGain) summed over
-// the batch's tiles: below it the sixteen products' fixed costs (a call
-// and a panel of sixteen columns each, however few tiles there are)
-// outweigh what the tiles save. Measured: the ResNet's 8×8 layer at batch
-// 1 (16 tiles of gain 32) a third faster, its 4×4 layer at batch 2 (8
-// tiles) slower, the pixel baseline's 14×14 layer at batch 1 (49 tiles of
-// gain 9.3) a sixth slower.
-const winoGemmMinWork = 500
+// winoGemmMinSlots is the fewest columns the products must have: one
+// panel of the microkernel. With fewer, as the 4×4 maps of the deepest
+// layers at batch 1 or 2 have (four or eight tiles), the sixteen products
+// compute mostly empty columns and the single product is up to twice as
+// fast; at sixteen (the 8×8 layer at batch 1, the pixel baseline's 7×7
+// one) Winograd is a fifth to a third faster.
+const winoGemmMinSlots = 16
 
 // winoChunkFloats bounds the transformed tiles and products of one chunk
 // (16·(C+OutC)·chunk floats): 512 KiB, an L2.
@@ -63,21 +67,30 @@ func (p *Conv2DParams) gemmWinograd() bool {
 		return true
 	}
 	th, tw := (p.OutH()+1)/2, (p.OutW()+1)/2
-	waste := float64((tw+7)/8*8) / float64(tw)
+	waste, slots := float64((tw+7)/8*8)/float64(tw), th*tw
+	if tw == 4 {
+		// Two rows of tiles at a time (WinogradIn2).
+		waste, slots = 1, 8*((th+1)/2)
+	}
 	cover := float64(p.OutH()*p.OutW()) / float64(4*th*tw)
 	gain := float64(p.C) * float64(p.OutC) / float64(p.C+p.OutC) * cover / waste
-	return simd.WinogradVectorised() && gain >= winoGemmMinGain && float64(p.N*th*tw)*gain >= winoGemmMinWork
+	return simd.WinogradVectorised() && gain >= winoGemmMinGain && p.N*slots >= winoGemmMinSlots
 }
 
 // winoGeometry is the convWino of p without its weights.
 func winoGeometry(p *Conv2DParams) *convWino {
 	q := &convWino{th: (p.OutH() + 1) / 2, tw: (p.OutW() + 1) / 2}
 	q.tiles = q.th * q.tw
+	q.pairs = q.tw == 4
+	q.slots = q.tiles
+	if q.pairs {
+		q.slots = 8 * ((q.th + 1) / 2)
+	}
 	q.hp, q.wp = 2*q.th+2, 2*q.tw+2
 	q.ld = q.wp / 2
 	q.plane = q.hp * q.ld
 	q.chunk = max(64, winoChunkFloats/(16*(p.C+p.OutC))/16*16)
-	q.chunk = min(q.chunk, (p.N*q.tiles+15)/16*16)
+	q.chunk = min(q.chunk, (p.N*q.slots+15)/16*16)
 	// Row strides past the chunk: the input transform writes up to seven
 	// lanes beyond a row of tiles, and the products read sixteen columns
 	// at a time.
@@ -125,7 +138,8 @@ func newConvWino(p *Conv2DParams, w, bias []float32) *convWino {
 // padded image (with room for the transform's reads past a row's last
 // tile), then the transformed tiles and the products of a chunk.
 func (q *convWino) lens(p *Conv2DParams) (half, worker int) {
-	half = p.C*q.plane + 16
+	// A last, unpaired row of tiles reads two padded rows past the plane.
+	half = p.C*q.plane + 2*q.ld + 16
 	worker = 2*half + 16*p.C*q.ldv + 16*p.OutC*q.ldm
 	return half, worker
 }
@@ -147,7 +161,7 @@ func (p *Conv2DParams) GemmScratchLen(threads int) int {
 // WinoUnits is the number of chunks of tiles RunWino takes.
 func (cg *ConvGemm) WinoUnits() int {
 	q := cg.wino
-	return (cg.p.N*q.tiles + q.chunk - 1) / q.chunk
+	return (cg.p.N*q.slots + q.chunk - 1) / q.chunk
 }
 
 // WinoWorker is one goroutine's part of the scratch for RunWino.
@@ -174,35 +188,85 @@ func (cg *ConvGemm) NewWinoWorker(scratch []float32, i int) *WinoWorker {
 // give the bits of one call.
 func (cg *ConvGemm) RunWino(dst, x []float32, ww *WinoWorker, u0, u1 int) {
 	p, q := &cg.p, cg.wino
-	total := p.N * q.tiles
-	oh, ow := cg.oh, cg.ow
+	total := p.N * q.slots
 	img := -1 // the image in ww.e and ww.o
+	pad := func(n int) {
+		if n != img {
+			in := x[n*p.C*p.H*p.W : (n+1)*p.C*p.H*p.W]
+			simd.PadUnzip2(ww.e, ww.o, in, p.C, p.H, p.W, p.PadTop, p.PadLeft, q.hp, q.ld, cg.ReluInput)
+			img = n
+		}
+	}
 	for c0 := u0 * q.chunk; c0 < min(u1*q.chunk, total); c0 += q.chunk {
 		c1 := min(c0+q.chunk, total)
-		for t := c0; t < c1; {
-			n, ty, tx := t/q.tiles, t%q.tiles/q.tw, t%q.tw
-			if n != img {
-				in := x[n*p.C*p.H*p.W : (n+1)*p.C*p.H*p.W]
-				simd.PadUnzip2(ww.e, ww.o, in, p.C, p.H, p.W, p.PadTop, p.PadLeft, q.hp, q.ld, cg.ReluInput)
-				img = n
-			}
-			seg := min(q.tw-tx, c1-t)
-			at := 2*ty*q.ld + tx
-			simd.WinogradIn(ww.v[t-c0:], p.C*q.ldv, q.ldv, ww.e[at:], ww.o[at:], q.ld, q.plane, p.C, seg)
-			t += seg
+		if q.pairs {
+			cg.winoPairsIn(ww, c0, c1, pad)
+		} else {
+			cg.winoRowsIn(ww, c0, c1, pad)
 		}
 		// The transformed tiles are already rows in cache: the products
 		// read them in place.
 		for xi := range q.u {
 			simd.SgemmPackedAStrided(q.u[xi], ww.v[xi*p.C*q.ldv:], q.ldv, c1-c0, ww.m[xi*p.OutC*q.ldm:], q.ldm)
 		}
-		for t := c0; t < c1; {
-			n, ty, tx := t/q.tiles, t%q.tiles/q.tw, t%q.tw
-			seg := min(q.tw-tx, c1-t)
-			at := n*p.OutC*cg.ohw + 2*ty*ow + 2*tx
-			simd.WinogradOut(dst[at:], ow, cg.ohw, ww.m[t-c0:], p.OutC*q.ldm, q.ldm, q.bias, p.OutC,
-				seg, min(2*seg, ow-2*tx), min(2, oh-2*ty))
-			t += seg
+		if q.pairs {
+			cg.winoPairsOut(dst, ww, c0, c1)
+		} else {
+			cg.winoRowsOut(dst, ww, c0, c1)
 		}
+	}
+}
+
+// winoRowsIn transforms the tiles of columns [c0, c1), tile by tile along
+// rows of tiles.
+func (cg *ConvGemm) winoRowsIn(ww *WinoWorker, c0, c1 int, pad func(int)) {
+	p, q := &cg.p, cg.wino
+	for t := c0; t < c1; {
+		n, ty, tx := t/q.tiles, t%q.tiles/q.tw, t%q.tw
+		pad(n)
+		seg := min(q.tw-tx, c1-t)
+		at := 2*ty*q.ld + tx
+		simd.WinogradIn(ww.v[t-c0:], p.C*q.ldv, q.ldv, ww.e[at:], ww.o[at:], q.ld, q.plane, p.C, seg)
+		t += seg
+	}
+}
+
+// winoRowsOut transforms the products of columns [c0, c1) back into dst.
+func (cg *ConvGemm) winoRowsOut(dst []float32, ww *WinoWorker, c0, c1 int) {
+	p, q := &cg.p, cg.wino
+	oh, ow := cg.oh, cg.ow
+	for t := c0; t < c1; {
+		n, ty, tx := t/q.tiles, t%q.tiles/q.tw, t%q.tw
+		seg := min(q.tw-tx, c1-t)
+		at := n*p.OutC*cg.ohw + 2*ty*ow + 2*tx
+		simd.WinogradOut(dst[at:], ow, cg.ohw, ww.m[t-c0:], p.OutC*q.ldm, q.ldm, q.bias, p.OutC,
+			seg, min(2*seg, ow-2*tx), min(2, oh-2*ty))
+		t += seg
+	}
+}
+
+// winoPairsIn transforms slots [c0, c1), eight for each pair of rows of
+// tiles (chunks are whole numbers of them).
+func (cg *ConvGemm) winoPairsIn(ww *WinoWorker, c0, c1 int, pad func(int)) {
+	p, q := &cg.p, cg.wino
+	per := q.slots / 8
+	for s := c0; s < c1; s += 8 {
+		n, ty := s/8/per, 2*(s/8%per)
+		pad(n)
+		at := 2 * ty * q.ld
+		simd.WinogradIn2(ww.v[s-c0:], p.C*q.ldv, q.ldv, ww.e[at:], ww.o[at:], q.ld, q.plane, p.C)
+	}
+}
+
+// winoPairsOut transforms the products of slots [c0, c1) back into dst.
+func (cg *ConvGemm) winoPairsOut(dst []float32, ww *WinoWorker, c0, c1 int) {
+	p, q := &cg.p, cg.wino
+	oh, ow := cg.oh, cg.ow
+	per := q.slots / 8
+	for s := c0; s < c1; s += 8 {
+		n, ty := s/8/per, 2*(s/8%per)
+		at := n*p.OutC*cg.ohw + 2*ty*ow
+		simd.WinogradOut2(dst[at:], ow, cg.ohw, ww.m[s-c0:], p.OutC*q.ldm, q.ldm, q.bias, p.OutC,
+			ow, min(2, oh-2*ty), max(0, min(2, oh-2*ty-2)))
 	}
 }
