@@ -22,14 +22,14 @@ type convWino struct {
 	// pairs lays out rows of tiles four wide two at a time (WinogradIn2):
 	// the columns of the products are then slots, eight for each pair
 	// of rows of tiles, rather than tiles.
-	pairs bool
-	slots int // columns of one image in the products
-	hp, wp        int // the padded map: rows, columns (2·th+2 × 2·tw+2)
-	ld, plane     int // floats in a row and a plane of each column half (wp/2, hp·ld)
-	chunk         int // tiles transformed and multiplied at once
-	ldv, ldm      int // row strides of the transformed tiles and of the products
-	u             [16]*simd.PackedA
-	bias          []float32
+	pairs     bool
+	slots     int // columns of one image in the products
+	hp, wp    int // the padded map: rows, columns (2·th+2 × 2·tw+2)
+	ld, plane int // floats in a row and a plane of each column half (wp/2, hp·ld)
+	chunk     int // tiles transformed and multiplied at once
+	ldv, ldm  int // row strides of the transformed tiles and of the products
+	u         [16]*simd.PackedA
+	bias      []float32
 }
 
 // winoGemmMinGain is the least ratio of the multiply-adds the Winograd
