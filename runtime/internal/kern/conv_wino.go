@@ -26,7 +26,7 @@ type convWino struct {
 	slots     int // columns of one image in the products
 	hp, wp    int // the padded map: rows, columns (2·th+2 × 2·tw+2)
 	ld, plane int // floats in a row and a plane of each column half (wp/2, hp·ld)
-	chunk     int // tiles transformed and multiplied at once
+	chunk     int // columns (tiles, or slots) transformed and multiplied at once
 	ldv, ldm  int // row strides of the transformed tiles and of the products
 	u         [16]*simd.PackedA
 	bias      []float32
@@ -51,13 +51,15 @@ const winoGemmMinGain = 9
 const winoGemmMinSlots = 16
 
 // winoChunkFloats bounds the transformed tiles and products of one chunk
-// (16·(C+OutC)·chunk floats): 512 KiB, an L2.
-var winoChunkFloats = 1 << 17
+// (16·(C+OutC)·chunk floats): 512 KiB, an L2. Chunks of 2^15 to 2^18
+// floats measured the same.
+const winoChunkFloats = 1 << 17
 
 // gemmWinograd reports whether the ConvGemm of p takes the Winograd path:
-// a 3×3 window at stride 1 without dilation or groups, enough channels
-// and tiles, and transforms that run vectorised at the active SIMD level
-// (in Go they would cost much of what they save).
+// a 3×3 window at stride 1 without dilation or groups, a gain of at least
+// winoGemmMinGain, at least winoGemmMinSlots columns, and transforms that
+// run vectorised at the active SIMD level (in Go they would cost much of
+// what they save).
 func (p *Conv2DParams) gemmWinograd() bool {
 	if p.KH != 3 || p.KW != 3 || p.StrideH != 1 || p.StrideW != 1 || p.DilationH != 1 || p.DilationW != 1 ||
 		p.Groups != 1 || p.C < 1 || p.OutC < 1 || winoForce < 0 {
