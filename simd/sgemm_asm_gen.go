@@ -118,50 +118,17 @@ func x86Strided(w *asm, name string, mr, nr, lanes int, reg string, vbytes int) 
 			}
 		}
 		step := func(s int) {
-			w.i("PREFETCHT0 %d(SI)", 4*mr*(s+x86PrefetchSteps))
-			for v := 0; v < vpr; v++ {
-				w.i("VMOVUPS %d%s, %s", v*vbytes, rowAt[s], breg(v))
-			}
-			for i := 0; i < r; i++ {
-				w.i("VBROADCASTSS %d(SI), %s", 4*(mr*s+i), bc)
-				for v := 0; v < vpr; v++ {
-					w.i("VFMADD231PS %s, %s, %s", breg(v), bc, acc(i, v))
-				}
-			}
+			x86Step(w, s, r, mr, vpr, func(v int) string { return fmt.Sprintf("%d%s", v*vbytes, rowAt[s]) }, breg, bc, acc)
 		}
-		w.i("TESTQ CX, CX")
-		w.i("JEQ %s_store", l)
-		w.i("MOVQ CX, R11")
-		w.i("SHRQ $%d, R11", bits.TrailingZeros(uint(unroll)))
-		w.i("ANDQ $%d, CX", unroll-1)
-		w.i("TESTQ R11, R11")
-		w.i("JEQ %s_rest", l)
-		w.p("%s_loop%d:", l, unroll)
-		for s := 0; s < unroll; s++ {
-			step(s)
-		}
-		w.i("ADDQ $%d, SI", 4*mr*unroll)
-		w.i("LEAQ (DI)(R12*4), DI")
-		w.i("DECQ R11")
-		w.i("JNZ %s_loop%d", l, unroll)
-		w.p("%s_rest:", l)
-		w.i("TESTQ CX, CX")
-		w.i("JEQ %s_store", l)
-		w.p("%s_loop:", l)
-		step(0)
-		w.i("ADDQ $%d, SI", 4*mr)
-		w.i("ADDQ R12, DI")
-		w.i("DECQ CX")
-		w.i("JNZ %s_loop", l)
+		x86KLoop(w, l, l+"_store", mr, unroll, step, func(n int) {
+			if n == 1 {
+				w.i("ADDQ R12, DI")
+			} else {
+				w.i("LEAQ (DI)(R12*%d), DI", n)
+			}
+		})
 		w.p("%s_store:", l)
-		for i := 0; i < r; i++ {
-			for v := 0; v < vpr; v++ {
-				w.i("VMOVUPS %s, %d(DX)", acc(i, v), v*vbytes)
-			}
-			if i < r-1 {
-				w.i("ADDQ BX, DX")
-			}
-		}
+		x86Store(w, r, vpr, vbytes, acc)
 		w.i("ADDQ $%d, R9", 4*nr)
 		w.i("ADDQ $%d, R10", 4*nr)
 		w.i("DECQ AX")
@@ -309,49 +276,13 @@ func x86Kernel(w *asm, name string, mr, nr, lanes int, reg string, vbytes int) {
 				w.i("%s %s, %s, %s", zero, acc(i, v), acc(i, v), acc(i, v))
 			}
 		}
-		// One k step: B's vectors, then each row's A broadcast against
-		// them. A is read once, from memory when the weights outgrow the
-		// caches; the hardware prefetchers did not keep up with it.
+		// B packed: step s's vectors follow one another.
 		step := func(s int) {
-			w.i("PREFETCHT0 %d(SI)", 4*mr*(s+x86PrefetchSteps))
-			for v := 0; v < vpr; v++ {
-				w.i("VMOVUPS %d(DI), %s", 4*nr*s+v*vbytes, breg(v))
-			}
-			for i := 0; i < r; i++ {
-				w.i("VBROADCASTSS %d(SI), %s", 4*(mr*s+i), bc)
-				for v := 0; v < vpr; v++ {
-					w.i("VFMADD231PS %s, %s, %s", breg(v), bc, acc(i, v))
-				}
-			}
+			x86Step(w, s, r, mr, vpr, func(v int) string { return fmt.Sprintf("%d(DI)", 4*nr*s+v*vbytes) }, breg, bc, acc)
 		}
-		w.i("TESTQ CX, CX")
-		w.i("JEQ %s_tail", l)
-		if unroll := x86Unroll[reg]; unroll > 1 {
-			// Steps in fours, then one at a time: the unrolled loop ran
-			// the AVX2 kernel a tenth faster on Zen 3.
-			w.i("MOVQ CX, R11")
-			w.i("SHRQ $%d, R11", bits.TrailingZeros(uint(unroll)))
-			w.i("ANDQ $%d, CX", unroll-1)
-			w.i("TESTQ R11, R11")
-			w.i("JEQ %s_rest", l)
-			w.p("%s_loop%d:", l, unroll)
-			for s := 0; s < unroll; s++ {
-				step(s)
-			}
-			w.i("ADDQ $%d, SI", 4*mr*unroll)
-			w.i("ADDQ $%d, DI", 4*nr*unroll)
-			w.i("DECQ R11")
-			w.i("JNZ %s_loop%d", l, unroll)
-			w.p("%s_rest:", l)
-			w.i("TESTQ CX, CX")
-			w.i("JEQ %s_tail", l)
-		}
-		w.p("%s_loop:", l)
-		step(0)
-		w.i("ADDQ $%d, SI", 4*mr)
-		w.i("ADDQ $%d, DI", 4*nr)
-		w.i("DECQ CX")
-		w.i("JNZ %s_loop", l)
+		// Steps in fours, then one at a time: the unrolled loop ran the
+		// AVX2 kernel a tenth faster on Zen 3.
+		x86KLoop(w, l, l+"_tail", mr, x86Unroll[reg], step, func(n int) { w.i("ADDQ $%d, DI", 4*nr*n) })
 		w.p("%s_tail:", l)
 		// acc *= alpha
 		w.i("VBROADCASTSS alpha+48(FP), %s", alphaR)
@@ -386,18 +317,73 @@ func x86Kernel(w *asm, name string, mr, nr, lanes int, reg string, vbytes int) {
 			}
 		}
 		w.p("%s_store:", l)
-		for i := 0; i < r; i++ {
-			for v := 0; v < vpr; v++ {
-				w.i("VMOVUPS %s, %d(DX)", acc(i, v), v*vbytes)
-			}
-			if i < r-1 {
-				w.i("ADDQ BX, DX")
-			}
-		}
+		x86Store(w, r, vpr, vbytes, acc)
 		w.i("VZEROUPPER")
 		w.i("RET")
 	}
 	w.p("")
+}
+
+// x86Step writes k step s of a microkernel over rows rows: B's vectors
+// from bAt(v), then each row's A broadcast against them. A is read once,
+// from memory when the weights outgrow the caches; the hardware
+// prefetchers did not keep up with it.
+func x86Step(w *asm, s, rows, mr, vpr int, bAt func(v int) string, breg func(int) string, bc string, acc func(i, v int) string) {
+	w.i("PREFETCHT0 %d(SI)", 4*mr*(s+x86PrefetchSteps))
+	for v := 0; v < vpr; v++ {
+		w.i("VMOVUPS %s, %s", bAt(v), breg(v))
+	}
+	for i := 0; i < rows; i++ {
+		w.i("VBROADCASTSS %d(SI), %s", 4*(mr*s+i), bc)
+		for v := 0; v < vpr; v++ {
+			w.i("VFMADD231PS %s, %s, %s", breg(v), bc, acc(i, v))
+		}
+	}
+}
+
+// x86Store writes the accumulators of rows rows to C at DX, rows BX
+// bytes apart.
+func x86Store(w *asm, rows, vpr, vbytes int, acc func(i, v int) string) {
+	for i := 0; i < rows; i++ {
+		for v := 0; v < vpr; v++ {
+			w.i("VMOVUPS %s, %d(DX)", acc(i, v), v*vbytes)
+		}
+		if i < rows-1 {
+			w.i("ADDQ BX, DX")
+		}
+	}
+}
+
+// x86KLoop writes a microkernel's loop over its CX k steps, unroll at a
+// time and then one at a time (labels from l), going on to end; adv(n)
+// moves B on by n steps.
+func x86KLoop(w *asm, l, end string, mr, unroll int, step func(s int), adv func(n int)) {
+	w.i("TESTQ CX, CX")
+	w.i("JEQ %s", end)
+	if unroll > 1 {
+		w.i("MOVQ CX, R11")
+		w.i("SHRQ $%d, R11", bits.TrailingZeros(uint(unroll)))
+		w.i("ANDQ $%d, CX", unroll-1)
+		w.i("TESTQ R11, R11")
+		w.i("JEQ %s_rest", l)
+		w.p("%s_loop%d:", l, unroll)
+		for s := 0; s < unroll; s++ {
+			step(s)
+		}
+		w.i("ADDQ $%d, SI", 4*mr*unroll)
+		adv(unroll)
+		w.i("DECQ R11")
+		w.i("JNZ %s_loop%d", l, unroll)
+		w.p("%s_rest:", l)
+		w.i("TESTQ CX, CX")
+		w.i("JEQ %s", end)
+	}
+	w.p("%s_loop:", l)
+	step(0)
+	w.i("ADDQ $%d, SI", 4*mr)
+	adv(1)
+	w.i("DECQ CX")
+	w.i("JNZ %s_loop", l)
 }
 
 // arm64 writes the NEON 8x12 microkernel (three q registers per row,

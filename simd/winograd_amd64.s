@@ -2,6 +2,30 @@
 
 #include "textflag.h"
 
+// The output kernels' arguments: y in DI, coefficient rows 0..3 of m at
+// SI, AX, BX, R13, mx in R8 (R10 = 3·mx), the bias in R9, ldy in R11,
+// the channels in CX.
+#define WOUTARGS \
+	MOVQ y+0(FP), DI        \
+	MOVQ m+8(FP), SI        \
+	MOVQ bias+16(FP), R9    \
+	MOVQ mx+24(FP), R8      \
+	MOVQ ldy+40(FP), R11    \
+	MOVQ chans+64(FP), CX   \
+	LEAQ (R8)(R8*2), R10    \
+	LEAQ (SI)(R8*4), AX     \
+	LEAQ (AX)(R8*4), BX     \
+	LEAQ (BX)(R8*4), R13
+
+// Aᵀ·M for the four columns (S0 in Y0..Y3, S1 in Y4..Y7) and the bias
+// broadcast in Y15.
+#define WCOLS \
+	WCOL((SI), (AX), (BX), (R13), Y0, Y4)                               \
+	WCOL((SI)(R8*1), (AX)(R8*1), (BX)(R8*1), (R13)(R8*1), Y1, Y5)       \
+	WCOL((SI)(R8*2), (AX)(R8*2), (BX)(R8*2), (R13)(R8*2), Y2, Y6)       \
+	WCOL((SI)(R10*1), (AX)(R10*1), (BX)(R10*1), (R13)(R10*1), Y3, Y7)   \
+	VBROADCASTSS (R9), Y15
+
 // One row of tiles: T0..T3 = d0-d2, d1+d2, d2-d1, d1-d3, where d0..d3 are
 // the row's even, odd, next even and next odd columns for eight tiles.
 #define WROW(E, E4, O, O4, T0, T1, T2, T3) \
@@ -12,6 +36,47 @@
 	VADDPS  T2, T3, T1 \
 	VSUBPS  T3, T2, T2 \
 	VSUBPS  O4, T3, T3
+
+// Rows 0..2 of Bᵀ·t (t0-t2, t1+t2, t2-t1) from the row transforms in
+// Y0..Y11, stored to coefficients 0..11: row r at DI, AX, BX, column s
+// R8·s past it (R10 = 3·R8).
+#define WVERT012 \
+	VSUBPS  Y8, Y0, Y12      \
+	VMOVUPS Y12, (DI)        \
+	VADDPS  Y8, Y4, Y12      \
+	VMOVUPS Y12, (AX)        \
+	VSUBPS  Y4, Y8, Y12      \
+	VMOVUPS Y12, (BX)        \
+	VSUBPS  Y9, Y1, Y12      \
+	VMOVUPS Y12, (DI)(R8*1)  \
+	VADDPS  Y9, Y5, Y12      \
+	VMOVUPS Y12, (AX)(R8*1)  \
+	VSUBPS  Y5, Y9, Y12      \
+	VMOVUPS Y12, (BX)(R8*1)  \
+	VSUBPS  Y10, Y2, Y12     \
+	VMOVUPS Y12, (DI)(R8*2)  \
+	VADDPS  Y10, Y6, Y12     \
+	VMOVUPS Y12, (AX)(R8*2)  \
+	VSUBPS  Y6, Y10, Y12     \
+	VMOVUPS Y12, (BX)(R8*2)  \
+	VSUBPS  Y11, Y3, Y12     \
+	VMOVUPS Y12, (DI)(R10*1) \
+	VADDPS  Y11, Y7, Y12     \
+	VMOVUPS Y12, (AX)(R10*1) \
+	VSUBPS  Y7, Y11, Y12     \
+	VMOVUPS Y12, (BX)(R10*1)
+
+// Row 3 of Bᵀ·t (t1-t3) from Y4..Y7 and the last row's transforms in
+// Y0..Y3, stored to coefficients 12..15 at B.
+#define WVERT3(B) \
+	VSUBPS  Y0, Y4, Y12      \
+	VMOVUPS Y12, (B)         \
+	VSUBPS  Y1, Y5, Y12      \
+	VMOVUPS Y12, (B)(R8*1)   \
+	VSUBPS  Y2, Y6, Y12      \
+	VMOVUPS Y12, (B)(R8*2)   \
+	VSUBPS  Y3, Y7, Y12      \
+	VMOVUPS Y12, (B)(R10*1)
 
 // func winoIn8AVX2(v, e, o *float32, vx, vc, ld, plane, chans int)
 //
@@ -36,42 +101,11 @@ inloop:
 	WROW((SI)(R11*1), 4(SI)(R11*1), (DX)(R11*1), 4(DX)(R11*1), Y4, Y5, Y6, Y7)
 	WROW((SI)(R11*2), 4(SI)(R11*2), (DX)(R11*2), 4(DX)(R11*2), Y8, Y9, Y10, Y11)
 
-	// Rows 0..2 of Bᵀ·t: t0-t2, t1+t2, t2-t1.
-	VSUBPS  Y8, Y0, Y12
-	VMOVUPS Y12, (DI)
-	VADDPS  Y8, Y4, Y12
-	VMOVUPS Y12, (AX)
-	VSUBPS  Y4, Y8, Y12
-	VMOVUPS Y12, (BX)
-	VSUBPS  Y9, Y1, Y12
-	VMOVUPS Y12, (DI)(R8*1)
-	VADDPS  Y9, Y5, Y12
-	VMOVUPS Y12, (AX)(R8*1)
-	VSUBPS  Y5, Y9, Y12
-	VMOVUPS Y12, (BX)(R8*1)
-	VSUBPS  Y10, Y2, Y12
-	VMOVUPS Y12, (DI)(R8*2)
-	VADDPS  Y10, Y6, Y12
-	VMOVUPS Y12, (AX)(R8*2)
-	VSUBPS  Y6, Y10, Y12
-	VMOVUPS Y12, (BX)(R8*2)
-	VSUBPS  Y11, Y3, Y12
-	VMOVUPS Y12, (DI)(R10*1)
-	VADDPS  Y11, Y7, Y12
-	VMOVUPS Y12, (AX)(R10*1)
-	VSUBPS  Y7, Y11, Y12
-	VMOVUPS Y12, (BX)(R10*1)
+	WVERT012
 
 	// Row 3: t1-t3.
 	WROW((SI)(R12*1), 4(SI)(R12*1), (DX)(R12*1), 4(DX)(R12*1), Y0, Y1, Y2, Y3)
-	VSUBPS  Y0, Y4, Y12
-	VMOVUPS Y12, (R13)
-	VSUBPS  Y1, Y5, Y12
-	VMOVUPS Y12, (R13)(R8*1)
-	VSUBPS  Y2, Y6, Y12
-	VMOVUPS Y12, (R13)(R8*2)
-	VSUBPS  Y3, Y7, Y12
-	VMOVUPS Y12, (R13)(R10*1)
+	WVERT3(R13)
 
 	ADDQ R9, SI
 	ADDQ R9, DX
@@ -115,23 +149,10 @@ inloop:
 // times mx (R8; R10 = 3·mx). A row shorter than sixteen columns is stored
 // in pieces of 8, 4, 2 and 1.
 TEXT ·winoOut8AVX2(SB), NOSPLIT, $0-88
-	MOVQ y+0(FP), DI
-	MOVQ m+8(FP), SI
-	MOVQ bias+16(FP), R9
-	MOVQ mx+24(FP), R8
-	MOVQ ldy+40(FP), R11
-	MOVQ chans+64(FP), CX
-	LEAQ (R8)(R8*2), R10
-	LEAQ (SI)(R8*4), AX
-	LEAQ (AX)(R8*4), BX
-	LEAQ (BX)(R8*4), R13
+	WOUTARGS
 
 outloop:
-	WCOL((SI), (AX), (BX), (R13), Y0, Y4)
-	WCOL((SI)(R8*1), (AX)(R8*1), (BX)(R8*1), (R13)(R8*1), Y1, Y5)
-	WCOL((SI)(R8*2), (AX)(R8*2), (BX)(R8*2), (R13)(R8*2), Y2, Y6)
-	WCOL((SI)(R10*1), (AX)(R10*1), (BX)(R10*1), (R13)(R10*1), Y3, Y7)
-	VBROADCASTSS (R9), Y15
+	WCOLS
 
 	WOUTROW(Y0, Y1, Y2, Y3)
 	MOVQ DI, R12
@@ -269,41 +290,11 @@ in2loop:
 	WROW2((SI)(R11*1), (SI)(R12*1), 4(SI)(R11*1), 4(SI)(R12*1), (DX)(R11*1), (DX)(R12*1), 4(DX)(R11*1), 4(DX)(R12*1), Y4, X4, Y5, Y6, X6, Y7, X7, Y12, X12)
 	WROW2((SI)(R11*2), (SI)(R11*4), 4(SI)(R11*2), 4(SI)(R11*4), (DX)(R11*2), (DX)(R11*4), 4(DX)(R11*2), 4(DX)(R11*4), Y8, X8, Y9, Y10, X10, Y11, X11, Y12, X12)
 
-	VSUBPS  Y8, Y0, Y12
-	VMOVUPS Y12, (DI)
-	VADDPS  Y8, Y4, Y12
-	VMOVUPS Y12, (AX)
-	VSUBPS  Y4, Y8, Y12
-	VMOVUPS Y12, (BX)
-	VSUBPS  Y9, Y1, Y12
-	VMOVUPS Y12, (DI)(R8*1)
-	VADDPS  Y9, Y5, Y12
-	VMOVUPS Y12, (AX)(R8*1)
-	VSUBPS  Y5, Y9, Y12
-	VMOVUPS Y12, (BX)(R8*1)
-	VSUBPS  Y10, Y2, Y12
-	VMOVUPS Y12, (DI)(R8*2)
-	VADDPS  Y10, Y6, Y12
-	VMOVUPS Y12, (AX)(R8*2)
-	VSUBPS  Y6, Y10, Y12
-	VMOVUPS Y12, (BX)(R8*2)
-	VSUBPS  Y11, Y3, Y12
-	VMOVUPS Y12, (DI)(R10*1)
-	VADDPS  Y11, Y7, Y12
-	VMOVUPS Y12, (AX)(R10*1)
-	VSUBPS  Y7, Y11, Y12
-	VMOVUPS Y12, (BX)(R10*1)
+	WVERT012
 
 	WROW2((SI)(R12*1), (SI)(R13*1), 4(SI)(R12*1), 4(SI)(R13*1), (DX)(R12*1), (DX)(R13*1), 4(DX)(R12*1), 4(DX)(R13*1), Y0, X0, Y1, Y2, X2, Y3, X3, Y12, X12)
 	LEAQ    (AX)(R8*8), BX
-	VSUBPS  Y0, Y4, Y12
-	VMOVUPS Y12, (BX)
-	VSUBPS  Y1, Y5, Y12
-	VMOVUPS Y12, (BX)(R8*1)
-	VSUBPS  Y2, Y6, Y12
-	VMOVUPS Y12, (BX)(R8*2)
-	VSUBPS  Y3, Y7, Y12
-	VMOVUPS Y12, (BX)(R10*1)
+	WVERT3(BX)
 
 	ADDQ R9, SI
 	ADDQ R9, DX
@@ -346,23 +337,10 @@ L1:
 // rows0 output rows of the first, lanes 4..7 rows1 of the second, two
 // output rows down, w (≤ 8) columns each.
 TEXT ·winoOut8x2AVX2(SB), NOSPLIT, $0-96
-	MOVQ y+0(FP), DI
-	MOVQ m+8(FP), SI
-	MOVQ bias+16(FP), R9
-	MOVQ mx+24(FP), R8
-	MOVQ ldy+40(FP), R11
-	MOVQ chans+64(FP), CX
-	LEAQ (R8)(R8*2), R10
-	LEAQ (SI)(R8*4), AX
-	LEAQ (AX)(R8*4), BX
-	LEAQ (BX)(R8*4), R13
+	WOUTARGS
 
 out2loop:
-	WCOL((SI), (AX), (BX), (R13), Y0, Y4)
-	WCOL((SI)(R8*1), (AX)(R8*1), (BX)(R8*1), (R13)(R8*1), Y1, Y5)
-	WCOL((SI)(R8*2), (AX)(R8*2), (BX)(R8*2), (R13)(R8*2), Y2, Y6)
-	WCOL((SI)(R10*1), (AX)(R10*1), (BX)(R10*1), (R13)(R10*1), Y3, Y7)
-	VBROADCASTSS (R9), Y15
+	WCOLS
 
 	// Output row 0 of both rows of tiles.
 	WOUTROW(Y0, Y1, Y2, Y3)

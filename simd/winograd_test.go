@@ -18,19 +18,9 @@ func TestWinogradConvolves(t *testing.T) {
 	for _, sz := range [][2]int{{2, 2}, {3, 5}, {7, 7}, {14, 14}, {5, 18}, {9, 33}} {
 		oh, ow := sz[0], sz[1]
 		th, tw := (oh+1)/2, (ow+1)/2
-		hp, wp := 2*th+2, 2*tw+2
-		x := make([]float32, hp*wp) // zero past the map
-		for i := 0; i < oh+2; i++ {
-			for j := 0; j < ow+2; j++ {
-				x[i*wp+j] = r.Float32()*2 - 1
-			}
-		}
-		var g [9]float64
-		for i := range g {
-			g[i] = r.Float64()*2 - 1
-		}
+		hp, ld := 2*th+2, tw+1
+		x, g := winoCase(r, oh, ow)
 		u := winoWeights(g)
-		ld := tw + 1
 		e, o := make([]float32, hp*ld+16), make([]float32, hp*ld+16)
 		Unzip2(e, o, x)
 		ldv := tw + 8
@@ -45,17 +35,7 @@ func TestWinogradConvolves(t *testing.T) {
 			}
 			WinogradOut(y[2*ty*ow:], ow, 0, v, ldv, 0, nil, 1, tw, ow, min(2, oh-2*ty))
 		}
-		for i := 0; i < oh; i++ {
-			for j := 0; j < ow; j++ {
-				var want float64
-				for a := 0; a < 3; a++ {
-					for b := 0; b < 3; b++ {
-						want += g[3*a+b] * float64(x[(i+a)*wp+j+b])
-					}
-				}
-				require.InDelta(t, want, y[i*ow+j], 2e-6*9, "%dx%d at (%d, %d)", oh, ow, i, j)
-			}
-		}
+		winoCheck(t, x, g, y, oh, ow)
 	}
 }
 
@@ -68,17 +48,7 @@ func TestWinogradPairsConvolve(t *testing.T) {
 		oh, ow := sz[0], sz[1]
 		th, tw := (oh+1)/2, (ow+1)/2
 		hp, ld := 2*th+2, tw+1
-		wp := 2 * ld
-		x := make([]float32, hp*wp)
-		for i := 0; i < oh+2; i++ {
-			for j := 0; j < ow+2; j++ {
-				x[i*wp+j] = r.Float32()*2 - 1
-			}
-		}
-		var g [9]float64
-		for i := range g {
-			g[i] = r.Float64()*2 - 1
-		}
+		x, g := winoCase(r, oh, ow)
 		u := winoWeights(g)
 		// Room for the rows a last, unpaired row of tiles reads.
 		e, o := make([]float32, (hp+4)*ld+16), make([]float32, (hp+4)*ld+16)
@@ -96,17 +66,7 @@ func TestWinogradPairsConvolve(t *testing.T) {
 			rows1 := max(0, min(2, oh-2*ty-2))
 			WinogradOut2(y[2*ty*ow:], ow, 0, v, 8, 0, nil, 1, ow, rows0, rows1)
 		}
-		for i := 0; i < oh; i++ {
-			for j := 0; j < ow; j++ {
-				var want float64
-				for a := 0; a < 3; a++ {
-					for b := 0; b < 3; b++ {
-						want += g[3*a+b] * float64(x[(i+a)*wp+j+b])
-					}
-				}
-				require.InDelta(t, want, y[i*ow+j], 2e-6*9, "%dx%d at (%d, %d)", oh, ow, i, j)
-			}
-		}
+		winoCheck(t, x, g, y, oh, ow)
 	}
 }
 
@@ -182,6 +142,41 @@ func TestWinogradPairKernels(t *testing.T) {
 	require.Panics(t, func() { WinogradIn2(make([]float32, 200), 8, 0, make([]float32, 20), make([]float32, 40), 6, 0, 1) })
 	require.Panics(t, func() { WinogradOut2(make([]float32, 100), 8, 0, make([]float32, 200), 8, 0, nil, 1, 9, 2, 2) })
 	require.Panics(t, func() { WinogradOut2(make([]float32, 100), 8, 0, make([]float32, 200), 8, 0, nil, 1, 8, 1, 1) })
+}
+
+// winoCase is a padded oh×ow map (zero past it, to whole tiles) and a
+// 3×3 kernel.
+func winoCase(r *rand.Rand, oh, ow int) ([]float32, [9]float64) {
+	wp := 2*((ow+1)/2) + 2
+	x := make([]float32, (2*((oh+1)/2)+2)*wp)
+	for i := 0; i < oh+2; i++ {
+		for j := 0; j < ow+2; j++ {
+			x[i*wp+j] = r.Float32()*2 - 1
+		}
+	}
+	var g [9]float64
+	for i := range g {
+		g[i] = r.Float64()*2 - 1
+	}
+	return x, g
+}
+
+// winoCheck compares y with the correlation of the padded map x with g,
+// summed in float64.
+func winoCheck(t *testing.T, x []float32, g [9]float64, y []float32, oh, ow int) {
+	t.Helper()
+	wp := 2*((ow+1)/2) + 2
+	for i := 0; i < oh; i++ {
+		for j := 0; j < ow; j++ {
+			var want float64
+			for a := 0; a < 3; a++ {
+				for b := 0; b < 3; b++ {
+					want += g[3*a+b] * float64(x[(i+a)*wp+j+b])
+				}
+			}
+			require.InDelta(t, want, y[i*ow+j], 2e-6*9, "%dx%d at (%d, %d)", oh, ow, i, j)
+		}
+	}
 }
 
 // winoWeights is G·g·Gᵀ, coefficient ξ = 4r+s at [ξ].
