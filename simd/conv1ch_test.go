@@ -57,10 +57,7 @@ func TestConv1Ch8(t *testing.T) {
 				saved := conv1Ch8Fn
 				conv1Ch8Fn = im.fn
 				defer func() { conv1Ch8Fn = saved }()
-				got := make([]float32, 8*ldd)
-				for i := range got {
-					got[i] = f32Guard
-				}
+				got, _ := guarded(8*ldd, 0, f32Guard)
 				Conv1Ch8(got, ldd, in, taps, w, bias, width)
 				// Several rows in one call: each row's bits as one call.
 				const rows = 3

@@ -21,15 +21,16 @@ func Unzip2(even, odd, src []float32) {
 	f32RaceRead(src)
 	f32RaceWrite(even[:ne])
 	f32RaceWrite(odd[:no])
-	unzip2Fn(even[:ne], odd[:no], src, false)
+	if len(src) == 1 {
+		even[0] = src[0]
+		return
+	}
+	// One row of one plane of PadUnzip2's kernels.
+	padUnzipFn(even[:ne], odd[:no], src, 1, len(src), 0, 0, false)
 }
 
-var unzip2Fn func(even, odd, src []float32, relu bool)
-
-var unzip2Family = newFamily("unzip2", &unzip2Fn, unzip2Generic, unzip2Arch...)
-
-// unzip2Generic is the Go twin of Unzip2 (even and odd of exact length),
-// rectifying as PadUnzip2 does when relu is set.
+// unzip2Generic splits one row as Unzip2 does (even and odd of exact
+// length), rectifying as PadUnzip2 does when relu is set.
 func unzip2Generic(even, odd, src []float32, relu bool) {
 	for i := range even {
 		even[i] = rect(src[2*i], relu)

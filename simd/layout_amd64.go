@@ -2,24 +2,6 @@
 
 package simd
 
-var unzip2Arch = []impl[func(even, odd, src []float32, relu bool)]{
-	{name: "avx2", level: AVX2, fn: unzip2AVX2Go},
-}
-
-// unzip2AVX2 splits blocks of sixteen floats into eight and eight,
-// clearing the lanes that compare below zero when relu is set.
-//
-//go:noescape
-func unzip2AVX2(even, odd, src *float32, blocks int, relu bool)
-
-func unzip2AVX2Go(even, odd, src []float32, relu bool) {
-	n := len(src) / 16
-	if n > 0 {
-		unzip2AVX2(&even[0], &odd[0], &src[0], n, relu)
-	}
-	unzip2Generic(even[8*n:], odd[8*n:], src[16*n:], relu)
-}
-
 var copyRowsArch = []impl[func(dst, src []float32, h, w, wp, n int, relu bool)]{
 	{name: "avx2", level: AVX2, fn: copyRowsAVX2Go},
 }

@@ -2,40 +2,6 @@
 
 #include "textflag.h"
 
-// func unzip2AVX2(even, odd, src *float32, blocks int, relu bool)
-TEXT ·unzip2AVX2(SB), NOSPLIT, $0-33
-	MOVQ    even+0(FP), DI
-	MOVQ    odd+8(FP), R8
-	MOVQ    src+16(FP), SI
-	MOVQ    blocks+24(FP), CX
-	MOVBQZX relu+32(FP), R10
-	VXORPS  Y15, Y15, Y15
-
-uzblock:
-	VMOVUPS (SI), Y0
-	VMOVUPS 32(SI), Y1
-	TESTQ   R10, R10
-	JEQ     uzsplit
-	VCMPPS  $1, Y15, Y0, Y4
-	VANDNPS Y0, Y4, Y0
-	VCMPPS  $1, Y15, Y1, Y4
-	VANDNPS Y1, Y4, Y1
-
-uzsplit:
-	VSHUFPS $0x88, Y1, Y0, Y2
-	VSHUFPS $0xDD, Y1, Y0, Y3
-	VPERMPD $0xD8, Y2, Y2
-	VPERMPD $0xD8, Y3, Y3
-	VMOVUPS Y2, (DI)
-	VMOVUPS Y3, (R8)
-	ADDQ    $64, SI
-	ADDQ    $32, DI
-	ADDQ    $32, R8
-	DECQ    CX
-	JNE     uzblock
-	VZEROUPPER
-	RET
-
 // RECT clears the lanes of v that compare below zero (z), with m as
 // scratch, when R10 (relu) is set.
 #define RECT(v, z, m) \

@@ -2,8 +2,6 @@
 
 package simd
 
-var unzip2Arch []impl[func(even, odd, src []float32, relu bool)]
-
 var copyRowsArch []impl[func(dst, src []float32, h, w, wp, n int, relu bool)]
 
 var padUnzipArch []impl[func(ev, od, src []float32, h, w, ld, pl int, relu bool)]

@@ -17,11 +17,11 @@ func TestUnzip2(t *testing.T) {
 	for _, n := range []int{0, 1, 2, 15, 16, 17, 31, 32, 33, 128, 131} {
 		src := f32Rand(r, n)
 		ne, no := (n+1)/2, n/2
-		for _, im := range unzip2Family.available() {
+		for _, im := range padUnzipFamily.available() {
 			t.Run(fmt.Sprintf("%s/%d", im.name, n), func(t *testing.T) {
-				saved := unzip2Fn
-				unzip2Fn = im.fn
-				defer func() { unzip2Fn = saved }()
+				saved := padUnzipFn
+				padUnzipFn = im.fn
+				defer func() { padUnzipFn = saved }()
 				even, odd := make([]float32, ne+1), make([]float32, no+1)
 				even[ne], odd[no] = f32Guard, f32Guard
 				Unzip2(even, odd, src)

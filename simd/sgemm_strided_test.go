@@ -34,10 +34,7 @@ func TestSgemmPackedAStrided(t *testing.T) {
 					}
 					pa := PackA(false, sh.m, sh.k, a, sh.k)
 					ldc := sh.n + 2
-					c := make([]float32, sh.m*ldc)
-					for i := range c {
-						c[i] = f32Guard
-					}
+					c, _ := guarded(sh.m*ldc, 0, f32Guard)
 					SgemmPackedAStrided(pa, b, ldb, sh.n, c, ldc)
 					for i := 0; i < sh.m; i++ {
 						for j := 0; j < ldc; j++ {

@@ -79,18 +79,12 @@ func TestWinogradPairKernels(t *testing.T) {
 		e, o := maxPoolInput(r, (chans-1)*plane+5*ld+5), maxPoolInput(r, (chans-1)*plane+5*ld+5)
 		vc, vx := 11, chans*11+3
 		vlen := 15*vx + (chans-1)*vc + 8 + 2
-		want := make([]float32, vlen)
-		for i := range want {
-			want[i] = f32Guard
-		}
+		want, _ := guarded(vlen, 0, f32Guard)
 		winoIn2Generic(want, vx, vc, e, o, ld, plane, chans)
 		for _, im := range winoIn2Family.available() {
 			saved := winoIn2Fn
 			winoIn2Fn = im.fn
-			got := make([]float32, vlen)
-			for i := range got {
-				got[i] = f32Guard
-			}
+			got, _ := guarded(vlen, 0, f32Guard)
 			WinogradIn2(got, vx, vc, e, o, ld, plane, chans)
 			winoIn2Fn = saved
 			for i := range want {
@@ -105,10 +99,7 @@ func TestWinogradPairKernels(t *testing.T) {
 				for _, b := range [][]float32{nil, bias} {
 					ldy, yplane := 11, 4*11+3
 					ylen := chans * yplane
-					want := make([]float32, ylen)
-					for i := range want {
-						want[i] = f32Guard
-					}
+					want, _ := guarded(ylen, 0, f32Guard)
 					winoOut2Generic(want, ldy, yplane, m, mx, mc, b, chans, w, rr[0], rr[1])
 					for c := 0; c < chans; c++ {
 						for i := 0; i < 4; i++ {
@@ -125,10 +116,7 @@ func TestWinogradPairKernels(t *testing.T) {
 					for _, im := range winoOut2Family.available() {
 						saved := winoOut2Fn
 						winoOut2Fn = im.fn
-						got := make([]float32, ylen)
-						for i := range got {
-							got[i] = f32Guard
-						}
+						got, _ := guarded(ylen, 0, f32Guard)
 						WinogradOut2(got, ldy, yplane, m, mx, mc, b, chans, w, rr[0], rr[1])
 						winoOut2Fn = saved
 						for i := range want {
@@ -211,10 +199,7 @@ func TestWinogradKernels(t *testing.T) {
 			e, o := maxPoolInput(r, (chans-1)*plane+3*ld+n8+1), maxPoolInput(r, (chans-1)*plane+3*ld+n8+1)
 			vc, vx := n8+3, chans*(n8+3)+1
 			vlen := 15*vx + (chans-1)*vc + n8 + 4
-			want := make([]float32, vlen)
-			for i := range want {
-				want[i] = f32Guard
-			}
+			want, _ := guarded(vlen, 0, f32Guard)
 			for k := 0; k < n8; k += 8 {
 				winoIn8Generic(want[k:], vx, vc, e[k:], o[k:], ld, plane, chans)
 			}
@@ -223,10 +208,7 @@ func TestWinogradKernels(t *testing.T) {
 					saved := winoIn8Fn
 					winoIn8Fn = im.fn
 					defer func() { winoIn8Fn = saved }()
-					got := make([]float32, vlen)
-					for i := range got {
-						got[i] = f32Guard
-					}
+					got, _ := guarded(vlen, 0, f32Guard)
 					WinogradIn(got, vx, vc, e, o, ld, plane, chans, n)
 					for i := range want {
 						require.Equal(t, math.Float32bits(want[i]), math.Float32bits(got[i]), "float %d", i)
@@ -241,10 +223,7 @@ func TestWinogradKernels(t *testing.T) {
 					for _, b := range [][]float32{nil, bias} {
 						ldy, yplane := 2*n8+3, 2*(2*n8+3)+1
 						ylen := chans * yplane
-						want := make([]float32, ylen)
-						for i := range want {
-							want[i] = f32Guard
-						}
+						want, _ := guarded(ylen, 0, f32Guard)
 						for k := 0; k < n8; k += 8 {
 							winoOut8Generic(want[2*k:], ldy, yplane, m[k:], mx, mc, b, chans, min(16, w-2*k), rows)
 						}
@@ -261,10 +240,7 @@ func TestWinogradKernels(t *testing.T) {
 								saved := winoOut8Fn
 								winoOut8Fn = im.fn
 								defer func() { winoOut8Fn = saved }()
-								got := make([]float32, ylen)
-								for i := range got {
-									got[i] = f32Guard
-								}
+								got, _ := guarded(ylen, 0, f32Guard)
 								WinogradOut(got, ldy, yplane, m, mx, mc, b, chans, n, w, rows)
 								for i := range want {
 									require.Equal(t, math.Float32bits(want[i]), math.Float32bits(got[i]), "float %d", i)
