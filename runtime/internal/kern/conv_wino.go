@@ -81,9 +81,20 @@ func (p *Conv2DParams) gemmWinograd() bool {
 
 // winoGeometry is the convWino of p without its weights.
 func winoGeometry(p *Conv2DParams) *convWino {
-	q := &convWino{th: (p.OutH() + 1) / 2, tw: (p.OutW() + 1) / 2}
+	th, tw := (p.OutH()+1)/2, (p.OutW()+1)/2
+	slots := th * tw
+	if tw == 4 {
+		slots = 8 * ((th + 1) / 2)
+	}
+	chunk := max(64, winoChunkFloats/(16*(p.C+p.OutC))/16*16)
+	return winoLayout(p, tw == 4, min(chunk, (p.N*slots+15)/16*16))
+}
+
+// winoLayout is the geometry of p's tiles taken chunk columns at a time,
+// two rows of tiles at a time when pairs is set.
+func winoLayout(p *Conv2DParams, pairs bool, chunk int) *convWino {
+	q := &convWino{th: (p.OutH() + 1) / 2, tw: (p.OutW() + 1) / 2, pairs: pairs, chunk: chunk}
 	q.tiles = q.th * q.tw
-	q.pairs = q.tw == 4
 	q.slots = q.tiles
 	if q.pairs {
 		q.slots = 8 * ((q.th + 1) / 2)
@@ -91,8 +102,6 @@ func winoGeometry(p *Conv2DParams) *convWino {
 	q.hp, q.wp = 2*q.th+2, 2*q.tw+2
 	q.ld = q.wp / 2
 	q.plane = q.hp * q.ld
-	q.chunk = max(64, winoChunkFloats/(16*(p.C+p.OutC))/16*16)
-	q.chunk = min(q.chunk, (p.N*q.slots+15)/16*16)
 	// Row strides past the chunk: the input transform writes up to seven
 	// lanes beyond a row of tiles, and the products read sixteen columns
 	// at a time.
@@ -108,32 +117,38 @@ var winoForce int
 func newConvWino(p *Conv2DParams, w, bias []float32) *convWino {
 	q := winoGeometry(p)
 	q.bias = bias
-	// U = G·g·Gᵀ of every kernel, by rows then columns (G's rows are
-	// g0, (g0+g1+g2)/2, (g0-g1+g2)/2, g2), into sixteen matrices.
 	us := make([]float32, 16*p.OutC*p.C)
-	for oc := 0; oc < p.OutC; oc++ {
-		for c := 0; c < p.C; c++ {
-			k := w[(oc*p.C+c)*9 : (oc*p.C+c)*9+9]
+	winoTransformWeights(us, w, p.OutC, p.C)
+	for xi := range q.u {
+		q.u[xi] = simd.PackA(false, p.OutC, p.C, us[xi*p.OutC*p.C:(xi+1)*p.OutC*p.C], p.C)
+	}
+	return q
+}
+
+// winoTransformWeights writes U = G·g·Gᵀ of the opg×cpg 3×3 kernels in w
+// ([o][c][3][3]) into u, coefficient ξ's opg×cpg matrix at
+// u[ξ*opg*cpg:]: by rows then columns (G's rows are g0, (g0+g1+g2)/2,
+// (g0-g1+g2)/2, g2), in float64, then rounded.
+func winoTransformWeights(u, w []float32, opg, cpg int) {
+	for oc := 0; oc < opg; oc++ {
+		for c := 0; c < cpg; c++ {
+			k := w[(oc*cpg+c)*9 : (oc*cpg+c)*9+9]
 			var t [4][3]float64
 			for j := 0; j < 3; j++ {
 				a, b, d := float64(k[j]), float64(k[3+j]), float64(k[6+j])
 				t[0][j], t[1][j], t[2][j], t[3][j] = a, (a+b+d)/2, (a-b+d)/2, d
 			}
-			at := oc*p.C + c
+			at := oc*cpg + c
 			for r := 0; r < 4; r++ {
 				a, b, d := t[r][0], t[r][1], t[r][2]
-				row := us[4*r*p.OutC*p.C:]
+				row := u[4*r*opg*cpg:]
 				row[at] = float32(a)
-				row[p.OutC*p.C+at] = float32((a + b + d) / 2)
-				row[2*p.OutC*p.C+at] = float32((a - b + d) / 2)
-				row[3*p.OutC*p.C+at] = float32(d)
+				row[opg*cpg+at] = float32((a + b + d) / 2)
+				row[2*opg*cpg+at] = float32((a - b + d) / 2)
+				row[3*opg*cpg+at] = float32(d)
 			}
 		}
 	}
-	for xi := range q.u {
-		q.u[xi] = simd.PackA(false, p.OutC, p.C, us[xi*p.OutC*p.C:(xi+1)*p.OutC*p.C], p.C)
-	}
-	return q
 }
 
 // lens are the floats of one worker's scratch: each column half of one
@@ -174,11 +189,15 @@ type WinoWorker struct {
 // NewWinoWorker returns the state of worker i (0 ≤ i < threads) in the
 // scratch (GemmScratchLen floats).
 func (cg *ConvGemm) NewWinoWorker(scratch []float32, i int) *WinoWorker {
-	p, q := &cg.p, cg.wino
+	_, worker := cg.wino.lens(&cg.p)
+	return cg.wino.worker(scratch[i*worker:(i+1)*worker], &cg.p)
+}
+
+// worker lays out one worker's scratch s (lens floats) for p.
+func (q *convWino) worker(s []float32, p *Conv2DParams) *WinoWorker {
 	half, worker := q.lens(p)
-	s := scratch[i*worker : (i+1)*worker]
 	vl := 16 * p.C * q.ldv
-	return &WinoWorker{e: s[:half], o: s[half : 2*half], v: s[2*half : 2*half+vl], m: s[2*half+vl:]}
+	return &WinoWorker{e: s[:half], o: s[half : 2*half], v: s[2*half : 2*half+vl], m: s[2*half+vl : worker]}
 }
 
 // RunWino computes the tiles of chunks [u0, u1) of the input x into dst
@@ -202,9 +221,9 @@ func (cg *ConvGemm) RunWino(dst, x []float32, ww *WinoWorker, u0, u1 int) {
 	for c0 := u0 * q.chunk; c0 < min(u1*q.chunk, total); c0 += q.chunk {
 		c1 := min(c0+q.chunk, total)
 		if q.pairs {
-			cg.winoPairsIn(ww, c0, c1, pad)
+			q.pairsIn(ww, p.C, c0, c1, pad)
 		} else {
-			cg.winoRowsIn(ww, c0, c1, pad)
+			q.rowsIn(ww, p.C, c0, c1, pad)
 		}
 		// The transformed tiles are already rows in cache: the products
 		// read them in place.
@@ -212,63 +231,58 @@ func (cg *ConvGemm) RunWino(dst, x []float32, ww *WinoWorker, u0, u1 int) {
 			simd.SgemmPackedAStrided(q.u[xi], ww.v[xi*p.C*q.ldv:], q.ldv, c1-c0, ww.m[xi*p.OutC*q.ldm:], q.ldm)
 		}
 		if q.pairs {
-			cg.winoPairsOut(dst, ww, c0, c1)
+			q.pairsOut(dst, ww, p.OutC, cg.oh, cg.ow, c0, c1)
 		} else {
-			cg.winoRowsOut(dst, ww, c0, c1)
+			q.rowsOut(dst, ww, p.OutC, cg.oh, cg.ow, c0, c1)
 		}
 	}
 }
 
-// winoRowsIn transforms the tiles of columns [c0, c1), tile by tile along
-// rows of tiles.
-func (cg *ConvGemm) winoRowsIn(ww *WinoWorker, c0, c1 int, pad func(int)) {
-	p, q := &cg.p, cg.wino
+// rowsIn transforms the tiles of columns [c0, c1) of chans channels, tile
+// by tile along rows of tiles; pad(n) readies image n in ww.e and ww.o.
+func (q *convWino) rowsIn(ww *WinoWorker, chans, c0, c1 int, pad func(int)) {
 	for t := c0; t < c1; {
 		n, ty, tx := t/q.tiles, t%q.tiles/q.tw, t%q.tw
 		pad(n)
 		seg := min(q.tw-tx, c1-t)
 		at := 2*ty*q.ld + tx
-		simd.WinogradIn(ww.v[t-c0:], p.C*q.ldv, q.ldv, ww.e[at:], ww.o[at:], q.ld, q.plane, p.C, seg)
+		simd.WinogradIn(ww.v[t-c0:], chans*q.ldv, q.ldv, ww.e[at:], ww.o[at:], q.ld, q.plane, chans, seg)
 		t += seg
 	}
 }
 
-// winoRowsOut transforms the products of columns [c0, c1) back into dst.
-func (cg *ConvGemm) winoRowsOut(dst []float32, ww *WinoWorker, c0, c1 int) {
-	p, q := &cg.p, cg.wino
-	oh, ow := cg.oh, cg.ow
+// rowsOut transforms the products of columns [c0, c1) back into dst, the
+// NCHW output of outC channels of oh×ow.
+func (q *convWino) rowsOut(dst []float32, ww *WinoWorker, outC, oh, ow, c0, c1 int) {
 	for t := c0; t < c1; {
 		n, ty, tx := t/q.tiles, t%q.tiles/q.tw, t%q.tw
 		seg := min(q.tw-tx, c1-t)
-		at := n*p.OutC*cg.ohw + 2*ty*ow + 2*tx
-		simd.WinogradOut(dst[at:], ow, cg.ohw, ww.m[t-c0:], p.OutC*q.ldm, q.ldm, q.bias, p.OutC,
+		at := n*outC*oh*ow + 2*ty*ow + 2*tx
+		simd.WinogradOut(dst[at:], ow, oh*ow, ww.m[t-c0:], outC*q.ldm, q.ldm, q.bias, outC,
 			seg, min(2*seg, ow-2*tx), min(2, oh-2*ty))
 		t += seg
 	}
 }
 
-// winoPairsIn transforms slots [c0, c1), eight for each pair of rows of
+// pairsIn transforms slots [c0, c1), eight for each pair of rows of
 // tiles (chunks are whole numbers of them).
-func (cg *ConvGemm) winoPairsIn(ww *WinoWorker, c0, c1 int, pad func(int)) {
-	p, q := &cg.p, cg.wino
+func (q *convWino) pairsIn(ww *WinoWorker, chans, c0, c1 int, pad func(int)) {
 	per := q.slots / 8
 	for s := c0; s < c1; s += 8 {
 		n, ty := s/8/per, 2*(s/8%per)
 		pad(n)
 		at := 2 * ty * q.ld
-		simd.WinogradIn2(ww.v[s-c0:], p.C*q.ldv, q.ldv, ww.e[at:], ww.o[at:], q.ld, q.plane, p.C)
+		simd.WinogradIn2(ww.v[s-c0:], chans*q.ldv, q.ldv, ww.e[at:], ww.o[at:], q.ld, q.plane, chans)
 	}
 }
 
-// winoPairsOut transforms the products of slots [c0, c1) back into dst.
-func (cg *ConvGemm) winoPairsOut(dst []float32, ww *WinoWorker, c0, c1 int) {
-	p, q := &cg.p, cg.wino
-	oh, ow := cg.oh, cg.ow
+// pairsOut transforms the products of slots [c0, c1) back into dst.
+func (q *convWino) pairsOut(dst []float32, ww *WinoWorker, outC, oh, ow, c0, c1 int) {
 	per := q.slots / 8
 	for s := c0; s < c1; s += 8 {
 		n, ty := s/8/per, 2*(s/8%per)
-		at := n*p.OutC*cg.ohw + 2*ty*ow
-		simd.WinogradOut2(dst[at:], ow, cg.ohw, ww.m[s-c0:], p.OutC*q.ldm, q.ldm, q.bias, p.OutC,
+		at := n*outC*oh*ow + 2*ty*ow
+		simd.WinogradOut2(dst[at:], ow, oh*ow, ww.m[s-c0:], outC*q.ldm, q.ldm, q.bias, outC,
 			ow, min(2, oh-2*ty), max(0, min(2, oh-2*ty-2)))
 	}
 }

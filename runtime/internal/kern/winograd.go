@@ -1,5 +1,7 @@
 package kern
 
+import "github.com/edgerun/edgerun/simd"
+
 // The 3×3 fast path: Winograd F(2×2, 3×3) for stride-1, undilated 3×3
 // convolutions. Each 2×2 block of outputs comes from a 4×4 input tile with
 // 16 multiplies per input/output channel pair instead of 36; the products
@@ -38,119 +40,48 @@ func (p *Conv2DParams) winoChunk() int {
 	return max(1, min(winoTarget/(16*(cpg+opg)), th*tw))
 }
 
-// winoScratch is the scratch of the Winograd path: transformed weights of
-// one group, then transformed inputs and products of one chunk.
-func (p *Conv2DParams) winoScratch() int {
-	cpg, opg := p.C/p.Groups, p.OutC/p.Groups
-	return 16*opg*cpg + 16*(cpg+opg)*p.winoChunk()
+// winoGroup is the geometry of one group of p's Winograd path: rows of
+// tiles one at a time, in chunks of winoChunk tiles.
+func (p *Conv2DParams) winoGroup() (*Conv2DParams, *convWino) {
+	pg := *p
+	pg.N, pg.C, pg.OutC, pg.Groups = 1, p.C/p.Groups, p.OutC/p.Groups, 1
+	return &pg, winoLayout(&pg, false, p.winoChunk())
 }
 
+// winoScratch is the scratch of the Winograd path: transformed weights of
+// one group, then one image's padded split input, transformed tiles and
+// products of one chunk (see convWino.lens).
+func (p *Conv2DParams) winoScratch() int {
+	pg, q := p.winoGroup()
+	_, worker := q.lens(pg)
+	return 16*pg.OutC*pg.C + worker
+}
+
+// convWinograd is ConvGemm's Winograd path for weights that change from
+// call to call: they are transformed on every call (16·(C/G)·(OutC/G)
+// values, small next to the convolution) and multiplied by gemm, which
+// packs them; the tiles go through the same simd transforms.
 func convWinograd(p *Conv2DParams, dn, xn, w, bias, scratch []float32) {
-	cpg, opg := p.C/p.Groups, p.OutC/p.Groups
+	pg, q := p.winoGroup()
+	cpg, opg := pg.C, pg.OutC
 	oh, ow := p.OutH(), p.OutW()
-	th, tw := p.winoTiles()
-	tiles := th * tw
-	chunk := p.winoChunk()
-	uLen := 16 * opg * cpg
-	u := scratch[:uLen]
-	v := scratch[uLen : uLen+16*cpg*chunk]
-	m := scratch[uLen+16*cpg*chunk : uLen+16*(cpg+opg)*chunk]
-	hw := p.H * p.W
+	hw, ohw := p.H*p.W, oh*ow
+	u := scratch[:16*opg*cpg]
+	ww := q.worker(scratch[16*opg*cpg:], pg)
 	for g := 0; g < p.Groups; g++ {
-		// U[ξ][o][c] = (G·w·Gᵀ)[ξ]. Weights are transformed on every call:
-		// 16·(C/G)·(OutC/G) values, small next to the convolution itself.
-		for o := 0; o < opg; o++ {
-			for c := 0; c < cpg; c++ {
-				k := w[((g*opg+o)*cpg+c)*9 : ((g*opg+o)*cpg+c)*9+9]
-				var gg [4][3]float32
-				for j := 0; j < 3; j++ {
-					a, b, e := k[j], k[3+j], k[6+j]
-					gg[0][j] = a
-					gg[1][j] = (a + b + e) * 0.5
-					gg[2][j] = (a - b + e) * 0.5
-					gg[3][j] = e
-				}
-				for i := 0; i < 4; i++ {
-					a, b, e := gg[i][0], gg[i][1], gg[i][2]
-					base := (i*4)*opg*cpg + o*cpg + c
-					u[base] = a
-					u[base+opg*cpg] = (a + b + e) * 0.5
-					u[base+2*opg*cpg] = (a - b + e) * 0.5
-					u[base+3*opg*cpg] = e
-				}
-			}
+		winoTransformWeights(u, w[g*opg*cpg*9:(g+1)*opg*cpg*9], opg, cpg)
+		q.bias = nil
+		if bias != nil {
+			q.bias = bias[g*opg : (g+1)*opg]
 		}
-		xg := xn[g*cpg*hw : (g+1)*cpg*hw]
-		for t0 := 0; t0 < tiles; t0 += chunk {
-			tn := min(chunk, tiles-t0)
-			// V[ξ][c][t] = (Bᵀ·d·B)[ξ] of each 4×4 input tile d.
-			for c := 0; c < cpg; c++ {
-				xc := xg[c*hw : (c+1)*hw]
-				for t := 0; t < tn; t++ {
-					ty, tx := (t0+t)/tw, (t0+t)%tw
-					y0, x0 := 2*ty-p.PadTop, 2*tx-p.PadLeft
-					var d [4][4]float32
-					for i := 0; i < 4; i++ {
-						y := y0 + i
-						if y < 0 || y >= p.H {
-							continue
-						}
-						row := xc[y*p.W : (y+1)*p.W]
-						for j := 0; j < 4; j++ {
-							if x := x0 + j; x >= 0 && x < p.W {
-								d[i][j] = row[x]
-							}
-						}
-					}
-					var s [4][4]float32
-					for j := 0; j < 4; j++ {
-						s[0][j] = d[0][j] - d[2][j]
-						s[1][j] = d[1][j] + d[2][j]
-						s[2][j] = d[2][j] - d[1][j]
-						s[3][j] = d[1][j] - d[3][j]
-					}
-					base := c*chunk + t
-					for i := 0; i < 4; i++ {
-						o := (i * 4) * cpg * chunk
-						v[base+o] = s[i][0] - s[i][2]
-						v[base+o+cpg*chunk] = s[i][1] + s[i][2]
-						v[base+o+2*cpg*chunk] = s[i][2] - s[i][1]
-						v[base+o+3*cpg*chunk] = s[i][1] - s[i][3]
-					}
-				}
-			}
+		simd.PadUnzip2(ww.e, ww.o, xn[g*cpg*hw:(g+1)*cpg*hw], cpg, p.H, p.W, p.PadTop, p.PadLeft, q.hp, q.ld, false)
+		for c0 := 0; c0 < q.tiles; c0 += q.chunk {
+			c1 := min(c0+q.chunk, q.tiles)
+			q.rowsIn(ww, cpg, c0, c1, func(int) {})
 			for xi := 0; xi < 16; xi++ {
-				gemm(false, false, opg, tn, cpg, 1, u[xi*opg*cpg:], cpg, v[xi*cpg*chunk:], chunk, 0, m[xi*opg*chunk:], chunk)
+				gemm(false, false, opg, c1-c0, cpg, 1, u[xi*opg*cpg:], cpg, ww.v[xi*cpg*q.ldv:], q.ldv, 0, ww.m[xi*opg*q.ldm:], q.ldm)
 			}
-			// Y = Aᵀ·M·A for each tile, plus bias, clipped at the edges.
-			for o := 0; o < opg; o++ {
-				oc := g*opg + o
-				var b float32
-				if bias != nil {
-					b = bias[oc]
-				}
-				out := dn[oc*oh*ow : (oc+1)*oh*ow]
-				for t := 0; t < tn; t++ {
-					var mm [4][4]float32
-					for xi := 0; xi < 16; xi++ {
-						mm[xi/4][xi%4] = m[(xi*opg+o)*chunk+t]
-					}
-					var s [2][4]float32
-					for j := 0; j < 4; j++ {
-						s[0][j] = mm[0][j] + mm[1][j] + mm[2][j]
-						s[1][j] = mm[1][j] - mm[2][j] - mm[3][j]
-					}
-					ty, tx := (t0+t)/tw, (t0+t)%tw
-					y, x := 2*ty, 2*tx
-					for i := 0; i < 2 && y+i < oh; i++ {
-						r := out[(y+i)*ow:]
-						r[x] = s[i][0] + s[i][1] + s[i][2] + b
-						if x+1 < ow {
-							r[x+1] = s[i][1] - s[i][2] - s[i][3] + b
-						}
-					}
-				}
-			}
+			q.rowsOut(dn[g*opg*ohw:(g+1)*opg*ohw], ww, opg, oh, ow, c0, c1)
 		}
 	}
 }
