@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/edgerun/edgerun/simd"
 )
 
 func TestWriteOpenRoundTrip(t *testing.T) {
@@ -582,5 +584,84 @@ func TestReluFoldsIntoConv(t *testing.T) {
 	}
 	if f, _ := run(graph(false, 1, 0)); f[1] != -1 {
 		t.Errorf("folds %v into an unpadded convolution", f)
+	}
+}
+
+// A 2×2 max pool after a Winograd convolution (and the ReLU between them)
+// folds into the convolution's output transform, with the bits of the ops
+// run apart (the same graph with the convolution's output also a graph
+// output, which keeps every pass); the map between them gets no bytes.
+// A 3×3 pool, a strided convolution and a pool with a second reader of
+// its input do not fold.
+func TestPoolFoldsIntoConv(t *testing.T) {
+	graph := func(relu, extraOut bool, pool map[string]any, stride int) *File {
+		src := "a"
+		nodes := []Node{{Name: "c", Op: "conv2d", Inputs: []string{"x", "w", "b"}, Outputs: []string{"a"},
+			Attrs: attrs(t, map[string]any{"padding": 1, "stride": stride})}}
+		if relu {
+			nodes = append(nodes, Node{Name: "r", Op: "relu", Inputs: []string{"a"}, Outputs: []string{"ra"}})
+			src = "ra"
+		}
+		nodes = append(nodes, Node{Name: "p", Op: "maxpool2d", Inputs: []string{src}, Outputs: []string{"y"}, Attrs: attrs(t, pool)})
+		g := &Graph{
+			Inputs:  []ValueInfo{{Name: "x", DType: F32, Shape: Dims{Batch, 16, 14, 15}}},
+			Nodes:   nodes,
+			Outputs: []ValueInfo{{Name: "y"}},
+		}
+		if extraOut {
+			g.Outputs = append(g.Outputs, ValueInfo{Name: "a"})
+		}
+		r := rand.New(rand.NewSource(8))
+		return &File{Graph: g, Tensors: map[string]*Tensor{"w": randTensor(t, r, 32, 16, 3, 3), "b": randTensor(t, r, 32)}}
+	}
+	run := func(f *File) (pools []int, dead bool, y []float32) {
+		m := openModel(t, f)
+		types, err := m.infer(3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := newSession(t, m, WithBatch(3))
+		x := s.Input(0).F32()
+		r := rand.New(rand.NewSource(9))
+		for i := range x {
+			x[i] = r.Float32()*2 - 1
+		}
+		if err := s.Run(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		return m.poolFolds(types, m.reluFolds(types)), s.vals[m.valueID["a"]].data == nil, append([]float32(nil), s.Output(0).F32()...)
+	}
+	two := map[string]any{"kernel": 2, "stride": 2}
+	fold := simd.WinogradVectorised()
+	for _, relu := range []bool{false, true} {
+		pools, dead, got := run(graph(relu, false, two, 1))
+		p := len(pools) - 1
+		if want := map[bool]int{true: 0, false: -1}[fold]; pools[p] != want || dead != fold {
+			t.Fatalf("relu %v: pool folds into %d (no bytes for the map: %v), want %d", relu, pools[p], dead, want)
+		}
+		apart, _, want := run(graph(relu, true, two, 1))
+		if apart[len(apart)-1] != -1 {
+			t.Fatalf("relu %v: folds %v with the convolution's output a graph output", relu, apart)
+		}
+		zeros := 0
+		for i := range want {
+			if math.Float32bits(want[i]) != math.Float32bits(got[i]) {
+				t.Fatalf("relu %v: [%d] folded %v, apart %v", relu, i, got[i], want[i])
+			}
+			if got[i] == 0 {
+				zeros++
+			}
+		}
+		if relu && zeros == 0 {
+			t.Errorf("no window of the rectified pool is all negative")
+		}
+	}
+	for _, c := range []struct {
+		pool   map[string]any
+		stride int
+	}{{map[string]any{"kernel": 3, "stride": 2}, 1}, {two, 2}, {map[string]any{"kernel": 2, "stride": 2, "padding": 1}, 1}} {
+		if pools, dead, _ := run(graph(true, false, c.pool, c.stride)); pools[len(pools)-1] != -1 || dead {
+			t.Errorf("pool %v after a stride-%d convolution folds into %d", c.pool, c.stride, pools[len(pools)-1])
+		}
 	}
 }

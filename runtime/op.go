@@ -57,6 +57,10 @@ type env struct {
 	// convolution to rectify its input as it copies it: a ReLU folded into
 	// it (see Model.reluFolds). Only the ops reluFolds picks see them.
 	relu, reluIn bool
+	// maxPool2 tells a convolution that its output is that of the 2×2
+	// max pool at stride 2 reading it (see Model.poolFolds), rectified
+	// when relu is set.
+	maxPool2 bool
 }
 
 var opSet = map[string]*opDef{}

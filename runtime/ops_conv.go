@@ -143,6 +143,9 @@ func convPrepare(attrs any, in, out []*Tensor, e *env) (func(), error) {
 	if convGemm(&p, len(e.constIn) > 1 && e.constIn[1], biasConst) {
 		return convGemmPrepare(&p, x, w, bias, y, e)
 	}
+	if e.maxPool2 {
+		return nil, fmt.Errorf("a max pool was folded into a convolution that does not run as ConvGemm")
+	}
 	if e.pool != nil && p.N == 1 && p.Groups == 1 && p.OutC >= 2*convChannelBlock {
 		// Each worker computes a block of output channels: its rows of
 		// the weights and bias, its planes of the output.
@@ -185,6 +188,11 @@ func convGemmPrepare(p *kern.Conv2DParams, x, w, bias, y []float32, e *env) (fun
 			return nil, fmt.Errorf("a ReLU was folded into a convolution that does not copy its input")
 		}
 		cg.ReluInput = true
+	}
+	if e.maxPool2 {
+		if err := cg.PoolOutput(e.relu); err != nil {
+			return nil, err
+		}
 	}
 	if cg.Winograd() {
 		// Chunks of tiles split among the threads, each padding the

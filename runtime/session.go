@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"time"
 	"unsafe"
@@ -143,6 +144,11 @@ func (m *Model) newSession(cfg *sessionConfig) (*Session, error) {
 			continue
 		}
 		t := types[i]
+		if offsets[i] < 0 {
+			// Computed by no node (see plan): no bytes.
+			s.vals[i] = &Tensor{dtype: t.DType, shape: t.Shape}
+			continue
+		}
 		n := prod(t.Shape) * t.DType.Size()
 		off := offsets[i]
 		s.vals[i] = &Tensor{dtype: t.DType, shape: t.Shape, data: s.arena[off : off+n : off+n]}
@@ -155,15 +161,25 @@ func (m *Model) newSession(cfg *sessionConfig) (*Session, error) {
 	}
 	s.pool = newWorkerPool(threads)
 	folds := m.reluFolds(types)
+	pools := m.poolFolds(types, folds)
 	foldedInto := make([]bool, len(m.nodes))
 	for _, p := range folds {
 		if p >= 0 {
 			foldedInto[p] = true
 		}
 	}
+	pooledBy := make([]int, len(m.nodes)) // the pool a convolution computes, or -1
+	for i := range pooledBy {
+		pooledBy[i] = -1
+	}
+	for i, c := range pools {
+		if c >= 0 {
+			pooledBy[c] = i
+		}
+	}
 	for i := range m.nodes {
 		n := &m.nodes[i]
-		if folds[i] >= 0 {
+		if folds[i] >= 0 || pools[i] >= 0 {
 			s.steps = append(s.steps, func() {})
 			continue
 		}
@@ -182,6 +198,12 @@ func (m *Model) newSession(cfg *sessionConfig) (*Session, error) {
 			// A pool or an addition rectifies its output; a convolution
 			// its padded copy of the input.
 			e.relu, e.reluIn = n.op != "conv2d", n.op == "conv2d"
+		}
+		if pl := pooledBy[i]; pl >= 0 {
+			// The convolution writes the pool's output, rectified when a
+			// ReLU folded into the pool.
+			e.maxPool2, e.relu = true, foldedInto[pl]
+			out[0] = s.vals[m.nodes[pl].out[0]]
 		}
 		for j, id := range n.in {
 			e.constIn[j] = id >= 0 && m.values[id].kind == kindInit
@@ -208,7 +230,8 @@ func (m *Model) newSession(cfg *sessionConfig) (*Session, error) {
 }
 
 // plan assigns each activation, and each node's scratch (float32 counts
-// in scratch), an arena offset. Buffers whose lifetimes (from the step that
+// in scratch), an arena offset, or -1 for the activations no node
+// computes (the map a folded pool reads). Buffers whose lifetimes (from the step that
 // writes them to the last step that reads them) overlap get disjoint
 // ranges; the rest share memory. Placement is greedy, largest first, at
 // the lowest offset that fits.
@@ -223,15 +246,29 @@ func (m *Model) plan(types []ValueType, scratch []int) (valOff, scratchOff []int
 	idx := make([]int, len(m.values))
 	const limit = math.MaxInt / 4
 	root := m.aliases(types)
+	// A pool folded into a convolution: the convolution writes the pool's
+	// output, and its own output (and the folded ReLU's view of it) is
+	// never computed.
+	writer := make([]int, len(m.values))
+	dead := make([]bool, len(m.values))
+	for i := range m.values {
+		writer[i] = m.values[i].producer
+	}
+	for i, c := range m.poolFolds(types, m.reluFolds(types)) {
+		if c >= 0 {
+			writer[m.nodes[i].out[0]] = c
+			dead[m.nodes[c].out[0]] = true
+		}
+	}
 	for i := range m.values {
 		idx[i] = -1
 		v := &m.values[i]
-		if v.kind == kindInit || root[i] >= 0 {
+		if v.kind == kindInit || root[i] >= 0 || dead[i] {
 			continue
 		}
 		start := -1
 		if v.kind == kindNode {
-			start = v.producer
+			start = writer[i]
 		}
 		idx[i] = len(bufs)
 		n := int64(prod(types[i].Shape)) * int64(types[i].DType.Size())
@@ -243,6 +280,11 @@ func (m *Model) plan(types []ValueType, scratch []int) (valOff, scratchOff []int
 	for i, r := range root {
 		if r >= 0 {
 			idx[i] = idx[r]
+		}
+	}
+	for i := range m.values {
+		if idx[i] < 0 && m.values[i].kind != kindInit {
+			dead[i] = true
 		}
 	}
 	nv := len(bufs)
@@ -305,8 +347,11 @@ func (m *Model) plan(types []ValueType, scratch []int) (valOff, scratchOff []int
 	}
 	valOff = make([]int, len(m.values))
 	for i := range m.values {
-		if idx[i] >= 0 {
+		switch {
+		case idx[i] >= 0:
 			valOff[i] = bufs[idx[i]].off
+		case dead[i]:
+			valOff[i] = -1
 		}
 	}
 	scratchOff = make([]int, len(scratch))
@@ -401,6 +446,65 @@ func (m *Model) reluFolds(types []ValueType) []int {
 		}
 	}
 	return folds
+}
+
+// poolFolds finds the max pools that a convolution computes instead: for
+// each node, the index of the convolution that writes its output, or -1.
+// A 2×2 max pool at stride 2 without padding folds into the convolution
+// whose output it reads, directly or through a ReLU folded into the pool
+// (relu, from reluFolds), when that convolution runs the Winograd path
+// (kern.Conv2DParams.GemmPools: each tile is one window) and the values
+// between them have no other reader and are not graph outputs. The
+// convolution's output transform then takes each tile's maximum, and the
+// four times larger map between them is never written.
+func (m *Model) poolFolds(types []ValueType, relu []int) []int {
+	folds := make([]int, len(m.nodes))
+	readers := make([]int, len(m.values))
+	for i := range m.nodes {
+		folds[i] = -1
+		for _, id := range m.nodes[i].in {
+			if id >= 0 {
+				readers[id]++
+			}
+		}
+	}
+	isOut := m.outputSet()
+	single := func(id int) bool {
+		v := &m.values[id]
+		return v.kind == kindNode && readers[id] == 1 && !isOut[id] && types[id].DType == F32
+	}
+	for i := range m.nodes {
+		n := &m.nodes[i]
+		a, ok := n.attrs.(*pool2dAttrs)
+		if n.op != "maxpool2d" || !ok || !slices.Equal(a.k, []int{2, 2}) || !slices.Equal(a.s, []int{2, 2}) ||
+			!slices.Equal(a.p, []int{0, 0}) || !single(n.in[0]) {
+			continue
+		}
+		src := n.in[0]
+		if p := &m.nodes[m.values[src].producer]; p.op == "relu" {
+			if relu[m.values[src].producer] != i || !single(p.in[0]) {
+				continue
+			}
+			src = p.in[0]
+		}
+		c := m.values[src].producer
+		if cn := &m.nodes[c]; cn.op == "conv2d" && m.convPools(cn, types) {
+			folds[i] = c
+		}
+	}
+	return folds
+}
+
+// convPools reports whether conv node n runs as kern.ConvGemm on the
+// Winograd path, which can pool its output (GemmPools).
+func (m *Model) convPools(n *cnode, types []ValueType) bool {
+	if len(n.in) < 2 || n.in[1] < 0 || types[n.in[0]].DType != F32 || len(types[n.in[0]].Shape) != 4 {
+		return false
+	}
+	isInit := func(j int) bool { return j < len(n.in) && n.in[j] >= 0 && m.values[n.in[j]].kind == kindInit }
+	biasConst := len(n.in) < 3 || n.in[2] < 0 || isInit(2)
+	p := convParams(n.attrs.(*convAttrs), types[n.in[0]].Shape, types[n.in[1]].Shape)
+	return p.Validate() == nil && convGemm(&p, isInit(1), biasConst) && p.GemmPools()
 }
 
 // convCopiesInput reports whether conv node n runs as kern.ConvGemm (the

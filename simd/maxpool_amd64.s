@@ -1,6 +1,7 @@
 //go:build !noasm && !purego
 
 #include "textflag.h"
+#include "maxnan_amd64.h"
 
 // func maxPool2x2AVX2(dst, src *float32, rows, oh, hw, w, ow int, relu bool)
 TEXT ·maxPool2x2AVX2(SB), NOSPLIT, $0-57
@@ -37,12 +38,8 @@ mp_block:
 	VMOVUPS 32(R15), Y3
 
 	// Vertical: v = Max(top, bottom), NaN kept from the top too.
-	VMAXPS    Y2, Y0, Y4
-	VCMPPS    $3, Y0, Y0, Y5
-	VBLENDVPS Y5, Y0, Y4, Y4
-	VMAXPS    Y3, Y1, Y6
-	VCMPPS    $3, Y1, Y1, Y7
-	VBLENDVPS Y7, Y1, Y6, Y6
+	MAXNAN(Y0, Y2, Y4, Y5)
+	MAXNAN(Y1, Y3, Y6, Y7)
 
 	// Horizontal: even and odd columns of the sixteen, then Max; the
 	// shuffles leave the 64-bit pairs in order 0, 2, 1, 3.
@@ -79,13 +76,6 @@ mp_next:
 	JNE  mp_row
 	VZEROUPPER
 	RET
-
-// MAXNAN sets dst to Max(a, b) of MaxPool2x2 (NaN kept from either
-// argument), with m as scratch.
-#define MAXNAN(a, b, dst, m) \
-	VMAXPS    b, a, dst; \
-	VCMPPS    $3, a, a, m; \
-	VBLENDVPS m, a, dst, dst
 
 // func maxPool3s2AVX2(dst, r0, r1, r2 *float32, blocks int, relu bool)
 TEXT ·maxPool3s2AVX2(SB), NOSPLIT, $0-41

@@ -150,6 +150,67 @@ func WinogradOut2(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []
 	winoOut2Fn(y, ldy, yplane, m, mx, mc, bias, chans, w, rows0, rows1)
 }
 
+// WinogradOutPool is WinogradOut followed by max pooling with 2×2
+// windows at stride 2 (MaxPool2x2) where each tile is one window: the n
+// tiles of a row in m give one value each, written at y[c*yplane+k],
+//
+//	v = Max(Max(y00, y10), Max(y01, y11)), or Max(v, 0) with relu
+//
+// with yij the tile's output (i, j) plus bias[c] (nil: none) and Max as
+// in MaxPool2x2: the bits of WinogradOut then MaxPool2x2, without writing
+// the four times larger map or reading it back.
+func WinogradOutPool(y []float32, yplane int, m []float32, mx, mc int, bias []float32, chans, n int, relu bool) {
+	if n <= 0 || chans <= 0 {
+		return
+	}
+	if yplane < 0 || mx < 0 || mc < 0 {
+		panic(fmt.Sprintf("simd: WinogradOutPool: plane %d, strides %d %d", yplane, mx, mc))
+	}
+	n8 := (n + 7) / 8 * 8
+	yneed := int64(chans-1)*int64(yplane) + int64(n)
+	mneed := 15*int64(mx) + int64(chans-1)*int64(mc) + int64(n8)
+	if int64(len(y)) < yneed || int64(len(m)) < mneed || (bias != nil && len(bias) < chans) {
+		panic(fmt.Sprintf("simd: WinogradOutPool: %d tiles of %d channels write %d floats of %d, read %d of %d, bias %d",
+			n, chans, yneed, len(y), mneed, len(m), len(bias)))
+	}
+	f32RaceRead(m[:mneed])
+	if raceEnabled {
+		for c := 0; c < chans; c++ {
+			f32RaceWrite(y[c*yplane : c*yplane+n])
+		}
+	}
+	for k := 0; k < n; k += 8 {
+		winoOutPoolFn(y[k:], 0, yplane, m[k:], mx, mc, bias, chans, min(8, n-k), 0, relu)
+	}
+}
+
+// WinogradOut2Pool is WinogradOutPool for the lanes WinogradIn2 lays out:
+// lanes 0..3 give w (at most 4) values at y, and with rows 2 lanes 4..7
+// w more at y[ldy:], the pooled row below.
+func WinogradOut2Pool(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w, rows int, relu bool) {
+	if chans <= 0 {
+		return
+	}
+	if w < 1 || w > 4 || rows < 1 || rows > 2 || ldy < w || yplane < 0 || mx < 0 || mc < 0 {
+		panic(fmt.Sprintf("simd: WinogradOut2Pool: %d rows of %d, ldy %d, plane %d, strides %d %d", rows, w, ldy, yplane, mx, mc))
+	}
+	yneed := int64(chans-1)*int64(yplane) + int64(rows-1)*int64(ldy) + int64(w)
+	mneed := 15*int64(mx) + int64(chans-1)*int64(mc) + 8
+	if int64(len(y)) < yneed || int64(len(m)) < mneed || (bias != nil && len(bias) < chans) {
+		panic(fmt.Sprintf("simd: WinogradOut2Pool: %d channels write %d floats of %d, read %d of %d, bias %d",
+			chans, yneed, len(y), mneed, len(m), len(bias)))
+	}
+	f32RaceRead(m[:mneed])
+	if raceEnabled {
+		for c := 0; c < chans; c++ {
+			for i := 0; i < rows; i++ {
+				f32RaceWrite(y[c*yplane+i*ldy : c*yplane+i*ldy+w])
+			}
+		}
+	}
+	winoOutPoolFn(y, ldy, yplane, m, mx, mc, bias, chans, w, w*(rows-1), relu)
+}
+
 // WinogradVectorised reports whether the active level runs the transforms
 // in vector kernels rather than their Go twins.
 func WinogradVectorised() bool {
@@ -161,6 +222,10 @@ var (
 	winoOut8Fn func(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w, rows int)
 	winoIn2Fn  func(v []float32, vx, vc int, e, o []float32, ld, plane, chans int)
 	winoOut2Fn func(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w, rows0, rows1 int)
+	// winoOutPoolFn writes lanes [0, w0) of each channel's pooled tiles
+	// at y[c*yplane:] and lanes [4, 4+w1) at y[c*yplane+ldy:] (w1 > 0
+	// only with w0 ≤ 4).
+	winoOutPoolFn func(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w0, w1 int, relu bool)
 )
 
 var (
@@ -168,6 +233,7 @@ var (
 	winoOutFamily  = newFamily("winograd_out", &winoOut8Fn, winoOut8Generic, winoOutArch...)
 	winoIn2Family  = newFamily("winograd_in2", &winoIn2Fn, winoIn2Generic, winoIn2Arch...)
 	winoOut2Family = newFamily("winograd_out2", &winoOut2Fn, winoOut2Generic, winoOut2Arch...)
+	winoPoolFamily = newFamily("winograd_out_pool", &winoOutPoolFn, winoOutPoolGeneric, winoOutPoolArch...)
 )
 
 // winoIn8Generic is the Go twin of WinogradIn for eight tiles, in the
@@ -226,6 +292,33 @@ func winoOut2Generic(y []float32, ldy, yplane int, m []float32, mx, mc int, bias
 			}
 		}
 	}
+}
+
+// winoOutPoolGeneric is the Go twin of the pooling output transforms:
+// each tile's four outputs as winoOutTile sums them, then MaxPool2x2's
+// maxima in its order.
+func winoOutPoolGeneric(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w0, w1 int, relu bool) {
+	for c := 0; c < chans; c++ {
+		b := winoBias(bias, c)
+		for k := 0; k < w0; k++ {
+			y[c*yplane+k] = winoPoolTile(m, mx, c*mc+k, b, relu)
+		}
+		for k := 0; k < w1; k++ {
+			y[c*yplane+ldy+k] = winoPoolTile(m, mx, c*mc+4+k, b, relu)
+		}
+	}
+}
+
+// winoPoolTile is the pooled value of the tile whose coefficient ξ is
+// m[ξ*mx+at].
+func winoPoolTile(m []float32, mx, at int, b float32, relu bool) float32 {
+	var t [4]float32
+	winoOutTile(t[:], 2, m, mx, at, b, 2, 2)
+	v := fmaxNaN(fmaxNaN(t[0], t[2]), fmaxNaN(t[1], t[3]))
+	if relu {
+		v = fmaxNaN(v, 0)
+	}
+	return v
 }
 
 func winoBias(bias []float32, c int) float32 {

@@ -68,3 +68,22 @@ func winoOut8x2AVX2Go(y []float32, ldy, yplane int, m []float32, mx, mc int, bia
 	}
 	winoOut8x2AVX2(&y[0], &m[0], b, 4*mx, 4*mc, 4*ldy, 4*yplane, bs, chans, w, rows0, rows1)
 }
+
+var winoOutPoolArch = []impl[func(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w0, w1 int, relu bool)]{
+	{name: "avx2", level: AVX2, fn: winoOutPool8AVX2Go},
+}
+
+// winoOutPool8AVX2 is the pooling output transform of eight tiles of
+// chans channels (see winoOutPoolFn); strides are in bytes, bias as in
+// winoOut8AVX2.
+//
+//go:noescape
+func winoOutPool8AVX2(y, m, bias *float32, mx, mc, ldy, yplane, bstride, chans, w0, w1 int, relu bool)
+
+func winoOutPool8AVX2Go(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w0, w1 int, relu bool) {
+	b, bs := &winoZero, 0
+	if bias != nil {
+		b, bs = &bias[0], 4
+	}
+	winoOutPool8AVX2(&y[0], &m[0], b, 4*mx, 4*mc, 4*ldy, 4*yplane, bs, chans, w0, w1, relu)
+}

@@ -1,6 +1,7 @@
 //go:build !noasm && !purego
 
 #include "textflag.h"
+#include "maxnan_amd64.h"
 
 // The output kernels' arguments: y in DI, coefficient rows 0..3 of m at
 // SI, AX, BX, R13, mx in R8 (R10 = 3·mx), the bias in R9, ldy in R11,
@@ -129,15 +130,19 @@ inloop:
 	VSUBPS  Y13, Y12, S1 \
 	VSUBPS  M3, S1, S1
 
-// One output row from S0..S3 (a row of Aᵀ·M): y0 = ((S0+S1)+S2)+b and
-// y1 = ((S1-S2)-S3)+b, interleaved into sixteen columns in Y8, Y9.
+// One output row from S0..S3 (a row of Aᵀ·M): D0 = ((S0+S1)+S2)+b and
+// D1 = ((S1-S2)-S3)+b, the row's two outputs of eight tiles.
+#define WOUTPAIR(S0, S1, S2, S3, D0, D1) \
+	VADDPS S1, S0, D0  \
+	VADDPS S2, D0, D0  \
+	VADDPS Y15, D0, D0 \
+	VSUBPS S2, S1, D1  \
+	VSUBPS S3, D1, D1  \
+	VADDPS Y15, D1, D1
+
+// WOUTPAIR interleaved into sixteen columns in Y8, Y9.
 #define WOUTROW(S0, S1, S2, S3) \
-	VADDPS     S1, S0, Y8  \
-	VADDPS     S2, Y8, Y8  \
-	VADDPS     Y15, Y8, Y8 \
-	VSUBPS     S2, S1, Y9  \
-	VSUBPS     S3, Y9, Y9  \
-	VADDPS     Y15, Y9, Y9 \
+	WOUTPAIR(S0, S1, S2, S3, Y8, Y9) \
 	VUNPCKLPS  Y9, Y8, Y10 \
 	VUNPCKHPS  Y9, Y8, Y11 \
 	VPERM2F128 $0x20, Y11, Y10, Y8 \
@@ -383,5 +388,50 @@ next2:
 	ADDQ bstride+56(FP), R9
 	DECQ CX
 	JNE  out2loop
+	VZEROUPPER
+	RET
+
+// func winoOutPool8AVX2(y, m, bias *float32, mx, mc, ldy, yplane, bstride, chans, w0, w1 int, relu bool)
+//
+// The output transform with a 2×2 max pool: each tile's four outputs
+// (WOUTPAIR of both rows) maxed in MaxPool2x2's order, then with zero
+// under relu; lanes 0..w0-1 stored at y, lanes 4..4+w1-1 at y+ldy.
+TEXT ·winoOutPool8AVX2(SB), NOSPLIT, $0-89
+	WOUTARGS
+
+poolloop:
+	WCOLS
+	WOUTPAIR(Y0, Y1, Y2, Y3, Y8, Y9)
+	WOUTPAIR(Y4, Y5, Y6, Y7, Y10, Y11)
+	MAXNAN(Y8, Y10, Y12, Y13)
+	MAXNAN(Y9, Y11, Y14, Y13)
+	MAXNAN(Y12, Y14, Y8, Y13)
+	CMPB relu+88(FP), $0
+	JEQ  pstore
+	VXORPS Y9, Y9, Y9
+	MAXNAN(Y8, Y9, Y10, Y13)
+	VMOVAPS Y10, Y8
+
+pstore:
+	VEXTRACTF128 $1, Y8, X9
+	MOVQ DI, R12
+	MOVQ w0+72(FP), DX
+	STORE8(Y8, X8, R12, DX, p0l8, p0l4, p0l2, p0l1)
+	MOVQ w1+80(FP), DX
+	TESTQ DX, DX
+	JEQ  pnext
+	LEAQ (DI)(R11*1), R12
+	STORE8(Y9, X9, R12, DX, p1l8, p1l4, p1l2, p1l1)
+
+pnext:
+	MOVQ mc+32(FP), DX
+	ADDQ DX, SI
+	ADDQ DX, AX
+	ADDQ DX, BX
+	ADDQ DX, R13
+	ADDQ yplane+48(FP), DI
+	ADDQ bstride+56(FP), R9
+	DECQ CX
+	JNE  poolloop
 	VZEROUPPER
 	RET

@@ -279,3 +279,128 @@ func BenchmarkWinograd(b *testing.B) {
 		})
 	}
 }
+
+// winoPoolInput is products for the pooling transforms: random values,
+// a few NaNs and infinities (sparse enough that most tiles keep finite
+// outputs), and some tiles whose sixteen coefficients are all -0 or all
+// +0, whose outputs tie at zeros of both signs.
+func winoPoolInput(r *rand.Rand, n, mx int) []float32 {
+	m := f32Rand(r, n)
+	special := []float32{float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1))}
+	for i := range m {
+		if r.IntN(64) == 0 {
+			m[i] = special[r.IntN(len(special))]
+		}
+	}
+	for at := 0; at+15*mx < n; at += 5 {
+		z := float32(math.Copysign(0, float64(r.IntN(2)*2-1)))
+		for xi := 0; xi < 16; xi++ {
+			m[at+xi*mx] = z
+		}
+	}
+	return m
+}
+
+// Every pooling output kernel this CPU has writes its Go twin's bits, and
+// nothing else, for every width of one row of tiles and of two, with and
+// without bias and ReLU.
+func TestWinogradPoolKernels(t *testing.T) {
+	r := rand.New(rand.NewPCG(21, 22))
+	for _, chans := range []int{1, 3} {
+		mc, mx := 9, chans*9+1
+		m := winoPoolInput(r, 15*mx+(chans-1)*mc+8, mx)
+		bias := f32Rand(r, chans)
+		var shapes [][2]int
+		for w := 0; w <= 8; w++ {
+			shapes = append(shapes, [2]int{w, 0})
+		}
+		for w0 := 1; w0 <= 4; w0++ {
+			for w1 := 1; w1 <= 4; w1++ {
+				shapes = append(shapes, [2]int{w0, w1})
+			}
+		}
+		for _, sh := range shapes {
+			for _, b := range [][]float32{nil, bias} {
+				for _, relu := range []bool{false, true} {
+					ldy, yplane := 9, 2*9+3
+					ylen := chans * yplane
+					want, _ := guarded(ylen, 0, f32Guard)
+					winoOutPoolGeneric(want, ldy, yplane, m, mx, mc, b, chans, sh[0], sh[1], relu)
+					for c := 0; c < chans; c++ {
+						for j := 0; j < yplane; j++ {
+							written := want[c*yplane+j] != f32Guard
+							require.Equal(t, j < sh[0] || (j >= ldy && j < ldy+sh[1]), written, "float %d", j)
+						}
+					}
+					for _, im := range winoPoolFamily.available() {
+						got, _ := guarded(ylen, 0, f32Guard)
+						im.fn(got, ldy, yplane, m, mx, mc, b, chans, sh[0], sh[1], relu)
+						for i := range want {
+							require.Equal(t, math.Float32bits(want[i]), math.Float32bits(got[i]), "%s %v relu %v: float %d", im.name, sh, relu, i)
+						}
+					}
+				}
+			}
+		}
+	}
+	require.Panics(t, func() { WinogradOutPool(make([]float32, 10), 4, make([]float32, 200), 8, 0, nil, 3, 8, false) })
+	require.Panics(t, func() { WinogradOut2Pool(make([]float32, 100), 8, 0, make([]float32, 200), 8, 0, nil, 1, 5, 1, false) })
+	require.Panics(t, func() { WinogradOut2Pool(make([]float32, 100), 8, 0, make([]float32, 100), 8, 0, nil, 1, 4, 2, false) })
+}
+
+// The pooling transforms give the bits of WinogradOut (or WinogradOut2)
+// followed by MaxPool2x2, NaN, infinities and signed zeros included, for
+// rows of tiles longer than one kernel call and for two rows four wide.
+func TestWinogradPoolIsOutThenPool(t *testing.T) {
+	r := rand.New(rand.NewPCG(23, 24))
+	const chans = 3
+	for _, relu := range []bool{false, true} {
+		// One row of tw tiles: WinogradOut's 2×2tw outputs, pooled.
+		for _, tw := range []int{1, 5, 8, 13} {
+			mc := tw + 8
+			mx := chans * mc
+			m := winoPoolInput(r, 16*mx, mx)
+			bias := f32Rand(r, chans)
+			full := make([]float32, chans*2*2*tw)
+			WinogradOut(full, 2*tw, 4*tw, m, mx, mc, bias, chans, tw, 2*tw, 2)
+			want := make([]float32, chans*tw)
+			MaxPool2x2(want, full, chans, 2, 2*tw, tw, relu)
+			got := make([]float32, chans*tw)
+			WinogradOutPool(got, tw, m, mx, mc, bias, chans, tw, relu)
+			for i := range want {
+				require.Equal(t, math.Float32bits(want[i]), math.Float32bits(got[i]), "tw %d relu %v: float %d", tw, relu, i)
+			}
+		}
+		// Two rows of tiles four wide, the second pooled row present or
+		// not, three or four pooled columns (7- and 8-wide maps).
+		for _, pw := range []int{3, 4} {
+			for rows := 1; rows <= 2; rows++ {
+				mc := 8
+				mx := chans * mc
+				m := winoPoolInput(r, 16*mx, mx)
+				full := make([]float32, chans*4*8)
+				WinogradOut2(full, 8, 32, m, mx, mc, nil, chans, 8, 2, 2)
+				pooled := make([]float32, chans*2*4)
+				MaxPool2x2(pooled, full, chans, 4, 8, 4, relu)
+				got := make([]float32, chans*2*pw)
+				for i := range got {
+					got[i] = f32Guard
+				}
+				WinogradOut2Pool(got, pw, 2*pw, m, mx, mc, nil, chans, pw, rows, relu)
+				for c := 0; c < chans; c++ {
+					for i := 0; i < 2; i++ {
+						for j := 0; j < pw; j++ {
+							g := got[c*2*pw+i*pw+j]
+							if i >= rows {
+								require.Equal(t, f32Guard, g, "row %d written", i)
+								continue
+							}
+							w := pooled[c*8+i*4+j]
+							require.Equal(t, math.Float32bits(w), math.Float32bits(g), "pw %d rows %d relu %v: (%d, %d, %d)", pw, rows, relu, c, i, j)
+						}
+					}
+				}
+			}
+		}
+	}
+}

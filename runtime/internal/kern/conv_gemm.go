@@ -44,6 +44,8 @@ type ConvGemm struct {
 	// convolution, folded into the copy. Only a padded convolution at
 	// stride 1 takes it (CanReluInput).
 	ReluInput bool
+	// pool and poolRelu: see PoolOutput.
+	pool, poolRelu bool
 }
 
 // CanReluInput reports whether ReluInput may be set (see

@@ -336,6 +336,67 @@ func TestConvGemmWinogradChoice(t *testing.T) {
 	}
 }
 
+// A Winograd convolution with its 2×2 max pool folded in writes the bits
+// of the convolution followed by MaxPool2D, with and without the ReLUs
+// before and after, for maps one and two rows of tiles at a time, odd
+// maps (whose last row or column the pool leaves out), rows of tiles
+// longer than a kernel call, several chunks, a NaN in the input and any
+// split of the chunks among goroutines; runs allocate nothing. Where the
+// transforms have no vector kernel the path is forced, as it is for maps
+// the choice leaves to the single product.
+func TestConvGemmPool(t *testing.T) {
+	winoForce = 1
+	defer func() { winoForce = 0 }()
+	rng := rand.New(rand.NewPCG(31, 32))
+	for _, p := range []Conv2DParams{
+		sq(2, 16, 14, 14, 32, 3, 1, 1, 1, 1),
+		sq(3, 32, 7, 7, 64, 3, 1, 1, 1, 1),
+		sq(2, 8, 8, 8, 8, 3, 1, 1, 1, 1),
+		sq(2, 8, 13, 21, 16, 3, 1, 1, 1, 1),
+		sq(2, 8, 41, 37, 16, 3, 1, 1, 1, 1),
+		{N: 3, C: 5, H: 9, W: 12, OutC: 7, KH: 3, KW: 3, StrideH: 1, StrideW: 1, PadTop: 2, PadBottom: 0, PadLeft: 0, PadRight: 1, DilationH: 1, DilationW: 1, Groups: 1},
+	} {
+		if !p.GemmPools() {
+			t.Fatalf("%+v does not pool", p)
+		}
+		x, w, bias := randSlice(rng, p.InputLen()), randSlice(rng, p.WeightLen()), randSlice(rng, p.OutC)
+		x[rng.IntN(len(x))] = float32(math.NaN())
+		for _, relus := range [][2]bool{{false, false}, {false, true}, {true, true}} {
+			cg := NewConvGemm(&p, w, bias)
+			cg.ReluInput = relus[0]
+			full := make([]float32, p.OutputLen())
+			newConvGemmRun(cg, x, 1).all(full)
+			pp := Pool2DParams{N: p.N, C: p.OutC, H: p.OutH(), W: p.OutW(), KH: 2, KW: 2, StrideH: 2, StrideW: 2, Relu: relus[1]}
+			want := make([]float32, pp.N*pp.C*pp.OutH()*pp.OutW())
+			MaxPool2D(&pp, want, full)
+
+			if err := cg.PoolOutput(relus[1]); err != nil {
+				t.Fatal(err)
+			}
+			for _, workers := range []int{1, 3} {
+				got, check := guarded(t, len(want))
+				run := newConvGemmRun(cg, x, workers)
+				run.split(got, 1)
+				check()
+				for i := range want {
+					if math.Float32bits(want[i]) != math.Float32bits(got[i]) {
+						t.Fatalf("%+v relus %v, %d workers: [%d] = %v, want %v", p, relus, workers, i, got[i], want[i])
+					}
+				}
+				if workers == 1 {
+					if a := testing.AllocsPerRun(3, func() { run.all(got) }); a != 0 {
+						t.Errorf("%+v: %v allocations a run", p, a)
+					}
+				}
+			}
+		}
+	}
+	single := sq(2, 16, 14, 14, 32, 3, 2, 1, 1, 1)
+	if single.GemmPools() || NewConvGemm(&single, make([]float32, single.WeightLen()), nil).PoolOutput(false) == nil {
+		t.Error("a strided convolution pools its output")
+	}
+}
+
 // convGemmRun runs a ConvGemm whichever path it takes, as the runtime
 // does: the padded copy (or Winograd's split one) first, then the
 // product, with state for workers goroutines.

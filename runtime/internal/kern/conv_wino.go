@@ -1,6 +1,10 @@
 package kern
 
-import "github.com/edgerun/edgerun/simd"
+import (
+	"fmt"
+
+	"github.com/edgerun/edgerun/simd"
+)
 
 // convWino is the Winograd path of a ConvGemm: F(2×2, 3×3) for 3×3
 // convolutions at stride 1 (most of the FLOPs of a ResNet, and the middle
@@ -165,6 +169,29 @@ func (q *convWino) lens(p *Conv2DParams) (half, worker int) {
 // (RunWino) instead of Run.
 func (cg *ConvGemm) Winograd() bool { return cg.wino != nil }
 
+// GemmPools reports whether the ConvGemm of p (which must pass GemmPath)
+// can take PoolOutput: it runs the Winograd path and its map holds at
+// least one 2×2 window.
+func (p *Conv2DParams) GemmPools() bool {
+	return p.gemmWinograd() && p.OutH() >= 2 && p.OutW() >= 2
+}
+
+// PoolOutput makes RunWino write the convolution max-pooled with 2×2
+// windows at stride 2 without padding, as MaxPool2D computes it (N ×
+// OutC × ⌊OutH/2⌋ × ⌊OutW/2⌋; a last odd row or column of the map is left
+// out), each value maxed with zero when relu is set: Conv → ReLU →
+// MaxPool in one pass, with the bits of the three run apart. The pool's
+// windows are the Winograd tiles, so the output transform takes each
+// tile's maximum instead of storing its four outputs, and neither the
+// four times larger map nor the pool's pass over it exists.
+func (cg *ConvGemm) PoolOutput(relu bool) error {
+	if cg.wino == nil || cg.oh < 2 || cg.ow < 2 {
+		return fmt.Errorf("conv: a %d×%d map on the single-product path cannot pool its output", cg.oh, cg.ow)
+	}
+	cg.pool, cg.poolRelu = true, relu
+	return nil
+}
+
 // GemmScratchLen is the scratch that the ConvGemm of p (which must pass
 // GemmPath) needs with threads workers: PadLen, or the Winograd path's.
 func (p *Conv2DParams) GemmScratchLen(threads int) int {
@@ -201,7 +228,7 @@ func (q *convWino) worker(s []float32, p *Conv2DParams) *WinoWorker {
 }
 
 // RunWino computes the tiles of chunks [u0, u1) of the input x into dst
-// (the NCHW output). Each image is padded (rectified when ReluInput) and
+// (the NCHW output, pooled after PoolOutput). Each image is padded (rectified when ReluInput) and
 // split into its even and odd columns just before its tiles are
 // transformed, into the worker's own scratch, so that the transform reads
 // it from L2 rather than after the whole batch's copy has gone through
@@ -230,9 +257,14 @@ func (cg *ConvGemm) RunWino(dst, x []float32, ww *WinoWorker, u0, u1 int) {
 		for xi := range q.u {
 			simd.SgemmPackedAStrided(q.u[xi], ww.v[xi*p.C*q.ldv:], q.ldv, c1-c0, ww.m[xi*p.OutC*q.ldm:], q.ldm)
 		}
-		if q.pairs {
+		switch {
+		case cg.pool && q.pairs:
+			q.pairsPool(dst, ww, p.OutC, cg.oh/2, cg.ow/2, c0, c1, cg.poolRelu)
+		case cg.pool:
+			q.rowsPool(dst, ww, p.OutC, cg.oh/2, cg.ow/2, c0, c1, cg.poolRelu)
+		case q.pairs:
 			q.pairsOut(dst, ww, p.OutC, cg.oh, cg.ow, c0, c1)
-		} else {
+		default:
 			q.rowsOut(dst, ww, p.OutC, cg.oh, cg.ow, c0, c1)
 		}
 	}
@@ -284,5 +316,32 @@ func (q *convWino) pairsOut(dst []float32, ww *WinoWorker, outC, oh, ow, c0, c1 
 		at := n*outC*oh*ow + 2*ty*ow
 		simd.WinogradOut2(dst[at:], ow, oh*ow, ww.m[s-c0:], outC*q.ldm, q.ldm, q.bias, outC,
 			ow, min(2, oh-2*ty), max(0, min(2, oh-2*ty-2)))
+	}
+}
+
+// rowsPool is rowsOut into the ph×pw max-pooled output: tile (ty, tx) is
+// pooled value (ty, tx), and the tiles of a last odd row or column of the
+// map give none.
+func (q *convWino) rowsPool(dst []float32, ww *WinoWorker, outC, ph, pw, c0, c1 int, relu bool) {
+	for t := c0; t < c1; {
+		n, ty, tx := t/q.tiles, t%q.tiles/q.tw, t%q.tw
+		seg := min(q.tw-tx, c1-t)
+		if w := min(seg, pw-tx); ty < ph && w > 0 {
+			at := n*outC*ph*pw + ty*pw + tx
+			simd.WinogradOutPool(dst[at:], ph*pw, ww.m[t-c0:], outC*q.ldm, q.ldm, q.bias, outC, w, relu)
+		}
+		t += seg
+	}
+}
+
+// pairsPool is pairsOut into the ph×pw max-pooled output.
+func (q *convWino) pairsPool(dst []float32, ww *WinoWorker, outC, ph, pw, c0, c1 int, relu bool) {
+	per := q.slots / 8
+	for s := c0; s < c1; s += 8 {
+		n, ty := s/8/per, 2*(s/8%per)
+		if ty < ph {
+			at := n*outC*ph*pw + ty*pw
+			simd.WinogradOut2Pool(dst[at:], pw, ph*pw, ww.m[s-c0:], outC*q.ldm, q.ldm, q.bias, outC, pw, min(2, ph-ty), relu)
+		}
 	}
 }
