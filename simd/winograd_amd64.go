@@ -87,3 +87,33 @@ func winoOutPool8AVX2Go(y []float32, ldy, yplane int, m []float32, mx, mc int, b
 	}
 	winoOutPool8AVX2(&y[0], &m[0], b, 4*mx, 4*mc, 4*ldy, 4*yplane, bs, chans, w0, w1, relu)
 }
+
+var winoIn4Arch = []impl[func(v []float32, vx, vc int, p0, p1, p2, p3 []float32, ld, plane, chans int)]{
+	{name: "avx2", level: AVX2, fn: winoIn4x8AVX2Go},
+}
+
+var winoOut4Arch = []impl[func(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w, rows int)]{
+	{name: "avx2", level: AVX2, fn: winoOut4x8AVX2Go},
+}
+
+// winoIn4x8AVX2 and winoOut4x8AVX2 are the F(4×4, 3×3) transforms of
+// eight tiles of chans channels; strides are in bytes, bias as in
+// winoOut8AVX2.
+//
+//go:noescape
+func winoIn4x8AVX2(v, p0, p1, p2, p3 *float32, vx, vc, ld, plane, chans int)
+
+//go:noescape
+func winoOut4x8AVX2(y, m, bias *float32, mx, mc, ldy, yplane, bstride, chans, w, rows int)
+
+func winoIn4x8AVX2Go(v []float32, vx, vc int, p0, p1, p2, p3 []float32, ld, plane, chans int) {
+	winoIn4x8AVX2(&v[0], &p0[0], &p1[0], &p2[0], &p3[0], 4*vx, 4*vc, 4*ld, 4*plane, chans)
+}
+
+func winoOut4x8AVX2Go(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w, rows int) {
+	b, bs := &winoZero, 0
+	if bias != nil {
+		b, bs = &bias[0], 4
+	}
+	winoOut4x8AVX2(&y[0], &m[0], b, 4*mx, 4*mc, 4*ldy, 4*yplane, bs, chans, w, rows)
+}

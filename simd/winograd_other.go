@@ -11,3 +11,7 @@ var winoIn2Arch []impl[func(v []float32, vx, vc int, e, o []float32, ld, plane, 
 var winoOut2Arch []impl[func(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w, rows0, rows1 int)]
 
 var winoOutPoolArch []impl[func(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w0, w1 int, relu bool)]
+
+var winoIn4Arch []impl[func(v []float32, vx, vc int, p0, p1, p2, p3 []float32, ld, plane, chans int)]
+
+var winoOut4Arch []impl[func(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w, rows int)]

@@ -86,7 +86,7 @@ func TestConvGemm(t *testing.T) {
 	// Every 3×3 stride-1 case runs both paths, whichever the shape would
 	// take (the Winograd one with the transforms' Go twins where they are
 	// not vectorised).
-	defer func() { winoForce = 0 }()
+	defer func() { winoForce, winoForce4 = 0, 0 }()
 	winoForce = 1
 	for _, i := range []int{0, 1, 2, 4, 5, 14, 15, 16, 17} {
 		if !cases[i].gemmWinograd() {
@@ -98,12 +98,14 @@ func TestConvGemm(t *testing.T) {
 	}
 	for ci, p := range cases {
 		for _, withBias := range []bool{true, false} {
-			for _, force := range []int{-1, 1} {
-				winoForce = force
+			// -1: the single product; 2 and 4: Winograd with 2×2 and 4×4
+			// tiles.
+			for _, force := range []int{-1, 2, 4} {
+				winoForce, winoForce4 = min(force, 1), map[int]int{-1: 0, 2: -1, 4: 1}[force]
 				if force > 0 && !p.gemmWinograd() {
 					continue
 				}
-				t.Run(fmt.Sprintf("%d/bias=%v/winograd=%v", ci, withBias, force > 0), func(t *testing.T) {
+				t.Run(fmt.Sprintf("%d/bias=%v/winograd=%d", ci, withBias, max(force, 0)), func(t *testing.T) {
 					if err := p.Validate(); err != nil {
 						t.Fatal(err)
 					}
@@ -129,10 +131,17 @@ func TestConvGemm(t *testing.T) {
 					}
 					// The bound of a dot product of k terms. The Winograd path's
 					// transforms add a few roundings of sums of the magnitudes;
-					// its worst errors here are one or two units of them too.
-					k := p.C / p.Groups * p.KH * p.KW
+					// its worst errors here are one or two units of them with
+					// 2×2 tiles. The 4×4 tiles' transforms scale values by up
+					// to a hundred and back, whose roundings cost up to 30
+					// units here with many channels and 86 with one: the
+					// bound allows 128 more.
+					k, extra := p.C/p.Groups*p.KH*p.KW, 5
+					if cg.wino != nil && cg.wino.r == 4 {
+						extra = 128
+					}
 					for i := range want {
-						if d := math.Abs(want[i] - float64(got[i])); !(d <= float64(k+5)*0x1p-23*mag[i]+1e-30) {
+						if d := math.Abs(want[i] - float64(got[i])); !(d <= float64(k+extra)*0x1p-23*mag[i]+1e-30) {
 							t.Fatalf("winograd %v: [%d] = %v, want %v", cg.Winograd(), i, got[i], want[i])
 						}
 					}
@@ -334,6 +343,26 @@ func TestConvGemmWinogradChoice(t *testing.T) {
 			t.Errorf("%+v: Winograd %v, want %v", c.p, got, c.want)
 		}
 	}
+	// 4×4 tiles where a row of them fills the lanes: the ResNet's 32×32
+	// maps, not its 16×16 ones nor the pixel baseline's.
+	if !simd.Winograd4Vectorised() {
+		return
+	}
+	for _, c := range []struct {
+		p    Conv2DParams
+		want bool
+	}{
+		{sq(16, 32, 32, 32, 32, 3, 1, 1, 1, 1), true},
+		{sq(1, 32, 32, 32, 32, 3, 1, 1, 1, 1), true},
+		{sq(1, 32, 28, 28, 32, 3, 1, 1, 1, 1), true},
+		{sq(16, 64, 16, 16, 64, 3, 1, 1, 1, 1), false},
+		{sq(16, 16, 14, 14, 32, 3, 1, 1, 1, 1), false},
+		{sq(16, 64, 4, 4, 64, 3, 1, 1, 1, 1), false},
+	} {
+		if got := c.p.winoWide(); got != c.want {
+			t.Errorf("%+v: 4×4 tiles %v, want %v", c.p, got, c.want)
+		}
+	}
 }
 
 // A Winograd convolution with its 2×2 max pool folded in writes the bits
@@ -345,8 +374,8 @@ func TestConvGemmWinogradChoice(t *testing.T) {
 // transforms have no vector kernel the path is forced, as it is for maps
 // the choice leaves to the single product.
 func TestConvGemmPool(t *testing.T) {
-	winoForce = 1
-	defer func() { winoForce = 0 }()
+	winoForce, winoForce4 = 1, -1
+	defer func() { winoForce, winoForce4 = 0, 0 }()
 	rng := rand.New(rand.NewPCG(31, 32))
 	for _, p := range []Conv2DParams{
 		sq(2, 16, 14, 14, 32, 3, 1, 1, 1, 1),

@@ -22,18 +22,26 @@ import (
 // direct convolution (the transforms only add, subtract and halve), but
 // are not its bits.
 type convWino struct {
+	// r is the side of a tile's outputs: 2 for F(2×2, 3×3), 4 for
+	// F(4×4, 3×3) (36 coefficients a tile, for sixteen outputs), which the
+	// maps wide enough to fill a row of eight tiles take; nx is the
+	// number of coefficients, (r+2)².
+	r, nx         int
 	th, tw, tiles int // rows and columns of tiles in one image, and their count
 	// pairs lays out rows of tiles four wide two at a time (WinogradIn2):
 	// the columns of the products are then slots, eight for each pair
 	// of rows of tiles, rather than tiles.
 	pairs     bool
 	slots     int // columns of one image in the products
-	hp, wp    int // the padded map: rows, columns (2·th+2 × 2·tw+2)
+	hp, wp    int // the padded map: rows, columns (r·th+2 × 2·tw+2, or 4·tw+4)
 	ld, plane int // floats in a row and a plane of each column half (wp/2, hp·ld)
-	chunk     int // columns (tiles, or slots) transformed and multiplied at once
-	ldv, ldm  int // row strides of the transformed tiles and of the products
-	u         [16]*simd.PackedA
-	bias      []float32
+	// ld4 and plane4: a row and a plane of each of the four column
+	// phases of F(4×4, 3×3) (ld/2, hp·ld4), which split the halves again.
+	ld4, plane4 int
+	chunk       int             // columns (tiles, or slots) transformed and multiplied at once
+	ldv, ldm    int             // row strides of the transformed tiles and of the products
+	u           []*simd.PackedA // one packed matrix a coefficient
+	bias        []float32
 }
 
 // winoGemmMinGain is the least ratio of the multiply-adds the Winograd
@@ -85,6 +93,11 @@ func (p *Conv2DParams) gemmWinograd() bool {
 
 // winoGeometry is the convWino of p without its weights.
 func winoGeometry(p *Conv2DParams) *convWino {
+	if p.winoWide() {
+		th, tw := (p.OutH()+3)/4, (p.OutW()+3)/4
+		chunk := max(64, winoChunkFloats/(36*(p.C+p.OutC))/16*16)
+		return winoLayout4(p, min(chunk, (p.N*th*tw+15)/16*16))
+	}
 	th, tw := (p.OutH()+1)/2, (p.OutW()+1)/2
 	slots := th * tw
 	if tw == 4 {
@@ -94,10 +107,31 @@ func winoGeometry(p *Conv2DParams) *convWino {
 	return winoLayout(p, tw == 4, min(chunk, (p.N*slots+15)/16*16))
 }
 
+// winoWideMinTiles is the fewest 4×4 tiles a row of a map must hold for
+// F(4×4, 3×3): a row of tiles fills the kernels' eight lanes or nearly
+// (maps 25 to 32 wide and wider).
+const winoWideMinTiles = 7
+
+// winoWide reports whether p (which takes the Winograd path) runs it with
+// 4×4 tiles, F(4×4, 3×3): the transforms have vector kernels, a row of
+// tiles fills (nearly) eight lanes, and tiles cover the map with at most
+// a quarter of their outputs past it.
+func (p *Conv2DParams) winoWide() bool {
+	if winoForce4 < 0 || !p.gemmWinograd() {
+		return false
+	}
+	th, tw := (p.OutH()+3)/4, (p.OutW()+3)/4
+	if winoForce4 > 0 {
+		return true
+	}
+	cover := float64(p.OutH()*p.OutW()) / float64(16*th*tw)
+	return simd.Winograd4Vectorised() && tw >= winoWideMinTiles && cover >= 0.75
+}
+
 // winoLayout is the geometry of p's tiles taken chunk columns at a time,
 // two rows of tiles at a time when pairs is set.
 func winoLayout(p *Conv2DParams, pairs bool, chunk int) *convWino {
-	q := &convWino{th: (p.OutH() + 1) / 2, tw: (p.OutW() + 1) / 2, pairs: pairs, chunk: chunk}
+	q := &convWino{r: 2, nx: 16, th: (p.OutH() + 1) / 2, tw: (p.OutW() + 1) / 2, pairs: pairs, chunk: chunk}
 	q.tiles = q.th * q.tw
 	q.slots = q.tiles
 	if q.pairs {
@@ -114,19 +148,70 @@ func winoLayout(p *Conv2DParams, pairs bool, chunk int) *convWino {
 	return q
 }
 
+// winoLayout4 is the geometry of p's 4×4 tiles taken chunk at a time. The
+// padded rows are 4·tw+4 wide, so that the halves' rows have an even
+// length and one Unzip2 of a whole half splits every row of it.
+func winoLayout4(p *Conv2DParams, chunk int) *convWino {
+	q := &convWino{r: 4, nx: 36, th: (p.OutH() + 3) / 4, tw: (p.OutW() + 3) / 4, chunk: chunk}
+	q.tiles = q.th * q.tw
+	q.slots = q.tiles
+	q.hp, q.wp = 4*q.th+2, 4*q.tw+4
+	q.ld = q.wp / 2
+	q.plane = q.hp * q.ld
+	q.ld4 = q.ld / 2
+	q.plane4 = q.hp * q.ld4
+	q.ldv = q.chunk + 16
+	q.ldm = q.chunk + 8
+	return q
+}
+
 // winoForce lets tests take the Winograd path where the transforms run
-// in Go (1), and benchmarks compare it with the single product (-1).
-var winoForce int
+// in Go (1), and benchmarks compare it with the single product (-1);
+// winoForce4 does the same for F(4×4, 3×3) within the Winograd path.
+var winoForce, winoForce4 int
 
 func newConvWino(p *Conv2DParams, w, bias []float32) *convWino {
 	q := winoGeometry(p)
 	q.bias = bias
-	us := make([]float32, 16*p.OutC*p.C)
-	winoTransformWeights(us, w, p.OutC, p.C)
+	us := make([]float32, q.nx*p.OutC*p.C)
+	if q.r == 4 {
+		winoTransformWeights4(us, w, p.OutC, p.C)
+	} else {
+		winoTransformWeights(us, w, p.OutC, p.C)
+	}
+	q.u = make([]*simd.PackedA, q.nx)
 	for xi := range q.u {
 		q.u[xi] = simd.PackA(false, p.OutC, p.C, us[xi*p.OutC*p.C:(xi+1)*p.OutC*p.C], p.C)
 	}
 	return q
+}
+
+// winoG4 is G of F(4×4, 3×3).
+var winoG4 = [6][3]float64{{1.0 / 4, 0, 0}, {-1.0 / 6, -1.0 / 6, -1.0 / 6}, {-1.0 / 6, 1.0 / 6, -1.0 / 6},
+	{1.0 / 24, 1.0 / 12, 1.0 / 6}, {1.0 / 24, -1.0 / 12, 1.0 / 6}, {0, 0, 1}}
+
+// winoTransformWeights4 is winoTransformWeights for F(4×4, 3×3): the 36
+// coefficients of U = G·g·Gᵀ, coefficient ξ = 6r+s's opg×cpg matrix at
+// u[ξ*opg*cpg:], in float64, then rounded.
+func winoTransformWeights4(u, w []float32, opg, cpg int) {
+	for oc := 0; oc < opg; oc++ {
+		for c := 0; c < cpg; c++ {
+			k := w[(oc*cpg+c)*9 : (oc*cpg+c)*9+9]
+			var t [6][3]float64 // G·g
+			for r := 0; r < 6; r++ {
+				for j := 0; j < 3; j++ {
+					t[r][j] = winoG4[r][0]*float64(k[j]) + winoG4[r][1]*float64(k[3+j]) + winoG4[r][2]*float64(k[6+j])
+				}
+			}
+			at := oc*cpg + c
+			for r := 0; r < 6; r++ {
+				for s := 0; s < 6; s++ {
+					v := t[r][0]*winoG4[s][0] + t[r][1]*winoG4[s][1] + t[r][2]*winoG4[s][2]
+					u[(6*r+s)*opg*cpg+at] = float32(v)
+				}
+			}
+		}
+	}
 }
 
 // winoTransformWeights writes U = G·g·Gᵀ of the opg×cpg 3×3 kernels in w
@@ -157,12 +242,16 @@ func winoTransformWeights(u, w []float32, opg, cpg int) {
 
 // lens are the floats of one worker's scratch: each column half of one
 // padded image (with room for the transform's reads past a row's last
-// tile), then the transformed tiles and the products of a chunk.
-func (q *convWino) lens(p *Conv2DParams) (half, worker int) {
+// tile), for 4×4 tiles the four column phases, then the transformed tiles
+// and the products of a chunk.
+func (q *convWino) lens(p *Conv2DParams) (half, quarter, worker int) {
 	// A last, unpaired row of tiles reads two padded rows past the plane.
 	half = p.C*q.plane + 2*q.ld + 16
-	worker = 2*half + 16*p.C*q.ldv + 16*p.OutC*q.ldm
-	return half, worker
+	if q.r == 4 {
+		quarter = p.C*q.plane4 + 2*q.ld4 + 16
+	}
+	worker = 2*half + 4*quarter + q.nx*p.C*q.ldv + q.nx*p.OutC*q.ldm
+	return half, quarter, worker
 }
 
 // Winograd reports whether the convolution runs the Winograd path
@@ -173,7 +262,7 @@ func (cg *ConvGemm) Winograd() bool { return cg.wino != nil }
 // can take PoolOutput: it runs the Winograd path and its map holds at
 // least one 2×2 window.
 func (p *Conv2DParams) GemmPools() bool {
-	return p.gemmWinograd() && p.OutH() >= 2 && p.OutW() >= 2
+	return p.gemmWinograd() && !p.winoWide() && p.OutH() >= 2 && p.OutW() >= 2
 }
 
 // PoolOutput makes RunWino write the convolution max-pooled with 2×2
@@ -185,7 +274,7 @@ func (p *Conv2DParams) GemmPools() bool {
 // tile's maximum instead of storing its four outputs, and neither the
 // four times larger map nor the pool's pass over it exists.
 func (cg *ConvGemm) PoolOutput(relu bool) error {
-	if cg.wino == nil || cg.oh < 2 || cg.ow < 2 {
+	if cg.wino == nil || cg.wino.r != 2 || cg.oh < 2 || cg.ow < 2 {
 		return fmt.Errorf("conv: a %d×%d map on the single-product path cannot pool its output", cg.oh, cg.ow)
 	}
 	cg.pool, cg.poolRelu = true, relu
@@ -198,7 +287,7 @@ func (p *Conv2DParams) GemmScratchLen(threads int) int {
 	if !p.gemmWinograd() {
 		return p.GemmPadLen()
 	}
-	_, worker := winoGeometry(p).lens(p)
+	_, _, worker := winoGeometry(p).lens(p)
 	return max(1, threads) * worker
 }
 
@@ -211,20 +300,27 @@ func (cg *ConvGemm) WinoUnits() int {
 // WinoWorker is one goroutine's part of the scratch for RunWino.
 type WinoWorker struct {
 	e, o, v, m []float32
+	p          [4][]float32 // the column phases of 4×4 tiles
 }
 
 // NewWinoWorker returns the state of worker i (0 ≤ i < threads) in the
 // scratch (GemmScratchLen floats).
 func (cg *ConvGemm) NewWinoWorker(scratch []float32, i int) *WinoWorker {
-	_, worker := cg.wino.lens(&cg.p)
+	_, _, worker := cg.wino.lens(&cg.p)
 	return cg.wino.worker(scratch[i*worker:(i+1)*worker], &cg.p)
 }
 
 // worker lays out one worker's scratch s (lens floats) for p.
 func (q *convWino) worker(s []float32, p *Conv2DParams) *WinoWorker {
-	half, worker := q.lens(p)
-	vl := 16 * p.C * q.ldv
-	return &WinoWorker{e: s[:half], o: s[half : 2*half], v: s[2*half : 2*half+vl], m: s[2*half+vl : worker]}
+	half, quarter, worker := q.lens(p)
+	ww := &WinoWorker{e: s[:half], o: s[half : 2*half]}
+	s = s[2*half : worker]
+	for i := range ww.p {
+		ww.p[i], s = s[:quarter], s[quarter:]
+	}
+	vl := q.nx * p.C * q.ldv
+	ww.v, ww.m = s[:vl], s[vl:]
+	return ww
 }
 
 // RunWino computes the tiles of chunks [u0, u1) of the input x into dst
@@ -242,14 +338,23 @@ func (cg *ConvGemm) RunWino(dst, x []float32, ww *WinoWorker, u0, u1 int) {
 		if n != img {
 			in := x[n*p.C*p.H*p.W : (n+1)*p.C*p.H*p.W]
 			simd.PadUnzip2(ww.e, ww.o, in, p.C, p.H, p.W, p.PadTop, p.PadLeft, q.hp, q.ld, cg.ReluInput)
+			if q.r == 4 {
+				// The halves' rows have an even length: one split of
+				// each half splits all its rows.
+				simd.Unzip2(ww.p[0], ww.p[2], ww.e[:p.C*q.plane])
+				simd.Unzip2(ww.p[1], ww.p[3], ww.o[:p.C*q.plane])
+			}
 			img = n
 		}
 	}
 	for c0 := u0 * q.chunk; c0 < min(u1*q.chunk, total); c0 += q.chunk {
 		c1 := min(c0+q.chunk, total)
-		if q.pairs {
+		switch {
+		case q.r == 4:
+			q.rowsIn4(ww, p.C, c0, c1, pad)
+		case q.pairs:
 			q.pairsIn(ww, p.C, c0, c1, pad)
-		} else {
+		default:
 			q.rowsIn(ww, p.C, c0, c1, pad)
 		}
 		// The transformed tiles are already rows in cache: the products
@@ -258,6 +363,8 @@ func (cg *ConvGemm) RunWino(dst, x []float32, ww *WinoWorker, u0, u1 int) {
 			simd.SgemmPackedAStrided(q.u[xi], ww.v[xi*p.C*q.ldv:], q.ldv, c1-c0, ww.m[xi*p.OutC*q.ldm:], q.ldm)
 		}
 		switch {
+		case q.r == 4:
+			q.rowsOut4(dst, ww, p.OutC, cg.oh, cg.ow, c0, c1)
 		case cg.pool && q.pairs:
 			q.pairsPool(dst, ww, p.OutC, cg.oh/2, cg.ow/2, c0, c1, cg.poolRelu)
 		case cg.pool:
@@ -343,5 +450,30 @@ func (q *convWino) pairsPool(dst []float32, ww *WinoWorker, outC, ph, pw, c0, c1
 			at := n*outC*ph*pw + ty*pw
 			simd.WinogradOut2Pool(dst[at:], pw, ph*pw, ww.m[s-c0:], outC*q.ldm, q.ldm, q.bias, outC, pw, min(2, ph-ty), relu)
 		}
+	}
+}
+
+// rowsIn4 is rowsIn for 4×4 tiles, from the column phases.
+func (q *convWino) rowsIn4(ww *WinoWorker, chans, c0, c1 int, pad func(int)) {
+	for t := c0; t < c1; {
+		n, ty, tx := t/q.tiles, t%q.tiles/q.tw, t%q.tw
+		pad(n)
+		seg := min(q.tw-tx, c1-t)
+		at := 4*ty*q.ld4 + tx
+		simd.WinogradIn4(ww.v[t-c0:], chans*q.ldv, q.ldv, ww.p[0][at:], ww.p[1][at:], ww.p[2][at:], ww.p[3][at:],
+			q.ld4, q.plane4, chans, seg)
+		t += seg
+	}
+}
+
+// rowsOut4 is rowsOut for 4×4 tiles.
+func (q *convWino) rowsOut4(dst []float32, ww *WinoWorker, outC, oh, ow, c0, c1 int) {
+	for t := c0; t < c1; {
+		n, ty, tx := t/q.tiles, t%q.tiles/q.tw, t%q.tw
+		seg := min(q.tw-tx, c1-t)
+		at := n*outC*oh*ow + 4*ty*ow + 4*tx
+		simd.WinogradOut4(dst[at:], ow, oh*ow, ww.m[t-c0:], outC*q.ldm, q.ldm, q.bias, outC,
+			seg, min(4*seg, ow-4*tx), min(4, oh-4*ty))
+		t += seg
 	}
 }

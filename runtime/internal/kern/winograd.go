@@ -53,7 +53,7 @@ func (p *Conv2DParams) winoGroup() (*Conv2DParams, *convWino) {
 // products of one chunk (see convWino.lens).
 func (p *Conv2DParams) winoScratch() int {
 	pg, q := p.winoGroup()
-	_, worker := q.lens(pg)
+	_, _, worker := q.lens(pg)
 	return 16*pg.OutC*pg.C + worker
 }
 

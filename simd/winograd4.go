@@ -1,0 +1,181 @@
+package simd
+
+import "fmt"
+
+// The F(4×4, 3×3) Winograd transforms: every 4×4 block of outputs comes
+// from a 6×6 tile of the padded input, and costs 36 multiply-adds per
+// input/output channel pair instead of 144 (F(2×2, 3×3) needs 64 for the
+// same sixteen outputs). Tiles are read from the padded map split into its
+// four column phases (Unzip4 of a row, or Unzip2 twice), so that each of a
+// tile's six columns is one plain load for eight tiles along a row.
+//
+//	Bᵀ = | 4  0 -5  0  1  0 |     Aᵀ = | 1  1  1  1  1  0 |
+//	     | 0 -4 -4  1  1  0 |          | 0  1 -1  2 -2  0 |
+//	     | 0  4 -4 -1  1  0 |          | 0  1  1  4  4  0 |
+//	     | 0 -2 -1  2  1  0 |          | 0  1 -1  8 -8  1 |
+//	     | 0  2 -1 -2  1  0 |
+//	     | 0  4  0 -5  0  1 |
+//
+// Both transforms multiply only by powers of two, which is exact, and add:
+// each kernel sums in the order of its Go twin, so all give the same bits.
+
+// WinogradIn4 writes the input transforms of n consecutive tiles of chans
+// channels. Row i (0..5) of tile k of channel c is columns 4k..4k+5 of a
+// padded row, read from the map's column phases (column 4j+s of padded row
+// r of channel c at ps[c*plane+r*ld+j], ps = p0..p3 for s = 0..3):
+//
+//	p0[a+k], p1[a+k], p2[a+k], p3[a+k], p0[a+k+1], p1[a+k+1]   (a = c*plane+i*ld)
+//
+// and coefficient ξ = 6r+s of Bᵀ·d·B goes to v[ξ*vx+c*vc+k]. Tiles are done
+// eight at a time: lanes [n, 8⌈n/8⌉) of v are written with values of no
+// meaning, and the phases are read up to column 8⌈n/8⌉ of each row.
+func WinogradIn4(v []float32, vx, vc int, p0, p1, p2, p3 []float32, ld, plane, chans, n int) {
+	if n <= 0 || chans <= 0 {
+		return
+	}
+	if vx < 0 || vc < 0 || ld < 0 || plane < 0 {
+		panic(fmt.Sprintf("simd: WinogradIn4: strides %d %d %d %d", vx, vc, ld, plane))
+	}
+	n8 := (n + 7) / 8 * 8
+	need := int64(chans-1)*int64(plane) + 5*int64(ld) + int64(n8) + 1
+	vneed := 35*int64(vx) + int64(chans-1)*int64(vc) + int64(n8)
+	for _, p := range [][]float32{p0, p1, p2, p3} {
+		if int64(len(p)) < need {
+			panic(fmt.Sprintf("simd: WinogradIn4: %d tiles of %d channels read %d floats of a phase of %d", n, chans, need, len(p)))
+		}
+		f32RaceRead(p[:need])
+	}
+	if int64(len(v)) < vneed {
+		panic(fmt.Sprintf("simd: WinogradIn4: %d tiles of %d channels write %d floats of %d", n, chans, vneed, len(v)))
+	}
+	f32RaceWrite(v[:vneed])
+	for k := 0; k < n8; k += 8 {
+		winoIn4Fn(v[k:], vx, vc, p0[k:], p1[k:], p2[k:], p3[k:], ld, plane, chans)
+	}
+}
+
+// WinogradOut4 writes the output transforms of n consecutive tiles of
+// chans channels, plus bias[c] (nil: none), as rows (1..4) output rows of w
+// columns (4n-3 ≤ w ≤ 4n: a map ends within its last tile):
+//
+//	y[c*yplane+i*ldy+j] for i < rows, j < w
+//
+// Coefficient ξ of tile k of channel c is m[ξ*mx+c*mc+k]; m is read up to
+// lane 8⌈n/8⌉. Nothing else of y is written.
+func WinogradOut4(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, n, w, rows int) {
+	if n <= 0 || chans <= 0 {
+		return
+	}
+	if w < 4*n-3 || w > 4*n || rows < 1 || rows > 4 || ldy < w || yplane < 0 || mx < 0 || mc < 0 {
+		panic(fmt.Sprintf("simd: WinogradOut4: %d tiles as %d rows of %d, ldy %d, plane %d, strides %d %d", n, rows, w, ldy, yplane, mx, mc))
+	}
+	n8 := (n + 7) / 8 * 8
+	yneed := int64(chans-1)*int64(yplane) + int64(rows-1)*int64(ldy) + int64(w)
+	mneed := 35*int64(mx) + int64(chans-1)*int64(mc) + int64(n8)
+	if int64(len(y)) < yneed || int64(len(m)) < mneed || (bias != nil && len(bias) < chans) {
+		panic(fmt.Sprintf("simd: WinogradOut4: %d tiles of %d channels write %d floats of %d, read %d of %d, bias %d",
+			n, chans, yneed, len(y), mneed, len(m), len(bias)))
+	}
+	f32RaceRead(m[:mneed])
+	if raceEnabled {
+		for c := 0; c < chans; c++ {
+			for i := 0; i < rows; i++ {
+				f32RaceWrite(y[c*yplane+i*ldy : c*yplane+i*ldy+w])
+			}
+		}
+	}
+	for k := 0; k < n8; k += 8 {
+		winoOut4Fn(y[4*k:], ldy, yplane, m[k:], mx, mc, bias, chans, min(32, w-4*k), rows)
+	}
+}
+
+var (
+	winoIn4Fn  func(v []float32, vx, vc int, p0, p1, p2, p3 []float32, ld, plane, chans int)
+	winoOut4Fn func(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w, rows int)
+)
+
+var (
+	winoIn4Family  = newFamily("winograd4_in", &winoIn4Fn, winoIn4Generic, winoIn4Arch...)
+	winoOut4Family = newFamily("winograd4_out", &winoOut4Fn, winoOut4Generic, winoOut4Arch...)
+)
+
+// Winograd4Vectorised reports whether the active level runs the F(4×4,
+// 3×3) transforms in vector kernels rather than their Go twins.
+func Winograd4Vectorised() bool {
+	return winoIn4Family.chosenName() != "generic" && winoOut4Family.chosenName() != "generic"
+}
+
+// bt6 is Bᵀ applied to d0..d5, in the order every kernel sums: the
+// products by 4 and 2 are exact, each sum rounds once.
+func bt6(d0, d1, d2, d3, d4, d5 float32) (t0, t1, t2, t3, t4, t5 float32) {
+	f2, f1, f3 := float32(4*d2), float32(4*d1), float32(4*d3)
+	a := d4 - f2
+	b := d3 - f1
+	c := d4 - d2
+	e := d3 - d1
+	e = e + e
+	t0 = (a - d2) + float32(4*d0)
+	t1 = a + b
+	t2 = a - b
+	t3 = c + e
+	t4 = c - e
+	t5 = ((d5 - f3) - d3) + f1
+	return
+}
+
+// at6 is Aᵀ applied to m0..m5, in the order every kernel sums.
+func at6(m0, m1, m2, m3, m4, m5 float32) (y0, y1, y2, y3 float32) {
+	p, q := m1+m2, m1-m2
+	r, s := m3+m4, m3-m4
+	y0 = (m0 + p) + r
+	y1 = q + (s + s)
+	y2 = p + float32(4*r)
+	y3 = (q + float32(8*s)) + m5
+	return
+}
+
+// winoIn4Generic is the Go twin of WinogradIn4 for eight tiles: the
+// columns of each tile first (Bᵀ·d), then its rows (·B).
+func winoIn4Generic(v []float32, vx, vc int, p0, p1, p2, p3 []float32, ld, plane, chans int) {
+	for c := 0; c < chans; c++ {
+		for k := 0; k < 8; k++ {
+			var d, u [6][6]float32
+			for i := 0; i < 6; i++ {
+				a := c*plane + i*ld + k
+				d[i] = [6]float32{p0[a], p1[a], p2[a], p3[a], p0[a+1], p1[a+1]}
+			}
+			for j := 0; j < 6; j++ {
+				u[0][j], u[1][j], u[2][j], u[3][j], u[4][j], u[5][j] = bt6(d[0][j], d[1][j], d[2][j], d[3][j], d[4][j], d[5][j])
+			}
+			for r := 0; r < 6; r++ {
+				var t [6]float32
+				t[0], t[1], t[2], t[3], t[4], t[5] = bt6(u[r][0], u[r][1], u[r][2], u[r][3], u[r][4], u[r][5])
+				for s, x := range t {
+					v[(6*r+s)*vx+c*vc+k] = x
+				}
+			}
+		}
+	}
+}
+
+// winoOut4Generic is the Go twin of WinogradOut4 for eight tiles (w ≤ 32
+// columns): the columns of M first (Aᵀ·), then its rows, then the bias.
+func winoOut4Generic(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w, rows int) {
+	for c := 0; c < chans; c++ {
+		b := winoBias(bias, c)
+		for k := 0; 4*k < w; k++ {
+			var s [4][6]float32
+			for j := 0; j < 6; j++ {
+				at := func(r int) float32 { return m[(6*r+j)*mx+c*mc+k] }
+				s[0][j], s[1][j], s[2][j], s[3][j] = at6(at(0), at(1), at(2), at(3), at(4), at(5))
+			}
+			for i := 0; i < rows; i++ {
+				var o [4]float32
+				o[0], o[1], o[2], o[3] = at6(s[i][0], s[i][1], s[i][2], s[i][3], s[i][4], s[i][5])
+				for j := 0; j < 4 && 4*k+j < w; j++ {
+					y[c*yplane+i*ldy+4*k+j] = o[j] + b
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,275 @@
+//go:build !noasm && !purego
+
+#include "textflag.h"
+
+// BT6 applies Bᵀ to Y0..Y5 in place (bt6's order), with 4.0 in Y14 and
+// Y6..Y13 as scratch.
+#define BT6 \
+	VMULPS Y14, Y2, Y6   \
+	VMULPS Y14, Y1, Y7   \
+	VMULPS Y14, Y3, Y8   \
+	VSUBPS Y6, Y4, Y9    \
+	VSUBPS Y7, Y3, Y10   \
+	VSUBPS Y2, Y4, Y11   \
+	VSUBPS Y1, Y3, Y12   \
+	VADDPS Y12, Y12, Y12 \
+	VSUBPS Y2, Y9, Y13   \
+	VMULPS Y14, Y0, Y0   \
+	VADDPS Y0, Y13, Y0   \
+	VSUBPS Y8, Y5, Y5    \
+	VSUBPS Y3, Y5, Y5    \
+	VADDPS Y7, Y5, Y5    \
+	VADDPS Y10, Y9, Y1   \
+	VSUBPS Y10, Y9, Y2   \
+	VADDPS Y12, Y11, Y3  \
+	VSUBPS Y12, Y11, Y4
+
+// VCOL transforms column J of the tile (rows ld apart from OFF(S): R11 =
+// ld, R12 = 3·ld, R13 = 5·ld) and stores row r of Bᵀ·d to slot 6r+J.
+#define VCOL(OFF, S, J) \
+	VMOVUPS OFF(S), Y0          \
+	VMOVUPS OFF(S)(R11*1), Y1   \
+	VMOVUPS OFF(S)(R11*2), Y2   \
+	VMOVUPS OFF(S)(R12*1), Y3   \
+	VMOVUPS OFF(S)(R11*4), Y4   \
+	VMOVUPS OFF(S)(R13*1), Y5   \
+	BT6                         \
+	VMOVUPS Y0, ((0+J)*32)(SP)  \
+	VMOVUPS Y1, ((6+J)*32)(SP)  \
+	VMOVUPS Y2, ((12+J)*32)(SP) \
+	VMOVUPS Y3, ((18+J)*32)(SP) \
+	VMOVUPS Y4, ((24+J)*32)(SP) \
+	VMOVUPS Y5, ((30+J)*32)(SP)
+
+// HROW transforms row R of Bᵀ·d (slots 6R..6R+5) and stores coefficient
+// 6R+s at R14 + s·vx (R8 = vx, R10 = 3·vx), then moves R14 on six rows.
+#define HROW(R) \
+	VMOVUPS ((6*R+0)*32)(SP), Y0 \
+	VMOVUPS ((6*R+1)*32)(SP), Y1 \
+	VMOVUPS ((6*R+2)*32)(SP), Y2 \
+	VMOVUPS ((6*R+3)*32)(SP), Y3 \
+	VMOVUPS ((6*R+4)*32)(SP), Y4 \
+	VMOVUPS ((6*R+5)*32)(SP), Y5 \
+	BT6                          \
+	LEAQ    (R14)(R8*4), R15     \
+	VMOVUPS Y0, (R14)            \
+	VMOVUPS Y1, (R14)(R8*1)      \
+	VMOVUPS Y2, (R14)(R8*2)      \
+	VMOVUPS Y3, (R14)(R10*1)     \
+	VMOVUPS Y4, (R15)            \
+	VMOVUPS Y5, (R15)(R8*1)      \
+	LEAQ    (R14)(R10*2), R14
+
+// func winoIn4x8AVX2(v, p0, p1, p2, p3 *float32, vx, vc, ld, plane, chans int)
+//
+// The columns of each tile first, into the frame, then its rows.
+TEXT ·winoIn4x8AVX2(SB), $1152-80
+	MOVQ v+0(FP), DI
+	MOVQ p0+8(FP), SI
+	MOVQ p1+16(FP), DX
+	MOVQ p2+24(FP), BX
+	MOVQ p3+32(FP), R9
+	MOVQ vx+40(FP), R8
+	MOVQ ld+56(FP), R11
+	MOVQ chans+72(FP), CX
+	LEAQ (R8)(R8*2), R10
+	LEAQ (R11)(R11*2), R12
+	LEAQ (R11)(R11*4), R13
+	MOVL $0x40800000, AX
+	VMOVD AX, X14
+	VBROADCASTSS X14, Y14
+
+in4loop:
+	VCOL(0, SI, 0)
+	VCOL(0, DX, 1)
+	VCOL(0, BX, 2)
+	VCOL(0, R9, 3)
+	VCOL(4, SI, 4)
+	VCOL(4, DX, 5)
+	MOVQ DI, R14
+	HROW(0)
+	HROW(1)
+	HROW(2)
+	HROW(3)
+	HROW(4)
+	HROW(5)
+	MOVQ plane+64(FP), AX
+	ADDQ AX, SI
+	ADDQ AX, DX
+	ADDQ AX, BX
+	ADDQ AX, R9
+	ADDQ vc+48(FP), DI
+	DECQ CX
+	JNE  in4loop
+	VZEROUPPER
+	RET
+
+// AT6 applies Aᵀ to Y0..Y5 (at6's order): Y0..Y3 = y0..y3, with 4.0 in
+// Y14 and Y6..Y10 as scratch.
+#define AT6 \
+	VADDPS Y2, Y1, Y6   \
+	VSUBPS Y2, Y1, Y7   \
+	VADDPS Y4, Y3, Y8   \
+	VSUBPS Y4, Y3, Y9   \
+	VADDPS Y6, Y0, Y0   \
+	VADDPS Y8, Y0, Y0   \
+	VADDPS Y9, Y9, Y10  \
+	VADDPS Y10, Y7, Y1  \
+	VMULPS Y14, Y8, Y8  \
+	VADDPS Y8, Y6, Y2   \
+	VMULPS Y14, Y10, Y10 \
+	VADDPS Y10, Y7, Y3  \
+	VADDPS Y5, Y3, Y3
+
+// MCOL transforms column J of M (rows 6·mx apart from AX: R10 = 6·mx,
+// R13 = 18·mx) into rows 0..3 of Aᵀ·M, slots 6i+J, and moves AX on a
+// column.
+#define MCOL(J) \
+	LEAQ    (AX)(R13*1), BX        \
+	VMOVUPS (AX), Y0               \
+	VMOVUPS (AX)(R10*1), Y1        \
+	VMOVUPS (AX)(R10*2), Y2        \
+	VMOVUPS (BX), Y3               \
+	VMOVUPS (BX)(R10*1), Y4        \
+	VMOVUPS (BX)(R10*2), Y5        \
+	AT6                            \
+	VMOVUPS Y0, ((0+J)*32)(SP)     \
+	VMOVUPS Y1, ((6+J)*32)(SP)     \
+	VMOVUPS Y2, ((12+J)*32)(SP)    \
+	VMOVUPS Y3, ((18+J)*32)(SP)    \
+	ADDQ    R8, AX
+
+// STORE8 writes the first W (0..8) floats of Y/X at P, in pieces of 8, 4,
+// 2 and 1 (clobbering Y, P and W); L is a label prefix.
+#define STORE8(Y, X, P, W, L8, L4, L2, L1) \
+	CMPQ W, $8 \
+	JLT  L8 \
+	VMOVUPS Y, (P) \
+	JMP  L1 \
+L8: \
+	CMPQ W, $4 \
+	JLT  L4 \
+	VMOVUPS X, (P) \
+	ADDQ $16, P \
+	SUBQ $4, W \
+	VEXTRACTF128 $1, Y, X \
+L4: \
+	CMPQ W, $2 \
+	JLT  L2 \
+	VMOVSD X, (P) \
+	ADDQ $8, P \
+	SUBQ $2, W \
+	VMOVHLPS X, X, X \
+L2: \
+	CMPQ W, $1 \
+	JLT  L1 \
+	VMOVSS X, (P) \
+L1:
+
+// func winoOut4x8AVX2(y, m, bias *float32, mx, mc, ldy, yplane, bstride, chans, w, rows int)
+//
+// The columns of M first, into the frame, then each output row: Aᵀ·M·A
+// plus the bias for the eight tiles, interleaved into 32 columns.
+TEXT ·winoOut4x8AVX2(SB), $768-88
+	MOVQ y+0(FP), DI
+	MOVQ m+8(FP), SI
+	MOVQ bias+16(FP), R9
+	MOVQ mx+24(FP), R8
+	MOVQ ldy+40(FP), R11
+	MOVQ chans+64(FP), CX
+	LEAQ (R8)(R8*2), R10
+	SHLQ $1, R10
+	LEAQ (R10)(R10*2), R13
+	MOVL $0x40800000, AX
+	VMOVD AX, X14
+	VBROADCASTSS X14, Y14
+
+out4loop:
+	MOVQ SI, AX
+	MCOL(0)
+	MCOL(1)
+	MCOL(2)
+	MCOL(3)
+	MCOL(4)
+	MCOL(5)
+	VBROADCASTSS (R9), Y15
+	MOVQ rows+80(FP), R14
+	MOVQ SP, R15
+	MOVQ DI, BX
+
+out4row:
+	VMOVUPS (R15), Y0
+	VMOVUPS 32(R15), Y1
+	VMOVUPS 64(R15), Y2
+	VMOVUPS 96(R15), Y3
+	VMOVUPS 128(R15), Y4
+	VMOVUPS 160(R15), Y5
+	AT6
+	VADDPS Y15, Y0, Y0
+	VADDPS Y15, Y1, Y1
+	VADDPS Y15, Y2, Y2
+	VADDPS Y15, Y3, Y3
+	VUNPCKLPS Y1, Y0, Y6
+	VUNPCKHPS Y1, Y0, Y7
+	VUNPCKLPS Y3, Y2, Y8
+	VUNPCKHPS Y3, Y2, Y9
+	VUNPCKLPD Y8, Y6, Y10
+	VUNPCKHPD Y8, Y6, Y11
+	VUNPCKLPD Y9, Y7, Y12
+	VUNPCKHPD Y9, Y7, Y13
+	VPERM2F128 $0x20, Y11, Y10, Y0
+	VPERM2F128 $0x20, Y13, Y12, Y1
+	VPERM2F128 $0x31, Y11, Y10, Y2
+	VPERM2F128 $0x31, Y13, Y12, Y3
+
+	// w columns: whole vectors while eight remain, then the rest.
+	MOVQ BX, R12
+	MOVQ w+72(FP), DX
+	CMPQ DX, $8
+	JLT  o4part0
+	VMOVUPS Y0, (R12)
+	ADDQ $32, R12
+	SUBQ $8, DX
+	CMPQ DX, $8
+	JLT  o4part1
+	VMOVUPS Y1, (R12)
+	ADDQ $32, R12
+	SUBQ $8, DX
+	CMPQ DX, $8
+	JLT  o4part2
+	VMOVUPS Y2, (R12)
+	ADDQ $32, R12
+	SUBQ $8, DX
+	CMPQ DX, $8
+	JLT  o4part3
+	VMOVUPS Y3, (R12)
+	JMP  o4rowdone
+
+o4part1:
+	VMOVAPS Y1, Y0
+	JMP  o4part0
+
+o4part2:
+	VMOVAPS Y2, Y0
+	JMP  o4part0
+
+o4part3:
+	VMOVAPS Y3, Y0
+
+o4part0:
+	STORE8(Y0, X0, R12, DX, o4l8, o4l4, o4l2, o4l1)
+
+o4rowdone:
+	ADDQ $192, R15
+	ADDQ R11, BX
+	DECQ R14
+	JNE  out4row
+
+	MOVQ mc+32(FP), DX
+	ADDQ DX, SI
+	ADDQ yplane+48(FP), DI
+	ADDQ bstride+56(FP), R9
+	DECQ CX
+	JNE  out4loop
+	VZEROUPPER
+	RET

@@ -1,0 +1,167 @@
+package simd
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// winoWeights4 is G·g·Gᵀ of F(4×4, 3×3), coefficient ξ = 6r+s at [ξ].
+func winoWeights4(g [9]float64) [36]float32 {
+	gm := [6][3]float64{{1.0 / 4, 0, 0}, {-1.0 / 6, -1.0 / 6, -1.0 / 6}, {-1.0 / 6, 1.0 / 6, -1.0 / 6},
+		{1.0 / 24, 1.0 / 12, 1.0 / 6}, {1.0 / 24, -1.0 / 12, 1.0 / 6}, {0, 0, 1}}
+	var u [36]float32
+	for r := 0; r < 6; r++ {
+		for s := 0; s < 6; s++ {
+			var sum float64
+			for a := 0; a < 3; a++ {
+				for b := 0; b < 3; b++ {
+					sum += gm[r][a] * g[3*a+b] * gm[s][b]
+				}
+			}
+			u[6*r+s] = float32(sum)
+		}
+	}
+	return u
+}
+
+// The F(4×4, 3×3) transforms are a convolution: a padded map split into
+// its four column phases, transformed, multiplied coefficient by
+// coefficient with G·g·Gᵀ and transformed back, is g's stride-1
+// correlation within float32 rounding of F(4×4, 3×3) (its transforms
+// scale values by up to 100 and back), for maps whose sides are and are
+// not multiples of four, narrower and wider than a block of eight tiles.
+func TestWinograd4Convolves(t *testing.T) {
+	r := rand.New(rand.NewPCG(41, 42))
+	for _, sz := range [][2]int{{4, 4}, {7, 9}, {13, 32}, {16, 29}, {5, 40}, {32, 32}} {
+		oh, ow := sz[0], sz[1]
+		th, tw := (oh+3)/4, (ow+3)/4
+		hp, wp := 4*th+2, 4*tw+4
+		ld := wp / 4
+		x := make([]float32, hp*wp)
+		for i := 0; i < oh+2; i++ {
+			for j := 0; j < ow+2; j++ {
+				x[i*wp+j] = r.Float32()*2 - 1
+			}
+		}
+		var g [9]float64
+		for i := range g {
+			g[i] = r.Float64()*2 - 1
+		}
+		u := winoWeights4(g)
+		var ps [4][]float32
+		for s := range ps {
+			ps[s] = make([]float32, hp*ld+16)
+			for i := 0; i < hp; i++ {
+				for j := 0; j < ld; j++ {
+					ps[s][i*ld+j] = x[i*wp+4*j+s]
+				}
+			}
+		}
+		ldv := tw + 8
+		v := make([]float32, 36*ldv)
+		y := make([]float32, oh*ow)
+		for ty := 0; ty < th; ty++ {
+			at := 4 * ty * ld
+			WinogradIn4(v, ldv, 0, ps[0][at:], ps[1][at:], ps[2][at:], ps[3][at:], ld, 0, 1, tw)
+			for xi := 0; xi < 36; xi++ {
+				for k := 0; k < tw; k++ {
+					v[xi*ldv+k] *= u[xi]
+				}
+			}
+			WinogradOut4(y[4*ty*ow:], ow, 0, v, ldv, 0, nil, 1, tw, ow, min(4, oh-4*ty))
+		}
+		for i := 0; i < oh; i++ {
+			for j := 0; j < ow; j++ {
+				var want float64
+				for a := 0; a < 3; a++ {
+					for b := 0; b < 3; b++ {
+						want += g[3*a+b] * float64(x[(i+a)*wp+j+b])
+					}
+				}
+				require.InDelta(t, want, y[i*ow+j], 2e-5*9, "%dx%d at (%d, %d)", oh, ow, i, j)
+			}
+		}
+	}
+}
+
+// Every F(4×4, 3×3) transform kernel this CPU has writes its Go twin's
+// bits, for tile counts around blocks of eight, several channels, odd
+// strides, every number of rows and special values, and writes nothing
+// else: the input transform nothing past its last block of eight lanes,
+// the output transform nothing past w columns of its rows.
+func TestWinograd4Kernels(t *testing.T) {
+	r := rand.New(rand.NewPCG(43, 44))
+	for _, n := range []int{1, 3, 7, 8, 9, 16, 17} {
+		for _, chans := range []int{1, 3} {
+			n8 := (n + 7) / 8 * 8
+			ld, plane := n8+3, 6*(n8+3)+5
+			var ps [4][]float32
+			for s := range ps {
+				ps[s] = winoPoolInput(r, (chans-1)*plane+5*ld+n8+1, 7)
+			}
+			vc, vx := n8+3, chans*(n8+3)+1
+			vlen := 35*vx + (chans-1)*vc + n8 + 4
+			want, _ := guarded(vlen, 0, f32Guard)
+			for k := 0; k < n8; k += 8 {
+				winoIn4Generic(want[k:], vx, vc, ps[0][k:], ps[1][k:], ps[2][k:], ps[3][k:], ld, plane, chans)
+			}
+			for _, im := range winoIn4Family.available() {
+				t.Run(fmt.Sprintf("in/%s/%d/%d", im.name, n, chans), func(t *testing.T) {
+					saved := winoIn4Fn
+					winoIn4Fn = im.fn
+					defer func() { winoIn4Fn = saved }()
+					got, _ := guarded(vlen, 0, f32Guard)
+					WinogradIn4(got, vx, vc, ps[0], ps[1], ps[2], ps[3], ld, plane, chans, n)
+					for i := range want {
+						require.Equal(t, math.Float32bits(want[i]), math.Float32bits(got[i]), "float %d", i)
+					}
+				})
+			}
+			mc, mx := n8+1, chans*(n8+1)+3
+			m := winoPoolInput(r, 35*mx+(chans-1)*mc+n8, mx)
+			bias := f32Rand(r, chans)
+			for _, w := range []int{4*n - 3, 4 * n} {
+				if w < 1 {
+					continue
+				}
+				for rows := 1; rows <= 4; rows++ {
+					for _, b := range [][]float32{nil, bias} {
+						ldy, yplane := w+2, 4*(w+2)+1
+						ylen := chans * yplane
+						want, _ := guarded(ylen, 0, f32Guard)
+						for k := 0; k < n8; k += 8 {
+							if w-4*k > 0 {
+								winoOut4Generic(want[4*k:], ldy, yplane, m[k:], mx, mc, b, chans, min(32, w-4*k), rows)
+							}
+						}
+						for c := 0; c < chans; c++ {
+							for i := 0; i < 4; i++ {
+								for j := 0; j < ldy; j++ {
+									written := want[c*yplane+i*ldy+j] != f32Guard
+									require.Equal(t, i < rows && j < w, written, "row %d column %d", i, j)
+								}
+							}
+						}
+						for _, im := range winoOut4Family.available() {
+							saved := winoOut4Fn
+							winoOut4Fn = im.fn
+							got, _ := guarded(ylen, 0, f32Guard)
+							WinogradOut4(got, ldy, yplane, m, mx, mc, b, chans, n, w, rows)
+							winoOut4Fn = saved
+							for i := range want {
+								require.Equal(t, math.Float32bits(want[i]), math.Float32bits(got[i]), "%s n%d w%d rows %d: float %d", im.name, n, w, rows, i)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	require.Panics(t, func() { WinogradIn4(make([]float32, 400), 8, 0, nil, nil, nil, nil, 6, 0, 1, 8) })
+	require.Panics(t, func() { WinogradOut4(make([]float32, 100), 8, 0, make([]float32, 400), 8, 0, nil, 1, 2, 9, 4) })
+	require.Panics(t, func() { WinogradOut4(make([]float32, 100), 8, 0, make([]float32, 400), 8, 0, nil, 1, 2, 8, 5) })
+}
