@@ -604,7 +604,7 @@ func TestPoolFoldsIntoConv(t *testing.T) {
 		}
 		nodes = append(nodes, Node{Name: "p", Op: "maxpool2d", Inputs: []string{src}, Outputs: []string{"y"}, Attrs: attrs(t, pool)})
 		g := &Graph{
-			Inputs:  []ValueInfo{{Name: "x", DType: F32, Shape: Dims{Batch, 16, 14, 15}}},
+			Inputs:  []ValueInfo{{Name: "x", DType: F32, Shape: Dims{Batch, 32, 11, 11}}},
 			Nodes:   nodes,
 			Outputs: []ValueInfo{{Name: "y"}},
 		}
@@ -612,7 +612,7 @@ func TestPoolFoldsIntoConv(t *testing.T) {
 			g.Outputs = append(g.Outputs, ValueInfo{Name: "a"})
 		}
 		r := rand.New(rand.NewSource(8))
-		return &File{Graph: g, Tensors: map[string]*Tensor{"w": randTensor(t, r, 32, 16, 3, 3), "b": randTensor(t, r, 32)}}
+		return &File{Graph: g, Tensors: map[string]*Tensor{"w": randTensor(t, r, 64, 32, 3, 3), "b": randTensor(t, r, 64)}}
 	}
 	run := func(f *File) (pools []int, dead bool, y []float32) {
 		m := openModel(t, f)

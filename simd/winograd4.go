@@ -89,14 +89,81 @@ func WinogradOut4(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []
 	}
 }
 
+// WinogradIn4x2 is WinogradIn4 for maps whose rows hold at most four
+// tiles (13 to 16 columns of output), which would leave half of the eight
+// lanes empty: lanes 0..3 are tiles 0..3 of the row of tiles whose padded
+// rows start at the phases given, lanes 4..7 tiles 0..3 of the next row
+// of tiles, four padded rows down. Rows 0..9 of each phase plane are read,
+// columns 0..4; lanes past the map's tiles are written with values of no
+// meaning.
+func WinogradIn4x2(v []float32, vx, vc int, p0, p1, p2, p3 []float32, ld, plane, chans int) {
+	if chans <= 0 {
+		return
+	}
+	if vx < 0 || vc < 0 || ld < 0 || plane < 0 {
+		panic(fmt.Sprintf("simd: WinogradIn4x2: strides %d %d %d %d", vx, vc, ld, plane))
+	}
+	need := int64(chans-1)*int64(plane) + 9*int64(ld) + 5
+	vneed := 35*int64(vx) + int64(chans-1)*int64(vc) + 8
+	for _, p := range [][]float32{p0, p1, p2, p3} {
+		if int64(len(p)) < need {
+			panic(fmt.Sprintf("simd: WinogradIn4x2: %d channels read %d floats of a phase of %d", chans, need, len(p)))
+		}
+		f32RaceRead(p[:need])
+	}
+	if int64(len(v)) < vneed {
+		panic(fmt.Sprintf("simd: WinogradIn4x2: %d channels write %d floats of %d", chans, vneed, len(v)))
+	}
+	f32RaceWrite(v[:vneed])
+	winoIn4x2Fn(v, vx, vc, p0, p1, p2, p3, ld, plane, chans)
+}
+
+// WinogradOut4x2 is WinogradOut4 for the lanes WinogradIn4x2 lays out:
+// lanes 0..3 give rows0 (1..4) output rows of w (at most 16) columns at y,
+// lanes 4..7 rows1 (0..rows0) more from four output rows down, plus
+// bias[c] (nil: none). Nothing else of y is written.
+func WinogradOut4x2(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w, rows0, rows1 int) {
+	if chans <= 0 {
+		return
+	}
+	if w < 1 || w > 16 || rows0 < 1 || rows0 > 4 || rows1 < 0 || rows1 > 4 || (rows1 > 0 && rows0 < 4) || ldy < w || yplane < 0 || mx < 0 || mc < 0 {
+		panic(fmt.Sprintf("simd: WinogradOut4x2: rows %d and %d of %d, ldy %d, plane %d, strides %d %d", rows0, rows1, w, ldy, yplane, mx, mc))
+	}
+	last := rows0 - 1
+	if rows1 > 0 {
+		last = 3 + rows1
+	}
+	yneed := int64(chans-1)*int64(yplane) + int64(last)*int64(ldy) + int64(w)
+	mneed := 35*int64(mx) + int64(chans-1)*int64(mc) + 8
+	if int64(len(y)) < yneed || int64(len(m)) < mneed || (bias != nil && len(bias) < chans) {
+		panic(fmt.Sprintf("simd: WinogradOut4x2: %d channels write %d floats of %d, read %d of %d, bias %d",
+			chans, yneed, len(y), mneed, len(m), len(bias)))
+	}
+	f32RaceRead(m[:mneed])
+	if raceEnabled {
+		for c := 0; c < chans; c++ {
+			for i := 0; i <= last; i++ {
+				if i < rows0 || (i >= 4 && i < 4+rows1) {
+					f32RaceWrite(y[c*yplane+i*ldy : c*yplane+i*ldy+w])
+				}
+			}
+		}
+	}
+	winoOut4x2Fn(y, ldy, yplane, m, mx, mc, bias, chans, w, rows0, rows1)
+}
+
 var (
-	winoIn4Fn  func(v []float32, vx, vc int, p0, p1, p2, p3 []float32, ld, plane, chans int)
-	winoOut4Fn func(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w, rows int)
+	winoIn4Fn    func(v []float32, vx, vc int, p0, p1, p2, p3 []float32, ld, plane, chans int)
+	winoOut4Fn   func(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w, rows int)
+	winoIn4x2Fn  func(v []float32, vx, vc int, p0, p1, p2, p3 []float32, ld, plane, chans int)
+	winoOut4x2Fn func(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w, rows0, rows1 int)
 )
 
 var (
-	winoIn4Family  = newFamily("winograd4_in", &winoIn4Fn, winoIn4Generic, winoIn4Arch...)
-	winoOut4Family = newFamily("winograd4_out", &winoOut4Fn, winoOut4Generic, winoOut4Arch...)
+	winoIn4Family    = newFamily("winograd4_in", &winoIn4Fn, winoIn4Generic, winoIn4Arch...)
+	winoOut4Family   = newFamily("winograd4_out", &winoOut4Fn, winoOut4Generic, winoOut4Arch...)
+	winoIn4x2Family  = newFamily("winograd4_in2", &winoIn4x2Fn, winoIn4x2Generic, winoIn4x2Arch...)
+	winoOut4x2Family = newFamily("winograd4_out2", &winoOut4x2Fn, winoOut4x2Generic, winoOut4x2Arch...)
 )
 
 // Winograd4Vectorised reports whether the active level runs the F(4×4,
@@ -134,48 +201,81 @@ func at6(m0, m1, m2, m3, m4, m5 float32) (y0, y1, y2, y3 float32) {
 	return
 }
 
-// winoIn4Generic is the Go twin of WinogradIn4 for eight tiles: the
-// columns of each tile first (Bᵀ·d), then its rows (·B).
+// winoIn4Generic is the Go twin of WinogradIn4 for eight tiles.
 func winoIn4Generic(v []float32, vx, vc int, p0, p1, p2, p3 []float32, ld, plane, chans int) {
 	for c := 0; c < chans; c++ {
 		for k := 0; k < 8; k++ {
-			var d, u [6][6]float32
-			for i := 0; i < 6; i++ {
-				a := c*plane + i*ld + k
-				d[i] = [6]float32{p0[a], p1[a], p2[a], p3[a], p0[a+1], p1[a+1]}
-			}
-			for j := 0; j < 6; j++ {
-				u[0][j], u[1][j], u[2][j], u[3][j], u[4][j], u[5][j] = bt6(d[0][j], d[1][j], d[2][j], d[3][j], d[4][j], d[5][j])
-			}
-			for r := 0; r < 6; r++ {
-				var t [6]float32
-				t[0], t[1], t[2], t[3], t[4], t[5] = bt6(u[r][0], u[r][1], u[r][2], u[r][3], u[r][4], u[r][5])
-				for s, x := range t {
-					v[(6*r+s)*vx+c*vc+k] = x
-				}
-			}
+			winoIn4Tile(v, vx, c*vc+k, p0, p1, p2, p3, c*plane+k, ld)
+		}
+	}
+}
+
+// winoIn4x2Generic is the Go twin of WinogradIn4x2.
+func winoIn4x2Generic(v []float32, vx, vc int, p0, p1, p2, p3 []float32, ld, plane, chans int) {
+	for c := 0; c < chans; c++ {
+		for k := 0; k < 8; k++ {
+			winoIn4Tile(v, vx, c*vc+k, p0, p1, p2, p3, c*plane+(k/4)*4*ld+k%4, ld)
+		}
+	}
+}
+
+// winoIn4Tile transforms the tile whose row i starts at phase column
+// a+i*ld into v[ξ*vx+at]: the columns of the tile first (Bᵀ·d), then its
+// rows (·B).
+func winoIn4Tile(v []float32, vx, at int, p0, p1, p2, p3 []float32, a, ld int) {
+	var d, u [6][6]float32
+	for i := 0; i < 6; i++ {
+		b := a + i*ld
+		d[i] = [6]float32{p0[b], p1[b], p2[b], p3[b], p0[b+1], p1[b+1]}
+	}
+	for j := 0; j < 6; j++ {
+		u[0][j], u[1][j], u[2][j], u[3][j], u[4][j], u[5][j] = bt6(d[0][j], d[1][j], d[2][j], d[3][j], d[4][j], d[5][j])
+	}
+	for r := 0; r < 6; r++ {
+		var t [6]float32
+		t[0], t[1], t[2], t[3], t[4], t[5] = bt6(u[r][0], u[r][1], u[r][2], u[r][3], u[r][4], u[r][5])
+		for s, x := range t {
+			v[(6*r+s)*vx+at] = x
 		}
 	}
 }
 
 // winoOut4Generic is the Go twin of WinogradOut4 for eight tiles (w ≤ 32
-// columns): the columns of M first (Aᵀ·), then its rows, then the bias.
+// columns).
 func winoOut4Generic(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w, rows int) {
 	for c := 0; c < chans; c++ {
-		b := winoBias(bias, c)
 		for k := 0; 4*k < w; k++ {
-			var s [4][6]float32
-			for j := 0; j < 6; j++ {
-				at := func(r int) float32 { return m[(6*r+j)*mx+c*mc+k] }
-				s[0][j], s[1][j], s[2][j], s[3][j] = at6(at(0), at(1), at(2), at(3), at(4), at(5))
+			winoOut4Tile(y[c*yplane+4*k:], ldy, m, mx, c*mc+k, winoBias(bias, c), min(4, w-4*k), rows)
+		}
+	}
+}
+
+// winoOut4x2Generic is the Go twin of WinogradOut4x2.
+func winoOut4x2Generic(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w, rows0, rows1 int) {
+	for c := 0; c < chans; c++ {
+		for k := 0; 4*k < w; k++ {
+			winoOut4Tile(y[c*yplane+4*k:], ldy, m, mx, c*mc+k, winoBias(bias, c), min(4, w-4*k), rows0)
+			if rows1 > 0 {
+				winoOut4Tile(y[c*yplane+4*ldy+4*k:], ldy, m, mx, c*mc+4+k, winoBias(bias, c), min(4, w-4*k), rows1)
 			}
-			for i := 0; i < rows; i++ {
-				var o [4]float32
-				o[0], o[1], o[2], o[3] = at6(s[i][0], s[i][1], s[i][2], s[i][3], s[i][4], s[i][5])
-				for j := 0; j < 4 && 4*k+j < w; j++ {
-					y[c*yplane+i*ldy+4*k+j] = o[j] + b
-				}
-			}
+		}
+	}
+}
+
+// winoOut4Tile writes cols (1..4) columns of rows (1..4) rows of the tile
+// whose coefficient ξ is m[ξ*mx+at], plus b, at y[i*ldy+j]: the columns of
+// M first (Aᵀ·), then its rows, then the bias.
+func winoOut4Tile(y []float32, ldy int, m []float32, mx, at int, b float32, cols, rows int) {
+	var s [4][6]float32
+	for j := 0; j < 6; j++ {
+		c := func(r int) float32 { return m[(6*r+j)*mx+at] }
+		s[0][j], s[1][j], s[2][j], s[3][j] = at6(c(0), c(1), c(2), c(3), c(4), c(5))
+	}
+	for i := 0; i < rows; i++ {
+		var o [4]float32
+		o[0], o[1], o[2], o[3] = at6(s[i][0], s[i][1], s[i][2], s[i][3], s[i][4], s[i][5])
+		for j := 0; j < cols; j++ {
+			y[i*ldy+j] = o[j] + b
 		}
 	}
 }

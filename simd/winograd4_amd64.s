@@ -273,3 +273,164 @@ o4rowdone:
 	JNE  out4loop
 	VZEROUPPER
 	RET
+
+// LOAD2 loads four floats at P0 into the low half of Y/X, four at P1
+// into its high half.
+#define LOAD2(P0, P1, Y, X) \
+	VMOVUPS     P0, X \
+	VINSERTF128 $1, P1, Y, Y
+
+// VCOL2 is VCOL for two rows of tiles four wide: lanes 0..3 from the rows
+// at OFF(S), lanes 4..7 from four padded rows further (AX).
+#define VCOL2(OFF, S, J) \
+	LEAQ  OFF(S)(R11*4), AX                            \
+	LOAD2(OFF(S), (AX), Y0, X0)                        \
+	LOAD2(OFF(S)(R11*1), (AX)(R11*1), Y1, X1)          \
+	LOAD2(OFF(S)(R11*2), (AX)(R11*2), Y2, X2)          \
+	LOAD2(OFF(S)(R12*1), (AX)(R12*1), Y3, X3)          \
+	LOAD2(OFF(S)(R11*4), (AX)(R11*4), Y4, X4)          \
+	LOAD2(OFF(S)(R13*1), (AX)(R13*1), Y5, X5)          \
+	BT6                                                \
+	VMOVUPS Y0, ((0+J)*32)(SP)                         \
+	VMOVUPS Y1, ((6+J)*32)(SP)                         \
+	VMOVUPS Y2, ((12+J)*32)(SP)                        \
+	VMOVUPS Y3, ((18+J)*32)(SP)                        \
+	VMOVUPS Y4, ((24+J)*32)(SP)                        \
+	VMOVUPS Y5, ((30+J)*32)(SP)
+
+// func winoIn4x8x2AVX2(v, p0, p1, p2, p3 *float32, vx, vc, ld, plane, chans int)
+TEXT ·winoIn4x8x2AVX2(SB), $1152-80
+	MOVQ v+0(FP), DI
+	MOVQ p0+8(FP), SI
+	MOVQ p1+16(FP), DX
+	MOVQ p2+24(FP), BX
+	MOVQ p3+32(FP), R9
+	MOVQ vx+40(FP), R8
+	MOVQ ld+56(FP), R11
+	MOVQ chans+72(FP), CX
+	LEAQ (R8)(R8*2), R10
+	LEAQ (R11)(R11*2), R12
+	LEAQ (R11)(R11*4), R13
+	MOVL $0x40800000, AX
+	VMOVD AX, X14
+	VBROADCASTSS X14, Y14
+
+in4x2loop:
+	VCOL2(0, SI, 0)
+	VCOL2(0, DX, 1)
+	VCOL2(0, BX, 2)
+	VCOL2(0, R9, 3)
+	VCOL2(4, SI, 4)
+	VCOL2(4, DX, 5)
+	MOVQ DI, R14
+	HROW(0)
+	HROW(1)
+	HROW(2)
+	HROW(3)
+	HROW(4)
+	HROW(5)
+	MOVQ plane+64(FP), AX
+	ADDQ AX, SI
+	ADDQ AX, DX
+	ADDQ AX, BX
+	ADDQ AX, R9
+	ADDQ vc+48(FP), DI
+	DECQ CX
+	JNE  in4x2loop
+	VZEROUPPER
+	RET
+
+// STORE16 writes the first W (0..16) floats of YA then YB at P
+// (clobbering YA, P and W).
+#define STORE16(YA, XA, YB, P, W, L16, L8, L4, L2, L1) \
+	CMPQ W, $8 \
+	JLT  L16 \
+	VMOVUPS YA, (P) \
+	ADDQ $32, P \
+	SUBQ $8, W \
+	VMOVAPS YB, YA \
+L16: \
+	STORE8(YA, XA, P, W, L8, L4, L2, L1)
+
+// func winoOut4x8x2AVX2(y, m, bias *float32, mx, mc, ldy, yplane, bstride, chans, w, rows0, rows1 int)
+//
+// winoOut4x8AVX2 for two rows of tiles four wide: lanes 0..3 give rows0
+// output rows at y, lanes 4..7 rows1 output rows four rows down, w (≤ 16)
+// columns each.
+TEXT ·winoOut4x8x2AVX2(SB), $768-96
+	MOVQ y+0(FP), DI
+	MOVQ m+8(FP), SI
+	MOVQ bias+16(FP), R9
+	MOVQ mx+24(FP), R8
+	MOVQ ldy+40(FP), R11
+	MOVQ chans+64(FP), CX
+	LEAQ (R8)(R8*2), R10
+	SHLQ $1, R10
+	LEAQ (R10)(R10*2), R13
+	MOVL $0x40800000, AX
+	VMOVD AX, X14
+	VBROADCASTSS X14, Y14
+
+out4x2loop:
+	MOVQ SI, AX
+	MCOL(0)
+	MCOL(1)
+	MCOL(2)
+	MCOL(3)
+	MCOL(4)
+	MCOL(5)
+	VBROADCASTSS (R9), Y15
+	MOVQ SP, R15
+	MOVQ DI, BX
+	XORQ R14, R14
+
+out4x2row:
+	VMOVUPS (R15), Y0
+	VMOVUPS 32(R15), Y1
+	VMOVUPS 64(R15), Y2
+	VMOVUPS 96(R15), Y3
+	VMOVUPS 128(R15), Y4
+	VMOVUPS 160(R15), Y5
+	AT6
+	VADDPS Y15, Y0, Y0
+	VADDPS Y15, Y1, Y1
+	VADDPS Y15, Y2, Y2
+	VADDPS Y15, Y3, Y3
+	VUNPCKLPS Y1, Y0, Y6
+	VUNPCKHPS Y1, Y0, Y7
+	VUNPCKLPS Y3, Y2, Y8
+	VUNPCKHPS Y3, Y2, Y9
+	VUNPCKLPD Y8, Y6, Y10
+	VUNPCKHPD Y8, Y6, Y11
+	VUNPCKLPD Y9, Y7, Y12
+	VUNPCKHPD Y9, Y7, Y13
+	VPERM2F128 $0x20, Y11, Y10, Y0
+	VPERM2F128 $0x20, Y13, Y12, Y1
+	VPERM2F128 $0x31, Y11, Y10, Y2
+	VPERM2F128 $0x31, Y13, Y12, Y3
+
+	// Row i of the first row of tiles (every i < rows0).
+	MOVQ BX, R12
+	MOVQ w+72(FP), DX
+	STORE16(Y0, X0, Y1, R12, DX, q0l16, q0l8, q0l4, q0l2, q0l1)
+	CMPQ R14, rows1+88(FP)
+	JGE  o4x2next
+	LEAQ (BX)(R11*4), R12
+	MOVQ w+72(FP), DX
+	STORE16(Y2, X2, Y3, R12, DX, q1l16, q1l8, q1l4, q1l2, q1l1)
+
+o4x2next:
+	ADDQ $192, R15
+	ADDQ R11, BX
+	INCQ R14
+	CMPQ R14, rows0+80(FP)
+	JLT  out4x2row
+
+	MOVQ mc+32(FP), DX
+	ADDQ DX, SI
+	ADDQ yplane+48(FP), DI
+	ADDQ bstride+56(FP), R9
+	DECQ CX
+	JNE  out4x2loop
+	VZEROUPPER
+	RET

@@ -165,3 +165,119 @@ func TestWinograd4Kernels(t *testing.T) {
 	require.Panics(t, func() { WinogradOut4(make([]float32, 100), 8, 0, make([]float32, 400), 8, 0, nil, 1, 2, 9, 4) })
 	require.Panics(t, func() { WinogradOut4(make([]float32, 100), 8, 0, make([]float32, 400), 8, 0, nil, 1, 2, 8, 5) })
 }
+
+// The two-rows-of-tiles F(4×4, 3×3) transforms are the same convolution
+// on maps four tiles wide or less (16×16 and 14×14 maps, one with an odd
+// number of rows of tiles, one with short rows of tiles).
+func TestWinograd4PairsConvolve(t *testing.T) {
+	r := rand.New(rand.NewPCG(45, 46))
+	for _, sz := range [][2]int{{16, 16}, {14, 14}, {9, 15}, {13, 8}} {
+		oh, ow := sz[0], sz[1]
+		th, tw := (oh+3)/4, (ow+3)/4
+		hp, wp := 4*th+2, 4*tw+4
+		ld := wp / 4
+		x := make([]float32, hp*wp)
+		for i := 0; i < oh+2; i++ {
+			for j := 0; j < ow+2; j++ {
+				x[i*wp+j] = r.Float32()*2 - 1
+			}
+		}
+		var g [9]float64
+		for i := range g {
+			g[i] = r.Float64()*2 - 1
+		}
+		u := winoWeights4(g)
+		var ps [4][]float32
+		for s := range ps {
+			// Room for the rows a last, unpaired row of tiles reads.
+			ps[s] = make([]float32, (hp+4)*ld+16)
+			for i := 0; i < hp; i++ {
+				for j := 0; j < ld; j++ {
+					ps[s][i*ld+j] = x[i*wp+4*j+s]
+				}
+			}
+		}
+		v := make([]float32, 36*8)
+		y := make([]float32, oh*ow)
+		for ty := 0; ty < th; ty += 2 {
+			at := 4 * ty * ld
+			WinogradIn4x2(v, 8, 0, ps[0][at:], ps[1][at:], ps[2][at:], ps[3][at:], ld, 0, 1)
+			for xi := 0; xi < 36; xi++ {
+				for k := 0; k < 8; k++ {
+					v[xi*8+k] *= u[xi]
+				}
+			}
+			WinogradOut4x2(y[4*ty*ow:], ow, 0, v, 8, 0, nil, 1, ow, min(4, oh-4*ty), max(0, min(4, oh-4*ty-4)))
+		}
+		for i := 0; i < oh; i++ {
+			for j := 0; j < ow; j++ {
+				var want float64
+				for a := 0; a < 3; a++ {
+					for b := 0; b < 3; b++ {
+						want += g[3*a+b] * float64(x[(i+a)*wp+j+b])
+					}
+				}
+				require.InDelta(t, want, y[i*ow+j], 2e-5*9, "%dx%d at (%d, %d)", oh, ow, i, j)
+			}
+		}
+	}
+}
+
+// Every two-rows-of-tiles F(4×4, 3×3) kernel this CPU has writes its Go
+// twin's bits, and nothing else, for every combination of rows and widths.
+func TestWinograd4PairKernels(t *testing.T) {
+	r := rand.New(rand.NewPCG(47, 48))
+	for _, chans := range []int{1, 3} {
+		ld, plane := 6, 6*11+2
+		var ps [4][]float32
+		for s := range ps {
+			ps[s] = winoPoolInput(r, (chans-1)*plane+9*ld+5, 7)
+		}
+		vc, vx := 11, chans*11+3
+		vlen := 35*vx + (chans-1)*vc + 8 + 2
+		want, _ := guarded(vlen, 0, f32Guard)
+		winoIn4x2Generic(want, vx, vc, ps[0], ps[1], ps[2], ps[3], ld, plane, chans)
+		for _, im := range winoIn4x2Family.available() {
+			got, _ := guarded(vlen, 0, f32Guard)
+			im.fn(got, vx, vc, ps[0], ps[1], ps[2], ps[3], ld, plane, chans)
+			for i := range want {
+				require.Equal(t, math.Float32bits(want[i]), math.Float32bits(got[i]), "%s: float %d", im.name, i)
+			}
+		}
+		mc, mx := 9, chans*9+1
+		m := winoPoolInput(r, 35*mx+(chans-1)*mc+8, mx)
+		bias := f32Rand(r, chans)
+		for w := 1; w <= 16; w++ {
+			for _, rr := range [][2]int{{1, 0}, {3, 0}, {4, 0}, {4, 1}, {4, 3}, {4, 4}} {
+				for _, b := range [][]float32{nil, bias} {
+					ldy, yplane := 17, 8*17+3
+					ylen := chans * yplane
+					want, _ := guarded(ylen, 0, f32Guard)
+					winoOut4x2Generic(want, ldy, yplane, m, mx, mc, b, chans, w, rr[0], rr[1])
+					for c := 0; c < chans; c++ {
+						for i := 0; i < 8; i++ {
+							for j := 0; j < ldy; j++ {
+								rows := rr[0]
+								if i >= 4 {
+									rows = 4 + rr[1]
+								}
+								written := want[c*yplane+i*ldy+j] != f32Guard
+								require.Equal(t, i < rows && j < w, written, "row %d column %d", i, j)
+							}
+						}
+					}
+					for _, im := range winoOut4x2Family.available() {
+						got, _ := guarded(ylen, 0, f32Guard)
+						im.fn(got, ldy, yplane, m, mx, mc, b, chans, w, rr[0], rr[1])
+						for i := range want {
+							require.Equal(t, math.Float32bits(want[i]), math.Float32bits(got[i]), "%s w%d rows %v: float %d", im.name, w, rr, i)
+						}
+					}
+				}
+			}
+		}
+	}
+	require.Panics(t, func() { WinogradIn4x2(make([]float32, 400), 8, 0, nil, nil, nil, nil, 6, 0, 1) })
+	require.Panics(t, func() { WinogradOut4x2(make([]float32, 100), 8, 0, make([]float32, 400), 8, 0, nil, 1, 17, 4, 4) })
+	require.Panics(t, func() { WinogradOut4x2(make([]float32, 200), 8, 0, make([]float32, 400), 8, 0, nil, 1, 8, 3, 1) })
+}

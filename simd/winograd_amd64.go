@@ -117,3 +117,33 @@ func winoOut4x8AVX2Go(y []float32, ldy, yplane int, m []float32, mx, mc int, bia
 	}
 	winoOut4x8AVX2(&y[0], &m[0], b, 4*mx, 4*mc, 4*ldy, 4*yplane, bs, chans, w, rows)
 }
+
+var winoIn4x2Arch = []impl[func(v []float32, vx, vc int, p0, p1, p2, p3 []float32, ld, plane, chans int)]{
+	{name: "avx2", level: AVX2, fn: winoIn4x8x2AVX2Go},
+}
+
+var winoOut4x2Arch = []impl[func(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w, rows0, rows1 int)]{
+	{name: "avx2", level: AVX2, fn: winoOut4x8x2AVX2Go},
+}
+
+// winoIn4x8x2AVX2 and winoOut4x8x2AVX2 are winoIn4x8AVX2 and
+// winoOut4x8AVX2 with the lanes in two halves, two rows of tiles apart
+// (see WinogradIn4x2 and WinogradOut4x2); strides are in bytes.
+//
+//go:noescape
+func winoIn4x8x2AVX2(v, p0, p1, p2, p3 *float32, vx, vc, ld, plane, chans int)
+
+//go:noescape
+func winoOut4x8x2AVX2(y, m, bias *float32, mx, mc, ldy, yplane, bstride, chans, w, rows0, rows1 int)
+
+func winoIn4x8x2AVX2Go(v []float32, vx, vc int, p0, p1, p2, p3 []float32, ld, plane, chans int) {
+	winoIn4x8x2AVX2(&v[0], &p0[0], &p1[0], &p2[0], &p3[0], 4*vx, 4*vc, 4*ld, 4*plane, chans)
+}
+
+func winoOut4x8x2AVX2Go(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w, rows0, rows1 int) {
+	b, bs := &winoZero, 0
+	if bias != nil {
+		b, bs = &bias[0], 4
+	}
+	winoOut4x8x2AVX2(&y[0], &m[0], b, 4*mx, 4*mc, 4*ldy, 4*yplane, bs, chans, w, rows0, rows1)
+}

@@ -82,13 +82,17 @@ func TestConvGemm(t *testing.T) {
 		sq(4, 8, 9, 7, 8, 3, 1, 0, 1, 1),
 		// Two rows of tiles at a time, with an odd number of them.
 		{N: 3, C: 8, H: 5, W: 8, OutC: 8, KH: 3, KW: 3, StrideH: 1, StrideW: 1, PadTop: 1, PadBottom: 1, PadLeft: 1, PadRight: 1, DilationH: 1, DilationW: 1, Groups: 1},
+		// Two rows of 4×4 tiles at a time: odd sides, an odd number of
+		// rows of tiles.
+		sq(2, 8, 13, 15, 8, 3, 1, 1, 1, 1),
+		sq(3, 8, 9, 16, 8, 3, 1, 1, 1, 1),
 	}
 	// Every 3×3 stride-1 case runs both paths, whichever the shape would
 	// take (the Winograd one with the transforms' Go twins where they are
 	// not vectorised).
 	defer func() { winoForce, winoForce4 = 0, 0 }()
 	winoForce = 1
-	for _, i := range []int{0, 1, 2, 4, 5, 14, 15, 16, 17} {
+	for _, i := range []int{0, 1, 2, 4, 5, 14, 15, 16, 17, 18, 19} {
 		if !cases[i].gemmWinograd() {
 			t.Errorf("case %d (%+v) cannot take the Winograd path", i, cases[i])
 		}
@@ -343,8 +347,9 @@ func TestConvGemmWinogradChoice(t *testing.T) {
 			t.Errorf("%+v: Winograd %v, want %v", c.p, got, c.want)
 		}
 	}
-	// 4×4 tiles where a row of them fills the lanes: the ResNet's 32×32
-	// maps, not its 16×16 ones nor the pixel baseline's.
+	// 4×4 tiles where a row of them, or two, fill the lanes: the ResNet's
+	// 32×32 and 16×16 maps and the pixel baseline's 14×14 ones, not 8×8,
+	// 7×7 or 20×20 ones.
 	if !simd.Winograd4Vectorised() {
 		return
 	}
@@ -355,9 +360,12 @@ func TestConvGemmWinogradChoice(t *testing.T) {
 		{sq(16, 32, 32, 32, 32, 3, 1, 1, 1, 1), true},
 		{sq(1, 32, 32, 32, 32, 3, 1, 1, 1, 1), true},
 		{sq(1, 32, 28, 28, 32, 3, 1, 1, 1, 1), true},
-		{sq(16, 64, 16, 16, 64, 3, 1, 1, 1, 1), false},
-		{sq(16, 16, 14, 14, 32, 3, 1, 1, 1, 1), false},
+		{sq(16, 64, 16, 16, 64, 3, 1, 1, 1, 1), true},
+		{sq(16, 16, 14, 14, 32, 3, 1, 1, 1, 1), true},
 		{sq(16, 64, 4, 4, 64, 3, 1, 1, 1, 1), false},
+		{sq(16, 128, 8, 8, 128, 3, 1, 1, 1, 1), false},
+		{sq(16, 32, 7, 7, 64, 3, 1, 1, 1, 1), false},
+		{sq(16, 16, 20, 20, 32, 3, 1, 1, 1, 1), false},
 	} {
 		if got := c.p.winoWide(); got != c.want {
 			t.Errorf("%+v: 4×4 tiles %v, want %v", c.p, got, c.want)

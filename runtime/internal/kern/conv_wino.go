@@ -95,8 +95,12 @@ func (p *Conv2DParams) gemmWinograd() bool {
 func winoGeometry(p *Conv2DParams) *convWino {
 	if p.winoWide() {
 		th, tw := (p.OutH()+3)/4, (p.OutW()+3)/4
+		slots := th * tw
+		if tw == 4 {
+			slots = 8 * ((th + 1) / 2)
+		}
 		chunk := max(64, winoChunkFloats/(36*(p.C+p.OutC))/16*16)
-		return winoLayout4(p, min(chunk, (p.N*th*tw+15)/16*16))
+		return winoLayout4(p, tw == 4, min(chunk, (p.N*slots+15)/16*16))
 	}
 	th, tw := (p.OutH()+1)/2, (p.OutW()+1)/2
 	slots := th * tw
@@ -109,13 +113,14 @@ func winoGeometry(p *Conv2DParams) *convWino {
 
 // winoWideMinTiles is the fewest 4×4 tiles a row of a map must hold for
 // F(4×4, 3×3): a row of tiles fills the kernels' eight lanes or nearly
-// (maps 25 to 32 wide and wider).
+// (maps 25 to 32 wide and wider); rows of exactly four (maps 13 to 16
+// wide) go two at a time.
 const winoWideMinTiles = 7
 
 // winoWide reports whether p (which takes the Winograd path) runs it with
 // 4×4 tiles, F(4×4, 3×3): the transforms have vector kernels, a row of
-// tiles fills (nearly) eight lanes, and tiles cover the map with at most
-// a quarter of their outputs past it.
+// tiles (or two, four tiles wide) fills (nearly) eight lanes, and tiles
+// cover the map with at most a quarter of their outputs past it.
 func (p *Conv2DParams) winoWide() bool {
 	if winoForce4 < 0 || !p.gemmWinograd() {
 		return false
@@ -125,7 +130,7 @@ func (p *Conv2DParams) winoWide() bool {
 		return true
 	}
 	cover := float64(p.OutH()*p.OutW()) / float64(16*th*tw)
-	return simd.Winograd4Vectorised() && tw >= winoWideMinTiles && cover >= 0.75
+	return simd.Winograd4Vectorised() && (tw >= winoWideMinTiles || tw == 4) && cover >= 0.75
 }
 
 // winoLayout is the geometry of p's tiles taken chunk columns at a time,
@@ -148,13 +153,17 @@ func winoLayout(p *Conv2DParams, pairs bool, chunk int) *convWino {
 	return q
 }
 
-// winoLayout4 is the geometry of p's 4×4 tiles taken chunk at a time. The
-// padded rows are 4·tw+4 wide, so that the halves' rows have an even
-// length and one Unzip2 of a whole half splits every row of it.
-func winoLayout4(p *Conv2DParams, chunk int) *convWino {
-	q := &convWino{r: 4, nx: 36, th: (p.OutH() + 3) / 4, tw: (p.OutW() + 3) / 4, chunk: chunk}
+// winoLayout4 is the geometry of p's 4×4 tiles taken chunk at a time, two
+// rows of tiles at a time when pairs is set. The padded rows are 4·tw+4
+// wide, so that the halves' rows have an even length and one Unzip2 of a
+// whole half splits every row of it.
+func winoLayout4(p *Conv2DParams, pairs bool, chunk int) *convWino {
+	q := &convWino{r: 4, nx: 36, th: (p.OutH() + 3) / 4, tw: (p.OutW() + 3) / 4, pairs: pairs, chunk: chunk}
 	q.tiles = q.th * q.tw
 	q.slots = q.tiles
+	if q.pairs {
+		q.slots = 8 * ((q.th + 1) / 2)
+	}
 	q.hp, q.wp = 4*q.th+2, 4*q.tw+4
 	q.ld = q.wp / 2
 	q.plane = q.hp * q.ld
@@ -248,7 +257,9 @@ func (q *convWino) lens(p *Conv2DParams) (half, quarter, worker int) {
 	// A last, unpaired row of tiles reads two padded rows past the plane.
 	half = p.C*q.plane + 2*q.ld + 16
 	if q.r == 4 {
-		quarter = p.C*q.plane4 + 2*q.ld4 + 16
+		// A last, unpaired row of tiles reads four padded rows past the
+		// plane.
+		quarter = p.C*q.plane4 + 6*q.ld4 + 16
 	}
 	worker = 2*half + 4*quarter + q.nx*p.C*q.ldv + q.nx*p.OutC*q.ldm
 	return half, quarter, worker
@@ -350,6 +361,8 @@ func (cg *ConvGemm) RunWino(dst, x []float32, ww *WinoWorker, u0, u1 int) {
 	for c0 := u0 * q.chunk; c0 < min(u1*q.chunk, total); c0 += q.chunk {
 		c1 := min(c0+q.chunk, total)
 		switch {
+		case q.r == 4 && q.pairs:
+			q.pairsIn4(ww, p.C, c0, c1, pad)
 		case q.r == 4:
 			q.rowsIn4(ww, p.C, c0, c1, pad)
 		case q.pairs:
@@ -363,6 +376,8 @@ func (cg *ConvGemm) RunWino(dst, x []float32, ww *WinoWorker, u0, u1 int) {
 			simd.SgemmPackedAStrided(q.u[xi], ww.v[xi*p.C*q.ldv:], q.ldv, c1-c0, ww.m[xi*p.OutC*q.ldm:], q.ldm)
 		}
 		switch {
+		case q.r == 4 && q.pairs:
+			q.pairsOut4(dst, ww, p.OutC, cg.oh, cg.ow, c0, c1)
 		case q.r == 4:
 			q.rowsOut4(dst, ww, p.OutC, cg.oh, cg.ow, c0, c1)
 		case cg.pool && q.pairs:
@@ -475,5 +490,28 @@ func (q *convWino) rowsOut4(dst []float32, ww *WinoWorker, outC, oh, ow, c0, c1 
 		simd.WinogradOut4(dst[at:], ow, oh*ow, ww.m[t-c0:], outC*q.ldm, q.ldm, q.bias, outC,
 			seg, min(4*seg, ow-4*tx), min(4, oh-4*ty))
 		t += seg
+	}
+}
+
+// pairsIn4 is pairsIn for 4×4 tiles.
+func (q *convWino) pairsIn4(ww *WinoWorker, chans, c0, c1 int, pad func(int)) {
+	per := q.slots / 8
+	for s := c0; s < c1; s += 8 {
+		n, ty := s/8/per, 2*(s/8%per)
+		pad(n)
+		at := 4 * ty * q.ld4
+		simd.WinogradIn4x2(ww.v[s-c0:], chans*q.ldv, q.ldv, ww.p[0][at:], ww.p[1][at:], ww.p[2][at:], ww.p[3][at:],
+			q.ld4, q.plane4, chans)
+	}
+}
+
+// pairsOut4 is pairsOut for 4×4 tiles.
+func (q *convWino) pairsOut4(dst []float32, ww *WinoWorker, outC, oh, ow, c0, c1 int) {
+	per := q.slots / 8
+	for s := c0; s < c1; s += 8 {
+		n, ty := s/8/per, 2*(s/8%per)
+		at := n*outC*oh*ow + 4*ty*ow
+		simd.WinogradOut4x2(dst[at:], ow, oh*ow, ww.m[s-c0:], outC*q.ldm, q.ldm, q.bias, outC,
+			ow, min(4, oh-4*ty), max(0, min(4, oh-4*ty-4)))
 	}
 }
