@@ -594,6 +594,7 @@ func TestReluFoldsIntoConv(t *testing.T) {
 // A 3×3 pool, a strided convolution and a pool with a second reader of
 // its input do not fold.
 func TestPoolFoldsIntoConv(t *testing.T) {
+	var hw int
 	graph := func(relu, extraOut bool, pool map[string]any, stride int) *File {
 		src := "a"
 		nodes := []Node{{Name: "c", Op: "conv2d", Inputs: []string{"x", "w", "b"}, Outputs: []string{"a"},
@@ -604,7 +605,7 @@ func TestPoolFoldsIntoConv(t *testing.T) {
 		}
 		nodes = append(nodes, Node{Name: "p", Op: "maxpool2d", Inputs: []string{src}, Outputs: []string{"y"}, Attrs: attrs(t, pool)})
 		g := &Graph{
-			Inputs:  []ValueInfo{{Name: "x", DType: F32, Shape: Dims{Batch, 32, 11, 11}}},
+			Inputs:  []ValueInfo{{Name: "x", DType: F32, Shape: Dims{Batch, 32, hw, hw}}},
 			Nodes:   nodes,
 			Outputs: []ValueInfo{{Name: "y"}},
 		}
@@ -633,27 +634,31 @@ func TestPoolFoldsIntoConv(t *testing.T) {
 	}
 	two := map[string]any{"kernel": 2, "stride": 2}
 	fold := simd.WinogradVectorised()
-	for _, relu := range []bool{false, true} {
-		pools, dead, got := run(graph(relu, false, two, 1))
-		p := len(pools) - 1
-		if want := map[bool]int{true: 0, false: -1}[fold]; pools[p] != want || dead != fold {
-			t.Fatalf("relu %v: pool folds into %d (no bytes for the map: %v), want %d", relu, pools[p], dead, want)
-		}
-		apart, _, want := run(graph(relu, true, two, 1))
-		if apart[len(apart)-1] != -1 {
-			t.Fatalf("relu %v: folds %v with the convolution's output a graph output", relu, apart)
-		}
-		zeros := 0
-		for i := range want {
-			if math.Float32bits(want[i]) != math.Float32bits(got[i]) {
-				t.Fatalf("relu %v: [%d] folded %v, apart %v", relu, i, got[i], want[i])
+	// 2×2 tiles (11×11: the pool leaves the last row and column out), and
+	// 4×4 ones two rows of tiles at a time (14×14).
+	for _, hw = range []int{11, 14} {
+		for _, relu := range []bool{false, true} {
+			pools, dead, got := run(graph(relu, false, two, 1))
+			p := len(pools) - 1
+			if want := map[bool]int{true: 0, false: -1}[fold]; pools[p] != want || dead != fold {
+				t.Fatalf("%d×%d relu %v: pool folds into %d (no bytes for the map: %v), want %d", hw, hw, relu, pools[p], dead, want)
 			}
-			if got[i] == 0 {
-				zeros++
+			apart, _, want := run(graph(relu, true, two, 1))
+			if apart[len(apart)-1] != -1 {
+				t.Fatalf("relu %v: folds %v with the convolution's output a graph output", relu, apart)
 			}
-		}
-		if relu && zeros == 0 {
-			t.Errorf("no window of the rectified pool is all negative")
+			zeros := 0
+			for i := range want {
+				if math.Float32bits(want[i]) != math.Float32bits(got[i]) {
+					t.Fatalf("relu %v: [%d] folded %v, apart %v", relu, i, got[i], want[i])
+				}
+				if got[i] == 0 {
+					zeros++
+				}
+			}
+			if relu && zeros == 0 {
+				t.Errorf("no window of the rectified pool is all negative")
+			}
 		}
 	}
 	for _, c := range []struct {

@@ -152,11 +152,49 @@ func WinogradOut4x2(y []float32, ldy, yplane int, m []float32, mx, mc int, bias 
 	winoOut4x2Fn(y, ldy, yplane, m, mx, mc, bias, chans, w, rows0, rows1)
 }
 
+// WinogradOut4x2Pool is WinogradOut4x2 followed by max pooling with 2×2
+// windows at stride 2 (MaxPool2x2), with relu the pooled values maxed with
+// zero: each tile gives a 2×2 block of pooled values, the bits of
+// WinogradOut4x2 then MaxPool2x2. Lanes 0..3 give rows0 (1 or 2) pooled
+// rows of w (at most 8) columns at y, lanes 4..7 rows1 (0..2) more from two
+// pooled rows down. Nothing else of y is written.
+func WinogradOut4x2Pool(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w, rows0, rows1 int, relu bool) {
+	if chans <= 0 {
+		return
+	}
+	if w < 1 || w > 8 || rows0 < 1 || rows0 > 2 || rows1 < 0 || rows1 > 2 || (rows1 > 0 && rows0 < 2) || ldy < w || yplane < 0 || mx < 0 || mc < 0 {
+		panic(fmt.Sprintf("simd: WinogradOut4x2Pool: rows %d and %d of %d, ldy %d, plane %d, strides %d %d", rows0, rows1, w, ldy, yplane, mx, mc))
+	}
+	last := rows0 - 1
+	if rows1 > 0 {
+		last = 1 + rows1
+	}
+	yneed := int64(chans-1)*int64(yplane) + int64(last)*int64(ldy) + int64(w)
+	mneed := 35*int64(mx) + int64(chans-1)*int64(mc) + 8
+	if int64(len(y)) < yneed || int64(len(m)) < mneed || (bias != nil && len(bias) < chans) {
+		panic(fmt.Sprintf("simd: WinogradOut4x2Pool: %d channels write %d floats of %d, read %d of %d, bias %d",
+			chans, yneed, len(y), mneed, len(m), len(bias)))
+	}
+	f32RaceRead(m[:mneed])
+	if raceEnabled {
+		for c := 0; c < chans; c++ {
+			for i := 0; i <= last; i++ {
+				if i < rows0 || (i >= 2 && i < 2+rows1) {
+					f32RaceWrite(y[c*yplane+i*ldy : c*yplane+i*ldy+w])
+				}
+			}
+		}
+	}
+	winoOut4PoolFn(y, ldy, yplane, m, mx, mc, bias, chans, w, rows0, rows1, relu)
+}
+
 var (
 	winoIn4Fn    func(v []float32, vx, vc int, p0, p1, p2, p3 []float32, ld, plane, chans int)
 	winoOut4Fn   func(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w, rows int)
 	winoIn4x2Fn  func(v []float32, vx, vc int, p0, p1, p2, p3 []float32, ld, plane, chans int)
 	winoOut4x2Fn func(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w, rows0, rows1 int)
+	// winoOut4PoolFn is WinogradOut4x2Pool's kernel.
+	winoOut4PoolFn func(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w, rows0, rows1 int, relu bool)
 )
 
 var (
@@ -164,6 +202,7 @@ var (
 	winoOut4Family   = newFamily("winograd4_out", &winoOut4Fn, winoOut4Generic, winoOut4Arch...)
 	winoIn4x2Family  = newFamily("winograd4_in2", &winoIn4x2Fn, winoIn4x2Generic, winoIn4x2Arch...)
 	winoOut4x2Family = newFamily("winograd4_out2", &winoOut4x2Fn, winoOut4x2Generic, winoOut4x2Arch...)
+	winoOut4PoolFam  = newFamily("winograd4_out2_pool", &winoOut4PoolFn, winoOut4PoolGeneric, winoOut4PoolArch...)
 )
 
 // Winograd4Vectorised reports whether the active level runs the F(4×4,
@@ -276,6 +315,32 @@ func winoOut4Tile(y []float32, ldy int, m []float32, mx, at int, b float32, cols
 		o[0], o[1], o[2], o[3] = at6(s[i][0], s[i][1], s[i][2], s[i][3], s[i][4], s[i][5])
 		for j := 0; j < cols; j++ {
 			y[i*ldy+j] = o[j] + b
+		}
+	}
+}
+
+// winoOut4PoolGeneric is the Go twin of WinogradOut4x2Pool: each tile's
+// sixteen outputs as winoOut4Tile sums them, then MaxPool2x2's maxima in
+// its order.
+func winoOut4PoolGeneric(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w, rows0, rows1 int, relu bool) {
+	for c := 0; c < chans; c++ {
+		for k := 0; k < 8; k++ {
+			col, row0, rows := 2*(k%4), 0, rows0
+			if k >= 4 {
+				row0, rows = 2, rows1
+			}
+			var t [16]float32
+			winoOut4Tile(t[:], 4, m, mx, c*mc+k, winoBias(bias, c), 4, 4)
+			for pi := 0; pi < rows; pi++ {
+				for pj := 0; pj < 2 && col+pj < w; pj++ {
+					a, b := t[2*pi*4+2*pj:], t[(2*pi+1)*4+2*pj:]
+					v := fmaxNaN(fmaxNaN(a[0], b[0]), fmaxNaN(a[1], b[1]))
+					if relu {
+						v = fmaxNaN(v, 0)
+					}
+					y[c*yplane+(row0+pi)*ldy+col+pj] = v
+				}
+			}
 		}
 	}
 }

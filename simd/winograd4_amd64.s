@@ -1,6 +1,7 @@
 //go:build !noasm && !purego
 
 #include "textflag.h"
+#include "maxnan_amd64.h"
 
 // BT6 applies Bᵀ to Y0..Y5 in place (bt6's order), with 4.0 in Y14 and
 // Y6..Y13 as scratch.
@@ -44,12 +45,12 @@
 // HROW transforms row R of Bᵀ·d (slots 6R..6R+5) and stores coefficient
 // 6R+s at R14 + s·vx (R8 = vx, R10 = 3·vx), then moves R14 on six rows.
 #define HROW(R) \
-	VMOVUPS ((6*R+0)*32)(SP), Y0 \
-	VMOVUPS ((6*R+1)*32)(SP), Y1 \
-	VMOVUPS ((6*R+2)*32)(SP), Y2 \
-	VMOVUPS ((6*R+3)*32)(SP), Y3 \
-	VMOVUPS ((6*R+4)*32)(SP), Y4 \
-	VMOVUPS ((6*R+5)*32)(SP), Y5 \
+	VMOVUPS ((6*(R)+0)*32)(SP), Y0 \
+	VMOVUPS ((6*(R)+1)*32)(SP), Y1 \
+	VMOVUPS ((6*(R)+2)*32)(SP), Y2 \
+	VMOVUPS ((6*(R)+3)*32)(SP), Y3 \
+	VMOVUPS ((6*(R)+4)*32)(SP), Y4 \
+	VMOVUPS ((6*(R)+5)*32)(SP), Y5 \
 	BT6                          \
 	LEAQ    (R14)(R8*4), R15     \
 	VMOVUPS Y0, (R14)            \
@@ -432,5 +433,118 @@ o4x2next:
 	ADDQ bstride+56(FP), R9
 	DECQ CX
 	JNE  out4x2loop
+	VZEROUPPER
+	RET
+
+// ROW4 loads row R (0..3) of Aᵀ·M from the frame (slots 6R..6R+5) and
+// leaves that output row of the eight tiles, plus the bias, in Y0..Y3.
+#define ROW4(R) \
+	VMOVUPS ((6*(R)+0)*32)(SP), Y0 \
+	VMOVUPS ((6*(R)+1)*32)(SP), Y1 \
+	VMOVUPS ((6*(R)+2)*32)(SP), Y2 \
+	VMOVUPS ((6*(R)+3)*32)(SP), Y3 \
+	VMOVUPS ((6*(R)+4)*32)(SP), Y4 \
+	VMOVUPS ((6*(R)+5)*32)(SP), Y5 \
+	AT6                          \
+	VADDPS  Y15, Y0, Y0          \
+	VADDPS  Y15, Y1, Y1          \
+	VADDPS  Y15, Y2, Y2          \
+	VADDPS  Y15, Y3, Y3
+
+// POOLROWS pools output rows 2P and 2P+1 of the eight tiles (MaxPool2x2's
+// order, then with Y13 under the ReLU): Y0 = the pooled row of lanes 0..3
+// (eight columns), Y1 that of lanes 4..7. Row 2P's outputs wait in its
+// frame slots while row 2P+1 is transformed.
+#define POOLROWS(P) \
+	ROW4(2*P)                             \
+	VMOVUPS Y0, ((12*P+0)*32)(SP)         \
+	VMOVUPS Y1, ((12*P+1)*32)(SP)         \
+	VMOVUPS Y2, ((12*P+2)*32)(SP)         \
+	VMOVUPS Y3, ((12*P+3)*32)(SP)         \
+	ROW4(2*P+1)                           \
+	VMOVUPS ((12*P+0)*32)(SP), Y4         \
+	VMOVUPS ((12*P+1)*32)(SP), Y5         \
+	VMOVUPS ((12*P+2)*32)(SP), Y6         \
+	VMOVUPS ((12*P+3)*32)(SP), Y7         \
+	MAXNAN(Y4, Y0, Y8, Y12)               \
+	MAXNAN(Y5, Y1, Y9, Y12)               \
+	MAXNAN(Y8, Y9, Y10, Y12)              \
+	MAXNAN(Y6, Y2, Y8, Y12)               \
+	MAXNAN(Y7, Y3, Y9, Y12)               \
+	MAXNAN(Y8, Y9, Y11, Y12)              \
+	MAXNAN(Y10, Y13, Y8, Y12)             \
+	MAXNAN(Y11, Y13, Y9, Y12)             \
+	VUNPCKLPS  Y9, Y8, Y4                 \
+	VUNPCKHPS  Y9, Y8, Y5                 \
+	VPERM2F128 $0x20, Y5, Y4, Y0          \
+	VPERM2F128 $0x31, Y5, Y4, Y1
+
+// func winoOut4Pool8x2AVX2(y, m, bias *float32, mx, mc, ldy, yplane, bstride, chans, w, rows0, rows1 int, relu bool)
+//
+// winoOut4x8x2AVX2 with a 2×2 max pool: each tile gives a 2×2 block of
+// pooled values; lanes 0..3 give rows0 (1 or 2) pooled rows at y, lanes
+// 4..7 rows1 (0..2) two pooled rows down, w (≤ 8) columns each. Without
+// the ReLU, Y13 is -Inf, which no value's maximum changes for.
+TEXT ·winoOut4Pool8x2AVX2(SB), $768-97
+	MOVQ y+0(FP), DI
+	MOVQ m+8(FP), SI
+	MOVQ bias+16(FP), R9
+	MOVQ mx+24(FP), R8
+	MOVQ ldy+40(FP), R11
+	MOVQ chans+64(FP), CX
+	LEAQ (R8)(R8*2), R10
+	SHLQ $1, R10
+	LEAQ (R10)(R10*2), R13
+	MOVL $0x40800000, AX
+	VMOVD AX, X14
+	VBROADCASTSS X14, Y14
+
+out4ploop:
+	MOVQ SI, AX
+	MCOL(0)
+	MCOL(1)
+	MCOL(2)
+	MCOL(3)
+	MCOL(4)
+	MCOL(5)
+	VBROADCASTSS (R9), Y15
+	VXORPS Y13, Y13, Y13
+	CMPB relu+96(FP), $0
+	JNE  4(PC)
+	MOVL $0xff800000, AX
+	VMOVD AX, X13
+	VBROADCASTSS X13, Y13
+
+	POOLROWS(0)
+	MOVQ DI, R12
+	MOVQ w+72(FP), DX
+	STORE8(Y0, X0, R12, DX, pa0l8, pa0l4, pa0l2, pa0l1)
+	CMPQ rows1+88(FP), $0
+	JEQ  o4prow1
+	LEAQ (DI)(R11*2), R12
+	MOVQ w+72(FP), DX
+	STORE8(Y1, X1, R12, DX, pb0l8, pb0l4, pb0l2, pb0l1)
+
+o4prow1:
+	CMPQ rows0+80(FP), $2
+	JLT  o4pnext
+	POOLROWS(1)
+	LEAQ (DI)(R11*1), R12
+	MOVQ w+72(FP), DX
+	STORE8(Y0, X0, R12, DX, pa1l8, pa1l4, pa1l2, pa1l1)
+	CMPQ rows1+88(FP), $2
+	JLT  o4pnext
+	LEAQ (DI)(R11*2), R12
+	ADDQ R11, R12
+	MOVQ w+72(FP), DX
+	STORE8(Y1, X1, R12, DX, pb1l8, pb1l4, pb1l2, pb1l1)
+
+o4pnext:
+	MOVQ mc+32(FP), DX
+	ADDQ DX, SI
+	ADDQ yplane+48(FP), DI
+	ADDQ bstride+56(FP), R9
+	DECQ CX
+	JNE  out4ploop
 	VZEROUPPER
 	RET

@@ -281,3 +281,68 @@ func TestWinograd4PairKernels(t *testing.T) {
 	require.Panics(t, func() { WinogradOut4x2(make([]float32, 100), 8, 0, make([]float32, 400), 8, 0, nil, 1, 17, 4, 4) })
 	require.Panics(t, func() { WinogradOut4x2(make([]float32, 200), 8, 0, make([]float32, 400), 8, 0, nil, 1, 8, 3, 1) })
 }
+
+// Every pooling F(4×4, 3×3) output kernel this CPU has writes its Go
+// twin's bits, and nothing else; and the public call gives WinogradOut4x2
+// followed by MaxPool2x2, NaN, infinities and zeros of both signs
+// included.
+func TestWinograd4PoolKernels(t *testing.T) {
+	r := rand.New(rand.NewPCG(49, 50))
+	for _, chans := range []int{1, 3} {
+		mc, mx := 9, chans*9+1
+		m := winoPoolInput(r, 35*mx+(chans-1)*mc+8, mx)
+		bias := f32Rand(r, chans)
+		for w := 1; w <= 8; w++ {
+			for _, rr := range [][2]int{{1, 0}, {2, 0}, {2, 1}, {2, 2}} {
+				for _, b := range [][]float32{nil, bias} {
+					for _, relu := range []bool{false, true} {
+						ldy, yplane := 9, 4*9+3
+						ylen := chans * yplane
+						want, _ := guarded(ylen, 0, f32Guard)
+						winoOut4PoolGeneric(want, ldy, yplane, m, mx, mc, b, chans, w, rr[0], rr[1], relu)
+						for c := 0; c < chans; c++ {
+							for i := 0; i < 4; i++ {
+								for j := 0; j < ldy; j++ {
+									rows := rr[0]
+									if i >= 2 {
+										rows = 2 + rr[1]
+									}
+									written := want[c*yplane+i*ldy+j] != f32Guard
+									require.Equal(t, i < rows && j < w, written, "row %d column %d", i, j)
+								}
+							}
+						}
+						for _, im := range winoOut4PoolFam.available() {
+							got, _ := guarded(ylen, 0, f32Guard)
+							im.fn(got, ldy, yplane, m, mx, mc, b, chans, w, rr[0], rr[1], relu)
+							for i := range want {
+								require.Equal(t, math.Float32bits(want[i]), math.Float32bits(got[i]), "%s w%d rows %v relu %v: float %d", im.name, w, rr, relu, i)
+							}
+						}
+						// The transform, then the pool.
+						full := make([]float32, chans*8*16)
+						WinogradOut4x2(full, 16, 128, m, mx, mc, b, chans, 16, 4, 4)
+						pooled := make([]float32, chans*4*8)
+						MaxPool2x2(pooled, full, chans, 8, 16, 8, relu)
+						got, _ := guarded(ylen, 0, f32Guard)
+						WinogradOut4x2Pool(got, ldy, yplane, m, mx, mc, b, chans, w, rr[0], rr[1], relu)
+						for c := 0; c < chans; c++ {
+							for i := 0; i < 4; i++ {
+								rows := rr[0]
+								if i >= 2 {
+									rows = 2 + rr[1]
+								}
+								for j := 0; j < w && i < rows; j++ {
+									require.Equal(t, math.Float32bits(pooled[c*32+i*8+j]), math.Float32bits(got[c*yplane+i*ldy+j]),
+										"w%d rows %v relu %v: (%d, %d, %d)", w, rr, relu, c, i, j)
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	require.Panics(t, func() { WinogradOut4x2Pool(make([]float32, 100), 8, 0, make([]float32, 400), 8, 0, nil, 1, 9, 2, 2, false) })
+	require.Panics(t, func() { WinogradOut4x2Pool(make([]float32, 100), 8, 0, make([]float32, 400), 8, 0, nil, 1, 8, 1, 1, false) })
+}

@@ -147,3 +147,21 @@ func winoOut4x8x2AVX2Go(y []float32, ldy, yplane int, m []float32, mx, mc int, b
 	}
 	winoOut4x8x2AVX2(&y[0], &m[0], b, 4*mx, 4*mc, 4*ldy, 4*yplane, bs, chans, w, rows0, rows1)
 }
+
+var winoOut4PoolArch = []impl[func(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w, rows0, rows1 int, relu bool)]{
+	{name: "avx2", level: AVX2, fn: winoOut4Pool8x2AVX2Go},
+}
+
+// winoOut4Pool8x2AVX2 is WinogradOut4x2Pool's kernel; strides are in
+// bytes, bias as in winoOut8AVX2.
+//
+//go:noescape
+func winoOut4Pool8x2AVX2(y, m, bias *float32, mx, mc, ldy, yplane, bstride, chans, w, rows0, rows1 int, relu bool)
+
+func winoOut4Pool8x2AVX2Go(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w, rows0, rows1 int, relu bool) {
+	b, bs := &winoZero, 0
+	if bias != nil {
+		b, bs = &bias[0], 4
+	}
+	winoOut4Pool8x2AVX2(&y[0], &m[0], b, 4*mx, 4*mc, 4*ldy, 4*yplane, bs, chans, w, rows0, rows1, relu)
+}

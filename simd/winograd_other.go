@@ -19,3 +19,5 @@ var winoOut4Arch []impl[func(y []float32, ldy, yplane int, m []float32, mx, mc i
 var winoIn4x2Arch []impl[func(v []float32, vx, vc int, p0, p1, p2, p3 []float32, ld, plane, chans int)]
 
 var winoOut4x2Arch []impl[func(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w, rows0, rows1 int)]
+
+var winoOut4PoolArch []impl[func(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w, rows0, rows1 int, relu bool)]

@@ -382,7 +382,6 @@ func TestConvGemmWinogradChoice(t *testing.T) {
 // transforms have no vector kernel the path is forced, as it is for maps
 // the choice leaves to the single product.
 func TestConvGemmPool(t *testing.T) {
-	winoForce, winoForce4 = 1, -1
 	defer func() { winoForce, winoForce4 = 0, 0 }()
 	rng := rand.New(rand.NewPCG(31, 32))
 	for _, p := range []Conv2DParams{
@@ -392,37 +391,47 @@ func TestConvGemmPool(t *testing.T) {
 		sq(2, 8, 13, 21, 16, 3, 1, 1, 1, 1),
 		sq(2, 8, 41, 37, 16, 3, 1, 1, 1, 1),
 		{N: 3, C: 5, H: 9, W: 12, OutC: 7, KH: 3, KW: 3, StrideH: 1, StrideW: 1, PadTop: 2, PadBottom: 0, PadLeft: 0, PadRight: 1, DilationH: 1, DilationW: 1, Groups: 1},
+		sq(2, 8, 13, 15, 8, 3, 1, 1, 1, 1),
+		sq(3, 8, 9, 16, 8, 3, 1, 1, 1, 1),
 	} {
-		if !p.GemmPools() {
-			t.Fatalf("%+v does not pool", p)
-		}
-		x, w, bias := randSlice(rng, p.InputLen()), randSlice(rng, p.WeightLen()), randSlice(rng, p.OutC)
-		x[rng.IntN(len(x))] = float32(math.NaN())
-		for _, relus := range [][2]bool{{false, false}, {false, true}, {true, true}} {
-			cg := NewConvGemm(&p, w, bias)
-			cg.ReluInput = relus[0]
-			full := make([]float32, p.OutputLen())
-			newConvGemmRun(cg, x, 1).all(full)
-			pp := Pool2DParams{N: p.N, C: p.OutC, H: p.OutH(), W: p.OutW(), KH: 2, KW: 2, StrideH: 2, StrideW: 2, Relu: relus[1]}
-			want := make([]float32, pp.N*pp.C*pp.OutH()*pp.OutW())
-			MaxPool2D(&pp, want, full)
-
-			if err := cg.PoolOutput(relus[1]); err != nil {
-				t.Fatal(err)
+		for _, force4 := range []int{-1, 1} {
+			// 2×2 tiles, and 4×4 ones two rows at a time where the map is
+			// four of them wide.
+			winoForce, winoForce4 = 1, force4
+			if force4 > 0 && (p.OutW()+3)/4 != 4 {
+				continue
 			}
-			for _, workers := range []int{1, 3} {
-				got, check := guarded(t, len(want))
-				run := newConvGemmRun(cg, x, workers)
-				run.split(got, 1)
-				check()
-				for i := range want {
-					if math.Float32bits(want[i]) != math.Float32bits(got[i]) {
-						t.Fatalf("%+v relus %v, %d workers: [%d] = %v, want %v", p, relus, workers, i, got[i], want[i])
-					}
+			if !p.GemmPools() {
+				t.Fatalf("%+v does not pool", p)
+			}
+			x, w, bias := randSlice(rng, p.InputLen()), randSlice(rng, p.WeightLen()), randSlice(rng, p.OutC)
+			x[rng.IntN(len(x))] = float32(math.NaN())
+			for _, relus := range [][2]bool{{false, false}, {false, true}, {true, true}} {
+				cg := NewConvGemm(&p, w, bias)
+				cg.ReluInput = relus[0]
+				full := make([]float32, p.OutputLen())
+				newConvGemmRun(cg, x, 1).all(full)
+				pp := Pool2DParams{N: p.N, C: p.OutC, H: p.OutH(), W: p.OutW(), KH: 2, KW: 2, StrideH: 2, StrideW: 2, Relu: relus[1]}
+				want := make([]float32, pp.N*pp.C*pp.OutH()*pp.OutW())
+				MaxPool2D(&pp, want, full)
+
+				if err := cg.PoolOutput(relus[1]); err != nil {
+					t.Fatal(err)
 				}
-				if workers == 1 {
-					if a := testing.AllocsPerRun(3, func() { run.all(got) }); a != 0 {
-						t.Errorf("%+v: %v allocations a run", p, a)
+				for _, workers := range []int{1, 3} {
+					got, check := guarded(t, len(want))
+					run := newConvGemmRun(cg, x, workers)
+					run.split(got, 1)
+					check()
+					for i := range want {
+						if math.Float32bits(want[i]) != math.Float32bits(got[i]) {
+							t.Fatalf("%+v tiles %d relus %v, %d workers: [%d] = %v, want %v", p, cg.wino.r, relus, workers, i, got[i], want[i])
+						}
+					}
+					if workers == 1 {
+						if a := testing.AllocsPerRun(3, func() { run.all(got) }); a != 0 {
+							t.Errorf("%+v: %v allocations a run", p, a)
+						}
 					}
 				}
 			}

@@ -270,10 +270,11 @@ func (q *convWino) lens(p *Conv2DParams) (half, quarter, worker int) {
 func (cg *ConvGemm) Winograd() bool { return cg.wino != nil }
 
 // GemmPools reports whether the ConvGemm of p (which must pass GemmPath)
-// can take PoolOutput: it runs the Winograd path and its map holds at
-// least one 2×2 window.
+// can take PoolOutput: it runs the Winograd path with 2×2 tiles, or 4×4
+// ones two rows of tiles at a time, and its map holds at least one 2×2
+// window.
 func (p *Conv2DParams) GemmPools() bool {
-	return p.gemmWinograd() && !p.winoWide() && p.OutH() >= 2 && p.OutW() >= 2
+	return p.gemmWinograd() && (!p.winoWide() || (p.OutW()+3)/4 == 4) && p.OutH() >= 2 && p.OutW() >= 2
 }
 
 // PoolOutput makes RunWino write the convolution max-pooled with 2×2
@@ -285,7 +286,7 @@ func (p *Conv2DParams) GemmPools() bool {
 // tile's maximum instead of storing its four outputs, and neither the
 // four times larger map nor the pool's pass over it exists.
 func (cg *ConvGemm) PoolOutput(relu bool) error {
-	if cg.wino == nil || cg.wino.r != 2 || cg.oh < 2 || cg.ow < 2 {
+	if cg.wino == nil || (cg.wino.r == 4 && !cg.wino.pairs) || cg.oh < 2 || cg.ow < 2 {
 		return fmt.Errorf("conv: a %d×%d map on the single-product path cannot pool its output", cg.oh, cg.ow)
 	}
 	cg.pool, cg.poolRelu = true, relu
@@ -376,6 +377,8 @@ func (cg *ConvGemm) RunWino(dst, x []float32, ww *WinoWorker, u0, u1 int) {
 			simd.SgemmPackedAStrided(q.u[xi], ww.v[xi*p.C*q.ldv:], q.ldv, c1-c0, ww.m[xi*p.OutC*q.ldm:], q.ldm)
 		}
 		switch {
+		case cg.pool && q.r == 4:
+			q.pairsPool4(dst, ww, p.OutC, cg.oh/2, cg.ow/2, c0, c1, cg.poolRelu)
 		case q.r == 4 && q.pairs:
 			q.pairsOut4(dst, ww, p.OutC, cg.oh, cg.ow, c0, c1)
 		case q.r == 4:
@@ -513,5 +516,20 @@ func (q *convWino) pairsOut4(dst []float32, ww *WinoWorker, outC, oh, ow, c0, c1
 		at := n*outC*oh*ow + 4*ty*ow
 		simd.WinogradOut4x2(dst[at:], ow, oh*ow, ww.m[s-c0:], outC*q.ldm, q.ldm, q.bias, outC,
 			ow, min(4, oh-4*ty), max(0, min(4, oh-4*ty-4)))
+	}
+}
+
+// pairsPool4 is pairsOut4 into the ph×pw max-pooled output: each 4×4 tile
+// gives a 2×2 block of it, and the tiles' rows and columns past ph and pw
+// give none.
+func (q *convWino) pairsPool4(dst []float32, ww *WinoWorker, outC, ph, pw, c0, c1 int, relu bool) {
+	per := q.slots / 8
+	for s := c0; s < c1; s += 8 {
+		n, ty := s/8/per, 2*(s/8%per)
+		if 2*ty < ph {
+			at := n*outC*ph*pw + 2*ty*pw
+			simd.WinogradOut4x2Pool(dst[at:], pw, ph*pw, ww.m[s-c0:], outC*q.ldm, q.ldm, q.bias, outC,
+				pw, min(2, ph-2*ty), max(0, min(2, ph-2*ty-2)), relu)
+		}
 	}
 }
