@@ -343,6 +343,10 @@ func TestWinograd4PoolKernels(t *testing.T) {
 			}
 		}
 	}
-	require.Panics(t, func() { WinogradOut4x2Pool(make([]float32, 100), 8, 0, make([]float32, 400), 8, 0, nil, 1, 9, 2, 2, false) })
-	require.Panics(t, func() { WinogradOut4x2Pool(make([]float32, 100), 8, 0, make([]float32, 400), 8, 0, nil, 1, 8, 1, 1, false) })
+	require.Panics(t, func() {
+		WinogradOut4x2Pool(make([]float32, 100), 8, 0, make([]float32, 400), 8, 0, nil, 1, 9, 2, 2, false)
+	})
+	require.Panics(t, func() {
+		WinogradOut4x2Pool(make([]float32, 100), 8, 0, make([]float32, 400), 8, 0, nil, 1, 8, 1, 1, false)
+	})
 }
