@@ -188,13 +188,104 @@ func WinogradOut4x2Pool(y []float32, ldy, yplane int, m []float32, mx, mc int, b
 	winoOut4PoolFn(y, ldy, yplane, m, mx, mc, bias, chans, w, rows0, rows1, relu)
 }
 
+// WinogradIn4x4 is WinogradIn4 for maps two 4×4 tiles wide and tall (5 to
+// 8 outputs a side), whose rows of two tiles would leave six of the eight
+// lanes empty: lanes 2g and 2g+1 are tiles 0 and 1 of the row of tiles
+// whose padded rows start off[g] floats past the phases given (off[0] is
+// 0; the image's second row of tiles, the next image's first and second
+// are the usual others). Rows 0..5 of each, columns 0..2, are read.
+func WinogradIn4x4(v []float32, vx, vc int, p0, p1, p2, p3 []float32, ld, plane, chans int, off [4]int) {
+	if chans <= 0 {
+		return
+	}
+	if vx < 0 || vc < 0 || ld < 0 || plane < 0 || off[0] != 0 || off[1] < 0 || off[2] < 0 || off[3] < 0 {
+		panic(fmt.Sprintf("simd: WinogradIn4x4: strides %d %d %d %d, offsets %v", vx, vc, ld, plane, off))
+	}
+	need := int64(max(off[1], off[2], off[3])) + int64(chans-1)*int64(plane) + 5*int64(ld) + 3
+	vneed := 35*int64(vx) + int64(chans-1)*int64(vc) + 8
+	for _, p := range [][]float32{p0, p1, p2, p3} {
+		if int64(len(p)) < need {
+			panic(fmt.Sprintf("simd: WinogradIn4x4: %d channels read %d floats of a phase of %d", chans, need, len(p)))
+		}
+		f32RaceRead(p[:need])
+	}
+	if int64(len(v)) < vneed {
+		panic(fmt.Sprintf("simd: WinogradIn4x4: %d channels write %d floats of %d", chans, vneed, len(v)))
+	}
+	f32RaceWrite(v[:vneed])
+	winoIn4x4Fn(v, vx, vc, p0, p1, p2, p3, ld, plane, chans, off)
+}
+
+// WinogradOut4x4 is WinogradOut4 for the lanes WinogradIn4x4 lays out:
+// group g (lanes 2g, 2g+1) writes rows[g] (0..4; rows[0] the most) output
+// rows of w (at most 8) columns off[g] floats past y (off[0] is 0), plus
+// bias[c] (nil: none). Nothing else of y is written.
+func WinogradOut4x4(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w int, off, rows [4]int) {
+	winoOut4x4Check("WinogradOut4x4", y, ldy, yplane, m, mx, mc, bias, chans, w, 8, off, rows, 4)
+	if chans > 0 {
+		winoOut4x4Fn(y, ldy, yplane, m, mx, mc, bias, chans, w, off, rows)
+	}
+}
+
+// WinogradOut4x4Pool is WinogradOut4x4 followed by max pooling with 2×2
+// windows at stride 2 (MaxPool2x2), with relu the pooled values maxed with
+// zero: group g writes rows[g] (0..2) pooled rows of w (at most 4)
+// columns off[g] floats past y, the bits of WinogradOut4x4 then
+// MaxPool2x2.
+func WinogradOut4x4Pool(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w int, off, rows [4]int, relu bool) {
+	winoOut4x4Check("WinogradOut4x4Pool", y, ldy, yplane, m, mx, mc, bias, chans, w, 4, off, rows, 2)
+	if chans > 0 {
+		winoOut4PoolQuadFn(y, ldy, yplane, m, mx, mc, bias, chans, w, off, rows, relu)
+	}
+}
+
+// winoOut4x4Check panics unless WinogradOut4x4 (or its pooling form, at
+// most maxW columns and maxRows rows a group) may write y and read m.
+func winoOut4x4Check(name string, y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w, maxW int, off, rows [4]int, maxRows int) {
+	if chans <= 0 {
+		return
+	}
+	ok := w >= 1 && w <= maxW && ldy >= w && yplane >= 0 && mx >= 0 && mc >= 0 && off[0] == 0 && rows[0] >= 1
+	for g := range rows {
+		ok = ok && off[g] >= 0 && rows[g] >= 0 && rows[g] <= rows[0] && rows[g] <= maxRows
+	}
+	if !ok {
+		panic(fmt.Sprintf("simd: %s: %v rows of %d at %v, ldy %d, plane %d, strides %d %d", name, rows, w, off, ldy, yplane, mx, mc))
+	}
+	var yneed int64
+	for g := range rows {
+		if rows[g] > 0 {
+			yneed = max(yneed, int64(off[g])+int64(chans-1)*int64(yplane)+int64(rows[g]-1)*int64(ldy)+int64(w))
+		}
+	}
+	mneed := 35*int64(mx) + int64(chans-1)*int64(mc) + 8
+	if int64(len(y)) < yneed || int64(len(m)) < mneed || (bias != nil && len(bias) < chans) {
+		panic(fmt.Sprintf("simd: %s: %d channels write %d floats of %d, read %d of %d, bias %d",
+			name, chans, yneed, len(y), mneed, len(m), len(bias)))
+	}
+	f32RaceRead(m[:mneed])
+	if raceEnabled {
+		for c := 0; c < chans; c++ {
+			for g := range rows {
+				for i := 0; i < rows[g]; i++ {
+					at := off[g] + c*yplane + i*ldy
+					f32RaceWrite(y[at : at+w])
+				}
+			}
+		}
+	}
+}
+
 var (
 	winoIn4Fn    func(v []float32, vx, vc int, p0, p1, p2, p3 []float32, ld, plane, chans int)
 	winoOut4Fn   func(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w, rows int)
 	winoIn4x2Fn  func(v []float32, vx, vc int, p0, p1, p2, p3 []float32, ld, plane, chans int)
 	winoOut4x2Fn func(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w, rows0, rows1 int)
 	// winoOut4PoolFn is WinogradOut4x2Pool's kernel.
-	winoOut4PoolFn func(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w, rows0, rows1 int, relu bool)
+	winoOut4PoolFn     func(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w, rows0, rows1 int, relu bool)
+	winoIn4x4Fn        func(v []float32, vx, vc int, p0, p1, p2, p3 []float32, ld, plane, chans int, off [4]int)
+	winoOut4x4Fn       func(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w int, off, rows [4]int)
+	winoOut4PoolQuadFn func(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w int, off, rows [4]int, relu bool)
 )
 
 var (
@@ -203,6 +294,9 @@ var (
 	winoIn4x2Family  = newFamily("winograd4_in2", &winoIn4x2Fn, winoIn4x2Generic, winoIn4x2Arch...)
 	winoOut4x2Family = newFamily("winograd4_out2", &winoOut4x2Fn, winoOut4x2Generic, winoOut4x2Arch...)
 	winoOut4PoolFam  = newFamily("winograd4_out2_pool", &winoOut4PoolFn, winoOut4PoolGeneric, winoOut4PoolArch...)
+	winoIn4x4Family  = newFamily("winograd4_in4", &winoIn4x4Fn, winoIn4x4Generic, winoIn4x4Arch...)
+	winoOut4x4Family = newFamily("winograd4_out4", &winoOut4x4Fn, winoOut4x4Generic, winoOut4x4Arch...)
+	winoOut4PoolQuad = newFamily("winograd4_out4_pool", &winoOut4PoolQuadFn, winoOut4PoolQuadGeneric, winoOut4PoolQuadArch...)
 )
 
 // Winograd4Vectorised reports whether the active level runs the F(4×4,
@@ -329,18 +423,56 @@ func winoOut4PoolGeneric(y []float32, ldy, yplane int, m []float32, mx, mc int, 
 			if k >= 4 {
 				row0, rows = 2, rows1
 			}
-			var t [16]float32
-			winoOut4Tile(t[:], 4, m, mx, c*mc+k, winoBias(bias, c), 4, 4)
-			for pi := 0; pi < rows; pi++ {
-				for pj := 0; pj < 2 && col+pj < w; pj++ {
-					a, b := t[2*pi*4+2*pj:], t[(2*pi+1)*4+2*pj:]
-					v := fmaxNaN(fmaxNaN(a[0], b[0]), fmaxNaN(a[1], b[1]))
-					if relu {
-						v = fmaxNaN(v, 0)
-					}
-					y[c*yplane+(row0+pi)*ldy+col+pj] = v
-				}
+			winoPool4Tile(y[c*yplane+row0*ldy+col:], ldy, m, mx, c*mc+k, winoBias(bias, c), min(2, w-col), rows, relu)
+		}
+	}
+}
+
+// winoIn4x4Generic is the Go twin of WinogradIn4x4.
+func winoIn4x4Generic(v []float32, vx, vc int, p0, p1, p2, p3 []float32, ld, plane, chans int, off [4]int) {
+	for c := 0; c < chans; c++ {
+		for k := 0; k < 8; k++ {
+			winoIn4Tile(v, vx, c*vc+k, p0, p1, p2, p3, off[k/2]+c*plane+k%2, ld)
+		}
+	}
+}
+
+// winoOut4x4Generic is the Go twin of WinogradOut4x4.
+func winoOut4x4Generic(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w int, off, rows [4]int) {
+	for c := 0; c < chans; c++ {
+		for k := 0; k < 8; k++ {
+			g, col := k/2, 4*(k%2)
+			if rows[g] > 0 && col < w {
+				winoOut4Tile(y[off[g]+c*yplane+col:], ldy, m, mx, c*mc+k, winoBias(bias, c), min(4, w-col), rows[g])
 			}
+		}
+	}
+}
+
+// winoOut4PoolQuadGeneric is the Go twin of WinogradOut4x4Pool.
+func winoOut4PoolQuadGeneric(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w int, off, rows [4]int, relu bool) {
+	for c := 0; c < chans; c++ {
+		for k := 0; k < 8; k++ {
+			g, col := k/2, 2*(k%2)
+			winoPool4Tile(y[off[g]+c*yplane+col:], ldy, m, mx, c*mc+k, winoBias(bias, c), min(2, w-col), rows[g], relu)
+		}
+	}
+}
+
+// winoPool4Tile writes cols (up to 2) columns of rows (up to 2) rows of
+// the tile's pooled 2×2 block at y[i*ldy+j]: its sixteen outputs as
+// winoOut4Tile sums them, then MaxPool2x2's maxima in its order.
+func winoPool4Tile(y []float32, ldy int, m []float32, mx, at int, b float32, cols, rows int, relu bool) {
+	var t [16]float32
+	winoOut4Tile(t[:], 4, m, mx, at, b, 4, 4)
+	for pi := 0; pi < rows; pi++ {
+		for pj := 0; pj < cols; pj++ {
+			a, d := t[2*pi*4+2*pj:], t[(2*pi+1)*4+2*pj:]
+			v := fmaxNaN(fmaxNaN(a[0], d[0]), fmaxNaN(a[1], d[1]))
+			if relu {
+				v = fmaxNaN(v, 0)
+			}
+			y[pi*ldy+pj] = v
 		}
 	}
 }

@@ -61,50 +61,6 @@
 	VMOVUPS Y5, (R15)(R8*1)      \
 	LEAQ    (R14)(R10*2), R14
 
-// func winoIn4x8AVX2(v, p0, p1, p2, p3 *float32, vx, vc, ld, plane, chans int)
-//
-// The columns of each tile first, into the frame, then its rows.
-TEXT ·winoIn4x8AVX2(SB), $1152-80
-	MOVQ v+0(FP), DI
-	MOVQ p0+8(FP), SI
-	MOVQ p1+16(FP), DX
-	MOVQ p2+24(FP), BX
-	MOVQ p3+32(FP), R9
-	MOVQ vx+40(FP), R8
-	MOVQ ld+56(FP), R11
-	MOVQ chans+72(FP), CX
-	LEAQ (R8)(R8*2), R10
-	LEAQ (R11)(R11*2), R12
-	LEAQ (R11)(R11*4), R13
-	MOVL $0x40800000, AX
-	VMOVD AX, X14
-	VBROADCASTSS X14, Y14
-
-in4loop:
-	VCOL(0, SI, 0)
-	VCOL(0, DX, 1)
-	VCOL(0, BX, 2)
-	VCOL(0, R9, 3)
-	VCOL(4, SI, 4)
-	VCOL(4, DX, 5)
-	MOVQ DI, R14
-	HROW(0)
-	HROW(1)
-	HROW(2)
-	HROW(3)
-	HROW(4)
-	HROW(5)
-	MOVQ plane+64(FP), AX
-	ADDQ AX, SI
-	ADDQ AX, DX
-	ADDQ AX, BX
-	ADDQ AX, R9
-	ADDQ vc+48(FP), DI
-	DECQ CX
-	JNE  in4loop
-	VZEROUPPER
-	RET
-
 // AT6 applies Aᵀ to Y0..Y5 (at6's order): Y0..Y3 = y0..y3, with 4.0 in
 // Y14 and Y6..Y10 as scratch.
 #define AT6 \
@@ -166,6 +122,187 @@ L2: \
 	JLT  L1 \
 	VMOVSS X, (P) \
 L1:
+
+// LOAD2 loads four floats at P0 into the low half of Y/X, four at P1
+// into its high half.
+#define LOAD2(P0, P1, Y, X) \
+	VMOVUPS     P0, X \
+	VINSERTF128 $1, P1, Y, Y
+
+// VCOL2 is VCOL for two rows of tiles four wide: lanes 0..3 from the rows
+// at OFF(S), lanes 4..7 from four padded rows further (AX).
+#define VCOL2(OFF, S, J) \
+	LEAQ  OFF(S)(R11*4), AX                            \
+	LOAD2(OFF(S), (AX), Y0, X0)                        \
+	LOAD2(OFF(S)(R11*1), (AX)(R11*1), Y1, X1)          \
+	LOAD2(OFF(S)(R11*2), (AX)(R11*2), Y2, X2)          \
+	LOAD2(OFF(S)(R12*1), (AX)(R12*1), Y3, X3)          \
+	LOAD2(OFF(S)(R11*4), (AX)(R11*4), Y4, X4)          \
+	LOAD2(OFF(S)(R13*1), (AX)(R13*1), Y5, X5)          \
+	BT6                                                \
+	VMOVUPS Y0, ((0+J)*32)(SP)                         \
+	VMOVUPS Y1, ((6+J)*32)(SP)                         \
+	VMOVUPS Y2, ((12+J)*32)(SP)                        \
+	VMOVUPS Y3, ((18+J)*32)(SP)                        \
+	VMOVUPS Y4, ((24+J)*32)(SP)                        \
+	VMOVUPS Y5, ((30+J)*32)(SP)
+
+// STORE16 writes the first W (0..16) floats of YA then YB at P
+// (clobbering YA, P and W).
+#define STORE16(YA, XA, YB, P, W, L16, L8, L4, L2, L1) \
+	CMPQ W, $8 \
+	JLT  L16 \
+	VMOVUPS YA, (P) \
+	ADDQ $32, P \
+	SUBQ $8, W \
+	VMOVAPS YB, YA \
+L16: \
+	STORE8(YA, XA, P, W, L8, L4, L2, L1)
+
+// ROW4 loads row R (0..3) of Aᵀ·M from the frame (slots 6R..6R+5) and
+// leaves that output row of the eight tiles, plus the bias, in Y0..Y3.
+#define ROW4(R) \
+	VMOVUPS ((6*(R)+0)*32)(SP), Y0 \
+	VMOVUPS ((6*(R)+1)*32)(SP), Y1 \
+	VMOVUPS ((6*(R)+2)*32)(SP), Y2 \
+	VMOVUPS ((6*(R)+3)*32)(SP), Y3 \
+	VMOVUPS ((6*(R)+4)*32)(SP), Y4 \
+	VMOVUPS ((6*(R)+5)*32)(SP), Y5 \
+	AT6                          \
+	VADDPS  Y15, Y0, Y0          \
+	VADDPS  Y15, Y1, Y1          \
+	VADDPS  Y15, Y2, Y2          \
+	VADDPS  Y15, Y3, Y3
+
+// POOLMAX pools output rows 2P and 2P+1 of the eight tiles (MaxPool2x2's
+// order, then with Y13 under the ReLU): Y8 = each tile's pooled value of
+// its left two columns, Y9 of its right two. Row 2P's outputs wait in its
+// frame slots while row 2P+1 is transformed.
+#define POOLMAX(P) \
+	ROW4(2*P)                             \
+	VMOVUPS Y0, ((12*P+0)*32)(SP)         \
+	VMOVUPS Y1, ((12*P+1)*32)(SP)         \
+	VMOVUPS Y2, ((12*P+2)*32)(SP)         \
+	VMOVUPS Y3, ((12*P+3)*32)(SP)         \
+	ROW4(2*P+1)                           \
+	VMOVUPS ((12*P+0)*32)(SP), Y4         \
+	VMOVUPS ((12*P+1)*32)(SP), Y5         \
+	VMOVUPS ((12*P+2)*32)(SP), Y6         \
+	VMOVUPS ((12*P+3)*32)(SP), Y7         \
+	MAXNAN(Y4, Y0, Y8, Y12)               \
+	MAXNAN(Y5, Y1, Y9, Y12)               \
+	MAXNAN(Y8, Y9, Y10, Y12)              \
+	MAXNAN(Y6, Y2, Y8, Y12)               \
+	MAXNAN(Y7, Y3, Y9, Y12)               \
+	MAXNAN(Y8, Y9, Y11, Y12)              \
+	MAXNAN(Y10, Y13, Y8, Y12)             \
+	MAXNAN(Y11, Y13, Y9, Y12)
+
+// POOLROWS is POOLMAX interleaved: Y0 = the pooled row of lanes 0..3
+// (eight columns), Y1 that of lanes 4..7.
+#define POOLROWS(P) \
+	POOLMAX(P)                            \
+	VUNPCKLPS  Y9, Y8, Y4                 \
+	VUNPCKHPS  Y9, Y8, Y5                 \
+	VPERM2F128 $0x20, Y5, Y4, Y0          \
+	VPERM2F128 $0x31, Y5, Y4, Y1
+
+// RELUBOUND sets Y13 to 0 when the register R (the relu flag) is not
+// zero, else to -Inf, which no maximum changes for.
+#define RELUBOUND(R) \
+	VXORPS Y13, Y13, Y13        \
+	TESTQ  R, R                 \
+	JNE    4(PC)                \
+	MOVL   $0xff800000, AX      \
+	VMOVD  AX, X13              \
+	VBROADCASTSS X13, Y13
+
+// LOAD4 loads two floats from each of M0..M3 into lanes 0-1, 2-3, 4-5
+// and 6-7 of Y/X (X15 scratch).
+#define LOAD4(M0, M1, M2, M3, Y, X) \
+	VMOVSD      M0, X          \
+	VMOVHPS     M1, X, X       \
+	VMOVSD      M2, X15        \
+	VMOVHPS     M3, X15, X15   \
+	VINSERTF128 $1, X15, Y, Y
+
+// VCOL4 is VCOL for four groups of two tiles: group g's rows start og
+// bytes past OFF(S) (o0 = 0; o1..o3 copied past the 36 slots).
+#define VCOL4(OFF, S, J) \
+	MOVQ  S, AX                                                              \
+	ADDQ  1152(SP), AX                                                       \
+	MOVQ  S, R14                                                             \
+	ADDQ  1160(SP), R14                                                      \
+	MOVQ  S, R15                                                             \
+	ADDQ  1168(SP), R15                                                      \
+	LOAD4(OFF(S), OFF(AX), OFF(R14), OFF(R15), Y0, X0)                       \
+	LOAD4(OFF(S)(R11*1), OFF(AX)(R11*1), OFF(R14)(R11*1), OFF(R15)(R11*1), Y1, X1) \
+	LOAD4(OFF(S)(R11*2), OFF(AX)(R11*2), OFF(R14)(R11*2), OFF(R15)(R11*2), Y2, X2) \
+	LOAD4(OFF(S)(R12*1), OFF(AX)(R12*1), OFF(R14)(R12*1), OFF(R15)(R12*1), Y3, X3) \
+	LOAD4(OFF(S)(R11*4), OFF(AX)(R11*4), OFF(R14)(R11*4), OFF(R15)(R11*4), Y4, X4) \
+	LOAD4(OFF(S)(R13*1), OFF(AX)(R13*1), OFF(R14)(R13*1), OFF(R15)(R13*1), Y5, X5) \
+	BT6                                                                      \
+	VMOVUPS Y0, ((0+J)*32)(SP)                                               \
+	VMOVUPS Y1, ((6+J)*32)(SP)                                               \
+	VMOVUPS Y2, ((12+J)*32)(SP)                                              \
+	VMOVUPS Y3, ((18+J)*32)(SP)                                              \
+	VMOVUPS Y4, ((24+J)*32)(SP)                                              \
+	VMOVUPS Y5, ((30+J)*32)(SP)
+
+// GSTORE stores WARG floats of Y/X for a group at BX (the row) plus the
+// group's offset DOFF, when the row counter R14 is below its rows ROFF.
+#define GSTORE(Y, X, WARG, DOFF, ROFF, L0, L8, L4, L2, L1) \
+	CMPQ R14, ROFF \
+	JGE  L0 \
+	MOVQ BX, R12 \
+	ADDQ DOFF, R12 \
+	MOVQ WARG, DX \
+	STORE8(Y, X, R12, DX, L8, L4, L2, L1) \
+L0:
+
+// func winoIn4x8AVX2(v, p0, p1, p2, p3 *float32, vx, vc, ld, plane, chans int)
+//
+// The columns of each tile first, into the frame, then its rows.
+TEXT ·winoIn4x8AVX2(SB), $1152-80
+	MOVQ v+0(FP), DI
+	MOVQ p0+8(FP), SI
+	MOVQ p1+16(FP), DX
+	MOVQ p2+24(FP), BX
+	MOVQ p3+32(FP), R9
+	MOVQ vx+40(FP), R8
+	MOVQ ld+56(FP), R11
+	MOVQ chans+72(FP), CX
+	LEAQ (R8)(R8*2), R10
+	LEAQ (R11)(R11*2), R12
+	LEAQ (R11)(R11*4), R13
+	MOVL $0x40800000, AX
+	VMOVD AX, X14
+	VBROADCASTSS X14, Y14
+
+in4loop:
+	VCOL(0, SI, 0)
+	VCOL(0, DX, 1)
+	VCOL(0, BX, 2)
+	VCOL(0, R9, 3)
+	VCOL(4, SI, 4)
+	VCOL(4, DX, 5)
+	MOVQ DI, R14
+	HROW(0)
+	HROW(1)
+	HROW(2)
+	HROW(3)
+	HROW(4)
+	HROW(5)
+	MOVQ plane+64(FP), AX
+	ADDQ AX, SI
+	ADDQ AX, DX
+	ADDQ AX, BX
+	ADDQ AX, R9
+	ADDQ vc+48(FP), DI
+	DECQ CX
+	JNE  in4loop
+	VZEROUPPER
+	RET
 
 // func winoOut4x8AVX2(y, m, bias *float32, mx, mc, ldy, yplane, bstride, chans, w, rows int)
 //
@@ -275,30 +412,6 @@ o4rowdone:
 	VZEROUPPER
 	RET
 
-// LOAD2 loads four floats at P0 into the low half of Y/X, four at P1
-// into its high half.
-#define LOAD2(P0, P1, Y, X) \
-	VMOVUPS     P0, X \
-	VINSERTF128 $1, P1, Y, Y
-
-// VCOL2 is VCOL for two rows of tiles four wide: lanes 0..3 from the rows
-// at OFF(S), lanes 4..7 from four padded rows further (AX).
-#define VCOL2(OFF, S, J) \
-	LEAQ  OFF(S)(R11*4), AX                            \
-	LOAD2(OFF(S), (AX), Y0, X0)                        \
-	LOAD2(OFF(S)(R11*1), (AX)(R11*1), Y1, X1)          \
-	LOAD2(OFF(S)(R11*2), (AX)(R11*2), Y2, X2)          \
-	LOAD2(OFF(S)(R12*1), (AX)(R12*1), Y3, X3)          \
-	LOAD2(OFF(S)(R11*4), (AX)(R11*4), Y4, X4)          \
-	LOAD2(OFF(S)(R13*1), (AX)(R13*1), Y5, X5)          \
-	BT6                                                \
-	VMOVUPS Y0, ((0+J)*32)(SP)                         \
-	VMOVUPS Y1, ((6+J)*32)(SP)                         \
-	VMOVUPS Y2, ((12+J)*32)(SP)                        \
-	VMOVUPS Y3, ((18+J)*32)(SP)                        \
-	VMOVUPS Y4, ((24+J)*32)(SP)                        \
-	VMOVUPS Y5, ((30+J)*32)(SP)
-
 // func winoIn4x8x2AVX2(v, p0, p1, p2, p3 *float32, vx, vc, ld, plane, chans int)
 TEXT ·winoIn4x8x2AVX2(SB), $1152-80
 	MOVQ v+0(FP), DI
@@ -340,18 +453,6 @@ in4x2loop:
 	JNE  in4x2loop
 	VZEROUPPER
 	RET
-
-// STORE16 writes the first W (0..16) floats of YA then YB at P
-// (clobbering YA, P and W).
-#define STORE16(YA, XA, YB, P, W, L16, L8, L4, L2, L1) \
-	CMPQ W, $8 \
-	JLT  L16 \
-	VMOVUPS YA, (P) \
-	ADDQ $32, P \
-	SUBQ $8, W \
-	VMOVAPS YB, YA \
-L16: \
-	STORE8(YA, XA, P, W, L8, L4, L2, L1)
 
 // func winoOut4x8x2AVX2(y, m, bias *float32, mx, mc, ldy, yplane, bstride, chans, w, rows0, rows1 int)
 //
@@ -436,49 +537,6 @@ o4x2next:
 	VZEROUPPER
 	RET
 
-// ROW4 loads row R (0..3) of Aᵀ·M from the frame (slots 6R..6R+5) and
-// leaves that output row of the eight tiles, plus the bias, in Y0..Y3.
-#define ROW4(R) \
-	VMOVUPS ((6*(R)+0)*32)(SP), Y0 \
-	VMOVUPS ((6*(R)+1)*32)(SP), Y1 \
-	VMOVUPS ((6*(R)+2)*32)(SP), Y2 \
-	VMOVUPS ((6*(R)+3)*32)(SP), Y3 \
-	VMOVUPS ((6*(R)+4)*32)(SP), Y4 \
-	VMOVUPS ((6*(R)+5)*32)(SP), Y5 \
-	AT6                          \
-	VADDPS  Y15, Y0, Y0          \
-	VADDPS  Y15, Y1, Y1          \
-	VADDPS  Y15, Y2, Y2          \
-	VADDPS  Y15, Y3, Y3
-
-// POOLROWS pools output rows 2P and 2P+1 of the eight tiles (MaxPool2x2's
-// order, then with Y13 under the ReLU): Y0 = the pooled row of lanes 0..3
-// (eight columns), Y1 that of lanes 4..7. Row 2P's outputs wait in its
-// frame slots while row 2P+1 is transformed.
-#define POOLROWS(P) \
-	ROW4(2*P)                             \
-	VMOVUPS Y0, ((12*P+0)*32)(SP)         \
-	VMOVUPS Y1, ((12*P+1)*32)(SP)         \
-	VMOVUPS Y2, ((12*P+2)*32)(SP)         \
-	VMOVUPS Y3, ((12*P+3)*32)(SP)         \
-	ROW4(2*P+1)                           \
-	VMOVUPS ((12*P+0)*32)(SP), Y4         \
-	VMOVUPS ((12*P+1)*32)(SP), Y5         \
-	VMOVUPS ((12*P+2)*32)(SP), Y6         \
-	VMOVUPS ((12*P+3)*32)(SP), Y7         \
-	MAXNAN(Y4, Y0, Y8, Y12)               \
-	MAXNAN(Y5, Y1, Y9, Y12)               \
-	MAXNAN(Y8, Y9, Y10, Y12)              \
-	MAXNAN(Y6, Y2, Y8, Y12)               \
-	MAXNAN(Y7, Y3, Y9, Y12)               \
-	MAXNAN(Y8, Y9, Y11, Y12)              \
-	MAXNAN(Y10, Y13, Y8, Y12)             \
-	MAXNAN(Y11, Y13, Y9, Y12)             \
-	VUNPCKLPS  Y9, Y8, Y4                 \
-	VUNPCKHPS  Y9, Y8, Y5                 \
-	VPERM2F128 $0x20, Y5, Y4, Y0          \
-	VPERM2F128 $0x31, Y5, Y4, Y1
-
 // func winoOut4Pool8x2AVX2(y, m, bias *float32, mx, mc, ldy, yplane, bstride, chans, w, rows0, rows1 int, relu bool)
 //
 // winoOut4x8x2AVX2 with a 2×2 max pool: each tile gives a 2×2 block of
@@ -508,12 +566,8 @@ out4ploop:
 	MCOL(4)
 	MCOL(5)
 	VBROADCASTSS (R9), Y15
-	VXORPS Y13, Y13, Y13
-	CMPB relu+96(FP), $0
-	JNE  4(PC)
-	MOVL $0xff800000, AX
-	VMOVD AX, X13
-	VBROADCASTSS X13, Y13
+	MOVBQZX relu+96(FP), DX
+	RELUBOUND(DX)
 
 	POOLROWS(0)
 	MOVQ DI, R12
@@ -546,5 +600,197 @@ o4pnext:
 	ADDQ bstride+56(FP), R9
 	DECQ CX
 	JNE  out4ploop
+	VZEROUPPER
+	RET
+
+// func winoIn4x8x4AVX2(v, p0, p1, p2, p3 *float32, vx, vc, ld, plane, chans, o1, o2, o3 int)
+TEXT ·winoIn4x8x4AVX2(SB), $1176-104
+	MOVQ o1+80(FP), AX
+	MOVQ AX, 1152(SP)
+	MOVQ o2+88(FP), AX
+	MOVQ AX, 1160(SP)
+	MOVQ o3+96(FP), AX
+	MOVQ AX, 1168(SP)
+	MOVQ v+0(FP), DI
+	MOVQ p0+8(FP), SI
+	MOVQ p1+16(FP), DX
+	MOVQ p2+24(FP), BX
+	MOVQ p3+32(FP), R9
+	MOVQ vx+40(FP), R8
+	MOVQ ld+56(FP), R11
+	MOVQ chans+72(FP), CX
+	LEAQ (R8)(R8*2), R10
+	LEAQ (R11)(R11*2), R12
+	LEAQ (R11)(R11*4), R13
+	MOVL $0x40800000, AX
+	VMOVD AX, X14
+	VBROADCASTSS X14, Y14
+
+in4x4loop:
+	VCOL4(0, SI, 0)
+	VCOL4(0, DX, 1)
+	VCOL4(0, BX, 2)
+	VCOL4(0, R9, 3)
+	VCOL4(4, SI, 4)
+	VCOL4(4, DX, 5)
+	MOVQ DI, R14
+	HROW(0)
+	HROW(1)
+	HROW(2)
+	HROW(3)
+	HROW(4)
+	HROW(5)
+	MOVQ plane+64(FP), AX
+	ADDQ AX, SI
+	ADDQ AX, DX
+	ADDQ AX, BX
+	ADDQ AX, R9
+	ADDQ vc+48(FP), DI
+	DECQ CX
+	JNE  in4x4loop
+	VZEROUPPER
+	RET
+
+// func winoOut4x8x4AVX2(y, m, bias *float32, mx, mc, ldy, yplane, bstride, chans, w, d1, d2, d3, r0, r1, r2, r3 int)
+//
+// winoOut4x8AVX2 for four groups of two tiles: group g (lanes 2g, 2g+1)
+// writes r_g output rows of w (≤ 8) columns dg bytes past y (d0 = 0).
+TEXT ·winoOut4x8x4AVX2(SB), $768-136
+	MOVQ y+0(FP), DI
+	MOVQ m+8(FP), SI
+	MOVQ bias+16(FP), R9
+	MOVQ mx+24(FP), R8
+	MOVQ ldy+40(FP), R11
+	MOVQ chans+64(FP), CX
+	LEAQ (R8)(R8*2), R10
+	SHLQ $1, R10
+	LEAQ (R10)(R10*2), R13
+	MOVL $0x40800000, AX
+	VMOVD AX, X14
+	VBROADCASTSS X14, Y14
+
+out4x4loop:
+	MOVQ SI, AX
+	MCOL(0)
+	MCOL(1)
+	MCOL(2)
+	MCOL(3)
+	MCOL(4)
+	MCOL(5)
+	VBROADCASTSS (R9), Y15
+	MOVQ SP, R15
+	MOVQ DI, BX
+	XORQ R14, R14
+
+out4x4row:
+	VMOVUPS (R15), Y0
+	VMOVUPS 32(R15), Y1
+	VMOVUPS 64(R15), Y2
+	VMOVUPS 96(R15), Y3
+	VMOVUPS 128(R15), Y4
+	VMOVUPS 160(R15), Y5
+	AT6
+	VADDPS Y15, Y0, Y0
+	VADDPS Y15, Y1, Y1
+	VADDPS Y15, Y2, Y2
+	VADDPS Y15, Y3, Y3
+	VUNPCKLPS Y1, Y0, Y6
+	VUNPCKHPS Y1, Y0, Y7
+	VUNPCKLPS Y3, Y2, Y8
+	VUNPCKHPS Y3, Y2, Y9
+	VUNPCKLPD Y8, Y6, Y10
+	VUNPCKHPD Y8, Y6, Y11
+	VUNPCKLPD Y9, Y7, Y12
+	VUNPCKHPD Y9, Y7, Y13
+	VPERM2F128 $0x20, Y11, Y10, Y0
+	VPERM2F128 $0x20, Y13, Y12, Y1
+	VPERM2F128 $0x31, Y11, Y10, Y2
+	VPERM2F128 $0x31, Y13, Y12, Y3
+
+	GSTORE(Y0, X0, w+72(FP), $0, r0+104(FP), g0s, g0l8, g0l4, g0l2, g0l1)
+	GSTORE(Y1, X1, w+72(FP), d1+80(FP), r1+112(FP), g1s, g1l8, g1l4, g1l2, g1l1)
+	GSTORE(Y2, X2, w+72(FP), d2+88(FP), r2+120(FP), g2s, g2l8, g2l4, g2l2, g2l1)
+	GSTORE(Y3, X3, w+72(FP), d3+96(FP), r3+128(FP), g3s, g3l8, g3l4, g3l2, g3l1)
+
+	ADDQ $192, R15
+	ADDQ R11, BX
+	INCQ R14
+	CMPQ R14, r0+104(FP)
+	JLT  out4x4row
+
+	MOVQ mc+32(FP), DX
+	ADDQ DX, SI
+	ADDQ yplane+48(FP), DI
+	ADDQ bstride+56(FP), R9
+	DECQ CX
+	JNE  out4x4loop
+	VZEROUPPER
+	RET
+
+// func winoOut4Pool8x4AVX2(y, m, bias *float32, mx, mc, ldy, yplane, bstride, chans, w, d1, d2, d3, r0, r1, r2, r3 int, relu bool)
+//
+// winoOut4x8x4AVX2 with a 2×2 max pool: group g writes r_g (≤ 2) pooled
+// rows of w (≤ 4) columns dg bytes past y.
+TEXT ·winoOut4Pool8x4AVX2(SB), $768-137
+	MOVQ y+0(FP), DI
+	MOVQ m+8(FP), SI
+	MOVQ bias+16(FP), R9
+	MOVQ mx+24(FP), R8
+	MOVQ ldy+40(FP), R11
+	MOVQ chans+64(FP), CX
+	LEAQ (R8)(R8*2), R10
+	SHLQ $1, R10
+	LEAQ (R10)(R10*2), R13
+	MOVL $0x40800000, AX
+	VMOVD AX, X14
+	VBROADCASTSS X14, Y14
+
+out4p4loop:
+	MOVQ SI, AX
+	MCOL(0)
+	MCOL(1)
+	MCOL(2)
+	MCOL(3)
+	MCOL(4)
+	MCOL(5)
+	VBROADCASTSS (R9), Y15
+	MOVBQZX relu+136(FP), DX
+	RELUBOUND(DX)
+	MOVQ DI, BX
+	XORQ R14, R14
+
+	// Pooled row 0 of each group (lanes 2g, 2g+1: four columns).
+	POOLMAX(0)
+	VUNPCKLPS    Y9, Y8, Y0
+	VUNPCKHPS    Y9, Y8, Y1
+	VEXTRACTF128 $1, Y0, X2
+	VEXTRACTF128 $1, Y1, X3
+	GSTORE(Y0, X0, w+72(FP), $0, r0+104(FP), h0s, h0l8, h0l4, h0l2, h0l1)
+	GSTORE(Y1, X1, w+72(FP), d1+80(FP), r1+112(FP), h1s, h1l8, h1l4, h1l2, h1l1)
+	GSTORE(Y2, X2, w+72(FP), d2+88(FP), r2+120(FP), h2s, h2l8, h2l4, h2l2, h2l1)
+	GSTORE(Y3, X3, w+72(FP), d3+96(FP), r3+128(FP), h3s, h3l8, h3l4, h3l2, h3l1)
+
+	// Pooled row 1, where a group has it.
+	ADDQ R11, BX
+	INCQ R14
+	CMPQ R14, r0+104(FP)
+	JGE  out4p4next
+	POOLMAX(1)
+	VUNPCKLPS    Y9, Y8, Y0
+	VUNPCKHPS    Y9, Y8, Y1
+	VEXTRACTF128 $1, Y0, X2
+	VEXTRACTF128 $1, Y1, X3
+	GSTORE(Y0, X0, w+72(FP), $0, r0+104(FP), k0s, k0l8, k0l4, k0l2, k0l1)
+	GSTORE(Y1, X1, w+72(FP), d1+80(FP), r1+112(FP), k1s, k1l8, k1l4, k1l2, k1l1)
+	GSTORE(Y2, X2, w+72(FP), d2+88(FP), r2+120(FP), k2s, k2l8, k2l4, k2l2, k2l1)
+	GSTORE(Y3, X3, w+72(FP), d3+96(FP), r3+128(FP), k3s, k3l8, k3l4, k3l2, k3l1)
+
+out4p4next:
+	MOVQ mc+32(FP), DX
+	ADDQ DX, SI
+	ADDQ yplane+48(FP), DI
+	ADDQ bstride+56(FP), R9
+	DECQ CX
+	JNE  out4p4loop
 	VZEROUPPER
 	RET

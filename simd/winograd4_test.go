@@ -350,3 +350,160 @@ func TestWinograd4PoolKernels(t *testing.T) {
 		WinogradOut4x2Pool(make([]float32, 100), 8, 0, make([]float32, 400), 8, 0, nil, 1, 8, 1, 1, false)
 	})
 }
+
+// The four-groups F(4×4, 3×3) transforms are the same convolution over
+// maps two tiles wide and tall (8×8, 7×7, 5×6), two images at a time, and
+// with one image (the second's groups written nowhere).
+func TestWinograd4QuadsConvolve(t *testing.T) {
+	r := rand.New(rand.NewPCG(51, 52))
+	for _, sz := range [][2]int{{8, 8}, {7, 7}, {5, 6}} {
+		for _, images := range []int{2, 1} {
+			oh, ow := sz[0], sz[1]
+			hp, wp := 10, 12
+			ld := wp / 4
+			plane := hp * ld
+			var gs [9]float64
+			for i := range gs {
+				gs[i] = r.Float64()*2 - 1
+			}
+			u := winoWeights4(gs)
+			x := make([][]float32, images)
+			var ps [4][]float32
+			for s := range ps {
+				ps[s] = make([]float32, 2*plane+16)
+			}
+			for n := range x {
+				x[n] = make([]float32, hp*wp)
+				for i := 0; i < oh+2; i++ {
+					for j := 0; j < ow+2; j++ {
+						x[n][i*wp+j] = r.Float32()*2 - 1
+					}
+				}
+				for s := range ps {
+					for i := 0; i < hp; i++ {
+						for j := 0; j < ld; j++ {
+							ps[s][n*plane+i*ld+j] = x[n][i*wp+4*j+s]
+						}
+					}
+				}
+			}
+			v := make([]float32, 36*8)
+			WinogradIn4x4(v, 8, 0, ps[0], ps[1], ps[2], ps[3], ld, 0, 1, [4]int{0, 4 * ld, plane, plane + 4*ld})
+			for xi := 0; xi < 36; xi++ {
+				for k := 0; k < 8; k++ {
+					v[xi*8+k] *= u[xi]
+				}
+			}
+			y := make([]float32, 2*oh*ow)
+			rows := [4]int{4, oh - 4, 4, oh - 4}
+			if images == 1 {
+				rows[2], rows[3] = 0, 0
+			}
+			WinogradOut4x4(y, ow, 0, v, 8, 0, nil, 1, ow, [4]int{0, 4 * ow, oh * ow, oh*ow + 4*ow}, rows)
+			for n := 0; n < 2; n++ {
+				for i := 0; i < oh; i++ {
+					for j := 0; j < ow; j++ {
+						got := y[n*oh*ow+i*ow+j]
+						if n >= images {
+							require.Zero(t, got, "image %d written", n)
+							continue
+						}
+						var want float64
+						for a := 0; a < 3; a++ {
+							for b := 0; b < 3; b++ {
+								want += gs[3*a+b] * float64(x[n][(i+a)*wp+j+b])
+							}
+						}
+						require.InDelta(t, want, got, 2e-5*9, "%dx%d image %d at (%d, %d)", oh, ow, n, i, j)
+					}
+				}
+			}
+		}
+	}
+}
+
+// Every four-groups F(4×4, 3×3) kernel this CPU has writes its Go twin's
+// bits and nothing else, for every width and combination of rows, with
+// and without bias and ReLU; the pooling one gives WinogradOut4x4 then
+// MaxPool2x2.
+func TestWinograd4QuadKernels(t *testing.T) {
+	r := rand.New(rand.NewPCG(53, 54))
+	for _, chans := range []int{1, 3} {
+		ld, plane := 5, 6*5+3
+		off := [4]int{0, 7, chans*plane + 2, chans*plane + 11}
+		var ps [4][]float32
+		for s := range ps {
+			ps[s] = winoPoolInput(r, off[3]+(chans-1)*plane+5*ld+3, 7)
+		}
+		vc, vx := 11, chans*11+3
+		vlen := 35*vx + (chans-1)*vc + 8 + 2
+		want, _ := guarded(vlen, 0, f32Guard)
+		winoIn4x4Generic(want, vx, vc, ps[0], ps[1], ps[2], ps[3], ld, plane, chans, off)
+		for _, im := range winoIn4x4Family.available() {
+			got, _ := guarded(vlen, 0, f32Guard)
+			im.fn(got, vx, vc, ps[0], ps[1], ps[2], ps[3], ld, plane, chans, off)
+			for i := range want {
+				require.Equal(t, math.Float32bits(want[i]), math.Float32bits(got[i]), "%s: float %d", im.name, i)
+			}
+		}
+		mc, mx := 9, chans*9+1
+		m := winoPoolInput(r, 35*mx+(chans-1)*mc+12, mx)
+		bias := f32Rand(r, chans)
+		ldy, yplane := 9, 8*9+3
+		doff := [4]int{0, 4 * ldy, chans * yplane, chans*yplane + 4*ldy}
+		ylen := 2*chans*yplane + 8*ldy
+		for _, rows := range [][4]int{{4, 4, 4, 4}, {4, 3, 4, 3}, {4, 4, 0, 0}, {1, 0, 1, 0}, {2, 0, 0, 0}} {
+			for w := 1; w <= 8; w++ {
+				for _, b := range [][]float32{nil, bias} {
+					want, _ := guarded(ylen, 0, f32Guard)
+					winoOut4x4Generic(want, ldy, yplane, m, mx, mc, b, chans, w, doff, rows)
+					for _, im := range winoOut4x4Family.available() {
+						got, _ := guarded(ylen, 0, f32Guard)
+						im.fn(got, ldy, yplane, m, mx, mc, b, chans, w, doff, rows)
+						for i := range want {
+							require.Equal(t, math.Float32bits(want[i]), math.Float32bits(got[i]), "%s w%d rows %v: float %d", im.name, w, rows, i)
+						}
+					}
+					if w > 4 {
+						continue
+					}
+					prows := [4]int{min(rows[0], 2), min(rows[1], 2), min(rows[2], 2), min(rows[3], 2)}
+					pdoff := [4]int{0, 2 * ldy, chans * yplane, chans*yplane + 2*ldy}
+					for _, relu := range []bool{false, true} {
+						want, _ := guarded(ylen, 0, f32Guard)
+						winoOut4PoolQuadGeneric(want, ldy, yplane, m, mx, mc, b, chans, w, pdoff, prows, relu)
+						for _, im := range winoOut4PoolQuad.available() {
+							got, _ := guarded(ylen, 0, f32Guard)
+							im.fn(got, ldy, yplane, m, mx, mc, b, chans, w, pdoff, prows, relu)
+							for i := range want {
+								require.Equal(t, math.Float32bits(want[i]), math.Float32bits(got[i]), "%s pool w%d rows %v relu %v: float %d", im.name, w, prows, relu, i)
+							}
+						}
+						// The transform of all eight tiles, then the pool.
+						full := make([]float32, chans*4*32)
+						WinogradOut4x4(full, 32, 128, m, mx, mc, b, chans, 8, [4]int{0, 8, 0, 0}, [4]int{4, 4, 0, 0})
+						WinogradOut4x4(full[16:], 32, 128, m[4:], mx, mc, b, chans, 8, [4]int{0, 8, 0, 0}, [4]int{4, 4, 0, 0})
+						pooled := make([]float32, chans*2*16)
+						MaxPool2x2(pooled, full, chans, 4, 32, 16, relu)
+						for c := 0; c < chans; c++ {
+							for g := 0; g < 4; g++ {
+								for i := 0; i < prows[g]; i++ {
+									for j := 0; j < w; j++ {
+										require.Equal(t, math.Float32bits(pooled[c*32+i*16+4*g+j]), math.Float32bits(want[pdoff[g]+c*yplane+i*ldy+j]),
+											"pool w%d rows %v relu %v: (%d, %d, %d, %d)", w, prows, relu, c, g, i, j)
+									}
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	require.Panics(t, func() {
+		WinogradOut4x4(make([]float32, 100), 8, 0, make([]float32, 400), 8, 0, nil, 1, 9, [4]int{}, [4]int{4, 4, 4, 4})
+	})
+	require.Panics(t, func() {
+		WinogradOut4x4Pool(make([]float32, 100), 8, 0, make([]float32, 400), 8, 0, nil, 1, 4, [4]int{}, [4]int{2, 3, 0, 0}, false)
+	})
+}

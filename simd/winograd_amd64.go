@@ -165,3 +165,50 @@ func winoOut4Pool8x2AVX2Go(y []float32, ldy, yplane int, m []float32, mx, mc int
 	}
 	winoOut4Pool8x2AVX2(&y[0], &m[0], b, 4*mx, 4*mc, 4*ldy, 4*yplane, bs, chans, w, rows0, rows1, relu)
 }
+
+var winoIn4x4Arch = []impl[func(v []float32, vx, vc int, p0, p1, p2, p3 []float32, ld, plane, chans int, off [4]int)]{
+	{name: "avx2", level: AVX2, fn: winoIn4x8x4AVX2Go},
+}
+
+var winoOut4x4Arch = []impl[func(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w int, off, rows [4]int)]{
+	{name: "avx2", level: AVX2, fn: winoOut4x8x4AVX2Go},
+}
+
+var winoOut4PoolQuadArch = []impl[func(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w int, off, rows [4]int, relu bool)]{
+	{name: "avx2", level: AVX2, fn: winoOut4Pool8x4AVX2Go},
+}
+
+// winoIn4x8x4AVX2, winoOut4x8x4AVX2 and winoOut4Pool8x4AVX2 are the
+// F(4×4, 3×3) kernels for four groups of two tiles (see WinogradIn4x4);
+// strides and offsets are in bytes, bias as in winoOut8AVX2.
+//
+//go:noescape
+func winoIn4x8x4AVX2(v, p0, p1, p2, p3 *float32, vx, vc, ld, plane, chans, o1, o2, o3 int)
+
+//go:noescape
+func winoOut4x8x4AVX2(y, m, bias *float32, mx, mc, ldy, yplane, bstride, chans, w, d1, d2, d3, r0, r1, r2, r3 int)
+
+//go:noescape
+func winoOut4Pool8x4AVX2(y, m, bias *float32, mx, mc, ldy, yplane, bstride, chans, w, d1, d2, d3, r0, r1, r2, r3 int, relu bool)
+
+func winoIn4x8x4AVX2Go(v []float32, vx, vc int, p0, p1, p2, p3 []float32, ld, plane, chans int, off [4]int) {
+	winoIn4x8x4AVX2(&v[0], &p0[0], &p1[0], &p2[0], &p3[0], 4*vx, 4*vc, 4*ld, 4*plane, chans, 4*off[1], 4*off[2], 4*off[3])
+}
+
+func winoOut4x8x4AVX2Go(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w int, off, rows [4]int) {
+	b, bs := &winoZero, 0
+	if bias != nil {
+		b, bs = &bias[0], 4
+	}
+	winoOut4x8x4AVX2(&y[0], &m[0], b, 4*mx, 4*mc, 4*ldy, 4*yplane, bs, chans, w,
+		4*off[1], 4*off[2], 4*off[3], rows[0], rows[1], rows[2], rows[3])
+}
+
+func winoOut4Pool8x4AVX2Go(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w int, off, rows [4]int, relu bool) {
+	b, bs := &winoZero, 0
+	if bias != nil {
+		b, bs = &bias[0], 4
+	}
+	winoOut4Pool8x4AVX2(&y[0], &m[0], b, 4*mx, 4*mc, 4*ldy, 4*yplane, bs, chans, w,
+		4*off[1], 4*off[2], 4*off[3], rows[0], rows[1], rows[2], rows[3], relu)
+}

@@ -21,3 +21,9 @@ var winoIn4x2Arch []impl[func(v []float32, vx, vc int, p0, p1, p2, p3 []float32,
 var winoOut4x2Arch []impl[func(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w, rows0, rows1 int)]
 
 var winoOut4PoolArch []impl[func(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w, rows0, rows1 int, relu bool)]
+
+var winoIn4x4Arch []impl[func(v []float32, vx, vc int, p0, p1, p2, p3 []float32, ld, plane, chans int, off [4]int)]
+
+var winoOut4x4Arch []impl[func(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w int, off, rows [4]int)]
+
+var winoOut4PoolQuadArch []impl[func(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w int, off, rows [4]int, relu bool)]

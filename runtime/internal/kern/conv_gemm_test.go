@@ -347,9 +347,10 @@ func TestConvGemmWinogradChoice(t *testing.T) {
 			t.Errorf("%+v: Winograd %v, want %v", c.p, got, c.want)
 		}
 	}
-	// 4×4 tiles where a row of them, or two, fill the lanes: the ResNet's
-	// 32×32 and 16×16 maps and the pixel baseline's 14×14 ones, not 8×8,
-	// 7×7 or 20×20 ones.
+	// 4×4 tiles where a row of them, two rows, or two images' two by two
+	// fill the lanes: the ResNet's 32×32, 16×16 and 8×8 maps and the pixel
+	// baseline's 14×14 and 7×7 ones, not 4×4, 6×6 (a little over half
+	// covered) or 20×20 ones.
 	if !simd.Winograd4Vectorised() {
 		return
 	}
@@ -363,8 +364,12 @@ func TestConvGemmWinogradChoice(t *testing.T) {
 		{sq(16, 64, 16, 16, 64, 3, 1, 1, 1, 1), true},
 		{sq(16, 16, 14, 14, 32, 3, 1, 1, 1, 1), true},
 		{sq(16, 64, 4, 4, 64, 3, 1, 1, 1, 1), false},
-		{sq(16, 128, 8, 8, 128, 3, 1, 1, 1, 1), false},
-		{sq(16, 32, 7, 7, 64, 3, 1, 1, 1, 1), false},
+		{sq(16, 128, 8, 8, 128, 3, 1, 1, 1, 1), true},
+		{sq(16, 32, 7, 7, 64, 3, 1, 1, 1, 1), true},
+		{sq(16, 32, 6, 6, 64, 3, 1, 1, 1, 1), false},
+		{sq(2, 128, 8, 8, 128, 3, 1, 1, 1, 1), false},
+		{sq(1, 32, 7, 7, 64, 3, 1, 1, 1, 1), false},
+		{sq(1, 64, 16, 16, 64, 3, 1, 1, 1, 1), true},
 		{sq(16, 16, 20, 20, 32, 3, 1, 1, 1, 1), false},
 	} {
 		if got := c.p.winoWide(); got != c.want {
@@ -393,12 +398,14 @@ func TestConvGemmPool(t *testing.T) {
 		{N: 3, C: 5, H: 9, W: 12, OutC: 7, KH: 3, KW: 3, StrideH: 1, StrideW: 1, PadTop: 2, PadBottom: 0, PadLeft: 0, PadRight: 1, DilationH: 1, DilationW: 1, Groups: 1},
 		sq(2, 8, 13, 15, 8, 3, 1, 1, 1, 1),
 		sq(3, 8, 9, 16, 8, 3, 1, 1, 1, 1),
+		sq(3, 8, 5, 6, 8, 3, 1, 1, 1, 1),
 	} {
 		for _, force4 := range []int{-1, 1} {
 			// 2×2 tiles, and 4×4 ones two rows at a time where the map is
-			// four of them wide.
+			// four of them wide, or two images at a time where it is two
+			// by two.
 			winoForce, winoForce4 = 1, force4
-			if force4 > 0 && (p.OutW()+3)/4 != 4 {
+			if tw, th := (p.OutW()+3)/4, (p.OutH()+3)/4; force4 > 0 && tw != 4 && (tw != 2 || th != 2) {
 				continue
 			}
 			if !p.GemmPools() {

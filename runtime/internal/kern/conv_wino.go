@@ -31,8 +31,12 @@ type convWino struct {
 	// pairs lays out rows of tiles four wide two at a time (WinogradIn2):
 	// the columns of the products are then slots, eight for each pair
 	// of rows of tiles, rather than tiles.
-	pairs     bool
-	slots     int // columns of one image in the products
+	pairs bool
+	// quads lays out maps two 4×4 tiles wide and tall four rows of two
+	// tiles at a time, two images' (WinogradIn4x4): the columns of the
+	// products are eight slots for each pair of images.
+	quads     bool
+	slots     int // columns of one image in the products (quads: of two, halved)
 	hp, wp    int // the padded map: rows, columns (r·th+2 × 2·tw+2, or 4·tw+4)
 	ld, plane int // floats in a row and a plane of each column half (wp/2, hp·ld)
 	// ld4 and plane4: a row and a plane of each of the four column
@@ -94,13 +98,11 @@ func (p *Conv2DParams) gemmWinograd() bool {
 // winoGeometry is the convWino of p without its weights.
 func winoGeometry(p *Conv2DParams) *convWino {
 	if p.winoWide() {
-		th, tw := (p.OutH()+3)/4, (p.OutW()+3)/4
-		slots := th * tw
-		if tw == 4 {
-			slots = 8 * ((th + 1) / 2)
-		}
+		q := winoLayout4(p, 0)
 		chunk := max(64, winoChunkFloats/(36*(p.C+p.OutC))/16*16)
-		return winoLayout4(p, tw == 4, min(chunk, (p.N*slots+15)/16*16))
+		q.chunk = min(chunk, (q.total(p.N)+15)/16*16)
+		q.ldv, q.ldm = q.chunk+16, q.chunk+8
+		return q
 	}
 	th, tw := (p.OutH()+1)/2, (p.OutW()+1)/2
 	slots := th * tw
@@ -119,8 +121,11 @@ const winoWideMinTiles = 7
 
 // winoWide reports whether p (which takes the Winograd path) runs it with
 // 4×4 tiles, F(4×4, 3×3): the transforms have vector kernels, a row of
-// tiles (or two, four tiles wide) fills (nearly) eight lanes, and tiles
-// cover the map with at most a quarter of their outputs past it.
+// tiles (or two, four tiles wide, or two images' two by two tiles) fills
+// (nearly) eight lanes, and tiles cover the map with at most a quarter of
+// their outputs past it. Measured at batch 16 against 2×2 tiles: 32×32
+// maps 4.0 → 2.9 ms (32 channels), 16×16 3.1 → 1.7 (64), 8×8 2.6 → 1.6
+// (128), 7×7 0.36 → 0.24 (32 → 64), 14×14 0.46 → 0.36 (16 → 32).
 func (p *Conv2DParams) winoWide() bool {
 	if winoForce4 < 0 || !p.gemmWinograd() {
 		return false
@@ -130,7 +135,10 @@ func (p *Conv2DParams) winoWide() bool {
 		return true
 	}
 	cover := float64(p.OutH()*p.OutW()) / float64(16*th*tw)
-	return simd.Winograd4Vectorised() && (tw >= winoWideMinTiles || tw == 4) && cover >= 0.75
+	// Two images at a time need a panel of columns, as the Winograd path
+	// does: at batch 1 and 2 the single-image 2×2 tiles are faster.
+	quads := tw == 2 && th == 2 && 8*((p.N+1)/2) >= winoGemmMinSlots
+	return simd.Winograd4Vectorised() && (tw >= winoWideMinTiles || tw == 4 || quads) && cover >= 0.75
 }
 
 // winoLayout is the geometry of p's tiles taken chunk columns at a time,
@@ -153,16 +161,22 @@ func winoLayout(p *Conv2DParams, pairs bool, chunk int) *convWino {
 	return q
 }
 
-// winoLayout4 is the geometry of p's 4×4 tiles taken chunk at a time, two
-// rows of tiles at a time when pairs is set. The padded rows are 4·tw+4
-// wide, so that the halves' rows have an even length and one Unzip2 of a
-// whole half splits every row of it.
-func winoLayout4(p *Conv2DParams, pairs bool, chunk int) *convWino {
-	q := &convWino{r: 4, nx: 36, th: (p.OutH() + 3) / 4, tw: (p.OutW() + 3) / 4, pairs: pairs, chunk: chunk}
+// winoLayout4 is the geometry of p's 4×4 tiles taken chunk at a time:
+// rows of tiles four wide two at a time, maps of two by two tiles two
+// images at a time. The padded rows are 4·tw+4 wide, so that the halves'
+// rows have an even length and one Unzip2 of a whole half splits every
+// row of it.
+func winoLayout4(p *Conv2DParams, chunk int) *convWino {
+	q := &convWino{r: 4, nx: 36, th: (p.OutH() + 3) / 4, tw: (p.OutW() + 3) / 4, chunk: chunk}
+	q.pairs = q.tw == 4
+	q.quads = q.tw == 2 && q.th == 2
 	q.tiles = q.th * q.tw
 	q.slots = q.tiles
-	if q.pairs {
+	switch {
+	case q.pairs:
 		q.slots = 8 * ((q.th + 1) / 2)
+	case q.quads:
+		q.slots = 4
 	}
 	q.hp, q.wp = 4*q.th+2, 4*q.tw+4
 	q.ld = q.wp / 2
@@ -256,10 +270,17 @@ func winoTransformWeights(u, w []float32, opg, cpg int) {
 func (q *convWino) lens(p *Conv2DParams) (half, quarter, worker int) {
 	// A last, unpaired row of tiles reads two padded rows past the plane.
 	half = p.C*q.plane + 2*q.ld + 16
+	if q.quads {
+		// Two images at a time.
+		half += p.C * q.plane
+	}
 	if q.r == 4 {
 		// A last, unpaired row of tiles reads four padded rows past the
 		// plane.
 		quarter = p.C*q.plane4 + 6*q.ld4 + 16
+		if q.quads {
+			quarter += p.C * q.plane4
+		}
 	}
 	worker = 2*half + 4*quarter + q.nx*p.C*q.ldv + q.nx*p.OutC*q.ldm
 	return half, quarter, worker
@@ -274,7 +295,7 @@ func (cg *ConvGemm) Winograd() bool { return cg.wino != nil }
 // ones two rows of tiles at a time, and its map holds at least one 2×2
 // window.
 func (p *Conv2DParams) GemmPools() bool {
-	return p.gemmWinograd() && (!p.winoWide() || (p.OutW()+3)/4 == 4) && p.OutH() >= 2 && p.OutW() >= 2
+	return p.gemmWinograd() && (!p.winoWide() || (p.OutW()+3)/4 != 1 && (p.OutW()+3)/4 <= 4) && p.OutH() >= 2 && p.OutW() >= 2
 }
 
 // PoolOutput makes RunWino write the convolution max-pooled with 2×2
@@ -286,7 +307,7 @@ func (p *Conv2DParams) GemmPools() bool {
 // tile's maximum instead of storing its four outputs, and neither the
 // four times larger map nor the pool's pass over it exists.
 func (cg *ConvGemm) PoolOutput(relu bool) error {
-	if cg.wino == nil || (cg.wino.r == 4 && !cg.wino.pairs) || cg.oh < 2 || cg.ow < 2 {
+	if cg.wino == nil || (cg.wino.r == 4 && !cg.wino.pairs && !cg.wino.quads) || cg.oh < 2 || cg.ow < 2 {
 		return fmt.Errorf("conv: a %d×%d map on the single-product path cannot pool its output", cg.oh, cg.ow)
 	}
 	cg.pool, cg.poolRelu = true, relu
@@ -306,7 +327,15 @@ func (p *Conv2DParams) GemmScratchLen(threads int) int {
 // WinoUnits is the number of chunks of tiles RunWino takes.
 func (cg *ConvGemm) WinoUnits() int {
 	q := cg.wino
-	return (cg.p.N*q.slots + q.chunk - 1) / q.chunk
+	return (q.total(cg.p.N) + q.chunk - 1) / q.chunk
+}
+
+// total is the number of columns of the products of n images.
+func (q *convWino) total(n int) int {
+	if q.quads {
+		return 8 * ((n + 1) / 2)
+	}
+	return n * q.slots
 }
 
 // WinoWorker is one goroutine's part of the scratch for RunWino.
@@ -344,17 +373,22 @@ func (q *convWino) worker(s []float32, p *Conv2DParams) *WinoWorker {
 // give the bits of one call.
 func (cg *ConvGemm) RunWino(dst, x []float32, ww *WinoWorker, u0, u1 int) {
 	p, q := &cg.p, cg.wino
-	total := p.N * q.slots
-	img := -1 // the image in ww.e and ww.o
+	total := q.total(p.N)
+	img := -1 // the image in ww.e and ww.o (quads: the pair of images)
 	pad := func(n int) {
 		if n != img {
-			in := x[n*p.C*p.H*p.W : (n+1)*p.C*p.H*p.W]
-			simd.PadUnzip2(ww.e, ww.o, in, p.C, p.H, p.W, p.PadTop, p.PadLeft, q.hp, q.ld, cg.ReluInput)
+			n0, n1 := n, n+1
+			if q.quads {
+				n0, n1 = 2*n, min(2*n+2, p.N)
+			}
+			in := x[n0*p.C*p.H*p.W : n1*p.C*p.H*p.W]
+			planes := (n1 - n0) * p.C
+			simd.PadUnzip2(ww.e, ww.o, in, planes, p.H, p.W, p.PadTop, p.PadLeft, q.hp, q.ld, cg.ReluInput)
 			if q.r == 4 {
 				// The halves' rows have an even length: one split of
 				// each half splits all its rows.
-				simd.Unzip2(ww.p[0], ww.p[2], ww.e[:p.C*q.plane])
-				simd.Unzip2(ww.p[1], ww.p[3], ww.o[:p.C*q.plane])
+				simd.Unzip2(ww.p[0], ww.p[2], ww.e[:planes*q.plane])
+				simd.Unzip2(ww.p[1], ww.p[3], ww.o[:planes*q.plane])
 			}
 			img = n
 		}
@@ -362,6 +396,8 @@ func (cg *ConvGemm) RunWino(dst, x []float32, ww *WinoWorker, u0, u1 int) {
 	for c0 := u0 * q.chunk; c0 < min(u1*q.chunk, total); c0 += q.chunk {
 		c1 := min(c0+q.chunk, total)
 		switch {
+		case q.quads:
+			q.quadsIn(ww, p.C, c0, c1, pad)
 		case q.r == 4 && q.pairs:
 			q.pairsIn4(ww, p.C, c0, c1, pad)
 		case q.r == 4:
@@ -377,6 +413,8 @@ func (cg *ConvGemm) RunWino(dst, x []float32, ww *WinoWorker, u0, u1 int) {
 			simd.SgemmPackedAStrided(q.u[xi], ww.v[xi*p.C*q.ldv:], q.ldv, c1-c0, ww.m[xi*p.OutC*q.ldm:], q.ldm)
 		}
 		switch {
+		case q.quads:
+			q.quadsOut(dst, ww, p.N, p.OutC, cg.oh, cg.ow, c0, c1, cg.pool, cg.poolRelu)
 		case cg.pool && q.r == 4:
 			q.pairsPool4(dst, ww, p.OutC, cg.oh/2, cg.ow/2, c0, c1, cg.poolRelu)
 		case q.r == 4 && q.pairs:
@@ -531,5 +569,44 @@ func (q *convWino) pairsPool4(dst []float32, ww *WinoWorker, outC, ph, pw, c0, c
 			simd.WinogradOut4x2Pool(dst[at:], pw, ph*pw, ww.m[s-c0:], outC*q.ldm, q.ldm, q.bias, outC,
 				pw, min(2, ph-2*ty), max(0, min(2, ph-2*ty-2)), relu)
 		}
+	}
+}
+
+// quadsIn transforms slots [c0, c1), eight for each pair of images: lanes
+// 2g, 2g+1 the two tiles of row g%2 of image g/2 of the pair.
+func (q *convWino) quadsIn(ww *WinoWorker, chans, c0, c1 int, pad func(int)) {
+	img := chans * q.plane4
+	off := [4]int{0, 4 * q.ld4, img, img + 4*q.ld4}
+	for s := c0; s < c1; s += 8 {
+		pad(s / 8)
+		simd.WinogradIn4x4(ww.v[s-c0:], chans*q.ldv, q.ldv, ww.p[0], ww.p[1], ww.p[2], ww.p[3], q.ld4, q.plane4, chans, off)
+	}
+}
+
+// quadsOut transforms the products of slots [c0, c1) back into dst, the
+// NCHW output of n images of outC channels of oh×ow, max-pooled (2×2 at
+// stride 2, rectified under relu) when pool is set.
+func (q *convWino) quadsOut(dst []float32, ww *WinoWorker, n, outC, oh, ow, c0, c1 int, pool, relu bool) {
+	for s := c0; s < c1; s += 8 {
+		n0 := 2 * (s / 8)
+		second := n0+1 < n
+		if pool {
+			ph, pw := oh/2, ow/2
+			img := outC * ph * pw
+			rows := [4]int{min(2, ph), max(0, ph-2), 0, 0}
+			if second {
+				rows[2], rows[3] = rows[0], rows[1]
+			}
+			simd.WinogradOut4x4Pool(dst[n0*img:], pw, ph*pw, ww.m[s-c0:], outC*q.ldm, q.ldm, q.bias, outC, pw,
+				[4]int{0, 2 * pw, img, img + 2*pw}, rows, relu)
+			continue
+		}
+		img := outC * oh * ow
+		rows := [4]int{4, oh - 4, 0, 0}
+		if second {
+			rows[2], rows[3] = rows[0], rows[1]
+		}
+		simd.WinogradOut4x4(dst[n0*img:], ow, oh*ow, ww.m[s-c0:], outC*q.ldm, q.ldm, q.bias, outC, ow,
+			[4]int{0, 4 * ow, img, img + 4*ow}, rows)
 	}
 }
