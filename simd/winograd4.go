@@ -423,6 +423,9 @@ func winoOut4PoolGeneric(y []float32, ldy, yplane int, m []float32, mx, mc int, 
 			if k >= 4 {
 				row0, rows = 2, rows1
 			}
+			if rows == 0 || col >= w {
+				continue
+			}
 			winoPool4Tile(y[c*yplane+row0*ldy+col:], ldy, m, mx, c*mc+k, winoBias(bias, c), min(2, w-col), rows, relu)
 		}
 	}
@@ -454,6 +457,9 @@ func winoOut4PoolQuadGeneric(y []float32, ldy, yplane int, m []float32, mx, mc i
 	for c := 0; c < chans; c++ {
 		for k := 0; k < 8; k++ {
 			g, col := k/2, 2*(k%2)
+			if rows[g] == 0 || col >= w {
+				continue
+			}
 			winoPool4Tile(y[off[g]+c*yplane+col:], ldy, m, mx, c*mc+k, winoBias(bias, c), min(2, w-col), rows[g], relu)
 		}
 	}
