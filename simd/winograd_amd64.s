@@ -2,6 +2,7 @@
 
 #include "textflag.h"
 #include "maxnan_amd64.h"
+#include "vecio_amd64.h"
 
 // The output kernels' arguments: y in DI, coefficient rows 0..3 of m at
 // SI, AX, BX, R13, mx in R8 (R10 = 3·mx), the bias in R9, ldy in R11,
@@ -253,12 +254,6 @@ next:
 	VZEROUPPER
 	RET
 
-// Two halves of a vector: the first four lanes from P0, the last four
-// from P1.
-#define LOAD2(P0, P1, Y, X) \
-	VMOVUPS     P0, X \
-	VINSERTF128 $1, P1, Y, Y
-
 // WROW, for two rows of tiles four tiles wide: lanes 0..3 from the row at
 // E0 and O0, lanes 4..7 from the row at E1 and O1; TY/TX is scratch.
 #define WROW2(E0, E1, E04, E14, O0, O1, O04, O14, T0, T0X, T1, T2, T2X, T3, T3X, TY, TX) \
@@ -308,33 +303,6 @@ in2loop:
 	JNE  in2loop
 	VZEROUPPER
 	RET
-
-// STORE8 writes the first W (0..8) floats of Y/X at P, in pieces of 8, 4,
-// 2 and 1 (clobbering Y, P and W); L is a label prefix.
-#define STORE8(Y, X, P, W, L8, L4, L2, L1) \
-	CMPQ W, $8 \
-	JLT  L8 \
-	VMOVUPS Y, (P) \
-	JMP  L1 \
-L8: \
-	CMPQ W, $4 \
-	JLT  L4 \
-	VMOVUPS X, (P) \
-	ADDQ $16, P \
-	SUBQ $4, W \
-	VEXTRACTF128 $1, Y, X \
-L4: \
-	CMPQ W, $2 \
-	JLT  L2 \
-	VMOVSD X, (P) \
-	ADDQ $8, P \
-	SUBQ $2, W \
-	VMOVHLPS X, X, X \
-L2: \
-	CMPQ W, $1 \
-	JLT  L1 \
-	VMOVSS X, (P) \
-L1:
 
 // func winoOut8x2AVX2(y, m, bias *float32, mx, mc, ldy, yplane, bstride, chans, w, rows0, rows1 int)
 //
