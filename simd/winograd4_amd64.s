@@ -228,24 +228,114 @@ L16: \
 	STORE8(Y, X, R12, DX, L8, L4, L2, L1) \
 L0:
 
+// IN4ARGS loads the input kernels' arguments: v in DI, the phases in SI,
+// DX, BX, R9, vx in R8 (R10 = 3·vx), ld in R11 (R12 = 3·ld, R13 = 5·ld),
+// the channels in CX, 4.0 in Y14.
+#define IN4ARGS \
+	MOVQ v+0(FP), DI \
+	MOVQ p0+8(FP), SI \
+	MOVQ p1+16(FP), DX \
+	MOVQ p2+24(FP), BX \
+	MOVQ p3+32(FP), R9 \
+	MOVQ vx+40(FP), R8 \
+	MOVQ ld+56(FP), R11 \
+	MOVQ chans+72(FP), CX \
+	LEAQ (R8)(R8*2), R10 \
+	LEAQ (R11)(R11*2), R12 \
+	LEAQ (R11)(R11*4), R13 \
+	MOVL $0x40800000, AX \
+	VMOVD AX, X14 \
+	VBROADCASTSS X14, Y14
+
+// IN4ROWS transforms the rows of the frame's slots into v and moves on to
+// the next channel, leaving the flags of the channel count's decrement.
+#define IN4ROWS \
+	MOVQ DI, R14 \
+	HROW(0) \
+	HROW(1) \
+	HROW(2) \
+	HROW(3) \
+	HROW(4) \
+	HROW(5) \
+	MOVQ plane+64(FP), AX \
+	ADDQ AX, SI \
+	ADDQ AX, DX \
+	ADDQ AX, BX \
+	ADDQ AX, R9 \
+	ADDQ vc+48(FP), DI \
+	DECQ CX
+
+// OUT4ARGS loads the output kernels' arguments: y in DI, m in SI, mx in
+// R8 (R10 = 6·mx, R13 = 18·mx), the bias in R9, ldy in R11, the channels in
+// CX, 4.0 in Y14.
+#define OUT4ARGS \
+	MOVQ y+0(FP), DI \
+	MOVQ m+8(FP), SI \
+	MOVQ bias+16(FP), R9 \
+	MOVQ mx+24(FP), R8 \
+	MOVQ ldy+40(FP), R11 \
+	MOVQ chans+64(FP), CX \
+	LEAQ (R8)(R8*2), R10 \
+	SHLQ $1, R10 \
+	LEAQ (R10)(R10*2), R13 \
+	MOVL $0x40800000, AX \
+	VMOVD AX, X14 \
+	VBROADCASTSS X14, Y14
+
+// MCOLS transforms the six columns of a channel's M into the frame and
+// broadcasts its bias into Y15.
+#define MCOLS \
+	MOVQ SI, AX \
+	MCOL(0) \
+	MCOL(1) \
+	MCOL(2) \
+	MCOL(3) \
+	MCOL(4) \
+	MCOL(5) \
+	VBROADCASTSS (R9), Y15
+
+// ROWT transforms the row of Aᵀ·M at R15 (six slots) and adds the bias:
+// output row of the eight tiles, interleaved into Y0 (tiles 0, 1), Y1 (2,
+// 3), Y2 (4, 5) and Y3 (6, 7), four columns a tile.
+#define ROWT \
+	VMOVUPS (R15), Y0 \
+	VMOVUPS 32(R15), Y1 \
+	VMOVUPS 64(R15), Y2 \
+	VMOVUPS 96(R15), Y3 \
+	VMOVUPS 128(R15), Y4 \
+	VMOVUPS 160(R15), Y5 \
+	AT6 \
+	VADDPS Y15, Y0, Y0 \
+	VADDPS Y15, Y1, Y1 \
+	VADDPS Y15, Y2, Y2 \
+	VADDPS Y15, Y3, Y3 \
+	VUNPCKLPS Y1, Y0, Y6 \
+	VUNPCKHPS Y1, Y0, Y7 \
+	VUNPCKLPS Y3, Y2, Y8 \
+	VUNPCKHPS Y3, Y2, Y9 \
+	VUNPCKLPD Y8, Y6, Y10 \
+	VUNPCKHPD Y8, Y6, Y11 \
+	VUNPCKLPD Y9, Y7, Y12 \
+	VUNPCKHPD Y9, Y7, Y13 \
+	VPERM2F128 $0x20, Y11, Y10, Y0 \
+	VPERM2F128 $0x20, Y13, Y12, Y1 \
+	VPERM2F128 $0x31, Y11, Y10, Y2 \
+	VPERM2F128 $0x31, Y13, Y12, Y3
+
+// OUT4NEXT moves the output kernels on to the next channel, leaving the
+// flags of the channel count's decrement.
+#define OUT4NEXT \
+	MOVQ mc+32(FP), DX \
+	ADDQ DX, SI \
+	ADDQ yplane+48(FP), DI \
+	ADDQ bstride+56(FP), R9 \
+	DECQ CX
+
 // func winoIn4x8AVX2(v, p0, p1, p2, p3 *float32, vx, vc, ld, plane, chans int)
 //
 // The columns of each tile first, into the frame, then its rows.
 TEXT ·winoIn4x8AVX2(SB), $1152-80
-	MOVQ v+0(FP), DI
-	MOVQ p0+8(FP), SI
-	MOVQ p1+16(FP), DX
-	MOVQ p2+24(FP), BX
-	MOVQ p3+32(FP), R9
-	MOVQ vx+40(FP), R8
-	MOVQ ld+56(FP), R11
-	MOVQ chans+72(FP), CX
-	LEAQ (R8)(R8*2), R10
-	LEAQ (R11)(R11*2), R12
-	LEAQ (R11)(R11*4), R13
-	MOVL $0x40800000, AX
-	VMOVD AX, X14
-	VBROADCASTSS X14, Y14
+	IN4ARGS
 
 in4loop:
 	VCOL(0, SI, 0)
@@ -254,20 +344,7 @@ in4loop:
 	VCOL(0, R9, 3)
 	VCOL(4, SI, 4)
 	VCOL(4, DX, 5)
-	MOVQ DI, R14
-	HROW(0)
-	HROW(1)
-	HROW(2)
-	HROW(3)
-	HROW(4)
-	HROW(5)
-	MOVQ plane+64(FP), AX
-	ADDQ AX, SI
-	ADDQ AX, DX
-	ADDQ AX, BX
-	ADDQ AX, R9
-	ADDQ vc+48(FP), DI
-	DECQ CX
+	IN4ROWS
 	JNE  in4loop
 	VZEROUPPER
 	RET
@@ -277,56 +354,16 @@ in4loop:
 // The columns of M first, into the frame, then each output row: Aᵀ·M·A
 // plus the bias for the eight tiles, interleaved into 32 columns.
 TEXT ·winoOut4x8AVX2(SB), $768-88
-	MOVQ y+0(FP), DI
-	MOVQ m+8(FP), SI
-	MOVQ bias+16(FP), R9
-	MOVQ mx+24(FP), R8
-	MOVQ ldy+40(FP), R11
-	MOVQ chans+64(FP), CX
-	LEAQ (R8)(R8*2), R10
-	SHLQ $1, R10
-	LEAQ (R10)(R10*2), R13
-	MOVL $0x40800000, AX
-	VMOVD AX, X14
-	VBROADCASTSS X14, Y14
+	OUT4ARGS
 
 out4loop:
-	MOVQ SI, AX
-	MCOL(0)
-	MCOL(1)
-	MCOL(2)
-	MCOL(3)
-	MCOL(4)
-	MCOL(5)
-	VBROADCASTSS (R9), Y15
+	MCOLS
 	MOVQ rows+80(FP), R14
 	MOVQ SP, R15
 	MOVQ DI, BX
 
 out4row:
-	VMOVUPS (R15), Y0
-	VMOVUPS 32(R15), Y1
-	VMOVUPS 64(R15), Y2
-	VMOVUPS 96(R15), Y3
-	VMOVUPS 128(R15), Y4
-	VMOVUPS 160(R15), Y5
-	AT6
-	VADDPS Y15, Y0, Y0
-	VADDPS Y15, Y1, Y1
-	VADDPS Y15, Y2, Y2
-	VADDPS Y15, Y3, Y3
-	VUNPCKLPS Y1, Y0, Y6
-	VUNPCKHPS Y1, Y0, Y7
-	VUNPCKLPS Y3, Y2, Y8
-	VUNPCKHPS Y3, Y2, Y9
-	VUNPCKLPD Y8, Y6, Y10
-	VUNPCKHPD Y8, Y6, Y11
-	VUNPCKLPD Y9, Y7, Y12
-	VUNPCKHPD Y9, Y7, Y13
-	VPERM2F128 $0x20, Y11, Y10, Y0
-	VPERM2F128 $0x20, Y13, Y12, Y1
-	VPERM2F128 $0x31, Y11, Y10, Y2
-	VPERM2F128 $0x31, Y13, Y12, Y3
+	ROWT
 
 	// w columns: whole vectors while eight remain, then the rest.
 	MOVQ BX, R12
@@ -371,31 +408,14 @@ o4rowdone:
 	DECQ R14
 	JNE  out4row
 
-	MOVQ mc+32(FP), DX
-	ADDQ DX, SI
-	ADDQ yplane+48(FP), DI
-	ADDQ bstride+56(FP), R9
-	DECQ CX
+	OUT4NEXT
 	JNE  out4loop
 	VZEROUPPER
 	RET
 
 // func winoIn4x8x2AVX2(v, p0, p1, p2, p3 *float32, vx, vc, ld, plane, chans int)
 TEXT ·winoIn4x8x2AVX2(SB), $1152-80
-	MOVQ v+0(FP), DI
-	MOVQ p0+8(FP), SI
-	MOVQ p1+16(FP), DX
-	MOVQ p2+24(FP), BX
-	MOVQ p3+32(FP), R9
-	MOVQ vx+40(FP), R8
-	MOVQ ld+56(FP), R11
-	MOVQ chans+72(FP), CX
-	LEAQ (R8)(R8*2), R10
-	LEAQ (R11)(R11*2), R12
-	LEAQ (R11)(R11*4), R13
-	MOVL $0x40800000, AX
-	VMOVD AX, X14
-	VBROADCASTSS X14, Y14
+	IN4ARGS
 
 in4x2loop:
 	VCOL2(0, SI, 0)
@@ -404,20 +424,7 @@ in4x2loop:
 	VCOL2(0, R9, 3)
 	VCOL2(4, SI, 4)
 	VCOL2(4, DX, 5)
-	MOVQ DI, R14
-	HROW(0)
-	HROW(1)
-	HROW(2)
-	HROW(3)
-	HROW(4)
-	HROW(5)
-	MOVQ plane+64(FP), AX
-	ADDQ AX, SI
-	ADDQ AX, DX
-	ADDQ AX, BX
-	ADDQ AX, R9
-	ADDQ vc+48(FP), DI
-	DECQ CX
+	IN4ROWS
 	JNE  in4x2loop
 	VZEROUPPER
 	RET
@@ -428,56 +435,16 @@ in4x2loop:
 // output rows at y, lanes 4..7 rows1 output rows four rows down, w (≤ 16)
 // columns each.
 TEXT ·winoOut4x8x2AVX2(SB), $768-96
-	MOVQ y+0(FP), DI
-	MOVQ m+8(FP), SI
-	MOVQ bias+16(FP), R9
-	MOVQ mx+24(FP), R8
-	MOVQ ldy+40(FP), R11
-	MOVQ chans+64(FP), CX
-	LEAQ (R8)(R8*2), R10
-	SHLQ $1, R10
-	LEAQ (R10)(R10*2), R13
-	MOVL $0x40800000, AX
-	VMOVD AX, X14
-	VBROADCASTSS X14, Y14
+	OUT4ARGS
 
 out4x2loop:
-	MOVQ SI, AX
-	MCOL(0)
-	MCOL(1)
-	MCOL(2)
-	MCOL(3)
-	MCOL(4)
-	MCOL(5)
-	VBROADCASTSS (R9), Y15
+	MCOLS
 	MOVQ SP, R15
 	MOVQ DI, BX
 	XORQ R14, R14
 
 out4x2row:
-	VMOVUPS (R15), Y0
-	VMOVUPS 32(R15), Y1
-	VMOVUPS 64(R15), Y2
-	VMOVUPS 96(R15), Y3
-	VMOVUPS 128(R15), Y4
-	VMOVUPS 160(R15), Y5
-	AT6
-	VADDPS Y15, Y0, Y0
-	VADDPS Y15, Y1, Y1
-	VADDPS Y15, Y2, Y2
-	VADDPS Y15, Y3, Y3
-	VUNPCKLPS Y1, Y0, Y6
-	VUNPCKHPS Y1, Y0, Y7
-	VUNPCKLPS Y3, Y2, Y8
-	VUNPCKHPS Y3, Y2, Y9
-	VUNPCKLPD Y8, Y6, Y10
-	VUNPCKHPD Y8, Y6, Y11
-	VUNPCKLPD Y9, Y7, Y12
-	VUNPCKHPD Y9, Y7, Y13
-	VPERM2F128 $0x20, Y11, Y10, Y0
-	VPERM2F128 $0x20, Y13, Y12, Y1
-	VPERM2F128 $0x31, Y11, Y10, Y2
-	VPERM2F128 $0x31, Y13, Y12, Y3
+	ROWT
 
 	// Row i of the first row of tiles (every i < rows0).
 	MOVQ BX, R12
@@ -496,11 +463,7 @@ o4x2next:
 	CMPQ R14, rows0+80(FP)
 	JLT  out4x2row
 
-	MOVQ mc+32(FP), DX
-	ADDQ DX, SI
-	ADDQ yplane+48(FP), DI
-	ADDQ bstride+56(FP), R9
-	DECQ CX
+	OUT4NEXT
 	JNE  out4x2loop
 	VZEROUPPER
 	RET
@@ -512,28 +475,10 @@ o4x2next:
 // 4..7 rows1 (0..2) two pooled rows down, w (≤ 8) columns each. Without
 // the ReLU, Y13 is -Inf, which no value's maximum changes for.
 TEXT ·winoOut4Pool8x2AVX2(SB), $768-97
-	MOVQ y+0(FP), DI
-	MOVQ m+8(FP), SI
-	MOVQ bias+16(FP), R9
-	MOVQ mx+24(FP), R8
-	MOVQ ldy+40(FP), R11
-	MOVQ chans+64(FP), CX
-	LEAQ (R8)(R8*2), R10
-	SHLQ $1, R10
-	LEAQ (R10)(R10*2), R13
-	MOVL $0x40800000, AX
-	VMOVD AX, X14
-	VBROADCASTSS X14, Y14
+	OUT4ARGS
 
 out4ploop:
-	MOVQ SI, AX
-	MCOL(0)
-	MCOL(1)
-	MCOL(2)
-	MCOL(3)
-	MCOL(4)
-	MCOL(5)
-	VBROADCASTSS (R9), Y15
+	MCOLS
 	MOVBQZX relu+96(FP), DX
 	RELUBOUND(DX)
 
@@ -562,11 +507,7 @@ o4prow1:
 	STORE8(Y1, X1, R12, DX, pb1l8, pb1l4, pb1l2, pb1l1)
 
 o4pnext:
-	MOVQ mc+32(FP), DX
-	ADDQ DX, SI
-	ADDQ yplane+48(FP), DI
-	ADDQ bstride+56(FP), R9
-	DECQ CX
+	OUT4NEXT
 	JNE  out4ploop
 	VZEROUPPER
 	RET
@@ -579,20 +520,7 @@ TEXT ·winoIn4x8x4AVX2(SB), $1176-104
 	MOVQ AX, 1160(SP)
 	MOVQ o3+96(FP), AX
 	MOVQ AX, 1168(SP)
-	MOVQ v+0(FP), DI
-	MOVQ p0+8(FP), SI
-	MOVQ p1+16(FP), DX
-	MOVQ p2+24(FP), BX
-	MOVQ p3+32(FP), R9
-	MOVQ vx+40(FP), R8
-	MOVQ ld+56(FP), R11
-	MOVQ chans+72(FP), CX
-	LEAQ (R8)(R8*2), R10
-	LEAQ (R11)(R11*2), R12
-	LEAQ (R11)(R11*4), R13
-	MOVL $0x40800000, AX
-	VMOVD AX, X14
-	VBROADCASTSS X14, Y14
+	IN4ARGS
 
 in4x4loop:
 	VCOL4(0, SI, 0)
@@ -601,20 +529,7 @@ in4x4loop:
 	VCOL4(0, R9, 3)
 	VCOL4(4, SI, 4)
 	VCOL4(4, DX, 5)
-	MOVQ DI, R14
-	HROW(0)
-	HROW(1)
-	HROW(2)
-	HROW(3)
-	HROW(4)
-	HROW(5)
-	MOVQ plane+64(FP), AX
-	ADDQ AX, SI
-	ADDQ AX, DX
-	ADDQ AX, BX
-	ADDQ AX, R9
-	ADDQ vc+48(FP), DI
-	DECQ CX
+	IN4ROWS
 	JNE  in4x4loop
 	VZEROUPPER
 	RET
@@ -624,56 +539,16 @@ in4x4loop:
 // winoOut4x8AVX2 for four groups of two tiles: group g (lanes 2g, 2g+1)
 // writes r_g output rows of w (≤ 8) columns dg bytes past y (d0 = 0).
 TEXT ·winoOut4x8x4AVX2(SB), $768-136
-	MOVQ y+0(FP), DI
-	MOVQ m+8(FP), SI
-	MOVQ bias+16(FP), R9
-	MOVQ mx+24(FP), R8
-	MOVQ ldy+40(FP), R11
-	MOVQ chans+64(FP), CX
-	LEAQ (R8)(R8*2), R10
-	SHLQ $1, R10
-	LEAQ (R10)(R10*2), R13
-	MOVL $0x40800000, AX
-	VMOVD AX, X14
-	VBROADCASTSS X14, Y14
+	OUT4ARGS
 
 out4x4loop:
-	MOVQ SI, AX
-	MCOL(0)
-	MCOL(1)
-	MCOL(2)
-	MCOL(3)
-	MCOL(4)
-	MCOL(5)
-	VBROADCASTSS (R9), Y15
+	MCOLS
 	MOVQ SP, R15
 	MOVQ DI, BX
 	XORQ R14, R14
 
 out4x4row:
-	VMOVUPS (R15), Y0
-	VMOVUPS 32(R15), Y1
-	VMOVUPS 64(R15), Y2
-	VMOVUPS 96(R15), Y3
-	VMOVUPS 128(R15), Y4
-	VMOVUPS 160(R15), Y5
-	AT6
-	VADDPS Y15, Y0, Y0
-	VADDPS Y15, Y1, Y1
-	VADDPS Y15, Y2, Y2
-	VADDPS Y15, Y3, Y3
-	VUNPCKLPS Y1, Y0, Y6
-	VUNPCKHPS Y1, Y0, Y7
-	VUNPCKLPS Y3, Y2, Y8
-	VUNPCKHPS Y3, Y2, Y9
-	VUNPCKLPD Y8, Y6, Y10
-	VUNPCKHPD Y8, Y6, Y11
-	VUNPCKLPD Y9, Y7, Y12
-	VUNPCKHPD Y9, Y7, Y13
-	VPERM2F128 $0x20, Y11, Y10, Y0
-	VPERM2F128 $0x20, Y13, Y12, Y1
-	VPERM2F128 $0x31, Y11, Y10, Y2
-	VPERM2F128 $0x31, Y13, Y12, Y3
+	ROWT
 
 	GSTORE(Y0, X0, w+72(FP), $0, r0+104(FP), g0s, g0l8, g0l4, g0l2, g0l1)
 	GSTORE(Y1, X1, w+72(FP), d1+80(FP), r1+112(FP), g1s, g1l8, g1l4, g1l2, g1l1)
@@ -686,11 +561,7 @@ out4x4row:
 	CMPQ R14, r0+104(FP)
 	JLT  out4x4row
 
-	MOVQ mc+32(FP), DX
-	ADDQ DX, SI
-	ADDQ yplane+48(FP), DI
-	ADDQ bstride+56(FP), R9
-	DECQ CX
+	OUT4NEXT
 	JNE  out4x4loop
 	VZEROUPPER
 	RET
@@ -700,28 +571,10 @@ out4x4row:
 // winoOut4x8x4AVX2 with a 2×2 max pool: group g writes r_g (≤ 2) pooled
 // rows of w (≤ 4) columns dg bytes past y.
 TEXT ·winoOut4Pool8x4AVX2(SB), $768-137
-	MOVQ y+0(FP), DI
-	MOVQ m+8(FP), SI
-	MOVQ bias+16(FP), R9
-	MOVQ mx+24(FP), R8
-	MOVQ ldy+40(FP), R11
-	MOVQ chans+64(FP), CX
-	LEAQ (R8)(R8*2), R10
-	SHLQ $1, R10
-	LEAQ (R10)(R10*2), R13
-	MOVL $0x40800000, AX
-	VMOVD AX, X14
-	VBROADCASTSS X14, Y14
+	OUT4ARGS
 
 out4p4loop:
-	MOVQ SI, AX
-	MCOL(0)
-	MCOL(1)
-	MCOL(2)
-	MCOL(3)
-	MCOL(4)
-	MCOL(5)
-	VBROADCASTSS (R9), Y15
+	MCOLS
 	MOVBQZX relu+136(FP), DX
 	RELUBOUND(DX)
 	MOVQ DI, BX
@@ -754,11 +607,7 @@ out4p4loop:
 	GSTORE(Y3, X3, w+72(FP), d3+96(FP), r3+128(FP), k3s, k3l8, k3l4, k3l2, k3l1)
 
 out4p4next:
-	MOVQ mc+32(FP), DX
-	ADDQ DX, SI
-	ADDQ yplane+48(FP), DI
-	ADDQ bstride+56(FP), R9
-	DECQ CX
+	OUT4NEXT
 	JNE  out4p4loop
 	VZEROUPPER
 	RET
