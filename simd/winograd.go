@@ -65,15 +65,26 @@ func WinogradOut(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []f
 	if n <= 0 || chans <= 0 {
 		return
 	}
-	if w < 2*n-1 || w > 2*n || rows < 1 || rows > 2 || ldy < w || yplane < 0 || mx < 0 || mc < 0 {
-		panic(fmt.Sprintf("simd: WinogradOut: %d tiles as %d rows of %d, ldy %d, plane %d, strides %d %d", n, rows, w, ldy, yplane, mx, mc))
+	winoOutCheck("WinogradOut", 2, y, ldy, yplane, m, mx, mc, bias, chans, n, w, rows)
+	for k := 0; k < n; k += 8 {
+		winoOut8Fn(y[2*k:], ldy, yplane, m[k:], mx, mc, bias, chans, min(16, w-2*k), rows)
+	}
+}
+
+// winoOutCheck panics unless the output transform of n tiles of r×r
+// outputs (WinogradOut, WinogradOut4) may write rows rows of w columns of
+// each channel of y and read m, and tells the race detector what it reads
+// and writes.
+func winoOutCheck(name string, r int, y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, n, w, rows int) {
+	if w < r*n-r+1 || w > r*n || rows < 1 || rows > r || ldy < w || yplane < 0 || mx < 0 || mc < 0 {
+		panic(fmt.Sprintf("simd: %s: %d tiles as %d rows of %d, ldy %d, plane %d, strides %d %d", name, n, rows, w, ldy, yplane, mx, mc))
 	}
 	n8 := (n + 7) / 8 * 8
 	yneed := int64(chans-1)*int64(yplane) + int64(rows-1)*int64(ldy) + int64(w)
-	mneed := 15*int64(mx) + int64(chans-1)*int64(mc) + int64(n8)
+	mneed := int64((r+2)*(r+2)-1)*int64(mx) + int64(chans-1)*int64(mc) + int64(n8)
 	if int64(len(y)) < yneed || int64(len(m)) < mneed || (bias != nil && len(bias) < chans) {
-		panic(fmt.Sprintf("simd: WinogradOut: %d tiles of %d channels write %d floats of %d, read %d of %d, bias %d",
-			n, chans, yneed, len(y), mneed, len(m), len(bias)))
+		panic(fmt.Sprintf("simd: %s: %d tiles of %d channels write %d floats of %d, read %d of %d, bias %d",
+			name, n, chans, yneed, len(y), mneed, len(m), len(bias)))
 	}
 	f32RaceRead(m[:mneed])
 	if raceEnabled {
@@ -82,9 +93,6 @@ func WinogradOut(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []f
 				f32RaceWrite(y[c*yplane+i*ldy : c*yplane+i*ldy+w])
 			}
 		}
-	}
-	for k := 0; k < n8; k += 8 {
-		winoOut8Fn(y[2*k:], ldy, yplane, m[k:], mx, mc, bias, chans, min(16, w-2*k), rows)
 	}
 }
 

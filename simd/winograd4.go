@@ -66,25 +66,8 @@ func WinogradOut4(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []
 	if n <= 0 || chans <= 0 {
 		return
 	}
-	if w < 4*n-3 || w > 4*n || rows < 1 || rows > 4 || ldy < w || yplane < 0 || mx < 0 || mc < 0 {
-		panic(fmt.Sprintf("simd: WinogradOut4: %d tiles as %d rows of %d, ldy %d, plane %d, strides %d %d", n, rows, w, ldy, yplane, mx, mc))
-	}
-	n8 := (n + 7) / 8 * 8
-	yneed := int64(chans-1)*int64(yplane) + int64(rows-1)*int64(ldy) + int64(w)
-	mneed := 35*int64(mx) + int64(chans-1)*int64(mc) + int64(n8)
-	if int64(len(y)) < yneed || int64(len(m)) < mneed || (bias != nil && len(bias) < chans) {
-		panic(fmt.Sprintf("simd: WinogradOut4: %d tiles of %d channels write %d floats of %d, read %d of %d, bias %d",
-			n, chans, yneed, len(y), mneed, len(m), len(bias)))
-	}
-	f32RaceRead(m[:mneed])
-	if raceEnabled {
-		for c := 0; c < chans; c++ {
-			for i := 0; i < rows; i++ {
-				f32RaceWrite(y[c*yplane+i*ldy : c*yplane+i*ldy+w])
-			}
-		}
-	}
-	for k := 0; k < n8; k += 8 {
+	winoOutCheck("WinogradOut4", 4, y, ldy, yplane, m, mx, mc, bias, chans, n, w, rows)
+	for k := 0; k < n; k += 8 {
 		winoOut4Fn(y[4*k:], ldy, yplane, m[k:], mx, mc, bias, chans, min(32, w-4*k), rows)
 	}
 }

@@ -10,22 +10,56 @@ import (
 )
 
 // winoWeights4 is G·g·Gᵀ of F(4×4, 3×3), coefficient ξ = 6r+s at [ξ].
-func winoWeights4(g [9]float64) [36]float32 {
-	gm := [6][3]float64{{1.0 / 4, 0, 0}, {-1.0 / 6, -1.0 / 6, -1.0 / 6}, {-1.0 / 6, 1.0 / 6, -1.0 / 6},
-		{1.0 / 24, 1.0 / 12, 1.0 / 6}, {1.0 / 24, -1.0 / 12, 1.0 / 6}, {0, 0, 1}}
-	var u [36]float32
-	for r := 0; r < 6; r++ {
-		for s := 0; s < 6; s++ {
-			var sum float64
-			for a := 0; a < 3; a++ {
-				for b := 0; b < 3; b++ {
-					sum += gm[r][a] * g[3*a+b] * gm[s][b]
-				}
-			}
-			u[6*r+s] = float32(sum)
+func winoWeights4(g [9]float64) []float32 {
+	return winoWeightsOf(g, [][3]float64{{1.0 / 4, 0, 0}, {-1.0 / 6, -1.0 / 6, -1.0 / 6}, {-1.0 / 6, 1.0 / 6, -1.0 / 6},
+		{1.0 / 24, 1.0 / 12, 1.0 / 6}, {1.0 / 24, -1.0 / 12, 1.0 / 6}, {0, 0, 1}})
+}
+
+// winoCase4 is a padded oh×ow map x (rows wp floats, zero past it, to
+// whole 4×4 tiles and four rows more), its four column phases (rows of
+// ld), and a 3×3 kernel with its transform.
+func winoCase4(r *rand.Rand, oh, ow int) (x []float32, wp int, ps [4][]float32, ld int, g [9]float64, u []float32) {
+	th, tw := (oh+3)/4, (ow+3)/4
+	hp := 4*th + 2
+	wp = 4*tw + 4
+	ld = wp / 4
+	x = make([]float32, hp*wp)
+	for i := 0; i < oh+2; i++ {
+		for j := 0; j < ow+2; j++ {
+			x[i*wp+j] = r.Float32()*2 - 1
 		}
 	}
-	return u
+	for i := range g {
+		g[i] = r.Float64()*2 - 1
+	}
+	for s := range ps {
+		// Room for the rows a last, unpaired row of tiles reads.
+		ps[s] = make([]float32, (hp+4)*ld+16)
+		for i := 0; i < hp; i++ {
+			for j := 0; j < ld; j++ {
+				ps[s][i*ld+j] = x[i*wp+4*j+s]
+			}
+		}
+	}
+	return x, wp, ps, ld, g, winoWeights4(g)
+}
+
+// winoCheck4 compares y with the correlation of the padded map x (rows
+// wp floats) with g, summed in float64, within float32 rounding of
+// F(4×4, 3×3), whose transforms scale values by up to 100 and back.
+func winoCheck4(t *testing.T, x []float32, wp int, g [9]float64, y []float32, oh, ow int) {
+	t.Helper()
+	for i := 0; i < oh; i++ {
+		for j := 0; j < ow; j++ {
+			var want float64
+			for a := 0; a < 3; a++ {
+				for b := 0; b < 3; b++ {
+					want += g[3*a+b] * float64(x[(i+a)*wp+j+b])
+				}
+			}
+			require.InDelta(t, want, y[i*ow+j], 2e-5*9, "%dx%d at (%d, %d)", oh, ow, i, j)
+		}
+	}
 }
 
 // The F(4×4, 3×3) transforms are a convolution: a padded map split into
@@ -39,28 +73,7 @@ func TestWinograd4Convolves(t *testing.T) {
 	for _, sz := range [][2]int{{4, 4}, {7, 9}, {13, 32}, {16, 29}, {5, 40}, {32, 32}} {
 		oh, ow := sz[0], sz[1]
 		th, tw := (oh+3)/4, (ow+3)/4
-		hp, wp := 4*th+2, 4*tw+4
-		ld := wp / 4
-		x := make([]float32, hp*wp)
-		for i := 0; i < oh+2; i++ {
-			for j := 0; j < ow+2; j++ {
-				x[i*wp+j] = r.Float32()*2 - 1
-			}
-		}
-		var g [9]float64
-		for i := range g {
-			g[i] = r.Float64()*2 - 1
-		}
-		u := winoWeights4(g)
-		var ps [4][]float32
-		for s := range ps {
-			ps[s] = make([]float32, hp*ld+16)
-			for i := 0; i < hp; i++ {
-				for j := 0; j < ld; j++ {
-					ps[s][i*ld+j] = x[i*wp+4*j+s]
-				}
-			}
-		}
+		x, wp, ps, ld, g, u := winoCase4(r, oh, ow)
 		ldv := tw + 8
 		v := make([]float32, 36*ldv)
 		y := make([]float32, oh*ow)
@@ -74,17 +87,7 @@ func TestWinograd4Convolves(t *testing.T) {
 			}
 			WinogradOut4(y[4*ty*ow:], ow, 0, v, ldv, 0, nil, 1, tw, ow, min(4, oh-4*ty))
 		}
-		for i := 0; i < oh; i++ {
-			for j := 0; j < ow; j++ {
-				var want float64
-				for a := 0; a < 3; a++ {
-					for b := 0; b < 3; b++ {
-						want += g[3*a+b] * float64(x[(i+a)*wp+j+b])
-					}
-				}
-				require.InDelta(t, want, y[i*ow+j], 2e-5*9, "%dx%d at (%d, %d)", oh, ow, i, j)
-			}
-		}
+		winoCheck4(t, x, wp, g, y, oh, ow)
 	}
 }
 
@@ -173,30 +176,8 @@ func TestWinograd4PairsConvolve(t *testing.T) {
 	r := rand.New(rand.NewPCG(45, 46))
 	for _, sz := range [][2]int{{16, 16}, {14, 14}, {9, 15}, {13, 8}} {
 		oh, ow := sz[0], sz[1]
-		th, tw := (oh+3)/4, (ow+3)/4
-		hp, wp := 4*th+2, 4*tw+4
-		ld := wp / 4
-		x := make([]float32, hp*wp)
-		for i := 0; i < oh+2; i++ {
-			for j := 0; j < ow+2; j++ {
-				x[i*wp+j] = r.Float32()*2 - 1
-			}
-		}
-		var g [9]float64
-		for i := range g {
-			g[i] = r.Float64()*2 - 1
-		}
-		u := winoWeights4(g)
-		var ps [4][]float32
-		for s := range ps {
-			// Room for the rows a last, unpaired row of tiles reads.
-			ps[s] = make([]float32, (hp+4)*ld+16)
-			for i := 0; i < hp; i++ {
-				for j := 0; j < ld; j++ {
-					ps[s][i*ld+j] = x[i*wp+4*j+s]
-				}
-			}
-		}
+		th := (oh + 3) / 4
+		x, wp, ps, ld, g, u := winoCase4(r, oh, ow)
 		v := make([]float32, 36*8)
 		y := make([]float32, oh*ow)
 		for ty := 0; ty < th; ty += 2 {
@@ -209,17 +190,7 @@ func TestWinograd4PairsConvolve(t *testing.T) {
 			}
 			WinogradOut4x2(y[4*ty*ow:], ow, 0, v, 8, 0, nil, 1, ow, min(4, oh-4*ty), max(0, min(4, oh-4*ty-4)))
 		}
-		for i := 0; i < oh; i++ {
-			for j := 0; j < ow; j++ {
-				var want float64
-				for a := 0; a < 3; a++ {
-					for b := 0; b < 3; b++ {
-						want += g[3*a+b] * float64(x[(i+a)*wp+j+b])
-					}
-				}
-				require.InDelta(t, want, y[i*ow+j], 2e-5*9, "%dx%d at (%d, %d)", oh, ow, i, j)
-			}
-		}
+		winoCheck4(t, x, wp, g, y, oh, ow)
 	}
 }
 

@@ -168,18 +168,24 @@ func winoCheck(t *testing.T, x []float32, g [9]float64, y []float32, oh, ow int)
 }
 
 // winoWeights is G·g·Gᵀ, coefficient ξ = 4r+s at [ξ].
-func winoWeights(g [9]float64) [16]float32 {
-	gm := [4][3]float64{{1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}}
-	var u [16]float32
-	for r := 0; r < 4; r++ {
-		for s := 0; s < 4; s++ {
+func winoWeights(g [9]float64) []float32 {
+	return winoWeightsOf(g, [][3]float64{{1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}})
+}
+
+// winoWeightsOf is gm·g·gmᵀ in float64, rounded: coefficient ξ = n·r+s at
+// [ξ], for gm of n rows.
+func winoWeightsOf(g [9]float64, gm [][3]float64) []float32 {
+	n := len(gm)
+	u := make([]float32, n*n)
+	for r := 0; r < n; r++ {
+		for s := 0; s < n; s++ {
 			var sum float64
 			for a := 0; a < 3; a++ {
 				for b := 0; b < 3; b++ {
 					sum += gm[r][a] * g[3*a+b] * gm[s][b]
 				}
 			}
-			u[4*r+s] = float32(sum)
+			u[n*r+s] = float32(sum)
 		}
 	}
 	return u
