@@ -398,10 +398,6 @@ func (cg *ConvGemm) RunWino(dst, x []float32, ww *WinoWorker, u0, u1 int) {
 		switch {
 		case q.quads:
 			q.quadsIn(ww, p.C, c0, c1, pad)
-		case q.r == 4 && q.pairs:
-			q.pairsIn4(ww, p.C, c0, c1, pad)
-		case q.r == 4:
-			q.rowsIn4(ww, p.C, c0, c1, pad)
 		case q.pairs:
 			q.pairsIn(ww, p.C, c0, c1, pad)
 		default:
@@ -415,12 +411,6 @@ func (cg *ConvGemm) RunWino(dst, x []float32, ww *WinoWorker, u0, u1 int) {
 		switch {
 		case q.quads:
 			q.quadsOut(dst, ww, p.N, p.OutC, cg.oh, cg.ow, c0, c1, cg.pool, cg.poolRelu)
-		case cg.pool && q.r == 4:
-			q.pairsPool4(dst, ww, p.OutC, cg.oh/2, cg.ow/2, c0, c1, cg.poolRelu)
-		case q.r == 4 && q.pairs:
-			q.pairsOut4(dst, ww, p.OutC, cg.oh, cg.ow, c0, c1)
-		case q.r == 4:
-			q.rowsOut4(dst, ww, p.OutC, cg.oh, cg.ow, c0, c1)
 		case cg.pool && q.pairs:
 			q.pairsPool(dst, ww, p.OutC, cg.oh/2, cg.ow/2, c0, c1, cg.poolRelu)
 		case cg.pool:
@@ -434,14 +424,21 @@ func (cg *ConvGemm) RunWino(dst, x []float32, ww *WinoWorker, u0, u1 int) {
 }
 
 // rowsIn transforms the tiles of columns [c0, c1) of chans channels, tile
-// by tile along rows of tiles; pad(n) readies image n in ww.e and ww.o.
+// by tile along rows of tiles; pad(n) readies image n in the worker's
+// scratch.
 func (q *convWino) rowsIn(ww *WinoWorker, chans, c0, c1 int, pad func(int)) {
 	for t := c0; t < c1; {
 		n, ty, tx := t/q.tiles, t%q.tiles/q.tw, t%q.tw
 		pad(n)
 		seg := min(q.tw-tx, c1-t)
-		at := 2*ty*q.ld + tx
-		simd.WinogradIn(ww.v[t-c0:], chans*q.ldv, q.ldv, ww.e[at:], ww.o[at:], q.ld, q.plane, chans, seg)
+		if q.r == 4 {
+			at := 4*ty*q.ld4 + tx
+			simd.WinogradIn4(ww.v[t-c0:], chans*q.ldv, q.ldv, ww.p[0][at:], ww.p[1][at:], ww.p[2][at:], ww.p[3][at:],
+				q.ld4, q.plane4, chans, seg)
+		} else {
+			at := 2*ty*q.ld + tx
+			simd.WinogradIn(ww.v[t-c0:], chans*q.ldv, q.ldv, ww.e[at:], ww.o[at:], q.ld, q.plane, chans, seg)
+		}
 		t += seg
 	}
 }
@@ -449,12 +446,17 @@ func (q *convWino) rowsIn(ww *WinoWorker, chans, c0, c1 int, pad func(int)) {
 // rowsOut transforms the products of columns [c0, c1) back into dst, the
 // NCHW output of outC channels of oh×ow.
 func (q *convWino) rowsOut(dst []float32, ww *WinoWorker, outC, oh, ow, c0, c1 int) {
+	r := q.r
 	for t := c0; t < c1; {
 		n, ty, tx := t/q.tiles, t%q.tiles/q.tw, t%q.tw
 		seg := min(q.tw-tx, c1-t)
-		at := n*outC*oh*ow + 2*ty*ow + 2*tx
-		simd.WinogradOut(dst[at:], ow, oh*ow, ww.m[t-c0:], outC*q.ldm, q.ldm, q.bias, outC,
-			seg, min(2*seg, ow-2*tx), min(2, oh-2*ty))
+		at := n*outC*oh*ow + r*ty*ow + r*tx
+		w, rows := min(r*seg, ow-r*tx), min(r, oh-r*ty)
+		if r == 4 {
+			simd.WinogradOut4(dst[at:], ow, oh*ow, ww.m[t-c0:], outC*q.ldm, q.ldm, q.bias, outC, seg, w, rows)
+		} else {
+			simd.WinogradOut(dst[at:], ow, oh*ow, ww.m[t-c0:], outC*q.ldm, q.ldm, q.bias, outC, seg, w, rows)
+		}
 		t += seg
 	}
 }
@@ -466,19 +468,29 @@ func (q *convWino) pairsIn(ww *WinoWorker, chans, c0, c1 int, pad func(int)) {
 	for s := c0; s < c1; s += 8 {
 		n, ty := s/8/per, 2*(s/8%per)
 		pad(n)
-		at := 2 * ty * q.ld
-		simd.WinogradIn2(ww.v[s-c0:], chans*q.ldv, q.ldv, ww.e[at:], ww.o[at:], q.ld, q.plane, chans)
+		if q.r == 4 {
+			at := 4 * ty * q.ld4
+			simd.WinogradIn4x2(ww.v[s-c0:], chans*q.ldv, q.ldv, ww.p[0][at:], ww.p[1][at:], ww.p[2][at:], ww.p[3][at:],
+				q.ld4, q.plane4, chans)
+		} else {
+			at := 2 * ty * q.ld
+			simd.WinogradIn2(ww.v[s-c0:], chans*q.ldv, q.ldv, ww.e[at:], ww.o[at:], q.ld, q.plane, chans)
+		}
 	}
 }
 
 // pairsOut transforms the products of slots [c0, c1) back into dst.
 func (q *convWino) pairsOut(dst []float32, ww *WinoWorker, outC, oh, ow, c0, c1 int) {
-	per := q.slots / 8
+	r, per := q.r, q.slots/8
 	for s := c0; s < c1; s += 8 {
 		n, ty := s/8/per, 2*(s/8%per)
-		at := n*outC*oh*ow + 2*ty*ow
-		simd.WinogradOut2(dst[at:], ow, oh*ow, ww.m[s-c0:], outC*q.ldm, q.ldm, q.bias, outC,
-			ow, min(2, oh-2*ty), max(0, min(2, oh-2*ty-2)))
+		at := n*outC*oh*ow + r*ty*ow
+		rows0, rows1 := min(r, oh-r*ty), max(0, min(r, oh-r*ty-r))
+		if r == 4 {
+			simd.WinogradOut4x2(dst[at:], ow, oh*ow, ww.m[s-c0:], outC*q.ldm, q.ldm, q.bias, outC, ow, rows0, rows1)
+		} else {
+			simd.WinogradOut2(dst[at:], ow, oh*ow, ww.m[s-c0:], outC*q.ldm, q.ldm, q.bias, outC, ow, rows0, rows1)
+		}
 	}
 }
 
@@ -497,77 +509,22 @@ func (q *convWino) rowsPool(dst []float32, ww *WinoWorker, outC, ph, pw, c0, c1 
 	}
 }
 
-// pairsPool is pairsOut into the ph×pw max-pooled output.
+// pairsPool is pairsOut into the ph×pw max-pooled output: a 2×2 tile is
+// one pooled value, a 4×4 one a 2×2 block of them; the tiles' rows and
+// columns past ph and pw give none.
 func (q *convWino) pairsPool(dst []float32, ww *WinoWorker, outC, ph, pw, c0, c1 int, relu bool) {
-	per := q.slots / 8
+	k, per := q.r/2, q.slots/8 // pooled rows a row of tiles gives
 	for s := c0; s < c1; s += 8 {
 		n, ty := s/8/per, 2*(s/8%per)
-		if ty < ph {
-			at := n*outC*ph*pw + ty*pw
-			simd.WinogradOut2Pool(dst[at:], pw, ph*pw, ww.m[s-c0:], outC*q.ldm, q.ldm, q.bias, outC, pw, min(2, ph-ty), relu)
+		if k*ty >= ph {
+			continue
 		}
-	}
-}
-
-// rowsIn4 is rowsIn for 4×4 tiles, from the column phases.
-func (q *convWino) rowsIn4(ww *WinoWorker, chans, c0, c1 int, pad func(int)) {
-	for t := c0; t < c1; {
-		n, ty, tx := t/q.tiles, t%q.tiles/q.tw, t%q.tw
-		pad(n)
-		seg := min(q.tw-tx, c1-t)
-		at := 4*ty*q.ld4 + tx
-		simd.WinogradIn4(ww.v[t-c0:], chans*q.ldv, q.ldv, ww.p[0][at:], ww.p[1][at:], ww.p[2][at:], ww.p[3][at:],
-			q.ld4, q.plane4, chans, seg)
-		t += seg
-	}
-}
-
-// rowsOut4 is rowsOut for 4×4 tiles.
-func (q *convWino) rowsOut4(dst []float32, ww *WinoWorker, outC, oh, ow, c0, c1 int) {
-	for t := c0; t < c1; {
-		n, ty, tx := t/q.tiles, t%q.tiles/q.tw, t%q.tw
-		seg := min(q.tw-tx, c1-t)
-		at := n*outC*oh*ow + 4*ty*ow + 4*tx
-		simd.WinogradOut4(dst[at:], ow, oh*ow, ww.m[t-c0:], outC*q.ldm, q.ldm, q.bias, outC,
-			seg, min(4*seg, ow-4*tx), min(4, oh-4*ty))
-		t += seg
-	}
-}
-
-// pairsIn4 is pairsIn for 4×4 tiles.
-func (q *convWino) pairsIn4(ww *WinoWorker, chans, c0, c1 int, pad func(int)) {
-	per := q.slots / 8
-	for s := c0; s < c1; s += 8 {
-		n, ty := s/8/per, 2*(s/8%per)
-		pad(n)
-		at := 4 * ty * q.ld4
-		simd.WinogradIn4x2(ww.v[s-c0:], chans*q.ldv, q.ldv, ww.p[0][at:], ww.p[1][at:], ww.p[2][at:], ww.p[3][at:],
-			q.ld4, q.plane4, chans)
-	}
-}
-
-// pairsOut4 is pairsOut for 4×4 tiles.
-func (q *convWino) pairsOut4(dst []float32, ww *WinoWorker, outC, oh, ow, c0, c1 int) {
-	per := q.slots / 8
-	for s := c0; s < c1; s += 8 {
-		n, ty := s/8/per, 2*(s/8%per)
-		at := n*outC*oh*ow + 4*ty*ow
-		simd.WinogradOut4x2(dst[at:], ow, oh*ow, ww.m[s-c0:], outC*q.ldm, q.ldm, q.bias, outC,
-			ow, min(4, oh-4*ty), max(0, min(4, oh-4*ty-4)))
-	}
-}
-
-// pairsPool4 is pairsOut4 into the ph×pw max-pooled output: each 4×4 tile
-// gives a 2×2 block of it, and the tiles' rows and columns past ph and pw
-// give none.
-func (q *convWino) pairsPool4(dst []float32, ww *WinoWorker, outC, ph, pw, c0, c1 int, relu bool) {
-	per := q.slots / 8
-	for s := c0; s < c1; s += 8 {
-		n, ty := s/8/per, 2*(s/8%per)
-		if 2*ty < ph {
-			at := n*outC*ph*pw + 2*ty*pw
-			simd.WinogradOut4x2Pool(dst[at:], pw, ph*pw, ww.m[s-c0:], outC*q.ldm, q.ldm, q.bias, outC,
-				pw, min(2, ph-2*ty), max(0, min(2, ph-2*ty-2)), relu)
+		at := n*outC*ph*pw + k*ty*pw
+		rows0, rows1 := min(k, ph-k*ty), max(0, min(k, ph-k*ty-k))
+		if k == 2 {
+			simd.WinogradOut4x2Pool(dst[at:], pw, ph*pw, ww.m[s-c0:], outC*q.ldm, q.ldm, q.bias, outC, pw, rows0, rows1, relu)
+		} else {
+			simd.WinogradOut2Pool(dst[at:], pw, ph*pw, ww.m[s-c0:], outC*q.ldm, q.ldm, q.bias, outC, pw, rows0+rows1, relu)
 		}
 	}
 }
