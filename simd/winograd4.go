@@ -336,14 +336,20 @@ func winoIn4x2Generic(v []float32, vx, vc int, p0, p1, p2, p3 []float32, ld, pla
 }
 
 // winoIn4Tile transforms the tile whose row i starts at phase column
-// a+i*ld into v[ξ*vx+at]: the columns of the tile first (Bᵀ·d), then its
-// rows (·B).
+// a+i*ld into v[ξ*vx+at].
 func winoIn4Tile(v []float32, vx, at int, p0, p1, p2, p3 []float32, a, ld int) {
-	var d, u [6][6]float32
+	var d [6][6]float32
 	for i := 0; i < 6; i++ {
 		b := a + i*ld
 		d[i] = [6]float32{p0[b], p1[b], p2[b], p3[b], p0[b+1], p1[b+1]}
 	}
+	winoIn4Block(v, vx, at, &d)
+}
+
+// winoIn4Block transforms the 6×6 tile d into v[ξ*vx+at]: the columns of
+// the tile first (Bᵀ·d), then its rows (·B).
+func winoIn4Block(v []float32, vx, at int, d *[6][6]float32) {
+	var u [6][6]float32
 	for j := 0; j < 6; j++ {
 		u[0][j], u[1][j], u[2][j], u[3][j], u[4][j], u[5][j] = bt6(d[0][j], d[1][j], d[2][j], d[3][j], d[4][j], d[5][j])
 	}

@@ -611,3 +611,162 @@ out4p4next:
 	JNE  out4p4loop
 	VZEROUPPER
 	RET
+
+// func winoIn4LAVX2(v, d *float32, vx, vc, chans int)
+//
+// The tile's columns are 32 bytes apart and its rows 192 (a 6×6 map of
+// eight lanes): VCOL at offsets 32·J from one base.
+TEXT ·winoIn4LAVX2(SB), $1152-40
+	MOVQ v+0(FP), DI
+	MOVQ d+8(FP), SI
+	MOVQ vx+16(FP), R8
+	MOVQ chans+32(FP), CX
+	LEAQ (R8)(R8*2), R10
+	MOVQ $192, R11
+	MOVQ $576, R12
+	MOVQ $960, R13
+	MOVL $0x40800000, AX
+	VMOVD AX, X14
+	VBROADCASTSS X14, Y14
+
+in4lloop:
+	VCOL(0, SI, 0)
+	VCOL(32, SI, 1)
+	VCOL(64, SI, 2)
+	VCOL(96, SI, 3)
+	VCOL(128, SI, 4)
+	VCOL(160, SI, 5)
+	MOVQ DI, R14
+	HROW(0)
+	HROW(1)
+	HROW(2)
+	HROW(3)
+	HROW(4)
+	HROW(5)
+	ADDQ $1152, SI
+	ADDQ vc+24(FP), DI
+	DECQ CX
+	JNE  in4lloop
+	VZEROUPPER
+	RET
+
+// TRANS8 transposes the eight vectors in frame slots S0..S7 (lanes =
+// images) and stores image k's eight floats at DI + k·R11 + OFF for
+// k < count (in DX), with Y0..Y15 as scratch.
+#define TRANS8(S0, S1, S2, S3, S4, S5, S6, S7, OFF, L) \
+	VMOVUPS (S0*32)(SP), Y0          \
+	VMOVUPS (S1*32)(SP), Y1          \
+	VMOVUPS (S2*32)(SP), Y2          \
+	VMOVUPS (S3*32)(SP), Y3          \
+	VMOVUPS (S4*32)(SP), Y4          \
+	VMOVUPS (S5*32)(SP), Y5          \
+	VMOVUPS (S6*32)(SP), Y6          \
+	VMOVUPS (S7*32)(SP), Y7          \
+	VUNPCKLPS Y1, Y0, Y8             \
+	VUNPCKHPS Y1, Y0, Y9             \
+	VUNPCKLPS Y3, Y2, Y10            \
+	VUNPCKHPS Y3, Y2, Y11            \
+	VUNPCKLPS Y5, Y4, Y12            \
+	VUNPCKHPS Y5, Y4, Y13            \
+	VUNPCKLPS Y7, Y6, Y14            \
+	VUNPCKHPS Y7, Y6, Y15            \
+	VSHUFPS $0x44, Y10, Y8, Y0       \
+	VSHUFPS $0xEE, Y10, Y8, Y1       \
+	VSHUFPS $0x44, Y11, Y9, Y2       \
+	VSHUFPS $0xEE, Y11, Y9, Y3       \
+	VSHUFPS $0x44, Y14, Y12, Y4      \
+	VSHUFPS $0xEE, Y14, Y12, Y5      \
+	VSHUFPS $0x44, Y15, Y13, Y6      \
+	VSHUFPS $0xEE, Y15, Y13, Y7      \
+	VPERM2F128 $0x20, Y4, Y0, Y8     \
+	VPERM2F128 $0x20, Y5, Y1, Y9     \
+	VPERM2F128 $0x20, Y6, Y2, Y10    \
+	VPERM2F128 $0x20, Y7, Y3, Y11    \
+	VPERM2F128 $0x31, Y4, Y0, Y12    \
+	VPERM2F128 $0x31, Y5, Y1, Y13    \
+	VPERM2F128 $0x31, Y6, Y2, Y14    \
+	VPERM2F128 $0x31, Y7, Y3, Y15    \
+	MOVQ    DI, R12                  \
+	VMOVUPS Y8, OFF(R12)             \
+	CMPQ    DX, $2                   \
+	JLT     L                        \
+	ADDQ    R11, R12                 \
+	VMOVUPS Y9, OFF(R12)             \
+	CMPQ    DX, $3                   \
+	JLT     L                        \
+	ADDQ    R11, R12                 \
+	VMOVUPS Y10, OFF(R12)            \
+	CMPQ    DX, $4                   \
+	JLT     L                        \
+	ADDQ    R11, R12                 \
+	VMOVUPS Y11, OFF(R12)            \
+	CMPQ    DX, $5                   \
+	JLT     L                        \
+	ADDQ    R11, R12                 \
+	VMOVUPS Y12, OFF(R12)            \
+	CMPQ    DX, $6                   \
+	JLT     L                        \
+	ADDQ    R11, R12                 \
+	VMOVUPS Y13, OFF(R12)            \
+	CMPQ    DX, $7                   \
+	JLT     L                        \
+	ADDQ    R11, R12                 \
+	VMOVUPS Y14, OFF(R12)            \
+	CMPQ    DX, $8                   \
+	JLT     L                        \
+	ADDQ    R11, R12                 \
+	VMOVUPS Y15, OFF(R12)            \
+L:
+
+// func winoOut4LAVX2(y, m, bias *float32, mx, mc, ystride, bstride, chans, count int)
+//
+// Each output row's four vectors wait in the frame (row i's outputs j in
+// slot 6i+j) until the two 8×8 transposes turn lanes into images.
+TEXT ·winoOut4LAVX2(SB), $768-72
+	MOVQ y+0(FP), DI
+	MOVQ m+8(FP), SI
+	MOVQ bias+16(FP), R9
+	MOVQ mx+24(FP), R8
+	MOVQ ystride+40(FP), R11
+	MOVQ chans+56(FP), CX
+	MOVQ count+64(FP), DX
+	LEAQ (R8)(R8*2), R10
+	SHLQ $1, R10
+	LEAQ (R10)(R10*2), R13
+
+out4lloop:
+	MOVL $0x40800000, AX
+	VMOVD AX, X14
+	VBROADCASTSS X14, Y14
+	MCOLS
+	ROW4(0)
+	VMOVUPS Y0, (0*32)(SP)
+	VMOVUPS Y1, (1*32)(SP)
+	VMOVUPS Y2, (2*32)(SP)
+	VMOVUPS Y3, (3*32)(SP)
+	ROW4(1)
+	VMOVUPS Y0, (6*32)(SP)
+	VMOVUPS Y1, (7*32)(SP)
+	VMOVUPS Y2, (8*32)(SP)
+	VMOVUPS Y3, (9*32)(SP)
+	ROW4(2)
+	VMOVUPS Y0, (12*32)(SP)
+	VMOVUPS Y1, (13*32)(SP)
+	VMOVUPS Y2, (14*32)(SP)
+	VMOVUPS Y3, (15*32)(SP)
+	ROW4(3)
+	VMOVUPS Y0, (18*32)(SP)
+	VMOVUPS Y1, (19*32)(SP)
+	VMOVUPS Y2, (20*32)(SP)
+	VMOVUPS Y3, (21*32)(SP)
+	TRANS8(0, 1, 2, 3, 6, 7, 8, 9, 0, t8a)
+	TRANS8(12, 13, 14, 15, 18, 19, 20, 21, 32, t8b)
+
+	MOVQ mc+32(FP), AX
+	ADDQ AX, SI
+	ADDQ $64, DI
+	ADDQ bstride+48(FP), R9
+	DECQ CX
+	JNE  out4lloop
+	VZEROUPPER
+	RET

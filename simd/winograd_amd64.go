@@ -212,3 +212,33 @@ func winoOut4Pool8x4AVX2Go(y []float32, ldy, yplane int, m []float32, mx, mc int
 	winoOut4Pool8x4AVX2(&y[0], &m[0], b, 4*mx, 4*mc, 4*ldy, 4*yplane, bs, chans, w,
 		4*off[1], 4*off[2], 4*off[3], rows[0], rows[1], rows[2], rows[3], relu)
 }
+
+var winoIn4LArch = []impl[func(v []float32, vx, vc int, d []float32, chans int)]{
+	{name: "avx2", level: AVX2, fn: winoIn4LAVX2Go},
+}
+
+var winoOut4LArch = []impl[func(y []float32, ystride int, m []float32, mx, mc int, bias []float32, chans, count int)]{
+	{name: "avx2", level: AVX2, fn: winoOut4LAVX2Go},
+}
+
+// winoIn4LAVX2 and winoOut4LAVX2 are the F(4×4, 3×3) transforms with
+// eight images in the lanes (see WinogradIn4L); strides are in bytes,
+// bias as in winoOut8AVX2.
+//
+//go:noescape
+func winoIn4LAVX2(v, d *float32, vx, vc, chans int)
+
+//go:noescape
+func winoOut4LAVX2(y, m, bias *float32, mx, mc, ystride, bstride, chans, count int)
+
+func winoIn4LAVX2Go(v []float32, vx, vc int, d []float32, chans int) {
+	winoIn4LAVX2(&v[0], &d[0], 4*vx, 4*vc, chans)
+}
+
+func winoOut4LAVX2Go(y []float32, ystride int, m []float32, mx, mc int, bias []float32, chans, count int) {
+	b, bs := &winoZero, 0
+	if bias != nil {
+		b, bs = &bias[0], 4
+	}
+	winoOut4LAVX2(&y[0], &m[0], b, 4*mx, 4*mc, 4*ystride, bs, chans, count)
+}

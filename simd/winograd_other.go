@@ -27,3 +27,7 @@ var winoIn4x4Arch []impl[func(v []float32, vx, vc int, p0, p1, p2, p3 []float32,
 var winoOut4x4Arch []impl[func(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w int, off, rows [4]int)]
 
 var winoOut4PoolQuadArch []impl[func(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w int, off, rows [4]int, relu bool)]
+
+var winoIn4LArch []impl[func(v []float32, vx, vc int, d []float32, chans int)]
+
+var winoOut4LArch []impl[func(y []float32, ystride int, m []float32, mx, mc int, bias []float32, chans, count int)]

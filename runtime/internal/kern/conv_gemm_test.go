@@ -316,9 +316,9 @@ func TestConvGemmReluInput(t *testing.T) {
 }
 
 // The Winograd path takes the ResNet's 3×3 layers and the pixel
-// baseline's, and leaves the latent maps of the default pipeline and the
-// deepest layers at batch 1 and 2 to the single product, where it
-// measured slower.
+// baseline's, and the default pipeline's 4×4 latent maps from eight images
+// up; it leaves those maps at smaller batches and the deepest layers at
+// batch 1 and 2 to the single product, where it measured slower.
 func TestConvGemmWinogradChoice(t *testing.T) {
 	if !simd.WinogradVectorised() {
 		t.Skip("the transforms run in Go at this level: no convolution takes the path")
@@ -334,7 +334,8 @@ func TestConvGemmWinogradChoice(t *testing.T) {
 		{sq(1, 64, 16, 16, 64, 3, 1, 1, 1, 1), true},
 		{sq(1, 128, 8, 8, 128, 3, 1, 1, 1, 1), true},
 		{sq(1, 256, 4, 4, 256, 3, 1, 1, 1, 1), false},
-		{sq(16, 64, 4, 4, 64, 3, 1, 1, 1, 1), false},
+		{sq(16, 64, 4, 4, 64, 3, 1, 1, 1, 1), true},
+		{sq(4, 64, 4, 4, 64, 3, 1, 1, 1, 1), false},
 		{sq(16, 16, 14, 14, 32, 3, 1, 1, 1, 1), true},
 		{sq(1, 16, 14, 14, 32, 3, 1, 1, 1, 1), true},
 		{sq(2, 256, 4, 4, 256, 3, 1, 1, 1, 1), false},
@@ -347,10 +348,10 @@ func TestConvGemmWinogradChoice(t *testing.T) {
 			t.Errorf("%+v: Winograd %v, want %v", c.p, got, c.want)
 		}
 	}
-	// 4×4 tiles where a row of them, two rows, or two images' two by two
-	// fill the lanes: the ResNet's 32×32, 16×16 and 8×8 maps and the pixel
-	// baseline's 14×14 and 7×7 ones, not 4×4, 6×6 (a little over half
-	// covered) or 20×20 ones.
+	// 4×4 tiles where a row of them, two rows, two images' two by two or
+	// eight images' one fill the lanes: the ResNet's 32×32, 16×16, 8×8 and
+	// 4×4 maps and the pixel baseline's 14×14 and 7×7 ones, not 4×4 ones of
+	// four images, 6×6 (a little over half covered) or 20×20 ones.
 	if !simd.Winograd4Vectorised() {
 		return
 	}
@@ -363,7 +364,8 @@ func TestConvGemmWinogradChoice(t *testing.T) {
 		{sq(1, 32, 28, 28, 32, 3, 1, 1, 1, 1), true},
 		{sq(16, 64, 16, 16, 64, 3, 1, 1, 1, 1), true},
 		{sq(16, 16, 14, 14, 32, 3, 1, 1, 1, 1), true},
-		{sq(16, 64, 4, 4, 64, 3, 1, 1, 1, 1), false},
+		{sq(16, 64, 4, 4, 64, 3, 1, 1, 1, 1), true},
+		{sq(4, 256, 4, 4, 256, 3, 1, 1, 1, 1), false},
 		{sq(16, 128, 8, 8, 128, 3, 1, 1, 1, 1), true},
 		{sq(16, 32, 7, 7, 64, 3, 1, 1, 1, 1), true},
 		{sq(16, 32, 6, 6, 64, 3, 1, 1, 1, 1), false},
