@@ -540,3 +540,31 @@ func (r *convGemmRun) split(dst []float32, step int) {
 	}
 	wg.Wait()
 }
+
+// The F(4×4, 3×3) weight transform is G·g·Gᵀ with Lavin's G, to float32
+// rounding of the float64 product of the matrices.
+func TestWinoTransformWeights4(t *testing.T) {
+	gm := [6][3]float64{{1.0 / 4, 0, 0}, {-1.0 / 6, -1.0 / 6, -1.0 / 6}, {-1.0 / 6, 1.0 / 6, -1.0 / 6},
+		{1.0 / 24, 1.0 / 12, 1.0 / 6}, {1.0 / 24, -1.0 / 12, 1.0 / 6}, {0, 0, 1}}
+	rng := rand.New(rand.NewPCG(71, 72))
+	const opg, cpg = 3, 5
+	w := randSlice(rng, opg*cpg*9)
+	u := make([]float32, 36*opg*cpg)
+	winoTransformWeights4(u, w, opg, cpg)
+	for at := 0; at < opg*cpg; at++ {
+		for r := 0; r < 6; r++ {
+			for s := 0; s < 6; s++ {
+				var want float64
+				for a := 0; a < 3; a++ {
+					for b := 0; b < 3; b++ {
+						want += gm[r][a] * float64(w[at*9+3*a+b]) * gm[s][b]
+					}
+				}
+				got := u[(6*r+s)*opg*cpg+at]
+				if d := math.Abs(float64(got) - want); d > 0x1p-24*math.Abs(want)+1e-12 {
+					t.Fatalf("U[%d][%d] of kernel %d = %v, want %v", r, s, at, got, want)
+				}
+			}
+		}
+	}
+}

@@ -235,32 +235,46 @@ func newConvWino(p *Conv2DParams, w, bias []float32) *convWino {
 	return q
 }
 
-// winoG4 is G of F(4×4, 3×3).
-var winoG4 = [6][3]float64{{1.0 / 4, 0, 0}, {-1.0 / 6, -1.0 / 6, -1.0 / 6}, {-1.0 / 6, 1.0 / 6, -1.0 / 6},
-	{1.0 / 24, 1.0 / 12, 1.0 / 6}, {1.0 / 24, -1.0 / 12, 1.0 / 6}, {0, 0, 1}}
-
 // winoTransformWeights4 is winoTransformWeights for F(4×4, 3×3): the 36
 // coefficients of U = G·g·Gᵀ, coefficient ξ = 6r+s's opg×cpg matrix at
-// u[ξ*opg*cpg:], in float64, then rounded.
+// u[ξ*opg*cpg:], in float64, then rounded. G's rows are g0/4,
+// -(g0+g1+g2)/6, -(g0-g1+g2)/6, g0/24+g1/12+g2/6, g0/24-g1/12+g2/6 and g2,
+// applied to the kernel's columns and then to the rows of the result
+// with the sums they share computed once (a deep layer's weights are
+// megabytes: a session's preparation is mostly this).
 func winoTransformWeights4(u, w []float32, opg, cpg int) {
-	for oc := 0; oc < opg; oc++ {
-		for c := 0; c < cpg; c++ {
-			k := w[(oc*cpg+c)*9 : (oc*cpg+c)*9+9]
+	// Blocks of kernels, so that each coefficient's values go to u as
+	// one copy rather than 36 scattered stores a kernel.
+	const blk = 64
+	var buf [36][blk]float32
+	n := opg * cpg
+	for at0 := 0; at0 < n; at0 += blk {
+		m := min(blk, n-at0)
+		for i := 0; i < m; i++ {
+			k := w[(at0+i)*9 : (at0+i)*9+9 : (at0+i)*9+9]
 			var t [6][3]float64 // G·g
-			for r := 0; r < 6; r++ {
-				for j := 0; j < 3; j++ {
-					t[r][j] = winoG4[r][0]*float64(k[j]) + winoG4[r][1]*float64(k[3+j]) + winoG4[r][2]*float64(k[6+j])
-				}
+			for j := 0; j < 3; j++ {
+				t[0][j], t[1][j], t[2][j], t[3][j], t[4][j], t[5][j] = winoG6(float64(k[j]), float64(k[3+j]), float64(k[6+j]))
 			}
-			at := oc*cpg + c
-			for r := 0; r < 6; r++ {
-				for s := 0; s < 6; s++ {
-					v := t[r][0]*winoG4[s][0] + t[r][1]*winoG4[s][1] + t[r][2]*winoG4[s][2]
-					u[(6*r+s)*opg*cpg+at] = float32(v)
-				}
+			for r := range t {
+				v0, v1, v2, v3, v4, v5 := winoG6(t[r][0], t[r][1], t[r][2])
+				buf[6*r][i], buf[6*r+1][i], buf[6*r+2][i] = float32(v0), float32(v1), float32(v2)
+				buf[6*r+3][i], buf[6*r+4][i], buf[6*r+5][i] = float32(v3), float32(v4), float32(v5)
 			}
 		}
+		for xi := range buf {
+			copy(u[xi*n+at0:xi*n+at0+m], buf[xi][:m])
+		}
 	}
+}
+
+// winoG6 is G of F(4×4, 3×3) applied to (a, b, d), with products by the
+// reciprocals: a division costs several multiplications, and the result
+// is rounded to float32 anyway.
+func winoG6(a, b, d float64) (t0, t1, t2, t3, t4, t5 float64) {
+	const r4, r6, r12, r24 = 1.0 / 4, 1.0 / 6, 1.0 / 12, 1.0 / 24
+	s, p, q := a+d, a*r24+d*r6, b*r12
+	return a * r4, -(s + b) * r6, -(s - b) * r6, p + q, p - q, d
 }
 
 // winoTransformWeights writes U = G·g·Gᵀ of the opg×cpg 3×3 kernels in w
