@@ -2,6 +2,7 @@ package kern
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/edgerun/edgerun/simd"
 )
@@ -222,7 +223,15 @@ var winoForce, winoForce4 int
 func newConvWino(p *Conv2DParams, w, bias []float32) *convWino {
 	q := winoGeometry(p)
 	q.bias = bias
-	us := make([]float32, q.nx*p.OutC*p.C)
+	// The transformed weights before packing are a layer's weights four
+	// times over: one buffer serves every layer a session prepares, so
+	// that they do not pile up as garbage (the deep layers' are
+	// megabytes).
+	bp := winoWeightBuf.Get().(*[]float32)
+	if need := q.nx * p.OutC * p.C; cap(*bp) < need {
+		*bp = make([]float32, need)
+	}
+	us := (*bp)[:q.nx*p.OutC*p.C]
 	if q.r == 4 {
 		winoTransformWeights4(us, w, p.OutC, p.C)
 	} else {
@@ -232,8 +241,12 @@ func newConvWino(p *Conv2DParams, w, bias []float32) *convWino {
 	for xi := range q.u {
 		q.u[xi] = simd.PackA(false, p.OutC, p.C, us[xi*p.OutC*p.C:(xi+1)*p.OutC*p.C], p.C)
 	}
+	winoWeightBuf.Put(bp)
 	return q
 }
+
+// winoWeightBuf holds newConvWino's buffer between layers.
+var winoWeightBuf = sync.Pool{New: func() any { return new([]float32) }}
 
 // winoTransformWeights4 is winoTransformWeights for F(4×4, 3×3): the 36
 // coefficients of U = G·g·Gᵀ, coefficient ξ = 6r+s's opg×cpg matrix at
