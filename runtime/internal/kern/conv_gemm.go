@@ -64,10 +64,7 @@ func (p *Conv2DParams) GemmCopiesInput() bool {
 // whose input offsets fit in 31 bits.
 func (p *Conv2DParams) GemmPath() bool {
 	hq, wq := p.phases()
-	padded := int64(p.N) * int64(p.C) * int64(hq) * int64(wq)
-	if p.transformed() {
-		padded *= int64(p.StrideH) * int64(p.StrideW)
-	}
+	padded := int64(p.N) * int64(p.C) * int64(hq) * int64(wq) * int64(p.phaseCount())
 	return !(p.depthwise() && p.C > 1) && max(padded, int64(p.InputLen())) <= math.MaxInt32
 }
 
@@ -84,20 +81,51 @@ func (p *Conv2DParams) transformed() bool {
 // phases is the size of one stride phase of the padded input, or of the
 // input itself when it is read in place.
 func (p *Conv2DParams) phases() (hq, wq int) {
-	if !p.transformed() {
+	switch {
+	case !p.transformed():
 		return p.H, p.W
+	case p.colPhases():
+		return p.H + p.PadTop + p.PadBottom, (p.W + p.PadLeft + p.PadRight + 1) / 2
 	}
 	return (p.H + p.PadTop + p.PadBottom + p.StrideH - 1) / p.StrideH,
 		(p.W + p.PadLeft + p.PadRight + p.StrideW - 1) / p.StrideW
 }
 
+// colPhases reports whether the padded copy splits the columns alone, not
+// the rows: a window of several rows and columns at stride 2 (the
+// strided 3×3 convolutions and the 7×7 stem of a ResNet) reads every row,
+// and the copy is then simd.PadUnzip2 of each image (one pass, vectorised)
+// into its even and odd columns, all channels' even planes before their
+// odd ones. Other strided windows split rows and columns into their
+// phases and copy only the rows a tap reads (a strided 1×1 convolution
+// with padding reads one phase in four).
+func (p *Conv2DParams) colPhases() bool {
+	return p.StrideH == 2 && p.StrideW == 2 && p.KH > 1 && p.KW > 1 && p.DilationH == 1 && p.DilationW == 1
+}
+
+// phaseCount is the number of phases of the padded copy (1 when the input
+// is read in place).
+func (p *Conv2DParams) phaseCount() int {
+	switch {
+	case !p.transformed():
+		return 1
+	case p.colPhases():
+		return 2
+	}
+	return p.StrideH * p.StrideW
+}
+
 // steps are the input strides, in floats, between outputs that are
 // adjacent down a column and along a row, in the input as ConvGemm reads
-// it: a phase-split copy makes them (a row of a phase, 1), the input read
-// in place (sh rows, sw).
+// it: a phase-split copy makes them (a row of a phase, 1; two rows of
+// one when only the columns are split), the input read in place (sh rows,
+// sw).
 func (p *Conv2DParams) steps(wq int) (ys, xs int) {
-	if !p.transformed() {
+	switch {
+	case !p.transformed():
 		return p.StrideH * p.W, p.StrideW
+	case p.colPhases():
+		return 2 * wq, 1
 	}
 	return wq, 1
 }
@@ -109,7 +137,7 @@ func (p *Conv2DParams) GemmPadLen() int {
 		return 0
 	}
 	hq, wq := p.phases()
-	return p.N * p.C * p.StrideH * p.StrideW * hq * wq
+	return p.N * p.C * p.phaseCount() * hq * wq
 }
 
 // NewConvGemm packs w (p's layout, [OutC][C/Groups][KH][KW]) and bias (OutC
@@ -125,10 +153,7 @@ func NewConvGemm(p *Conv2DParams, w, bias []float32) *ConvGemm {
 	cg.ohw = cg.oh * cg.ow
 	cg.wp = p.W + p.PadLeft + p.PadRight
 	cg.hq, cg.wq = p.phases()
-	cg.plane = cg.hq * cg.wq
-	if p.transformed() {
-		cg.plane *= p.StrideH * p.StrideW
-	}
+	cg.plane = cg.hq * cg.wq * p.phaseCount()
 	cg.ys, cg.xs = p.steps(cg.wq)
 	if p.gemmWinograd() {
 		cg.wino = newConvWino(p, w, bias)
@@ -150,6 +175,11 @@ func NewConvGemm(p *Conv2DParams, w, bias []float32) *ConvGemm {
 		for i := 0; i < p.KH; i++ {
 			for j := 0; j < p.KW; j++ {
 				di, dj := i*p.DilationH, j*p.DilationW
+				if p.colPhases() {
+					// All channels' even columns, then their odd ones.
+					rowOff = append(rowOff, int32((dj%2*p.C+c)*cg.hq*cg.wq+di*cg.wq+dj/2))
+					continue
+				}
 				phase := (di%p.StrideH)*p.StrideW + dj%p.StrideW
 				rowOff = append(rowOff, int32(c*cg.plane+phase*cg.hq*cg.wq+(di/p.StrideH)*cg.wq+dj/p.StrideW))
 			}
@@ -179,6 +209,15 @@ func (cg *ConvGemm) Pad(xp, x []float32, n0, n1 int) {
 	if sh == 1 && sw == 1 {
 		simd.PadPlanes(xp[n0*p.C*cg.plane:n1*p.C*cg.plane], x[n0*p.C*hw:n1*p.C*hw], (n1-n0)*p.C,
 			p.H, p.W, p.PadTop, p.PadBottom, p.PadLeft, p.PadRight, cg.ReluInput)
+		return
+	}
+	if p.colPhases() {
+		half := p.C * cg.hq * cg.wq
+		for n := n0; n < n1; n++ {
+			e := xp[n*p.C*cg.plane : n*p.C*cg.plane+half]
+			o := xp[n*p.C*cg.plane+half : (n+1)*p.C*cg.plane]
+			simd.PadUnzip2(e, o, x[n*p.C*hw:(n+1)*p.C*hw], p.C, p.H, p.W, p.PadTop, p.PadLeft, cg.hq, cg.wq, cg.ReluInput)
+		}
 		return
 	}
 	// Rows of a stride phase no tap reads are skipped (a strided 1×1
@@ -316,6 +355,11 @@ func (s *ConvSource) gather(dst []float32, rows simd.Offsets, nr, cols, n, y, x 
 	p := &cg.p
 	imgStride := p.C * cg.plane
 	img := (n*p.C + s.g*cg.cpg) * cg.plane
+	if p.colPhases() {
+		// A group's channels start its even and its odd planes alike
+		// (rowOff holds the distance between the two).
+		img = n*imgStride + s.g*cg.cpg*cg.hq*cg.wq
+	}
 	if cols == nr && cg.xs == 1 {
 		if x+nr <= cg.ow || (cg.ys == cg.ow && y*cg.ow+x+nr <= cg.ohw) {
 			s.colOff[0] = int32(img + y*cg.ys + x)
