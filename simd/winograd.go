@@ -132,30 +132,39 @@ func WinogradOut2(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []
 	if chans <= 0 {
 		return
 	}
-	if w < 1 || w > 8 || rows0 < 1 || rows0 > 2 || rows1 < 0 || rows1 > 2 || (rows1 > 0 && rows0 < 2) || ldy < w || yplane < 0 || mx < 0 || mc < 0 {
-		panic(fmt.Sprintf("simd: WinogradOut2: rows %d and %d of %d, ldy %d, plane %d, strides %d %d", rows0, rows1, w, ldy, yplane, mx, mc))
+	winoOut2Check("WinogradOut2", 2, y, ldy, yplane, m, mx, mc, bias, chans, w, rows0, rows1)
+	winoOut2Fn(y, ldy, yplane, m, mx, mc, bias, chans, w, rows0, rows1)
+}
+
+// winoOut2Check panics unless the output transform of two rows of tiles
+// of r×r outputs, four tiles wide (WinogradOut2, WinogradOut4x2), may
+// write rows0 rows of w columns and rows1 more r rows down in each
+// channel of y and read m, and tells the race detector what it reads and
+// writes.
+func winoOut2Check(name string, r int, y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w, rows0, rows1 int) {
+	if w < 1 || w > 4*r || rows0 < 1 || rows0 > r || rows1 < 0 || rows1 > r || (rows1 > 0 && rows0 < r) || ldy < w || yplane < 0 || mx < 0 || mc < 0 {
+		panic(fmt.Sprintf("simd: %s: rows %d and %d of %d, ldy %d, plane %d, strides %d %d", name, rows0, rows1, w, ldy, yplane, mx, mc))
 	}
 	last := rows0 - 1
 	if rows1 > 0 {
-		last = 1 + rows1
+		last = r - 1 + rows1
 	}
 	yneed := int64(chans-1)*int64(yplane) + int64(last)*int64(ldy) + int64(w)
-	mneed := 15*int64(mx) + int64(chans-1)*int64(mc) + 8
+	mneed := int64((r+2)*(r+2)-1)*int64(mx) + int64(chans-1)*int64(mc) + 8
 	if int64(len(y)) < yneed || int64(len(m)) < mneed || (bias != nil && len(bias) < chans) {
-		panic(fmt.Sprintf("simd: WinogradOut2: %d channels write %d floats of %d, read %d of %d, bias %d",
-			chans, yneed, len(y), mneed, len(m), len(bias)))
+		panic(fmt.Sprintf("simd: %s: %d channels write %d floats of %d, read %d of %d, bias %d",
+			name, chans, yneed, len(y), mneed, len(m), len(bias)))
 	}
 	f32RaceRead(m[:mneed])
 	if raceEnabled {
 		for c := 0; c < chans; c++ {
 			for i := 0; i <= last; i++ {
-				if i < rows0 || i >= 2 {
+				if i < rows0 || (i >= r && i < r+rows1) {
 					f32RaceWrite(y[c*yplane+i*ldy : c*yplane+i*ldy+w])
 				}
 			}
 		}
 	}
-	winoOut2Fn(y, ldy, yplane, m, mx, mc, bias, chans, w, rows0, rows1)
 }
 
 // WinogradOutPool is WinogradOut followed by max pooling with 2×2

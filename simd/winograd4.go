@@ -109,29 +109,7 @@ func WinogradOut4x2(y []float32, ldy, yplane int, m []float32, mx, mc int, bias 
 	if chans <= 0 {
 		return
 	}
-	if w < 1 || w > 16 || rows0 < 1 || rows0 > 4 || rows1 < 0 || rows1 > 4 || (rows1 > 0 && rows0 < 4) || ldy < w || yplane < 0 || mx < 0 || mc < 0 {
-		panic(fmt.Sprintf("simd: WinogradOut4x2: rows %d and %d of %d, ldy %d, plane %d, strides %d %d", rows0, rows1, w, ldy, yplane, mx, mc))
-	}
-	last := rows0 - 1
-	if rows1 > 0 {
-		last = 3 + rows1
-	}
-	yneed := int64(chans-1)*int64(yplane) + int64(last)*int64(ldy) + int64(w)
-	mneed := 35*int64(mx) + int64(chans-1)*int64(mc) + 8
-	if int64(len(y)) < yneed || int64(len(m)) < mneed || (bias != nil && len(bias) < chans) {
-		panic(fmt.Sprintf("simd: WinogradOut4x2: %d channels write %d floats of %d, read %d of %d, bias %d",
-			chans, yneed, len(y), mneed, len(m), len(bias)))
-	}
-	f32RaceRead(m[:mneed])
-	if raceEnabled {
-		for c := 0; c < chans; c++ {
-			for i := 0; i <= last; i++ {
-				if i < rows0 || (i >= 4 && i < 4+rows1) {
-					f32RaceWrite(y[c*yplane+i*ldy : c*yplane+i*ldy+w])
-				}
-			}
-		}
-	}
+	winoOut2Check("WinogradOut4x2", 4, y, ldy, yplane, m, mx, mc, bias, chans, w, rows0, rows1)
 	winoOut4x2Fn(y, ldy, yplane, m, mx, mc, bias, chans, w, rows0, rows1)
 }
 

@@ -650,6 +650,14 @@ in4lloop:
 	VZEROUPPER
 	RET
 
+// STIMG stores Y, image K-1's floats, R11 bytes past the previous
+// image's (R12), unless fewer than K images (DX) are wanted.
+#define STIMG(Y, K, OFF, L) \
+	CMPQ    DX, $K                   \
+	JLT     L                        \
+	ADDQ    R11, R12                 \
+	VMOVUPS Y, OFF(R12)
+
 // TRANS8 transposes the eight vectors in frame slots S0..S7 (lanes =
 // images) and stores image k's eight floats at DI + k·R11 + OFF for
 // k < count (in DX), with Y0..Y15 as scratch.
@@ -688,34 +696,13 @@ in4lloop:
 	VPERM2F128 $0x31, Y7, Y3, Y15    \
 	MOVQ    DI, R12                  \
 	VMOVUPS Y8, OFF(R12)             \
-	CMPQ    DX, $2                   \
-	JLT     L                        \
-	ADDQ    R11, R12                 \
-	VMOVUPS Y9, OFF(R12)             \
-	CMPQ    DX, $3                   \
-	JLT     L                        \
-	ADDQ    R11, R12                 \
-	VMOVUPS Y10, OFF(R12)            \
-	CMPQ    DX, $4                   \
-	JLT     L                        \
-	ADDQ    R11, R12                 \
-	VMOVUPS Y11, OFF(R12)            \
-	CMPQ    DX, $5                   \
-	JLT     L                        \
-	ADDQ    R11, R12                 \
-	VMOVUPS Y12, OFF(R12)            \
-	CMPQ    DX, $6                   \
-	JLT     L                        \
-	ADDQ    R11, R12                 \
-	VMOVUPS Y13, OFF(R12)            \
-	CMPQ    DX, $7                   \
-	JLT     L                        \
-	ADDQ    R11, R12                 \
-	VMOVUPS Y14, OFF(R12)            \
-	CMPQ    DX, $8                   \
-	JLT     L                        \
-	ADDQ    R11, R12                 \
-	VMOVUPS Y15, OFF(R12)            \
+	STIMG(Y9, 2, OFF, L)             \
+	STIMG(Y10, 3, OFF, L)            \
+	STIMG(Y11, 4, OFF, L)            \
+	STIMG(Y12, 5, OFF, L)            \
+	STIMG(Y13, 6, OFF, L)            \
+	STIMG(Y14, 7, OFF, L)            \
+	STIMG(Y15, 8, OFF, L)            \
 L:
 
 // func winoOut4LAVX2(y, m, bias *float32, mx, mc, ystride, bstride, chans, count int)
