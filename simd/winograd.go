@@ -292,20 +292,26 @@ func winoInTile(v []float32, vx, at int, e, o []float32, r, ld int) {
 // winoOut8Generic is the Go twin of WinogradOut for eight tiles (w ≤ 16
 // columns): the columns of M first (Aᵀ·), then its rows, then the bias.
 func winoOut8Generic(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w, rows int) {
-	for c := 0; c < chans; c++ {
-		for k := 0; 2*k < w; k++ {
-			winoOutTile(y[c*yplane+2*k:], ldy, m, mx, c*mc+k, winoBias(bias, c), min(2, w-2*k), rows)
-		}
-	}
+	winoOutLanes(2, winoOutTile, y, ldy, yplane, m, mx, mc, bias, chans, w, rows, 0, false)
 }
 
 // winoOut2Generic is the Go twin of WinogradOut2.
 func winoOut2Generic(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w, rows0, rows1 int) {
+	winoOutLanes(2, winoOutTile, y, ldy, yplane, m, mx, mc, bias, chans, w, rows0, rows1, true)
+}
+
+// winoOutLanes transforms eight lanes of tiles of r×r outputs back with
+// tile (winoOutTile, winoOut4Tile): a row of eight tiles, w columns of
+// rows0 rows; or, with pairs, lanes 0..3 as such a row four tiles wide
+// and lanes 4..7 as rows1 rows more, r rows down.
+func winoOutLanes(r int, tile func(y []float32, ldy int, m []float32, mx, at int, b float32, cols, rows int),
+	y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w, rows0, rows1 int, pairs bool) {
 	for c := 0; c < chans; c++ {
-		for k := 0; 2*k < w; k++ {
-			winoOutTile(y[c*yplane+2*k:], ldy, m, mx, c*mc+k, winoBias(bias, c), min(2, w-2*k), rows0)
-			if rows1 > 0 {
-				winoOutTile(y[c*yplane+2*ldy+2*k:], ldy, m, mx, c*mc+4+k, winoBias(bias, c), min(2, w-2*k), rows1)
+		b := winoBias(bias, c)
+		for k := 0; r*k < w; k++ {
+			tile(y[c*yplane+r*k:], ldy, m, mx, c*mc+k, b, min(r, w-r*k), rows0)
+			if pairs && rows1 > 0 {
+				tile(y[c*yplane+r*ldy+r*k:], ldy, m, mx, c*mc+4+k, b, min(r, w-r*k), rows1)
 			}
 		}
 	}

@@ -343,23 +343,12 @@ func winoIn4Block(v []float32, vx, at int, d *[6][6]float32) {
 // winoOut4Generic is the Go twin of WinogradOut4 for eight tiles (w ≤ 32
 // columns).
 func winoOut4Generic(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w, rows int) {
-	for c := 0; c < chans; c++ {
-		for k := 0; 4*k < w; k++ {
-			winoOut4Tile(y[c*yplane+4*k:], ldy, m, mx, c*mc+k, winoBias(bias, c), min(4, w-4*k), rows)
-		}
-	}
+	winoOutLanes(4, winoOut4Tile, y, ldy, yplane, m, mx, mc, bias, chans, w, rows, 0, false)
 }
 
 // winoOut4x2Generic is the Go twin of WinogradOut4x2.
 func winoOut4x2Generic(y []float32, ldy, yplane int, m []float32, mx, mc int, bias []float32, chans, w, rows0, rows1 int) {
-	for c := 0; c < chans; c++ {
-		for k := 0; 4*k < w; k++ {
-			winoOut4Tile(y[c*yplane+4*k:], ldy, m, mx, c*mc+k, winoBias(bias, c), min(4, w-4*k), rows0)
-			if rows1 > 0 {
-				winoOut4Tile(y[c*yplane+4*ldy+4*k:], ldy, m, mx, c*mc+4+k, winoBias(bias, c), min(4, w-4*k), rows1)
-			}
-		}
-	}
+	winoOutLanes(4, winoOut4Tile, y, ldy, yplane, m, mx, mc, bias, chans, w, rows0, rows1, true)
 }
 
 // winoOut4Tile writes cols (1..4) columns of rows (1..4) rows of the tile
