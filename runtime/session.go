@@ -128,7 +128,11 @@ func (m *Model) newSession(cfg *sessionConfig) (*Session, error) {
 		}
 		scratch[i] = n.def.scratch(n.attrs, in, threads)
 	}
-	offsets, scratchOff, size, err := m.plan(types, scratch)
+	// The folds decide which nodes run and which values get bytes: found
+	// once, for the plan and the steps.
+	folds := m.reluFolds(types)
+	pools := m.poolFolds(types, folds)
+	offsets, scratchOff, size, err := m.plan(types, scratch, folds, pools)
 	if err != nil {
 		return nil, err
 	}
@@ -160,8 +164,6 @@ func (m *Model) newSession(cfg *sessionConfig) (*Session, error) {
 		s.outputs = append(s.outputs, s.vals[id])
 	}
 	s.pool = newWorkerPool(threads)
-	folds := m.reluFolds(types)
-	pools := m.poolFolds(types, folds)
 	foldedInto := make([]bool, len(m.nodes))
 	for _, p := range folds {
 		if p >= 0 {
@@ -235,7 +237,8 @@ func (m *Model) newSession(cfg *sessionConfig) (*Session, error) {
 // writes them to the last step that reads them) overlap get disjoint
 // ranges; the rest share memory. Placement is greedy, largest first, at
 // the lowest offset that fits.
-func (m *Model) plan(types []ValueType, scratch []int) (valOff, scratchOff []int, total int64, err error) {
+// folds and pools are reluFolds' and poolFolds' answers.
+func (m *Model) plan(types []ValueType, scratch, folds, pools []int) (valOff, scratchOff []int, total int64, err error) {
 	type buf struct {
 		size       int
 		start, end int
@@ -245,7 +248,7 @@ func (m *Model) plan(types []ValueType, scratch []int) (valOff, scratchOff []int
 	var bufs []buf
 	idx := make([]int, len(m.values))
 	const limit = math.MaxInt / 4
-	root := m.aliases(types)
+	root := m.aliases(folds)
 	// A pool folded into a convolution: the convolution writes the pool's
 	// output, and its own output (and the folded ReLU's view of it) is
 	// never computed.
@@ -254,7 +257,7 @@ func (m *Model) plan(types []ValueType, scratch []int) (valOff, scratchOff []int
 	for i := range m.values {
 		writer[i] = m.values[i].producer
 	}
-	for i, c := range m.poolFolds(types, m.reluFolds(types)) {
+	for i, c := range pools {
 		if c >= 0 {
 			writer[m.nodes[i].out[0]] = c
 			dead[m.nodes[c].out[0]] = true
@@ -365,13 +368,13 @@ func (m *Model) plan(types []ValueType, scratch []int) (valOff, scratchOff []int
 // value whose bytes it shares, or -1: a view relabels the shape of a
 // buffer, so it needs no memory and no copy. Graph outputs keep their own
 // buffer (the caller reads them after Run) and initializers are read-only.
-func (m *Model) aliases(types []ValueType) []int {
+// A ReLU folded into another node (folds, from reluFolds) is a view too.
+func (m *Model) aliases(folded []int) []int {
 	root := make([]int, len(m.values))
 	for i := range root {
 		root[i] = -1
 	}
 	isOut := m.outputSet()
-	folded := m.reluFolds(types)
 	for i := range m.nodes {
 		n := &m.nodes[i]
 		if !n.def.view && folded[i] < 0 {

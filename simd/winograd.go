@@ -34,22 +34,37 @@ func WinogradIn(v []float32, vx, vc int, e, o []float32, ld, plane, chans, n int
 	if n <= 0 || chans <= 0 {
 		return
 	}
+	if ld < 0 || plane < 0 {
+		panic(fmt.Sprintf("simd: WinogradIn: strides %d %d", ld, plane))
+	}
 	n8 := (n + 7) / 8 * 8
-	if vx < 0 || vc < 0 || ld < 0 || plane < 0 {
-		panic(fmt.Sprintf("simd: WinogradIn: strides %d %d %d %d", vx, vc, ld, plane))
-	}
-	need := int64(chans-1)*int64(plane) + 3*int64(ld) + int64(n8) + 1
-	vneed := 15*int64(vx) + int64(chans-1)*int64(vc) + int64(n8)
-	if int64(len(e)) < need || int64(len(o)) < need || int64(len(v)) < vneed {
-		panic(fmt.Sprintf("simd: WinogradIn: %d tiles of %d channels read %d floats of %d and %d, write %d of %d",
-			n, chans, need, len(e), len(o), vneed, len(v)))
-	}
-	f32RaceRead(e[:need])
-	f32RaceRead(o[:need])
-	f32RaceWrite(v[:vneed])
+	winoInCheck("WinogradIn", v, vx, vc, 16, n8, chans, int64(chans-1)*int64(plane)+3*int64(ld)+int64(n8)+1, e, o)
 	for k := 0; k < n8; k += 8 {
 		winoIn8Fn(v[k:], vx, vc, e[k:], o[k:], ld, plane, chans)
 	}
+}
+
+// winoInCheck panics unless an input transform of chans channels may read
+// need floats of each input (the even and odd halves, or the column
+// phases, or the interleaved maps) and write the coefficients coeffs of
+// lanes lanes of v, coefficient ξ of channel c at v[ξ*vx+c*vc:]; strides
+// must not be negative. It tells the race detector what it reads and
+// writes.
+func winoInCheck(name string, v []float32, vx, vc, coeffs, lanes, chans int, need int64, in ...[]float32) {
+	if vx < 0 || vc < 0 || need < 0 {
+		panic(fmt.Sprintf("simd: %s: strides %d %d, %d floats an input", name, vx, vc, need))
+	}
+	vneed := int64(coeffs-1)*int64(vx) + int64(chans-1)*int64(vc) + int64(lanes)
+	for _, p := range in {
+		if int64(len(p)) < need {
+			panic(fmt.Sprintf("simd: %s: %d channels read %d floats of an input of %d", name, chans, need, len(p)))
+		}
+		f32RaceRead(p[:need])
+	}
+	if int64(len(v)) < vneed {
+		panic(fmt.Sprintf("simd: %s: %d channels write %d floats of %d", name, chans, vneed, len(v)))
+	}
+	f32RaceWrite(v[:vneed])
 }
 
 // WinogradOut writes the output transforms of n consecutive tiles of chans
@@ -109,18 +124,10 @@ func WinogradIn2(v []float32, vx, vc int, e, o []float32, ld, plane, chans int) 
 	if chans <= 0 {
 		return
 	}
-	if vx < 0 || vc < 0 || ld < 0 || plane < 0 {
-		panic(fmt.Sprintf("simd: WinogradIn2: strides %d %d %d %d", vx, vc, ld, plane))
+	if ld < 0 || plane < 0 {
+		panic(fmt.Sprintf("simd: WinogradIn2: strides %d %d", ld, plane))
 	}
-	need := int64(chans-1)*int64(plane) + 5*int64(ld) + 5
-	vneed := 15*int64(vx) + int64(chans-1)*int64(vc) + 8
-	if int64(len(e)) < need || int64(len(o)) < need || int64(len(v)) < vneed {
-		panic(fmt.Sprintf("simd: WinogradIn2: %d channels read %d floats of %d and %d, write %d of %d",
-			chans, need, len(e), len(o), vneed, len(v)))
-	}
-	f32RaceRead(e[:need])
-	f32RaceRead(o[:need])
-	f32RaceWrite(v[:vneed])
+	winoInCheck("WinogradIn2", v, vx, vc, 16, 8, chans, int64(chans-1)*int64(plane)+5*int64(ld)+5, e, o)
 	winoIn2Fn(v, vx, vc, e, o, ld, plane, chans)
 }
 

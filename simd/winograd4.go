@@ -33,22 +33,11 @@ func WinogradIn4(v []float32, vx, vc int, p0, p1, p2, p3 []float32, ld, plane, c
 	if n <= 0 || chans <= 0 {
 		return
 	}
-	if vx < 0 || vc < 0 || ld < 0 || plane < 0 {
-		panic(fmt.Sprintf("simd: WinogradIn4: strides %d %d %d %d", vx, vc, ld, plane))
+	if ld < 0 || plane < 0 {
+		panic(fmt.Sprintf("simd: WinogradIn4: strides %d %d", ld, plane))
 	}
 	n8 := (n + 7) / 8 * 8
-	need := int64(chans-1)*int64(plane) + 5*int64(ld) + int64(n8) + 1
-	vneed := 35*int64(vx) + int64(chans-1)*int64(vc) + int64(n8)
-	for _, p := range [][]float32{p0, p1, p2, p3} {
-		if int64(len(p)) < need {
-			panic(fmt.Sprintf("simd: WinogradIn4: %d tiles of %d channels read %d floats of a phase of %d", n, chans, need, len(p)))
-		}
-		f32RaceRead(p[:need])
-	}
-	if int64(len(v)) < vneed {
-		panic(fmt.Sprintf("simd: WinogradIn4: %d tiles of %d channels write %d floats of %d", n, chans, vneed, len(v)))
-	}
-	f32RaceWrite(v[:vneed])
+	winoInCheck("WinogradIn4", v, vx, vc, 36, n8, chans, int64(chans-1)*int64(plane)+5*int64(ld)+int64(n8)+1, p0, p1, p2, p3)
 	for k := 0; k < n8; k += 8 {
 		winoIn4Fn(v[k:], vx, vc, p0[k:], p1[k:], p2[k:], p3[k:], ld, plane, chans)
 	}
@@ -83,21 +72,10 @@ func WinogradIn4x2(v []float32, vx, vc int, p0, p1, p2, p3 []float32, ld, plane,
 	if chans <= 0 {
 		return
 	}
-	if vx < 0 || vc < 0 || ld < 0 || plane < 0 {
-		panic(fmt.Sprintf("simd: WinogradIn4x2: strides %d %d %d %d", vx, vc, ld, plane))
+	if ld < 0 || plane < 0 {
+		panic(fmt.Sprintf("simd: WinogradIn4x2: strides %d %d", ld, plane))
 	}
-	need := int64(chans-1)*int64(plane) + 9*int64(ld) + 5
-	vneed := 35*int64(vx) + int64(chans-1)*int64(vc) + 8
-	for _, p := range [][]float32{p0, p1, p2, p3} {
-		if int64(len(p)) < need {
-			panic(fmt.Sprintf("simd: WinogradIn4x2: %d channels read %d floats of a phase of %d", chans, need, len(p)))
-		}
-		f32RaceRead(p[:need])
-	}
-	if int64(len(v)) < vneed {
-		panic(fmt.Sprintf("simd: WinogradIn4x2: %d channels write %d floats of %d", chans, vneed, len(v)))
-	}
-	f32RaceWrite(v[:vneed])
+	winoInCheck("WinogradIn4x2", v, vx, vc, 36, 8, chans, int64(chans-1)*int64(plane)+9*int64(ld)+5, p0, p1, p2, p3)
 	winoIn4x2Fn(v, vx, vc, p0, p1, p2, p3, ld, plane, chans)
 }
 
@@ -159,21 +137,11 @@ func WinogradIn4x4(v []float32, vx, vc int, p0, p1, p2, p3 []float32, ld, plane,
 	if chans <= 0 {
 		return
 	}
-	if vx < 0 || vc < 0 || ld < 0 || plane < 0 || off[0] != 0 || off[1] < 0 || off[2] < 0 || off[3] < 0 {
-		panic(fmt.Sprintf("simd: WinogradIn4x4: strides %d %d %d %d, offsets %v", vx, vc, ld, plane, off))
+	if ld < 0 || plane < 0 || off[0] != 0 || off[1] < 0 || off[2] < 0 || off[3] < 0 {
+		panic(fmt.Sprintf("simd: WinogradIn4x4: strides %d %d, offsets %v", ld, plane, off))
 	}
 	need := int64(max(off[1], off[2], off[3])) + int64(chans-1)*int64(plane) + 5*int64(ld) + 3
-	vneed := 35*int64(vx) + int64(chans-1)*int64(vc) + 8
-	for _, p := range [][]float32{p0, p1, p2, p3} {
-		if int64(len(p)) < need {
-			panic(fmt.Sprintf("simd: WinogradIn4x4: %d channels read %d floats of a phase of %d", chans, need, len(p)))
-		}
-		f32RaceRead(p[:need])
-	}
-	if int64(len(v)) < vneed {
-		panic(fmt.Sprintf("simd: WinogradIn4x4: %d channels write %d floats of %d", chans, vneed, len(v)))
-	}
-	f32RaceWrite(v[:vneed])
+	winoInCheck("WinogradIn4x4", v, vx, vc, 36, 8, chans, need, p0, p1, p2, p3)
 	winoIn4x4Fn(v, vx, vc, p0, p1, p2, p3, ld, plane, chans, off)
 }
 

@@ -4,6 +4,13 @@
 #include "maxnan_amd64.h"
 #include "vecio_amd64.h"
 
+// FOUR14 broadcasts 4.0, the transforms' one factor that is not ±1 or 2
+// (an exact product), into Y14 (AX scratch).
+#define FOUR14 \
+	MOVL $0x40800000, AX \
+	VMOVD AX, X14 \
+	VBROADCASTSS X14, Y14
+
 // BT6 applies Bᵀ to Y0..Y5 in place (bt6's order), with 4.0 in Y14 and
 // Y6..Y13 as scratch.
 #define BT6 \
@@ -243,9 +250,7 @@ L0:
 	LEAQ (R8)(R8*2), R10 \
 	LEAQ (R11)(R11*2), R12 \
 	LEAQ (R11)(R11*4), R13 \
-	MOVL $0x40800000, AX \
-	VMOVD AX, X14 \
-	VBROADCASTSS X14, Y14
+	FOUR14
 
 // IN4ROWS transforms the rows of the frame's slots into v and moves on to
 // the next channel, leaving the flags of the channel count's decrement.
@@ -278,9 +283,7 @@ L0:
 	LEAQ (R8)(R8*2), R10 \
 	SHLQ $1, R10 \
 	LEAQ (R10)(R10*2), R13 \
-	MOVL $0x40800000, AX \
-	VMOVD AX, X14 \
-	VBROADCASTSS X14, Y14
+	FOUR14
 
 // MCOLS transforms the six columns of a channel's M into the frame and
 // broadcasts its bias into Y15.
@@ -625,9 +628,7 @@ TEXT ·winoIn4LAVX2(SB), $1152-40
 	MOVQ $192, R11
 	MOVQ $576, R12
 	MOVQ $960, R13
-	MOVL $0x40800000, AX
-	VMOVD AX, X14
-	VBROADCASTSS X14, Y14
+	FOUR14
 
 in4lloop:
 	VCOL(0, SI, 0)
@@ -722,9 +723,7 @@ TEXT ·winoOut4LAVX2(SB), $768-72
 	LEAQ (R10)(R10*2), R13
 
 out4lloop:
-	MOVL $0x40800000, AX
-	VMOVD AX, X14
-	VBROADCASTSS X14, Y14
+	FOUR14
 	MCOLS
 	ROW4(0)
 	VMOVUPS Y0, (0*32)(SP)

@@ -50,16 +50,7 @@ func WinogradIn4L(v []float32, vx, vc int, d []float32, chans int) {
 	if chans <= 0 {
 		return
 	}
-	if vx < 0 || vc < 0 {
-		panic(fmt.Sprintf("simd: WinogradIn4L: strides %d %d", vx, vc))
-	}
-	need := int64(chans) * 288
-	vneed := 35*int64(vx) + int64(chans-1)*int64(vc) + 8
-	if int64(len(d)) < need || int64(len(v)) < vneed {
-		panic(fmt.Sprintf("simd: WinogradIn4L: %d channels read %d floats of %d, write %d of %d", chans, need, len(d), vneed, len(v)))
-	}
-	f32RaceRead(d[:need])
-	f32RaceWrite(v[:vneed])
+	winoInCheck("WinogradIn4L", v, vx, vc, 36, 8, chans, int64(chans)*288, d)
 	winoIn4LFn(v, vx, vc, d, chans)
 }
 

@@ -19,6 +19,19 @@
 	LEAQ (AX)(R8*4), BX     \
 	LEAQ (BX)(R8*4), R13
 
+// WOUTNEXT moves the output kernels on to the next channel (m's rows,
+// y's plane, the bias), leaving the flags of the channel count's
+// decrement.
+#define WOUTNEXT \
+	MOVQ mc+32(FP), DX      \
+	ADDQ DX, SI             \
+	ADDQ DX, AX             \
+	ADDQ DX, BX             \
+	ADDQ DX, R13            \
+	ADDQ yplane+48(FP), DI  \
+	ADDQ bstride+56(FP), R9 \
+	DECQ CX
+
 // Aᵀ·M for the four columns (S0 in Y0..Y3, S1 in Y4..Y7) and the bias
 // broadcast in Y15.
 #define WCOLS \
@@ -242,14 +255,7 @@ r1lt2:
 	VMOVSS X8, (R12)
 
 next:
-	MOVQ mc+32(FP), DX
-	ADDQ DX, SI
-	ADDQ DX, AX
-	ADDQ DX, BX
-	ADDQ DX, R13
-	ADDQ yplane+48(FP), DI
-	ADDQ bstride+56(FP), R9
-	DECQ CX
+	WOUTNEXT
 	JNE  outloop
 	VZEROUPPER
 	RET
@@ -347,14 +353,7 @@ row1b:
 	STORE8(Y9, X9, R12, DX, b1l8, b1l4, b1l2, b1l1)
 
 next2:
-	MOVQ mc+32(FP), DX
-	ADDQ DX, SI
-	ADDQ DX, AX
-	ADDQ DX, BX
-	ADDQ DX, R13
-	ADDQ yplane+48(FP), DI
-	ADDQ bstride+56(FP), R9
-	DECQ CX
+	WOUTNEXT
 	JNE  out2loop
 	VZEROUPPER
 	RET
@@ -392,14 +391,7 @@ pstore:
 	STORE8(Y9, X9, R12, DX, p1l8, p1l4, p1l2, p1l1)
 
 pnext:
-	MOVQ mc+32(FP), DX
-	ADDQ DX, SI
-	ADDQ DX, AX
-	ADDQ DX, BX
-	ADDQ DX, R13
-	ADDQ yplane+48(FP), DI
-	ADDQ bstride+56(FP), R9
-	DECQ CX
+	WOUTNEXT
 	JNE  poolloop
 	VZEROUPPER
 	RET

@@ -348,12 +348,17 @@ func (q *convWino) lens(p *Conv2DParams) (half, quarter, worker int) {
 func (cg *ConvGemm) Winograd() bool { return cg.wino != nil }
 
 // GemmPools reports whether the ConvGemm of p (which must pass GemmPath)
-// can take PoolOutput: it runs the Winograd path with 2×2 tiles, or 4×4
-// ones two rows of tiles at a time, and its map holds at least one 2×2
-// window.
+// can take PoolOutput: it runs the Winograd path in a layout that has a
+// pooling output transform (convWino.pools), and its map holds at least
+// one 2×2 window.
 func (p *Conv2DParams) GemmPools() bool {
-	return p.gemmWinograd() && (!p.winoWide() || (p.OutW()+3)/4 != 1 && (p.OutW()+3)/4 <= 4) && p.OutH() >= 2 && p.OutW() >= 2
+	return p.gemmWinograd() && winoGeometry(p).pools() && p.OutH() >= 2 && p.OutW() >= 2
 }
+
+// pools reports whether the layout has a pooling output transform: 2×2
+// tiles, and 4×4 ones two rows or two images at a time, whose tiles are
+// whole 2×2 windows on the lanes the kernels pool.
+func (q *convWino) pools() bool { return q.r == 2 || q.pairs || q.quads }
 
 // PoolOutput makes RunWino write the convolution max-pooled with 2×2
 // windows at stride 2 without padding, as MaxPool2D computes it (N ×
@@ -364,7 +369,7 @@ func (p *Conv2DParams) GemmPools() bool {
 // tile's maximum instead of storing its four outputs, and neither the
 // four times larger map nor the pool's pass over it exists.
 func (cg *ConvGemm) PoolOutput(relu bool) error {
-	if cg.wino == nil || (cg.wino.r == 4 && !cg.wino.pairs && !cg.wino.quads) || cg.oh < 2 || cg.ow < 2 {
+	if cg.wino == nil || !cg.wino.pools() || cg.oh < 2 || cg.ow < 2 {
 		return fmt.Errorf("conv: a %d×%d map on the single-product path cannot pool its output", cg.oh, cg.ow)
 	}
 	cg.pool, cg.poolRelu = true, relu
