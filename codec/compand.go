@@ -65,12 +65,21 @@ func (c Compander) ToUniform(dst, src []float32) {
 }
 
 // Quantize is ToUniform followed by rounding half to even to int8, the
-// encoder's output. tmp is scratch of len(dst) float32s (it may be src, which
-// is then overwritten).
-func (c Compander) Quantize(dst []int8, src, tmp []float32) {
-	tmp = tmp[:len(dst)]
-	c.ToUniform(tmp, src[:len(dst)])
-	simd.RoundS8(dst, tmp)
+// encoder's output, bit for bit; it looks each value up among the points
+// where the latent steps (see compand_table.go) instead of evaluating erf.
+func (c Compander) Quantize(dst []int8, src []float32) {
+	src = src[:len(dst)]
+	if t := c.table(); t != nil {
+		t.quantize(dst, src)
+		return
+	}
+	var tmp [256]float32
+	for len(src) > 0 {
+		n := min(len(src), len(tmp))
+		c.ToUniform(tmp[:n], src[:n])
+		simd.RoundS8(dst[:n], tmp[:n])
+		dst, src = dst[n:], src[n:]
+	}
 }
 
 // ToNormal is the decoder's inverse of ToUniform, in float32:

@@ -83,7 +83,7 @@ func TestCompandGolden(t *testing.T) {
 			got := make([]int8, len(proj))
 			u := make([]float32, len(proj))
 			c.ToUniform(u, proj)
-			c.Quantize(got, proj, make([]float32, len(proj)))
+			c.Quantize(got, proj)
 			boundary, mismatched := 0, 0
 			for i := range got {
 				// Within 4 ulps of a .5 boundary counts as a boundary value:
@@ -160,7 +160,7 @@ func TestCompandRoundTrip(t *testing.T) {
 		}
 		// Quantize then Dequantize then Quantize is the identity on latents.
 		q := make([]int8, len(dec))
-		c.Quantize(q, dec, make([]float32, len(dec)))
+		c.Quantize(q, dec)
 		for i := range q {
 			if q[i] != lat[i] {
 				t.Errorf("bits %d: re-quantizing level %d gave %d", bits, lat[i], q[i])
@@ -184,5 +184,65 @@ func TestQuantizeRounding(t *testing.T) {
 		if got[i] != want[i] {
 			t.Errorf("RoundS8(%g) = %d, want %d", in[i], got[i], want[i])
 		}
+	}
+}
+
+// TestQuantizeThresholds checks that Quantize, which looks values up among
+// the thresholds where the latent steps, gives exactly the bits of the
+// reference computation (ToUniform, then RoundS8): at and around every
+// threshold, on a dense sweep of the range where latents step, on random
+// float32 bit patterns, and at the special values.
+func TestQuantizeThresholds(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for bits := 2; bits <= 8; bits++ {
+		c, _ := NewCompander(bits)
+		tab := c.table()
+		if tab == nil {
+			t.Fatalf("bits %d: no threshold table", bits)
+		}
+		var vals []float32
+		for _, th := range tab.thr[1 : 2*tab.l+1] {
+			v := th
+			for range 40 {
+				v = math.Nextafter32(v, float32(math.Inf(-1)))
+			}
+			for range 81 {
+				vals = append(vals, v)
+				v = math.Nextafter32(v, float32(math.Inf(1)))
+			}
+		}
+		lo, hi := float64(tab.thr[1]), float64(tab.thr[2*tab.l])
+		span := hi - lo
+		for i := range 200000 {
+			vals = append(vals, float32(lo-span/8+float64(i)*span*1.25/200000))
+		}
+		for range 200000 {
+			vals = append(vals, math.Float32frombits(r.Uint32()))
+		}
+		vals = append(vals, 0, float32(math.Copysign(0, -1)), float32(math.Inf(1)), float32(math.Inf(-1)),
+			float32(math.NaN()), math.MaxFloat32, -math.MaxFloat32, math.SmallestNonzeroFloat32)
+		got := make([]int8, len(vals))
+		c.Quantize(got, vals)
+		u := make([]float32, len(vals))
+		want := make([]int8, len(vals))
+		c.ToUniform(u, vals)
+		simd.RoundS8(want, u)
+		bad := 0
+		for i := range vals {
+			if got[i] != want[i] {
+				if bad++; bad <= 5 {
+					t.Errorf("bits %d: Quantize(%g) = %d, reference %d", bits, vals[i], got[i], want[i])
+				}
+			}
+		}
+		// Every latent level is reached.
+		seen := map[int8]bool{}
+		for _, q := range want {
+			seen[q] = true
+		}
+		if len(seen) != 2*tab.l+1 {
+			t.Errorf("bits %d: %d levels seen, want %d", bits, len(seen), 2*tab.l+1)
+		}
+		t.Logf("bits %d: %d thresholds, %d buckets, %d values, %d differ", bits, 2*tab.l, len(tab.base), len(vals), bad)
 	}
 }

@@ -65,7 +65,7 @@ func TestCodecPipelineWithCodecPackage(t *testing.T) {
 		}
 	}
 	lat := make([]int8, len(proj))
-	comp.Quantize(lat, proj, make([]float32, len(proj)))
+	comp.Quantize(lat, proj)
 	off := 0
 	for i := range lat {
 		if d := int(lat[i]) - int(wantLat[i]); d != 0 {

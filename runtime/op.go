@@ -61,6 +61,9 @@ type env struct {
 	// max pool at stride 2 reading it (see Model.poolFolds), rectified
 	// when relu is set.
 	maxPool2 bool
+	// roundS8 tells companding that its output is that of the round_s8
+	// reading it (see Model.roundFolds): the I8 latents.
+	roundS8 bool
 }
 
 var opSet = map[string]*opDef{}

@@ -182,9 +182,14 @@ func compandInfer(_ any, in []ValueType) ([]ValueType, error) {
 	return []ValueType{{DType: F32, Shape: in[0].Shape}}, nil
 }
 
-func compandPrepare(attrs any, in, out []*Tensor, _ *env) (func(), error) {
+func compandPrepare(attrs any, in, out []*Tensor, e *env) (func(), error) {
 	c := attrs.(*compandAttrs).c
-	x, y := in[0].F32(), out[0].F32()
+	x := in[0].F32()
+	if e.roundS8 {
+		y := out[0].S8()
+		return func() { c.Quantize(y, x) }, nil
+	}
+	y := out[0].F32()
 	return func() { c.ToUniform(y, x) }, nil
 }
 

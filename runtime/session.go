@@ -132,6 +132,7 @@ func (m *Model) newSession(cfg *sessionConfig) (*Session, error) {
 	// once, for the plan and the steps.
 	folds := m.reluFolds(types)
 	pools := m.poolFolds(types, folds)
+	m.roundFolds(types, pools)
 	offsets, scratchOff, size, err := m.plan(types, scratch, folds, pools)
 	if err != nil {
 		return nil, err
@@ -202,9 +203,14 @@ func (m *Model) newSession(cfg *sessionConfig) (*Session, error) {
 			e.relu, e.reluIn = n.op != "conv2d", n.op == "conv2d"
 		}
 		if pl := pooledBy[i]; pl >= 0 {
-			// The convolution writes the pool's output, rectified when a
-			// ReLU folded into the pool.
-			e.maxPool2, e.relu = true, foldedInto[pl]
+			if m.nodes[pl].op == "round_s8" {
+				// Companding writes the rounded latents.
+				e.roundS8 = true
+			} else {
+				// The convolution writes the pool's output, rectified
+				// when a ReLU folded into the pool.
+				e.maxPool2, e.relu = true, foldedInto[pl]
+			}
 			out[0] = s.vals[m.nodes[pl].out[0]]
 		}
 		for j, id := range n.in {
@@ -233,11 +239,12 @@ func (m *Model) newSession(cfg *sessionConfig) (*Session, error) {
 
 // plan assigns each activation, and each node's scratch (float32 counts
 // in scratch), an arena offset, or -1 for the activations no node
-// computes (the map a folded pool reads). Buffers whose lifetimes (from the step that
+// computes (the map a folded pool reads, the floats a folded rounding
+// reads). Buffers whose lifetimes (from the step that
 // writes them to the last step that reads them) overlap get disjoint
 // ranges; the rest share memory. Placement is greedy, largest first, at
 // the lowest offset that fits.
-// folds and pools are reluFolds' and poolFolds' answers.
+// folds and pools are reluFolds' and poolFolds' (with roundFolds') answers.
 func (m *Model) plan(types []ValueType, scratch, folds, pools []int) (valOff, scratchOff []int, total int64, err error) {
 	type buf struct {
 		size       int
@@ -496,6 +503,38 @@ func (m *Model) poolFolds(types []ValueType, relu []int) []int {
 		}
 	}
 	return folds
+}
+
+// roundFolds adds to pools (from poolFolds) the roundings to I8 that the
+// companding they read computes instead: an encoder's compand → round_s8,
+// when the companded values have no other reader and are not a graph
+// output. Companding then writes the latents directly (codec's
+// Compander.Quantize, the same bits), and the float map between them is
+// never written.
+func (m *Model) roundFolds(types []ValueType, pools []int) {
+	readers := make([]int, len(m.values))
+	for i := range m.nodes {
+		for _, id := range m.nodes[i].in {
+			if id >= 0 {
+				readers[id]++
+			}
+		}
+	}
+	isOut := m.outputSet()
+	for i := range m.nodes {
+		n := &m.nodes[i]
+		if n.op != "round_s8" || n.in[0] < 0 {
+			continue
+		}
+		src := n.in[0]
+		v := &m.values[src]
+		if v.kind != kindNode || readers[src] != 1 || isOut[src] || types[src].DType != F32 {
+			continue
+		}
+		if m.nodes[v.producer].op == "compand" {
+			pools[i] = v.producer
+		}
+	}
 }
 
 // convPools reports whether conv node n runs as kern.ConvGemm on the

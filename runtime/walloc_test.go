@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"bytes"
 	"context"
 	"path/filepath"
 	"testing"
@@ -80,6 +81,21 @@ func TestWaLLoCEncoder(t *testing.T) {
 		}
 		if n := testing.AllocsPerRun(5, func() { s.Run(context.Background()) }); n != 0 {
 			t.Errorf("%s: encoder Run allocates %v times", c, n)
+		}
+		// Companding writes the latents (roundFolds): its float output
+		// gets no bytes, and the latents are those of the two nodes run
+		// apart, which they are when that output is a graph output too.
+		if s.vals[m.valueID["u"]].data != nil {
+			t.Errorf("%s: round_s8 did not fold into compand", c)
+		}
+		f.Graph.Outputs = append(f.Graph.Outputs, ValueInfo{Name: "u"})
+		apart := newSession(t, openModel(t, f), WithBatch(2))
+		copy(apart.Input(0).data, s.Input(0).data)
+		if err := apart.Run(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(apart.Output(0).data, s.Output(0).data) {
+			t.Errorf("%s: folded latents differ from compand then round_s8", c)
 		}
 		wantWPT, wantProj := readNpy(t, wallocRef(c+"_wpt.npy")), readNpy(t, wallocRef(c+"_proj.npy"))
 		wantLat := readNpy(t, wallocRef(c+"_latent.npy"))

@@ -197,7 +197,6 @@ type encoder struct {
 	bands   []float32
 	scratch []float32
 	proj    []float32
-	tmp     []float32
 	lat     []int8
 	cb, hw  int
 	latent  int
@@ -227,7 +226,6 @@ func newEncoder(md *walloc.Model, x []float32, c, h, w int) (*encoder, error) {
 		bands:   make([]float32, wpt.OutLen()),
 		scratch: make([]float32, wpt.ScratchLen()),
 		proj:    make([]float32, lat*hw),
-		tmp:     make([]float32, lat*hw),
 		lat:     make([]int8, lat*hw),
 	}
 	// proj[o][p] = sum_i W[o][i] bands[i][p] + b[o]: the weights are A
@@ -249,7 +247,7 @@ func (e *encoder) run(w []float32) {
 			row[i] += b
 		}
 	}
-	e.comp.Quantize(e.lat, e.proj, e.tmp)
+	e.comp.Quantize(e.lat, e.proj)
 }
 
 func encode(args []string) (*result, error) {

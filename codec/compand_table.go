@@ -1,0 +1,201 @@
+package codec
+
+import (
+	"math"
+	"slices"
+	"sync"
+
+	"github.com/edgerun/edgerun/simd"
+)
+
+// The encoder's latent is a step function of the projected coefficient:
+// q(v) = round(ToUniform(v)). Every stage of ToUniform rounds a monotone
+// function (a division by a positive scale, erf, affine maps), so q is
+// non-decreasing over the float32 values, and it is fixed by the 2L values
+// (L = 2^(b-1)-1) where it steps up: q(v) = -L + #{thresholds ≤ v}. Those
+// thresholds are found once per bit depth by bisection over the float32
+// values with the reference computation itself, so Quantize gives exactly
+// the bits of ToUniform followed by rounding (TestQuantizeThresholds checks
+// it on millions of values and at every threshold) at the cost of a table
+// lookup and two comparisons instead of a float64 erf per latent.
+//
+// The lookup: uniform buckets over the thresholds' span, narrow enough
+// that any bucket, as the float32 index computation (v-org)·inv assigns
+// values to it, holds at most two thresholds; base is q at the bucket's
+// first value, and two comparisons with the next thresholds finish it.
+
+// quantTable is the threshold form of one bit depth's Quantize.
+type quantTable struct {
+	org, inv float32
+	last     float32 // nb-1, the largest bucket index
+	base     []int8
+	// thr[q+L] is the smallest float32 v with q(v) ≥ q, for q in
+	// -L+1..L; thr[0] is never read, thr[2L+1] and thr[2L+2] are NaN so
+	// that comparisons past the top fail.
+	thr []float32
+	l   int
+}
+
+// maxQuantBuckets bounds the table: for every bit depth from 2 to 8 the
+// thresholds need a few hundred to a few thousand buckets.
+const maxQuantBuckets = 1 << 16
+
+var quantTables [9]struct {
+	once sync.Once
+	t    *quantTable
+}
+
+// table returns the threshold table of c's bit depth, built on first use,
+// or nil if it cannot be built (then Quantize computes each value).
+func (c Compander) table() *quantTable {
+	e := &quantTables[c.bits]
+	e.once.Do(func() { e.t = newQuantTable(c) })
+	return e.t
+}
+
+// ref is the reference latent of one value: ToUniform, then RoundS8.
+func (c Compander) ref(v float32) int8 {
+	var u [1]float32
+	var q [1]int8
+	c.ToUniform(u[:], []float32{v})
+	simd.RoundS8(q[:], u[:])
+	return q[0]
+}
+
+// f32Key maps float32 values other than NaN to integers in the same order.
+func f32Key(v float32) int64 {
+	b := math.Float32bits(v)
+	if b>>31 != 0 {
+		return -int64(b &^ (1 << 31))
+	}
+	return int64(b)
+}
+
+// f32FromKey inverts f32Key (key 0 is +0; -0 has no key of its own).
+func f32FromKey(k int64) float32 {
+	if k < 0 {
+		return math.Float32frombits(uint32(-k) | 1<<31)
+	}
+	return math.Float32frombits(uint32(k))
+}
+
+// firstKey returns the smallest key in [lo, hi] for which ok holds, given
+// that ok is monotone (false then true) and holds at hi.
+func firstKey(lo, hi int64, ok func(int64) bool) int64 {
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		if ok(mid) {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	return lo
+}
+
+func newQuantTable(c Compander) *quantTable {
+	l := 1<<(c.bits-1) - 1
+	kMin, kMax := f32Key(float32(math.Inf(-1))), f32Key(float32(math.Inf(1)))
+	if int(c.ref(float32(math.Inf(-1)))) != -l || int(c.ref(float32(math.Inf(1)))) != l {
+		return nil
+	}
+	t := &quantTable{l: l, thr: make([]float32, 2*l+3)}
+	t.thr[0] = float32(math.Inf(-1))
+	t.thr[2*l+1], t.thr[2*l+2] = float32(math.NaN()), float32(math.NaN())
+	for q := -l + 1; q <= l; q++ {
+		k := firstKey(kMin, kMax, func(k int64) bool { return int(c.ref(f32FromKey(k))) >= q })
+		t.thr[q+l] = f32FromKey(k)
+		if q > -l+1 && !(t.thr[q+l] > t.thr[q+l-1]) {
+			return nil
+		}
+	}
+	// count is q(v) from the thresholds alone.
+	count := func(v float32) int {
+		ts := t.thr[1 : 2*l+1]
+		n, _ := slices.BinarySearchFunc(ts, v, func(e, v float32) int {
+			if e <= v {
+				return -1
+			}
+			return 1
+		})
+		return -l + n
+	}
+	gap := math.Inf(1)
+	for i := 2; i <= 2*l; i++ {
+		gap = min(gap, float64(t.thr[i])-float64(t.thr[i-1]))
+	}
+	first, lastThr := float64(t.thr[1]), float64(t.thr[2*l])
+	for w := gap / 2; w > 0; w /= 2 {
+		nb := int(math.Ceil((lastThr-first)/w)) + 3
+		if nb > maxQuantBuckets {
+			return nil
+		}
+		t.org, t.inv, t.last = float32(first-w), float32(1/w), float32(nb-1)
+		t.base = make([]int8, nb)
+		good := true
+		// lo is the first key of bucket b; the buckets partition the keys
+		// in order because the index is monotone in v.
+		lo := kMin
+		for b := 0; b < nb && good; b++ {
+			hi := kMax
+			if b+1 < nb {
+				hi = firstKey(lo, kMax, func(k int64) bool { return t.bucket(f32FromKey(k)) > b })
+				if t.bucket(f32FromKey(hi)) <= b {
+					hi = kMax + 1 // no value reaches bucket b+1
+				}
+			}
+			base := count(f32FromKey(lo))
+			top := base
+			if hi > lo {
+				top = count(f32FromKey(hi - 1))
+			}
+			t.base[b] = int8(base)
+			good = top-base <= 2
+			lo = hi
+			if lo > kMax {
+				break
+			}
+		}
+		if good {
+			return t
+		}
+	}
+	return nil
+}
+
+// bucket is the table index of a non-NaN v.
+func (t *quantTable) bucket(v float32) int {
+	f := (v - t.org) * t.inv
+	f = max(f, 0)
+	f = min(f, t.last)
+	return int(f)
+}
+
+// quantize is Quantize through the table.
+func (t *quantTable) quantize(dst []int8, src []float32) {
+	src = src[:len(dst)]
+	org, inv, last := t.org, t.inv, t.last
+	base, thr := t.base, t.thr
+	l := t.l
+	for i, v := range src {
+		if v != v {
+			dst[i] = 0
+			continue
+		}
+		// The same float32 steps as bucket, which built base.
+		f := (v - org) * inv
+		f = max(f, 0)
+		f = min(f, last)
+		q := int(base[int(f)])
+		th := thr[q+l+1 : q+l+3 : q+l+3]
+		// Without branches: which way a value goes is data, not pattern.
+		var up0, up1 int
+		if v >= th[0] {
+			up0 = 1
+		}
+		if v >= th[1] {
+			up1 = 1
+		}
+		dst[i] = int8(q + up0 + up1)
+	}
+}
