@@ -217,6 +217,19 @@ func (f *Filter) analyze2DLift(out [4][]float32, in []float32, h, w int, s *scra
 	for i := range pr {
 		pr[i] = slot(i - 4)
 	}
+	if simd.Lift97Vectorised() {
+		lift97ColWarm(d1, s1, d2p, &pr, s.state[3*sw:5*sw])
+		for k := 0; k < ho; k++ {
+			fillTo(2*k + 4)
+			x2, x3, x4 := slot(2*k+2), slot(2*k+3), slot(2*k+4)
+			for half := range 2 {
+				lo, hi := half*wo, (half+1)*wo
+				simd.Lift97Col(out[2*half][k*wo:(k+1)*wo], out[2*half+1][k*wo:(k+1)*wo],
+					x2[lo:hi], x3[lo:hi], x4[lo:hi], d1[lo:hi], s1[lo:hi], d2p[lo:hi], &cdf97Col[half])
+			}
+		}
+		return
+	}
 	lift97ColPrologue(d1, s1, d2p, &pr)
 	if s.vec {
 		t1, t2 := s.state[3*sw:4*sw], s.state[4*sw:5*sw]

@@ -41,6 +41,18 @@ var cdf97 = lift97{
 	ikh: float32(-1.149604398860241),
 }
 
+// cdf97Steps and cdf97Col are the constants of simd's lifting kernels:
+// the column pass of each row band also applies both directions' scaling
+// (the row pass leaves its bands unscaled), K·K and -K⁻¹·K for the row's
+// low band, K·(-K⁻¹) and K⁻² for its high band.
+var (
+	cdf97Steps = [4]float32{cdf97.a, cdf97.b, cdf97.c, cdf97.d}
+	cdf97Col   = [2][6]float32{
+		{cdf97.a, cdf97.b, cdf97.c, cdf97.d, cdf97.k * cdf97.k, cdf97.kh * cdf97.k},
+		{cdf97.a, cdf97.b, cdf97.c, cdf97.d, cdf97.k * cdf97.kh, cdf97.kh * cdf97.kh},
+	}
+)
+
 // planLift97 enables lifting when the filter is bior4.4 in PyWavelets'
 // normalisation: the float64 lifting of impulses must reproduce the
 // filter's analysis taps within their float32 rounding.
@@ -162,6 +174,24 @@ func lift97ColPrologue(d1, s1, d2p []float32, r *[7][]float32) {
 		s1m1 := r2[i] + b*(d1m2+d1m1)
 		s10 := r4[i] + b*(d1m1+d10)
 		d1[i], s1[i], d2p[i] = d10, s10, d1m1+c*(s1m1+s10)
+	}
+}
+
+// lift97ColWarm is lift97ColPrologue by simd.Lift97Col itself, for the
+// passes that run it: three steps over rows -4 .. 2 (r[0..6]) from cleared
+// state, whose outputs go to junk (2·len(d1) floats). The first step's
+// d1(-2) depends on rows alone, so the next two leave d1(0), s1(0) and
+// d2(-1) exactly as the kernel computes them in the middle of a plane:
+// every row's state then has the same bits wherever a pass starts, which
+// lets the streamed transform start its levels at rotated rows.
+func lift97ColWarm(d1, s1, d2p []float32, r *[7][]float32, junk []float32) {
+	n := len(d1)
+	clear(d1)
+	clear(s1[:n])
+	clear(d2p[:n])
+	lo, hi := junk[:n], junk[n:2*n]
+	for i := 0; i <= 4; i += 2 {
+		simd.Lift97Col(lo, hi, r[i], r[i+1], r[i+2], d1, s1, d2p, &cdf97Col[0])
 	}
 }
 
@@ -287,7 +317,7 @@ func lift97RowPasses(lo, hi, x, e, o []float32) {
 	n := len(x)
 	e, o = e[:m+4], o[:m+4] // index k+2 holds polyphase sample k, k ∈ [-2, m+2)
 	ev, od := e[2:m+2], o[2:m+2]
-	deinterleave(ev[:m-n%2], od[:m-n%2], x[:2*(m-n%2)])
+	simd.Unzip2(ev[:m-n%2], od[:m-n%2], x[:2*(m-n%2)])
 	if n%2 == 1 {
 		ev[m-1], od[m-1] = x[n-1], x[n-1]
 	}
@@ -296,6 +326,10 @@ func lift97RowPasses(lo, hi, x, e, o []float32) {
 		e[k+2], o[k+2] = e[j], o[j]
 	}
 	a, b, c, d := cdf97.a, cdf97.b, cdf97.c, cdf97.d
+	if simd.Lift97Vectorised() {
+		simd.Lift97Steps(lo, hi[:m], e, o, &cdf97Steps)
+		return
+	}
 	// d1 on [-2, m+1), s1 on [-1, m+1), d2 on [-1, m), s2 on [0, m): each
 	// step covers what the next one reads; the last writes lo directly.
 	simd.Saxpy(a, e[0:m+3], o[0:m+3])

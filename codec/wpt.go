@@ -4,6 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync"
+
+	"github.com/edgerun/edgerun/simd"
 )
 
 // ErrShape is wrapped by every error about a buffer or shape that does not
@@ -29,6 +32,11 @@ type WPT2D struct {
 	hs, ws     []int // size at level 0..J
 	fwdScratch int
 	invScratch int
+	// stream is whether Forward may stream all levels of a plane in one
+	// pass (wpt_stream.go); trees holds the streams' bookkeeping between
+	// calls, so that Forward allocates nothing.
+	stream bool
+	trees  sync.Pool
 }
 
 // NewWPT2D plans a J-level packet transform of n×c×h×w tensors.
@@ -56,6 +64,9 @@ func NewWPT2D(f *Filter, n, c, h, w, levels int) (*WPT2D, error) {
 		p.fwdScratch += p.size(levels - 1)
 	}
 	p.invScratch = lvl + p.invBuffers()
+	if p.stream = p.streamable(); p.stream {
+		p.fwdScratch = max(p.fwdScratch, p.streamScratchLen())
+	}
 	return p, nil
 }
 
@@ -135,6 +146,16 @@ func (p *WPT2D) Forward(dst, src, scratch []float32) error {
 	if err := checkLens("WPT2D.Forward", dst, src, scratch, p.OutLen(), p.InLen(), p.fwdScratch); err != nil {
 		return err
 	}
+	if p.stream && simd.Lift97Vectorised() {
+		p.forwardStreamed(dst, src[:p.InLen()], scratch)
+		return nil
+	}
+	p.forwardLevels(dst, src, scratch)
+	return nil
+}
+
+// forwardLevels is Forward one level at a time.
+func (p *WPT2D) forwardLevels(dst, src, scratch []float32) {
 	lvlLen := p.f.levelScratchLen(p.ws[0], true)
 	s := p.f.carve(scratch[:lvlLen], p.ws[0], true)
 	inter := scratch[lvlLen:]
@@ -149,7 +170,6 @@ func (p *WPT2D) Forward(dst, src, scratch []float32) error {
 		p.f.analyze2D(out, in, p.n*p.c*pow4(l-1), p.hs[l-1], p.ws[l-1], &s)
 		in = out
 	}
-	return nil
 }
 
 // Inverse rebuilds the signal (InLen floats) in dst from the coefficients in

@@ -405,3 +405,50 @@ func TestBior44Paths(t *testing.T) {
 		t.Errorf("symmetric vs generic convolution: %g", e)
 	}
 }
+
+// TestWPTStreamed checks the streamed packet transform against the level
+// by level one: bit for bit where both run the vector lifting kernels
+// (the same kernels on the same rows), within float32 rounding otherwise;
+// and that shapes it cannot stream are planned level by level.
+func TestWPTStreamed(t *testing.T) {
+	r := rand.New(rand.NewPCG(31, 32))
+	for _, sz := range []struct{ n, c, h, w, j int }{
+		{1, 1, 16, 16, 1}, {1, 1, 64, 64, 1}, {1, 1, 512, 768, 3}, {2, 3, 64, 96, 3}, {1, 2, 32, 48, 2}, {1, 1, 128, 32, 2}, {1, 1, 256, 128, 4},
+	} {
+		p, err := NewWPT2D(Bior44, sz.n, sz.c, sz.h, sz.w, sz.j)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !p.stream {
+			t.Fatalf("%+v: not streamed", sz)
+		}
+		x := randF32(r, p.InLen())
+		s := make([]float32, p.ScratchLen())
+		for i := range s {
+			s[i] = float32(math.NaN()) // nothing may read scratch it has not written
+		}
+		got, want := make([]float32, p.OutLen()), make([]float32, p.OutLen())
+		p.forwardStreamed(got, x, s)
+		p.forwardLevels(want, x, s)
+		exact := simd.Lift97Vectorised()
+		bound := 1e-5 * maxAbs(want)
+		for i := range want {
+			if exact && math.Float32bits(got[i]) != math.Float32bits(want[i]) ||
+				!exact && !(math.Abs(float64(got[i]-want[i])) <= bound) {
+				t.Fatalf("%+v: coefficient %d streamed %v, level by level %v", sz, i, got[i], want[i])
+			}
+		}
+		if a := testing.AllocsPerRun(3, func() { p.forwardStreamed(got, x, s) }); a != 0 {
+			t.Errorf("%+v: streamed transform allocates %v times", sz, a)
+		}
+	}
+	for _, sz := range []struct{ h, w, j int }{{30, 64, 2}, {64, 14, 1}, {63, 64, 1}, {32, 64, 3}} {
+		p, err := NewWPT2D(Bior44, 1, 1, sz.h, sz.w, sz.j)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.stream {
+			t.Errorf("%+v: streams a level with an odd or small size", sz)
+		}
+	}
+}

@@ -1,0 +1,117 @@
+package simd
+
+import "fmt"
+
+// The CDF 9/7 (bior4.4) wavelet's analysis by lifting, the inner loops of
+// the codec's packet transform. Both kernels evaluate each step as the
+// codec defines it, x + w·(y + z): one addition, then one multiply-add.
+
+// Lift97Steps runs the four analysis lifting steps along a row split into
+// its even samples e and odd samples o, each with two samples of halo on
+// the left (e[j+2] is even sample j for j in [-2, n+2), o likewise for j in
+// [-2, n+1)). With c = {α, β, γ, δ}, for k in [0, n):
+//
+//	d1(j) = o[j+2] + α·(e[j+2] + e[j+3])
+//	s1(j) = e[j+2] + β·(d1(j-1) + d1(j))
+//	d2(j) = d1(j) + γ·(s1(j) + s1(j+1))
+//	lo[k] = s1(k) + δ·(d2(k-1) + d2(k)),  hi[k] = d2(k)
+//
+// lo and hi must not overlap e or o. It panics if a slice is too short.
+func Lift97Steps(lo, hi, e, o []float32, c *[4]float32) {
+	n := len(lo)
+	if len(hi) < n || len(e) < n+4 || len(o) < n+3 {
+		panic(fmt.Sprintf("simd: Lift97Steps: %d outputs from %d even and %d odd samples into %d", n, len(e), len(o), len(hi)))
+	}
+	if n == 0 {
+		return
+	}
+	hi, e, o = hi[:n], e[:n+4], o[:n+3]
+	f32RaceRead(e)
+	f32RaceRead(o)
+	f32RaceWrite(lo)
+	f32RaceWrite(hi)
+	lift97StepsFn(lo, hi, e, o, c)
+}
+
+var lift97StepsFn func(lo, hi, e, o []float32, c *[4]float32)
+
+var lift97StepsFamily = newFamily("lift97steps", &lift97StepsFn, lift97StepsGeneric, lift97StepsArch...)
+
+// lift97StepsGeneric is the Go twin of Lift97Steps: the row streams
+// through registers, each output reading two new samples.
+func lift97StepsGeneric(lo, hi, e, o []float32, c *[4]float32) {
+	n := len(lo)
+	hi, e, o = hi[:n], e[:n+4], o[:n+3]
+	a, b, g, d := c[0], c[1], c[2], c[3]
+	d1m2 := o[0] + a*(e[0]+e[1])
+	d1m1 := o[1] + a*(e[1]+e[2])
+	d10 := o[2] + a*(e[2]+e[3])
+	s1m1 := e[1] + b*(d1m2+d1m1)
+	s1 := e[2] + b*(d1m1+d10)
+	d2p := d1m1 + g*(s1m1+s1)
+	d1 := d10
+	for k := range lo {
+		d1n := o[k+3] + a*(e[k+3]+e[k+4])
+		s1n := e[k+3] + b*(d1+d1n)
+		d2 := d1 + g*(s1+s1n)
+		lo[k], hi[k] = s1+d*(d2p+d2), d2
+		d1, s1, d2p = d1n, s1n, d2
+	}
+}
+
+// Lift97Col runs the same steps down the columns of a 2D level, one output
+// row per call: x2, x3, x4 are input rows 2k+2, 2k+3, 2k+4 (already
+// filtered along the rows), d1, s1 and d2p carry d1(k), s1(k) and d2(k-1)
+// per column and advance to k+1. With c = {α, β, γ, δ, sl, sh}, for each
+// column i:
+//
+//	d1n := x3[i] + α·(x2[i] + x4[i]);  s1n := x2[i] + β·(d1[i] + d1n)
+//	d2  := d1[i] + γ·(s1[i] + s1n);     s2  := s1[i] + δ·(d2p[i] + d2)
+//	lo[i], hi[i] = sl·s2, sh·d2
+//	d1[i], s1[i], d2p[i] = d1n, s1n, d2
+//
+// sl and sh fold the normalisation of both directions into one product.
+// It panics if a slice is shorter than lo.
+func Lift97Col(lo, hi, x2, x3, x4, d1, s1, d2p []float32, c *[6]float32) {
+	n := len(lo)
+	if len(hi) < n || len(x2) < n || len(x3) < n || len(x4) < n || len(d1) < n || len(s1) < n || len(d2p) < n {
+		panic(fmt.Sprintf("simd: Lift97Col: %d columns, a row is shorter", n))
+	}
+	if n == 0 {
+		return
+	}
+	hi, x2, x3, x4, d1, s1, d2p = hi[:n], x2[:n], x3[:n], x4[:n], d1[:n], s1[:n], d2p[:n]
+	for _, r := range [][]float32{x2, x3, x4} {
+		f32RaceRead(r)
+	}
+	for _, r := range [][]float32{lo, hi, d1, s1, d2p} {
+		f32RaceWrite(r)
+	}
+	lift97ColFn(lo, hi, x2, x3, x4, d1, s1, d2p, c)
+}
+
+var lift97ColFn func(lo, hi, x2, x3, x4, d1, s1, d2p []float32, c *[6]float32)
+
+var lift97ColFamily = newFamily("lift97col", &lift97ColFn, lift97ColGeneric, lift97ColArch...)
+
+// lift97ColGeneric is the Go twin of Lift97Col.
+func lift97ColGeneric(lo, hi, x2, x3, x4, d1, s1, d2p []float32, c *[6]float32) {
+	n := len(lo)
+	hi, x2, x3, x4, d1, s1, d2p = hi[:n], x2[:n], x3[:n], x4[:n], d1[:n], s1[:n], d2p[:n]
+	a, b, g, d, sl, sh := c[0], c[1], c[2], c[3], c[4], c[5]
+	for i := range lo {
+		xe := x2[i]
+		d1n := x3[i] + a*(xe+x4[i])
+		s1n := xe + b*(d1[i]+d1n)
+		d2 := d1[i] + g*(s1[i]+s1n)
+		s2 := s1[i] + d*(d2p[i]+d2)
+		lo[i], hi[i] = sl*s2, sh*d2
+		d1[i], s1[i], d2p[i] = d1n, s1n, d2
+	}
+}
+
+// Lift97Vectorised reports whether the active level runs the lifting in
+// vector kernels rather than their Go twins.
+func Lift97Vectorised() bool {
+	return lift97StepsFamily.chosenName() != "generic" && lift97ColFamily.chosenName() != "generic"
+}

@@ -1,0 +1,45 @@
+//go:build !noasm && !purego
+
+package simd
+
+var (
+	lift97StepsArch = []impl[func(lo, hi, e, o []float32, c *[4]float32)]{
+		{name: "avx2", level: AVX2, fn: lift97StepsAVX2Go},
+	}
+	lift97ColArch = []impl[func(lo, hi, x2, x3, x4, d1, s1, d2p []float32, c *[6]float32)]{
+		{name: "avx2", level: AVX2, fn: lift97ColAVX2Go},
+	}
+)
+
+// lift97StepsAVX2 computes blocks of eight outputs, each from five
+// overlapping loads of e and four of o (every step's neighbours are
+// recomputed rather than shuffled across lanes); the last block overlaps
+// its predecessor. n >= 8.
+//
+//go:noescape
+func lift97StepsAVX2(lo, hi, e, o *float32, n int, c *[4]float32)
+
+func lift97StepsAVX2Go(lo, hi, e, o []float32, c *[4]float32) {
+	if len(lo) < 8 {
+		lift97StepsGeneric(lo, hi, e, o, c)
+		return
+	}
+	lift97StepsAVX2(&lo[0], &hi[0], &e[0], &o[0], len(lo), c)
+}
+
+// lift97ColAVX2 runs blocks of eight columns; the state rows are updated
+// in place, so the last few columns go to the Go twin rather than an
+// overlapping block.
+//
+//go:noescape
+func lift97ColAVX2(lo, hi, x2, x3, x4, d1, s1, d2p *float32, blocks int, c *[6]float32)
+
+func lift97ColAVX2Go(lo, hi, x2, x3, x4, d1, s1, d2p []float32, c *[6]float32) {
+	nb := len(lo) / 8
+	if nb > 0 {
+		lift97ColAVX2(&lo[0], &hi[0], &x2[0], &x3[0], &x4[0], &d1[0], &s1[0], &d2p[0], nb, c)
+	}
+	if t := 8 * nb; t < len(lo) {
+		lift97ColGeneric(lo[t:], hi[t:], x2[t:], x3[t:], x4[t:], d1[t:], s1[t:], d2p[t:], c)
+	}
+}

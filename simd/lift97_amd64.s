@@ -1,0 +1,223 @@
+//go:build !noasm && !purego
+
+#include "textflag.h"
+
+// Lift97Steps, one block of eight outputs in five registers and a
+// temporary, step by step so that two blocks interleave: each block's
+// chain of dependent additions and multiply-adds is long, and two chains
+// side by side keep both FMA and both add pipes busy. R10 and R11 point at
+// the block's e and o; off is the block's byte offset from them.
+//
+// ST1: r0 = e1, r1 = d1(-2)      ST6: r3 = d2(-1)
+// ST2: r2 = e2, r3 = d1(-1)      ST7: r0 = d1(1)
+// ST3: r0 = s1(-1)               ST8: r4 = s1(1)
+// ST4: r4 = e3, r1 = d1(0)       ST9: r1 = d2(0), the high band
+// ST5: r2 = s1(0)                ST10: r2 = s2(0), the low band
+#define ST1(off, r0, r1, t) \
+	VMOVUPS     4+off(R10), r0 \
+	VADDPS      off(R10), r0, t \
+	VMOVUPS     off(R11), r1 \
+	VFMADD231PS t, Y12, r1
+
+#define ST2(off, r0, r2, r3, t) \
+	VMOVUPS     8+off(R10), r2 \
+	VADDPS      r2, r0, t \
+	VMOVUPS     4+off(R11), r3 \
+	VFMADD231PS t, Y12, r3
+
+#define ST3(r0, r1, r3, t) \
+	VADDPS      r3, r1, t \
+	VFMADD231PS t, Y13, r0
+
+#define ST4(off, r1, r2, r4, t) \
+	VMOVUPS     12+off(R10), r4 \
+	VADDPS      r4, r2, t \
+	VMOVUPS     8+off(R11), r1 \
+	VFMADD231PS t, Y12, r1
+
+#define ST5(r1, r2, r3, t) \
+	VADDPS      r1, r3, t \
+	VFMADD231PS t, Y13, r2
+
+#define ST6(r0, r2, r3, t) \
+	VADDPS      r2, r0, t \
+	VFMADD231PS t, Y14, r3
+
+#define ST7(off, r0, r4, t) \
+	VADDPS      16+off(R10), r4, t \
+	VMOVUPS     12+off(R11), r0 \
+	VFMADD231PS t, Y12, r0
+
+#define ST8(r0, r1, r4, t) \
+	VADDPS      r0, r1, t \
+	VFMADD231PS t, Y13, r4
+
+#define ST9(r1, r2, r4, t) \
+	VADDPS      r4, r2, t \
+	VFMADD231PS t, Y14, r1
+
+#define ST10(r1, r2, r3, t) \
+	VADDPS      r1, r3, t \
+	VFMADD231PS t, Y15, r2
+
+// func lift97StepsAVX2(lo, hi, e, o *float32, n int, c *[4]float32)
+TEXT ·lift97StepsAVX2(SB), NOSPLIT, $0-48
+	MOVQ         lo+0(FP), DI
+	MOVQ         hi+8(FP), SI
+	MOVQ         e+16(FP), R8
+	MOVQ         o+24(FP), R9
+	MOVQ         n+32(FP), CX
+	MOVQ         c+40(FP), AX
+	VBROADCASTSS 0(AX), Y12  // α
+	VBROADCASTSS 4(AX), Y13  // β
+	VBROADCASTSS 8(AX), Y14  // γ
+	VBROADCASTSS 12(AX), Y15 // δ
+	LEAQ         -8(CX), DX  // the last block's start
+	LEAQ         -16(CX), R12
+	XORQ         BX, BX
+
+spair:
+	CMPQ BX, R12
+	JGT  sblock
+	LEAQ (R8)(BX*4), R10
+	LEAQ (R9)(BX*4), R11
+	ST1(0, Y0, Y1, Y5)
+	ST1(32, Y6, Y7, Y11)
+	ST2(0, Y0, Y2, Y3, Y5)
+	ST2(32, Y6, Y8, Y9, Y11)
+	ST3(Y0, Y1, Y3, Y5)
+	ST3(Y6, Y7, Y9, Y11)
+	ST4(0, Y1, Y2, Y4, Y5)
+	ST4(32, Y7, Y8, Y10, Y11)
+	ST5(Y1, Y2, Y3, Y5)
+	ST5(Y7, Y8, Y9, Y11)
+	ST6(Y0, Y2, Y3, Y5)
+	ST6(Y6, Y8, Y9, Y11)
+	ST7(0, Y0, Y4, Y5)
+	ST7(32, Y6, Y10, Y11)
+	ST8(Y0, Y1, Y4, Y5)
+	ST8(Y6, Y7, Y10, Y11)
+	ST9(Y1, Y2, Y4, Y5)
+	ST9(Y7, Y8, Y10, Y11)
+	ST10(Y1, Y2, Y3, Y5)
+	ST10(Y7, Y8, Y9, Y11)
+	VMOVUPS Y2, (DI)(BX*4)
+	VMOVUPS Y8, 32(DI)(BX*4)
+	VMOVUPS Y1, (SI)(BX*4)
+	VMOVUPS Y7, 32(SI)(BX*4)
+	ADDQ    $16, BX
+	JMP     spair
+
+sblock:
+	CMPQ BX, CX
+	JGE  sdone
+	CMPQ BX, DX
+	JLE  sone
+	MOVQ DX, BX // the tail: one block ending at n
+
+sone:
+	LEAQ    (R8)(BX*4), R10
+	LEAQ    (R9)(BX*4), R11
+	ST1(0, Y0, Y1, Y5)
+	ST2(0, Y0, Y2, Y3, Y5)
+	ST3(Y0, Y1, Y3, Y5)
+	ST4(0, Y1, Y2, Y4, Y5)
+	ST5(Y1, Y2, Y3, Y5)
+	ST6(Y0, Y2, Y3, Y5)
+	ST7(0, Y0, Y4, Y5)
+	ST8(Y0, Y1, Y4, Y5)
+	ST9(Y1, Y2, Y4, Y5)
+	ST10(Y1, Y2, Y3, Y5)
+	VMOVUPS Y2, (DI)(BX*4)
+	VMOVUPS Y1, (SI)(BX*4)
+	ADDQ    $8, BX
+	JMP     sblock
+
+sdone:
+	VZEROUPPER
+	RET
+
+// Lift97Col, one block of eight columns in four registers and a
+// temporary, step by step so that two blocks interleave (as above). BX is
+// the byte offset of the pair; off that of the block within it.
+//
+// CL1: r0 = x2, r1 = d1n     CL3: r3 = s1, r2 = d2
+// CL2: r2 = d1, r0 = s1n     CL4: r3 = s2;  CL5 scales and stores
+#define CL1(off, r0, r1, t) \
+	VMOVUPS     off(R8)(BX*1), r0 \
+	VADDPS      off(R10)(BX*1), r0, t \
+	VMOVUPS     off(R9)(BX*1), r1 \
+	VFMADD231PS t, Y10, r1
+
+#define CL2(off, r0, r1, r2, t) \
+	VMOVUPS     off(R11)(BX*1), r2 \
+	VADDPS      r1, r2, t \
+	VFMADD231PS t, Y11, r0
+
+#define CL3(off, r0, r2, r3, t) \
+	VMOVUPS     off(R12)(BX*1), r3 \
+	VADDPS      r0, r3, t \
+	VFMADD231PS t, Y12, r2
+
+#define CL4(off, r2, r3, t) \
+	VADDPS      off(R13)(BX*1), r2, t \
+	VFMADD231PS t, Y13, r3
+
+#define CL5(off, r0, r1, r2, r3, t) \
+	VMULPS  Y14, r3, r3            \
+	VMULPS  Y15, r2, t             \
+	VMOVUPS r3, off(DI)(BX*1)      \
+	VMOVUPS t, off(SI)(BX*1)       \
+	VMOVUPS r1, off(R11)(BX*1)     \
+	VMOVUPS r0, off(R12)(BX*1)     \
+	VMOVUPS r2, off(R13)(BX*1)
+
+// func lift97ColAVX2(lo, hi, x2, x3, x4, d1, s1, d2p *float32, blocks int, c *[6]float32)
+TEXT ·lift97ColAVX2(SB), NOSPLIT, $0-80
+	MOVQ         lo+0(FP), DI
+	MOVQ         hi+8(FP), SI
+	MOVQ         x2+16(FP), R8
+	MOVQ         x3+24(FP), R9
+	MOVQ         x4+32(FP), R10
+	MOVQ         d1+40(FP), R11
+	MOVQ         s1+48(FP), R12
+	MOVQ         d2p+56(FP), R13
+	MOVQ         blocks+64(FP), CX
+	MOVQ         c+72(FP), AX
+	VBROADCASTSS 0(AX), Y10  // α
+	VBROADCASTSS 4(AX), Y11  // β
+	VBROADCASTSS 8(AX), Y12  // γ
+	VBROADCASTSS 12(AX), Y13 // δ
+	VBROADCASTSS 16(AX), Y14 // sl
+	VBROADCASTSS 20(AX), Y15 // sh
+	XORQ         BX, BX
+
+cpair:
+	CMPQ CX, $2
+	JLT  cone
+	CL1(0, Y0, Y1, Y4)
+	CL1(32, Y5, Y6, Y9)
+	CL2(0, Y0, Y1, Y2, Y4)
+	CL2(32, Y5, Y6, Y7, Y9)
+	CL3(0, Y0, Y2, Y3, Y4)
+	CL3(32, Y5, Y7, Y8, Y9)
+	CL4(0, Y2, Y3, Y4)
+	CL4(32, Y7, Y8, Y9)
+	CL5(0, Y0, Y1, Y2, Y3, Y4)
+	CL5(32, Y5, Y6, Y7, Y8, Y9)
+	ADDQ $64, BX
+	SUBQ $2, CX
+	JMP  cpair
+
+cone:
+	TESTQ CX, CX
+	JE    cdone
+	CL1(0, Y0, Y1, Y4)
+	CL2(0, Y0, Y1, Y2, Y4)
+	CL3(0, Y0, Y2, Y3, Y4)
+	CL4(0, Y2, Y3, Y4)
+	CL5(0, Y0, Y1, Y2, Y3, Y4)
+
+cdone:
+	VZEROUPPER
+	RET

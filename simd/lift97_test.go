@@ -1,0 +1,98 @@
+package simd
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// The CDF 9/7 lifting constants (the codec's bior4.4).
+var testLift97 = [4]float32{-1.586134342059924, -0.052980118572961, 0.882911075530934, 0.443506852043971}
+
+// liftBound is how far a float32 lifting result may be from the float64
+// one: a few roundings of values up to about three times the inputs'
+// magnitude (inputs here are within ±1).
+const liftBound = 4e-6
+
+// Every Lift97Steps kernel this CPU has is within liftBound of the float64
+// steps, at lengths around its blocks of eight, and writes nothing past n.
+func TestLift97Steps(t *testing.T) {
+	r := rand.New(rand.NewPCG(91, 92))
+	c := &testLift97
+	for _, n := range []int{1, 2, 7, 8, 9, 15, 16, 17, 31, 96, 100, 384} {
+		e, o := make([]float32, n+4), make([]float32, n+3)
+		for i := range e {
+			e[i] = r.Float32()*2 - 1
+		}
+		for i := range o {
+			o[i] = r.Float32()*2 - 1
+		}
+		a, b, g, d := float64(c[0]), float64(c[1]), float64(c[2]), float64(c[3])
+		d1 := func(j int) float64 { return float64(o[j+2]) + a*(float64(e[j+2])+float64(e[j+3])) }
+		s1 := func(j int) float64 { return float64(e[j+2]) + b*(d1(j-1)+d1(j)) }
+		d2 := func(j int) float64 { return d1(j) + g*(s1(j)+s1(j+1)) }
+		for _, im := range lift97StepsFamily.available() {
+			t.Run(fmt.Sprintf("%s/%d", im.name, n), func(t *testing.T) {
+				saved := lift97StepsFn
+				lift97StepsFn = im.fn
+				defer func() { lift97StepsFn = saved }()
+				lo, hi := make([]float32, n+1), make([]float32, n+1)
+				lo[n], hi[n] = f32Guard, f32Guard
+				Lift97Steps(lo[:n], hi[:n], e, o, c)
+				for k := range n {
+					wantHi := d2(k)
+					wantLo := s1(k) + d*(d2(k-1)+wantHi)
+					require.InDelta(t, wantLo, float64(lo[k]), liftBound, "lo[%d]", k)
+					require.InDelta(t, wantHi, float64(hi[k]), liftBound, "hi[%d]", k)
+				}
+				require.Equal(t, f32Guard, lo[n])
+				require.Equal(t, f32Guard, hi[n])
+			})
+		}
+	}
+	require.Panics(t, func() { Lift97Steps(make([]float32, 4), make([]float32, 4), make([]float32, 7), make([]float32, 7), c) })
+}
+
+// Every Lift97Col kernel this CPU has is within liftBound of the float64
+// step, outputs and advanced state alike, around its blocks of eight.
+func TestLift97Col(t *testing.T) {
+	r := rand.New(rand.NewPCG(93, 94))
+	c := &[6]float32{testLift97[0], testLift97[1], testLift97[2], testLift97[3], 1.3215, -0.7528}
+	for _, n := range []int{1, 7, 8, 9, 16, 23, 96, 100} {
+		rows := make([][]float32, 6) // x2, x3, x4, d1, s1, d2p
+		for i := range rows {
+			rows[i] = make([]float32, n)
+			for j := range rows[i] {
+				rows[i][j] = r.Float32()*2 - 1
+			}
+		}
+		for _, im := range lift97ColFamily.available() {
+			t.Run(fmt.Sprintf("%s/%d", im.name, n), func(t *testing.T) {
+				saved := lift97ColFn
+				lift97ColFn = im.fn
+				defer func() { lift97ColFn = saved }()
+				st := [3][]float32{append([]float32(nil), rows[3]...), append([]float32(nil), rows[4]...), append([]float32(nil), rows[5]...)}
+				lo, hi := make([]float32, n+1), make([]float32, n+1)
+				lo[n], hi[n] = f32Guard, f32Guard
+				Lift97Col(lo[:n], hi[:n], rows[0], rows[1], rows[2], st[0], st[1], st[2], c)
+				f := func(v float32) float64 { return float64(v) }
+				for i := range n {
+					d1n := f(rows[1][i]) + f(c[0])*(f(rows[0][i])+f(rows[2][i]))
+					s1n := f(rows[0][i]) + f(c[1])*(f(rows[3][i])+d1n)
+					d2 := f(rows[3][i]) + f(c[2])*(f(rows[4][i])+s1n)
+					s2 := f(rows[4][i]) + f(c[3])*(f(rows[5][i])+d2)
+					for _, p := range [][2]float64{{f(c[4]) * s2, f(lo[i])}, {f(c[5]) * d2, f(hi[i])}, {d1n, f(st[0][i])}, {s1n, f(st[1][i])}, {d2, f(st[2][i])}} {
+						require.InDelta(t, p[0], p[1], liftBound, "column %d", i)
+					}
+				}
+				require.Equal(t, f32Guard, lo[n])
+				require.Equal(t, f32Guard, hi[n])
+			})
+		}
+	}
+	require.Panics(t, func() {
+		Lift97Col(make([]float32, 4), make([]float32, 4), nil, nil, nil, nil, nil, nil, c)
+	})
+}
