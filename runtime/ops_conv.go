@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/edgerun/edgerun/runtime/internal/kern"
+	"github.com/edgerun/edgerun/simd"
 )
 
 // convAttrs are the attributes of conv1d and conv2d (layout NCL / NCHW,
@@ -105,8 +106,26 @@ func convInfer(attrs any, in []ValueType) ([]ValueType, error) {
 // bias, if any) are initializers, packed once per session with the bias
 // folded in, and it is not depthwise.
 func convGemm(p *kern.Conv2DParams, wConst, biasConst bool) bool {
-	return wConst && biasConst && p.GemmPath()
+	return wConst && biasConst && p.GemmPath() && !convPointwise(p, wConst, biasConst)
 }
+
+// pointwiseMaxOut is the most output channels simd.Pointwise takes: it
+// reads each strip of the input once per four channels, which a wider
+// layer's product, reusing it across six rows of packed weights, beats.
+const pointwiseMaxOut = 16
+
+// convPointwise reports whether the convolution runs as simd.Pointwise: a
+// 1×1 window at stride 1 without padding, one group, constant weights and
+// bias, and few output channels, such as the projection of WaLLoC's
+// encoder onto its latent channels.
+func convPointwise(p *kern.Conv2DParams, wConst, biasConst bool) bool {
+	return wConst && biasConst && p.KH == 1 && p.KW == 1 && p.StrideH == 1 && p.StrideW == 1 &&
+		p.PadTop == 0 && p.PadBottom == 0 && p.PadLeft == 0 && p.PadRight == 0 && p.Groups == 1 &&
+		p.OutC <= pointwiseMaxOut && p.Validate() == nil
+}
+
+// pointwiseColumns is the fewest output positions a thread takes.
+const pointwiseColumns = 512
 
 // convScratch is the padded copy of the input for ConvGemm, or one im2col
 // tile per worker for the GEMM path: threads split the batch, one image
@@ -114,7 +133,11 @@ func convGemm(p *kern.Conv2DParams, wConst, biasConst bool) bool {
 // channels.
 func convScratch(attrs any, in []ValueType, threads int) int {
 	p := convParams(attrs.(*convAttrs), in[0].Shape, in[1].Shape)
-	if convGemm(&p, in[1].init != nil, len(in) < 3 || in[2].DType == DTypeInvalid || in[2].init != nil) {
+	biasConst := len(in) < 3 || in[2].DType == DTypeInvalid || in[2].init != nil
+	if convPointwise(&p, in[1].init != nil, biasConst) {
+		return 0
+	}
+	if convGemm(&p, in[1].init != nil, biasConst) {
 		// Sizes only: the packing itself happens in prepare.
 		return p.GemmScratchLen(threads)
 	}
@@ -140,6 +163,19 @@ func convPrepare(attrs any, in, out []*Tensor, e *env) (func(), error) {
 		bias = in[2].F32()
 	}
 	biasConst := bias == nil || (len(e.constIn) > 2 && e.constIn[2])
+	if convPointwise(&p, len(e.constIn) > 1 && e.constIn[1], biasConst) {
+		if e.reluIn || e.relu || e.maxPool2 {
+			return nil, fmt.Errorf("a ReLU or pool was folded into a pointwise convolution")
+		}
+		pw := simd.PackPointwise(w, bias, p.OutC, p.C)
+		hw, c, m := p.H*p.W, p.C, p.OutC
+		body := func(_, lo, hi int) {
+			for img := range p.N {
+				simd.Pointwise(y[img*m*hw+lo:], hw, pw, x[img*c*hw+lo:], hw, hi-lo)
+			}
+		}
+		return func() { e.pool.parallel(hw, pointwiseColumns, body) }, nil
+	}
 	if convGemm(&p, len(e.constIn) > 1 && e.constIn[1], biasConst) {
 		return convGemmPrepare(&p, x, w, bias, y, e)
 	}

@@ -1,0 +1,5 @@
+//go:build !amd64 || noasm || purego
+
+package simd
+
+var pointwiseArch []impl[func(y []float32, ldy int, pw *PointwiseWeights, x []float32, ldx, n int)]
