@@ -13,7 +13,7 @@
 //
 // encode runs the WaLLoC encoder of an imported checkpoint on an NCHW
 // float32 input: the bior4.4 wavelet packet transform (codec.WPT2D), the 1x1
-// projection as a matrix product with the bias fused (simd), and companding
+// projection with its bias (simd.Pointwise, as the runtime runs it), and companding
 // to int8 latents (codec.Compander). With T > 1 it encodes T copies of the
 // input at once, one goroutine each, and reports the time per image.
 //
@@ -191,7 +191,7 @@ func gemm(args []string) (*result, error) {
 // encoder is one goroutine's planned encoder: all buffers allocated once.
 type encoder struct {
 	wpt     *codec.WPT2D
-	bias    []float32
+	pw      *simd.PointwiseWeights
 	comp    codec.Compander
 	x       []float32
 	bands   []float32
@@ -228,25 +228,17 @@ func newEncoder(md *walloc.Model, x []float32, c, h, w int) (*encoder, error) {
 		proj:    make([]float32, lat*hw),
 		lat:     make([]int8, lat*hw),
 	}
-	// proj[o][p] = sum_i W[o][i] bands[i][p] + b[o]: the weights are A
-	// and the bands B (unpacked: they change every call); the per-row bias
-	// is added in a separate pass.
-	e.bias = md.EncoderBias
+	// proj[o][p] = sum_i W[o][i] bands[i][p] + b[o], the bands read in
+	// place.
+	e.pw = simd.PackPointwise(md.EncoderWeight, md.EncoderBias, lat, cb)
 	return e, nil
 }
 
-func (e *encoder) run(w []float32) {
+func (e *encoder) run() {
 	if err := e.wpt.Forward(e.bands, e.x, e.scratch); err != nil {
 		panic(err)
 	}
-	simd.Sgemm(false, false, e.latent, e.hw, e.cb, 1, w, e.cb, e.bands, e.hw, 0, e.proj, e.hw)
-	for o := 0; o < e.latent; o++ {
-		row := e.proj[o*e.hw : (o+1)*e.hw]
-		b := e.bias[o]
-		for i := range row {
-			row[i] += b
-		}
-	}
+	simd.Pointwise(e.proj, e.hw, e.pw, e.bands, e.hw, e.hw)
 	e.comp.Quantize(e.lat, e.proj)
 }
 
@@ -291,7 +283,7 @@ func encode(args []string) (*result, error) {
 		}
 	}
 	if *out != "" {
-		encs[0].run(md.EncoderWeight)
+		encs[0].run()
 		e := encs[0]
 		_, _, oh, ow := e.wpt.OutShape()
 		f, err := os.Create(*out)
@@ -309,7 +301,7 @@ func encode(args []string) (*result, error) {
 	r := &result{What: "walloc-encode", Threads: *threads, Level: simd.Active().String(), Work: float64(h * w)}
 	T := *threads
 	r.MedMs, r.MinMs, r.CPUMs, r.Calls = measure(*budget, func() {
-		parallel(T, func(p int) { encs[p].run(md.EncoderWeight) })
+		parallel(T, func(p int) { encs[p].run() })
 	})
 	// Per image: T images per call.
 	r.MedMs /= float64(T)
