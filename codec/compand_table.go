@@ -32,8 +32,9 @@ type quantTable struct {
 	// thr[q+L] is the smallest float32 v with q(v) ≥ q, for q in
 	// -L+1..L; thr[0] is never read, thr[2L+1] and thr[2L+2] are NaN so
 	// that comparisons past the top fail.
-	thr []float32
-	l   int
+	thr   []float32
+	l     int
+	steps *simd.StepTable // the same table for simd.StepLookup
 }
 
 // maxQuantBuckets bounds the table: for every bit depth from 2 to 8 the
@@ -157,6 +158,14 @@ func newQuantTable(c Compander) *quantTable {
 			}
 		}
 		if good {
+			st := simd.StepTable{Org: t.org, Inv: t.inv, Last: t.last, Thr: t.thr, Bias: int32(l), Base: make([]int32, nb)}
+			for b, q := range t.base {
+				st.Base[b] = int32(int(q) + l)
+			}
+			var err error
+			if t.steps, err = simd.NewStepTable(st); err != nil {
+				return nil
+			}
 			return t
 		}
 	}
@@ -165,6 +174,7 @@ func newQuantTable(c Compander) *quantTable {
 
 // bucket is the table index of a non-NaN v.
 func (t *quantTable) bucket(v float32) int {
+	// simd.StepLookup's float32 steps.
 	f := (v - t.org) * t.inv
 	f = max(f, 0)
 	f = min(f, t.last)
@@ -173,29 +183,5 @@ func (t *quantTable) bucket(v float32) int {
 
 // quantize is Quantize through the table.
 func (t *quantTable) quantize(dst []int8, src []float32) {
-	src = src[:len(dst)]
-	org, inv, last := t.org, t.inv, t.last
-	base, thr := t.base, t.thr
-	l := t.l
-	for i, v := range src {
-		if v != v {
-			dst[i] = 0
-			continue
-		}
-		// The same float32 steps as bucket, which built base.
-		f := (v - org) * inv
-		f = max(f, 0)
-		f = min(f, last)
-		q := int(base[int(f)])
-		th := thr[q+l+1 : q+l+3 : q+l+3]
-		// Without branches: which way a value goes is data, not pattern.
-		var up0, up1 int
-		if v >= th[0] {
-			up0 = 1
-		}
-		if v >= th[1] {
-			up1 = 1
-		}
-		dst[i] = int8(q + up0 + up1)
-	}
+	simd.StepLookup(dst, src, t.steps)
 }

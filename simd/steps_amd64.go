@@ -1,0 +1,22 @@
+//go:build !noasm && !purego
+
+package simd
+
+var stepLookupArch = []impl[func(dst []int8, src []float32, t *StepTable)]{
+	{name: "avx2", level: AVX2, fn: stepLookupAVX2Go},
+}
+
+// stepLookupAVX2 looks up blocks of eight values: the bucket index by
+// vector arithmetic, then three gathers (the bucket's base and its two
+// thresholds) and two comparisons.
+//
+//go:noescape
+func stepLookupAVX2(dst *int8, src *float32, blocks int, t *StepTable)
+
+func stepLookupAVX2Go(dst []int8, src []float32, t *StepTable) {
+	nb := len(src) / 8
+	if nb > 0 {
+		stepLookupAVX2(&dst[0], &src[0], nb, t)
+	}
+	stepLookupGeneric(dst[8*nb:], src[8*nb:], t)
+}
