@@ -315,6 +315,10 @@ func lift97SynColStep(even, odd, lo2, hi2 []float32, st *[4][]float32) {
 func lift97RowPasses(lo, hi, x, e, o []float32) {
 	m := len(lo)
 	n := len(x)
+	if n%2 == 0 && simd.Lift97Vectorised() {
+		simd.Lift97Row(lo, hi[:m], x, e, o, &cdf97Steps)
+		return
+	}
 	e, o = e[:m+4], o[:m+4] // index k+2 holds polyphase sample k, k ∈ [-2, m+2)
 	ev, od := e[2:m+2], o[2:m+2]
 	simd.Unzip2(ev[:m-n%2], od[:m-n%2], x[:2*(m-n%2)])

@@ -59,6 +59,50 @@ func lift97StepsGeneric(lo, hi, e, o []float32, c *[4]float32) {
 	}
 }
 
+// Lift97Row is Lift97Steps on a row x of 2n samples (n ≥ 1) treated as one
+// period: it splits x into its even and odd samples in e and o (n+4
+// floats each), completes their periodic halos and runs the steps, so that
+// lo[k] and hi[k] are the row's unscaled low and high band.
+func Lift97Row(lo, hi, x, e, o []float32, c *[4]float32) {
+	n := len(lo)
+	if len(x) != 2*n || len(hi) < n || len(e) < n+4 || len(o) < n+4 {
+		panic(fmt.Sprintf("simd: Lift97Row: %d samples into %d, scratch %d and %d", len(x), n, len(e), len(o)))
+	}
+	if n == 0 {
+		return
+	}
+	hi, e, o = hi[:n], e[:n+4], o[:n+4]
+	f32RaceRead(x)
+	f32RaceWrite(e)
+	f32RaceWrite(o)
+	f32RaceWrite(lo)
+	f32RaceWrite(hi)
+	lift97RowFn(lo, hi, x, e, o, c)
+}
+
+var lift97RowFn func(lo, hi, x, e, o []float32, c *[4]float32)
+
+var lift97RowFamily = newFamily("lift97row", &lift97RowFn, lift97RowGeneric, lift97RowArch...)
+
+// lift97RowGeneric is the Go twin of Lift97Row.
+func lift97RowGeneric(lo, hi, x, e, o []float32, c *[4]float32) {
+	n := len(lo)
+	for k := range n {
+		e[k+2], o[k+2] = x[2*k], x[2*k+1]
+	}
+	lift97Halo(e, n)
+	lift97Halo(o, n)
+	lift97StepsGeneric(lo, hi, e, o, c)
+}
+
+// lift97Halo completes the periodic halo of a polyphase row of n samples
+// held at p[2 : n+2].
+func lift97Halo(p []float32, n int) {
+	for _, j := range [4]int{-2, -1, n, n + 1} {
+		p[j+2] = p[(j+2*n)%n+2]
+	}
+}
+
 // Lift97Col runs the same steps down the columns of a 2D level, one output
 // row per call: x2, x3, x4 are input rows 2k+2, 2k+3, 2k+4 (already
 // filtered along the rows), d1, s1 and d2p carry d1(k), s1(k) and d2(k-1)
@@ -113,5 +157,5 @@ func lift97ColGeneric(lo, hi, x2, x3, x4, d1, s1, d2p []float32, c *[6]float32) 
 // Lift97Vectorised reports whether the active level runs the lifting in
 // vector kernels rather than their Go twins.
 func Lift97Vectorised() bool {
-	return lift97StepsFamily.chosenName() != "generic" && lift97ColFamily.chosenName() != "generic"
+	return lift97RowFamily.chosenName() != "generic" && lift97ColFamily.chosenName() != "generic"
 }

@@ -6,6 +6,9 @@ var (
 	lift97StepsArch = []impl[func(lo, hi, e, o []float32, c *[4]float32)]{
 		{name: "avx2", level: AVX2, fn: lift97StepsAVX2Go},
 	}
+	lift97RowArch = []impl[func(lo, hi, x, e, o []float32, c *[4]float32)]{
+		{name: "avx2", level: AVX2, fn: lift97RowAVX2Go},
+	}
 	lift97ColArch = []impl[func(lo, hi, x2, x3, x4, d1, s1, d2p []float32, c *[6]float32)]{
 		{name: "avx2", level: AVX2, fn: lift97ColAVX2Go},
 	}
@@ -25,6 +28,21 @@ func lift97StepsAVX2Go(lo, hi, e, o []float32, c *[4]float32) {
 		return
 	}
 	lift97StepsAVX2(&lo[0], &hi[0], &e[0], &o[0], len(lo), c)
+}
+
+// lift97RowAVX2 splits the row sixteen samples at a time (the last block
+// overlapping its predecessor), completes the halos and runs the steps as
+// lift97StepsAVX2 does. n >= 8.
+//
+//go:noescape
+func lift97RowAVX2(lo, hi, x, e, o *float32, n int, c *[4]float32)
+
+func lift97RowAVX2Go(lo, hi, x, e, o []float32, c *[4]float32) {
+	if len(lo) < 8 {
+		lift97RowGeneric(lo, hi, x, e, o, c)
+		return
+	}
+	lift97RowAVX2(&lo[0], &hi[0], &x[0], &e[0], &o[0], len(lo), c)
 }
 
 // lift97ColAVX2 runs blocks of eight columns; the state rows are updated

@@ -96,3 +96,45 @@ func TestLift97Col(t *testing.T) {
 		Lift97Col(make([]float32, 4), make([]float32, 4), nil, nil, nil, nil, nil, nil, c)
 	})
 }
+
+// Every Lift97Row kernel this CPU has splits the row and completes the
+// halos exactly, and its bands are within liftBound of the float64 steps
+// on that split.
+func TestLift97Row(t *testing.T) {
+	r := rand.New(rand.NewPCG(99, 100))
+	c := &testLift97
+	for _, n := range []int{1, 2, 7, 8, 9, 15, 16, 17, 24, 96, 100, 384} {
+		x := make([]float32, 2*n)
+		for i := range x {
+			x[i] = r.Float32()*2 - 1
+		}
+		// The split with halos: e[j+2] = x[2(j mod n)].
+		we, wo := make([]float32, n+4), make([]float32, n+4)
+		for j := -2; j < n+2; j++ {
+			k := (j + 2*n) % n
+			we[j+2], wo[j+2] = x[2*k], x[2*k+1]
+		}
+		for _, im := range lift97RowFamily.available() {
+			t.Run(fmt.Sprintf("%s/%d", im.name, n), func(t *testing.T) {
+				saved := lift97RowFn
+				lift97RowFn = im.fn
+				defer func() { lift97RowFn = saved }()
+				e, o := make([]float32, n+4), make([]float32, n+4)
+				lo, hi := make([]float32, n+1), make([]float32, n+1)
+				lo[n], hi[n] = f32Guard, f32Guard
+				Lift97Row(lo[:n], hi[:n], x, e, o, c)
+				require.Equal(t, we, e)
+				require.Equal(t, wo, o)
+				wlo, whi := make([]float32, n), make([]float32, n)
+				lift97StepsGeneric(wlo, whi, we, wo, c)
+				for k := range n {
+					require.InDelta(t, wlo[k], lo[k], liftBound, "lo[%d]", k)
+					require.InDelta(t, whi[k], hi[k], liftBound, "hi[%d]", k)
+				}
+				require.Equal(t, f32Guard, lo[n])
+				require.Equal(t, f32Guard, hi[n])
+			})
+		}
+	}
+	require.Panics(t, func() { Lift97Row(make([]float32, 4), make([]float32, 4), make([]float32, 7), make([]float32, 8), make([]float32, 8), c) })
+}
