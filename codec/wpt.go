@@ -147,7 +147,7 @@ func (p *WPT2D) Forward(dst, src, scratch []float32) error {
 		return err
 	}
 	if p.stream && simd.Lift97Vectorised() {
-		p.forwardStreamed(dst, src[:p.InLen()], scratch)
+		p.forwardStreamed(dst, src[:p.InLen()], scratch, nil)
 		return nil
 	}
 	p.forwardLevels(dst, src, scratch)

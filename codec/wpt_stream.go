@@ -34,9 +34,12 @@ type liftStream struct {
 	s1    []float32
 	d2p   []float32
 	// The next level's four transforms, or for the last level the four
-	// bands' planes (rows of wo) in dst.
-	next  [4]*liftStream
-	bands [4][]float32
+	// bands' planes (rows of wo): in dst, or (ring set) the bands' rows in
+	// the two-row ring of a projection, bands wo apart and rows ringLd.
+	next   [4]*liftStream
+	bands  [4][]float32
+	ring   []float32
+	ringLd int
 	tmp   []float32 // 4·wo: the band rows on their way to next
 	e, o  []float32 // row pass scratch, shared
 }
@@ -67,10 +70,11 @@ func (p *WPT2D) streamable() bool {
 
 // streamScratchLen is the scratch of the streamed transform: for each of
 // the 4^(l-1) transforms of level l, 15 rows of its input width (7 kept,
-// 3 in the window, 3 of state, 2 of band rows on their way out), and the
-// row pass's two phase buffers.
+// 3 in the window, 3 of state, 2 of band rows on their way out), the row
+// pass's two phase buffers and a projection's ring of two rows of every
+// band of a channel.
 func (p *WPT2D) streamScratchLen() int {
-	n := 2 * (p.ws[0]/2 + 4)
+	n := 2*(p.ws[0]/2+4) + p.ringLen()
 	for l := 1; l <= p.j; l++ {
 		n += pow4(l-1) * 15 * p.ws[l-1]
 	}
@@ -101,11 +105,15 @@ func (p *WPT2D) newStreamTree() *streamTree {
 	return t
 }
 
-// bind points every transform's rows into scratch.
-func (t *streamTree) bind(scratch []float32, w0 int) {
+// ringLen is the length of a projection's ring: two rows of the last
+// level's size for each of a channel's 4^J bands.
+func (p *WPT2D) ringLen() int { return 2 * pow4(p.j) * p.ws[p.j] }
+
+// bind points every transform's rows into scratch, after the ring.
+func (t *streamTree) bind(scratch []float32, w0, ring int) {
 	m := w0/2 + 4
-	e, o := scratch[:m:m], scratch[m:2*m:2*m]
-	buf := scratch[2*m:]
+	e, o := scratch[ring:ring+m:ring+m], scratch[ring+m:ring+2*m:ring+2*m]
+	buf := scratch[ring+2*m:]
 	take := func(n int) []float32 {
 		s := buf[:n:n]
 		buf = buf[n:]
@@ -127,8 +135,20 @@ func (t *streamTree) bind(scratch []float32, w0 int) {
 	}
 }
 
-// forwardStreamed runs Forward on every plane by streaming.
-func (p *WPT2D) forwardStreamed(dst, src, scratch []float32) {
+// forwardStreamed runs Forward on every plane by streaming, or with pr
+// ForwardProject: then the last level's transforms write their bands' rows
+// into a ring of two rows, and each row, once every transform has written
+// it, is projected onto dst (simd.Pointwise from the bias for a frame's
+// first channel, simd.PointwiseAdd for the others): each output takes its
+// terms in band order, the order of one simd.Pointwise over all bands.
+//
+// The transforms of a level go in lockstep: each receives one row per row
+// its parent emits, and the rows that close a plane are replayed level by
+// level, every transform of the level one row at a time. So after each
+// source row and each replayed row every last-level transform has emitted
+// the same rows, at most one more than at the previous such point, and
+// two rows of ring suffice.
+func (p *WPT2D) forwardStreamed(dst, src, scratch []float32, pr *Projection) {
 	t, _ := p.trees.Get().(*streamTree)
 	if t == nil {
 		t = p.newStreamTree()
@@ -136,29 +156,68 @@ func (p *WPT2D) forwardStreamed(dst, src, scratch []float32) {
 	defer p.trees.Put(t)
 	h0, w0 := p.hs[0], p.ws[0]
 	hJ, wJ := p.hs[p.j], p.ws[p.j]
+	hw := hJ * wJ
 	bandsPer := pow4(p.j)
-	t.bind(scratch, w0)
+	leaves := t.levels[p.j]
+	rl := p.ringLen()
+	ring := scratch[:rl:rl]
+	t.bind(scratch, w0, rl)
 	root := t.levels[1][0]
+	done := 0 // rows projected
+	var y []float32
+	var pw *simd.PointwiseWeights
+	flush := func() {
+		for ; done < leaves[0].k; done++ {
+			r := (leaves[0].start + done) % hJ
+			x := ring[(done%2)*bandsPer*wJ:]
+			if pw == pr.first {
+				simd.Pointwise(y[r*wJ:], hw, pw, x, wJ, wJ)
+			} else {
+				simd.PointwiseAdd(y[r*wJ:], hw, pw, x, wJ, wJ)
+			}
+		}
+	}
 	for pl := range p.n * p.c {
 		for _, ss := range t.levels {
 			for _, s := range ss {
 				s.pos, s.k = 0, 0
 			}
 		}
-		// Leaf i (in depth-first order) writes bands 4i .. 4i+3 of the
-		// plane: WaLLoC's channel order.
-		for i, s := range t.levels[p.j] {
-			for b := range s.bands {
-				off := (pl*bandsPer + 4*i + b) * hJ * wJ
-				s.bands[b] = dst[off : off+hJ*wJ]
+		for i, s := range leaves {
+			s.ring = nil
+			if pr != nil {
+				s.ring, s.ringLd = ring[4*i*wJ:], bandsPer*wJ
+				continue
 			}
+			// Leaf i (in depth-first order) writes bands 4i .. 4i+3 of
+			// the plane: WaLLoC's channel order.
+			for b := range s.bands {
+				off := (pl*bandsPer + 4*i + b) * hw
+				s.bands[b] = dst[off : off+hw]
+			}
+		}
+		if pr != nil {
+			img, c := pl/p.c, pl%p.c
+			y, pw, done = dst[img*pr.m*hw:(img+1)*pr.m*hw], pr.channels[c], 0
 		}
 		in := src[pl*h0*w0 : (pl+1)*h0*w0]
 		for r := range h0 {
 			row := (t.first + r) % h0
 			root.push(in[row*w0 : (row+1)*w0])
+			if pr != nil {
+				flush()
+			}
 		}
-		root.finish()
+		for _, ss := range t.levels[1:] {
+			for i := range 7 {
+				for _, s := range ss {
+					s.passed(s.saved[i])
+				}
+				if pr != nil {
+					flush()
+				}
+			}
+		}
 	}
 }
 
@@ -192,14 +251,20 @@ func (s *liftStream) passed(row []float32) {
 func (s *liftStream) step(x2, x3, x4 []float32) {
 	wo := s.wo
 	var out [4][]float32
-	if s.next[0] == nil {
-		r := (s.start + s.k) % (s.h / 2)
-		for b := range out {
-			out[b] = s.bands[b][r*wo : (r+1)*wo]
-		}
-	} else {
+	r := (s.start + s.k) % (s.h / 2)
+	switch {
+	case s.next[0] != nil:
 		for b := range out {
 			out[b] = s.tmp[b*wo : (b+1)*wo]
+		}
+	case s.ring != nil:
+		row := s.ring[(s.k%2)*s.ringLd:]
+		for b := range out {
+			out[b] = row[b*wo : (b+1)*wo]
+		}
+	default:
+		for b := range out {
+			out[b] = s.bands[b][r*wo : (r+1)*wo]
 		}
 	}
 	s.k++
@@ -211,19 +276,6 @@ func (s *liftStream) step(x2, x3, x4 []float32) {
 	if s.next[0] != nil {
 		for b, n := range s.next {
 			n.push(out[b])
-		}
-	}
-}
-
-// finish replays the first seven rows of the stream after its last, for
-// the outputs that wrap around, and finishes the next level.
-func (s *liftStream) finish() {
-	for i := range s.saved {
-		s.passed(s.saved[i])
-	}
-	if s.next[0] != nil {
-		for _, n := range s.next {
-			n.finish()
 		}
 	}
 }

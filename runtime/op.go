@@ -64,6 +64,10 @@ type env struct {
 	// roundS8 tells companding that its output is that of the round_s8
 	// reading it (see Model.roundFolds): the I8 latents.
 	roundS8 bool
+	// project holds the weights and bias (nil for none) of the 1×1
+	// convolution reading a packet transform, whose output the transform
+	// writes instead of its coefficients (see Model.projectFolds).
+	project []*Tensor
 }
 
 var opSet = map[string]*opDef{}

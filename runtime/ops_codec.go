@@ -130,6 +130,10 @@ func wptScratch(inverse bool) func(any, []ValueType, int) int {
 		if err != nil {
 			return 0
 		}
+		if p2, ok := p.(*codec.WPT2D); ok && !inverse {
+			// Enough for a projection folded into it too.
+			return max(p2.ScratchLen(), p2.ProjectScratchLen())
+		}
 		return p.ScratchLen()
 	}
 }
@@ -145,6 +149,25 @@ func wptPrepare(inverse bool) func(any, []*Tensor, []*Tensor, *env) (func(), err
 			return nil, err
 		}
 		x, y, sc := in[0].F32(), out[0].F32(), e.scratch
+		if e.project != nil {
+			p2, ok := p.(*codec.WPT2D)
+			if !ok || inverse {
+				return nil, fmt.Errorf("a projection was folded into a transform that is not a 2D analysis")
+			}
+			w := e.project[0].F32()
+			var bias []float32
+			if e.project[1] != nil {
+				bias = e.project[1].F32()
+			}
+			pr, err := p2.NewProjection(w, bias, e.project[0].shape[0])
+			if err != nil {
+				return nil, err
+			}
+			if err := p2.ForwardProject(y, x, pr, sc); err != nil {
+				return nil, err
+			}
+			return func() { p2.ForwardProject(y, x, pr, sc) }, nil
+		}
 		// The lengths were planned together, so the transforms' length
 		// checks cannot fail here; check once now rather than every run.
 		if inverse {

@@ -133,6 +133,7 @@ func (m *Model) newSession(cfg *sessionConfig) (*Session, error) {
 	folds := m.reluFolds(types)
 	pools := m.poolFolds(types, folds)
 	m.roundFolds(types, pools)
+	m.projectFolds(types, pools)
 	offsets, scratchOff, size, err := m.plan(types, scratch, folds, pools)
 	if err != nil {
 		return nil, err
@@ -203,10 +204,17 @@ func (m *Model) newSession(cfg *sessionConfig) (*Session, error) {
 			e.relu, e.reluIn = n.op != "conv2d", n.op == "conv2d"
 		}
 		if pl := pooledBy[i]; pl >= 0 {
-			if m.nodes[pl].op == "round_s8" {
+			switch pn := &m.nodes[pl]; pn.op {
+			case "round_s8":
 				// Companding writes the rounded latents.
 				e.roundS8 = true
-			} else {
+			case "conv2d":
+				// The packet transform writes the projection.
+				e.project = []*Tensor{s.vals[pn.in[1]], nil}
+				if len(pn.in) > 2 && pn.in[2] >= 0 {
+					e.project[1] = s.vals[pn.in[2]]
+				}
+			default:
 				// The convolution writes the pool's output, rectified
 				// when a ReLU folded into the pool.
 				e.maxPool2, e.relu = true, foldedInto[pl]
@@ -532,6 +540,45 @@ func (m *Model) roundFolds(types []ValueType, pools []int) {
 			continue
 		}
 		if m.nodes[v.producer].op == "compand" {
+			pools[i] = v.producer
+		}
+	}
+}
+
+// projectFolds adds to pools the 1×1 convolutions that the packet
+// transform they read computes instead: an encoder's wpt → conv2d, when the
+// convolution runs as simd.Pointwise (convPointwise) on a 2D transform's
+// coefficients that have no other reader and are not a graph output. The
+// transform then projects each row of coefficients as it emits it
+// (codec's WPT2D.ForwardProject, the same sums in the same order), and the
+// coefficients, the largest map of the encoder, never exist.
+func (m *Model) projectFolds(types []ValueType, pools []int) {
+	readers := make([]int, len(m.values))
+	for i := range m.nodes {
+		for _, id := range m.nodes[i].in {
+			if id >= 0 {
+				readers[id]++
+			}
+		}
+	}
+	isOut := m.outputSet()
+	for i := range m.nodes {
+		n := &m.nodes[i]
+		if n.op != "conv2d" || len(n.in) < 2 || n.in[0] < 0 || n.in[1] < 0 || pools[i] >= 0 {
+			continue
+		}
+		src := n.in[0]
+		v := &m.values[src]
+		if v.kind != kindNode || readers[src] != 1 || isOut[src] || types[src].DType != F32 || len(types[src].Shape) != 4 {
+			continue
+		}
+		if m.nodes[v.producer].op != "wpt" {
+			continue
+		}
+		isInit := func(j int) bool { return j < len(n.in) && n.in[j] >= 0 && m.values[n.in[j]].kind == kindInit }
+		biasConst := len(n.in) < 3 || n.in[2] < 0 || isInit(2)
+		p := convParams(n.attrs.(*convAttrs), types[src].Shape, types[n.in[1]].Shape)
+		if convPointwise(&p, isInit(1), biasConst) {
 			pools[i] = v.producer
 		}
 	}

@@ -170,3 +170,50 @@ func BenchmarkWaLLoCEncoder(b *testing.B) {
 	}
 	b.ReportMetric(float64(s.ArenaBytes())/1e3, "arena-kB")
 }
+
+// TestWaLLoCEncoderProjectFold runs the 2D encoders with only the
+// projection and the latents as outputs: rgb16x's projection onto 12
+// channels folds into the packet transform (projectFolds), whose
+// coefficients then get no bytes; linear4x's onto 48 runs as a product and
+// does not. Both outputs match the reference's either way.
+func TestWaLLoCEncoderProjectFold(t *testing.T) {
+	for c, fold := range map[string]bool{"linear4x": false, "rgb16x": true} {
+		x := readNpy(t, wallocRef(c+"_x.npy"))
+		f := wallocEncoder(t, c)
+		f.Graph.Inputs[0].Shape = append(Dims{Batch}, x.shape[1:]...)
+		f.Graph.Outputs = []ValueInfo{{Name: "latent", DType: S8}, {Name: "proj"}}
+		m := openModel(t, f)
+		s := newSession(t, m, WithBatch(2))
+		copy(s.Input(0).data, x.data)
+		copy(s.Input(0).data[len(x.data):], x.data)
+		if err := s.Run(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if n := testing.AllocsPerRun(5, func() { s.Run(context.Background()) }); n != 0 {
+			t.Errorf("%s: folded encoder Run allocates %v times", c, n)
+		}
+		if folded := s.vals[m.valueID["wpt"]].data == nil; folded != fold {
+			t.Errorf("%s: projection folded into the transform: %v, want %v", c, folded, fold)
+		}
+		wantProj, wantLat := readNpy(t, wallocRef(c+"_proj.npy")), readNpy(t, wallocRef(c+"_latent.npy"))
+		for img := 0; img < 2; img++ {
+			part := func(o *Tensor) *Tensor {
+				sz := len(o.data) / 2
+				return &Tensor{dtype: o.dtype, shape: append([]int{1}, o.shape[1:]...), data: o.data[img*sz : (img+1)*sz]}
+			}
+			compareRef(t, c+"/proj", part(s.Output(1)), wantProj, 1e-5)
+			got, want := part(s.Output(0)).S8(), wantLat.S8()
+			off := 0
+			for i := range want {
+				if d := int(got[i]) - int(want[i]); d != 0 {
+					if off++; d < -1 || d > 1 {
+						t.Fatalf("%s: latent[%d] = %d, want %d", c, i, got[i], want[i])
+					}
+				}
+			}
+			if off > len(want)/1000+2 {
+				t.Errorf("%s: %d of %d latents differ by one", c, off, len(want))
+			}
+		}
+	}
+}

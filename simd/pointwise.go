@@ -47,15 +47,19 @@ func (pw *PointwiseWeights) K() int { return pw.k }
 // latent channels), which a general product would run with mostly empty
 // register blocks. It panics if x or y is too short.
 func Pointwise(y []float32, ldy int, pw *PointwiseWeights, x []float32, ldx, n int) {
+	pointwiseCall("Pointwise", y, ldy, pw, x, ldx, n, false)
+}
+
+func pointwiseCall(name string, y []float32, ldy int, pw *PointwiseWeights, x []float32, ldx, n int, add bool) {
 	m, k := pw.m, pw.k
 	if n < 0 || ldy < n || ldx < n && k > 1 {
-		panic(fmt.Sprintf("simd: Pointwise: %d columns, ldx %d, ldy %d", n, ldx, ldy))
+		panic(fmt.Sprintf("simd: %s: %d columns, ldx %d, ldy %d", name, n, ldx, ldy))
 	}
 	if m == 0 || n == 0 {
 		return
 	}
 	if int64(len(y)) < int64(m-1)*int64(ldy)+int64(n) || k > 0 && int64(len(x)) < int64(k-1)*int64(ldx)+int64(n) {
-		panic(fmt.Sprintf("simd: Pointwise: %d×%d from %d×%d: x has %d floats, y %d", m, n, k, n, len(x), len(y)))
+		panic(fmt.Sprintf("simd: %s: %d×%d from %d×%d: x has %d floats, y %d", name, m, n, k, n, len(x), len(y)))
 	}
 	if raceEnabled {
 		for p := range k {
@@ -65,21 +69,35 @@ func Pointwise(y []float32, ldy int, pw *PointwiseWeights, x []float32, ldx, n i
 			f32RaceWrite(y[r*ldy : r*ldy+n])
 		}
 	}
-	pointwiseFn(y, ldy, pw, x, ldx, n)
+	pointwiseFn(y, ldy, pw, x, ldx, n, add)
 }
 
-var pointwiseFn func(y []float32, ldy int, pw *PointwiseWeights, x []float32, ldx, n int)
+var pointwiseFn func(y []float32, ldy int, pw *PointwiseWeights, x []float32, ldx, n int, add bool)
 
 var pointwiseFamily = newFamily("pointwise", &pointwiseFn, pointwiseGeneric, pointwiseArch...)
 
-// pointwiseGeneric is the Go twin of Pointwise.
-func pointwiseGeneric(y []float32, ldy int, pw *PointwiseWeights, x []float32, ldx, n int) {
+// PointwiseAdd is Pointwise adding to y instead of to the bias:
+//
+//	y[r*ldy+j] += Σ_p w[r][p]·x[p*ldx+j]    for r < M, j < n
+//
+// A projection whose inputs come in groups of channels (the bands of one
+// packet transform after another) is a Pointwise over the first group and
+// a PointwiseAdd over each further one, with the same sums in the same
+// order as one Pointwise over all of them.
+func PointwiseAdd(y []float32, ldy int, pw *PointwiseWeights, x []float32, ldx, n int) {
+	pointwiseCall("PointwiseAdd", y, ldy, pw, x, ldx, n, true)
+}
+
+// pointwiseGeneric is the Go twin of Pointwise and PointwiseAdd.
+func pointwiseGeneric(y []float32, ldy int, pw *PointwiseWeights, x []float32, ldx, n int, add bool) {
 	k := pw.k
 	for r := range pw.m {
 		ga := pw.a[(r/4)*4*k:]
 		row := y[r*ldy : r*ldy+n]
-		for j := range row {
-			row[j] = pw.bias[r]
+		if !add {
+			for j := range row {
+				row[j] = pw.bias[r]
+			}
 		}
 		for p := range k {
 			w := ga[4*p+r%4]

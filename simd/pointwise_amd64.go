@@ -2,28 +2,29 @@
 
 package simd
 
-var pointwiseArch = []impl[func(y []float32, ldy int, pw *PointwiseWeights, x []float32, ldx, n int)]{
+var pointwiseArch = []impl[func(y []float32, ldy int, pw *PointwiseWeights, x []float32, ldx, n int, add bool)]{
 	{name: "avx2", level: AVX2, fn: pointwiseAVX2Go},
 }
 
 // pointwiseAVX2 computes strips of 24 columns: for each strip, every group
 // of four channels in turn (twelve accumulators: with eight, each FMA pipe
 // would wait on the latency of its chain), the strip's input staying in L1
-// between groups. The last group stores lastRows channels.
+// between groups. The last group loads and stores lastRows channels. With
+// add the accumulators start from y, else from the bias.
 //
 //go:noescape
-func pointwiseAVX2(y *float32, ldy int, a *float32, k int, bias *float32, x *float32, ldx, strips, groups, lastRows int)
+func pointwiseAVX2(y *float32, ldy int, a *float32, k int, bias *float32, x *float32, ldx, strips, groups, lastRows int, add bool)
 
-func pointwiseAVX2Go(y []float32, ldy int, pw *PointwiseWeights, x []float32, ldx, n int) {
+func pointwiseAVX2Go(y []float32, ldy int, pw *PointwiseWeights, x []float32, ldx, n int, add bool) {
 	strips := n / 24
 	if pw.k == 0 {
 		strips = 0
 	}
 	if strips > 0 {
 		g := (pw.m + 3) / 4
-		pointwiseAVX2(&y[0], 4*ldy, &pw.a[0], pw.k, &pw.bias[0], &x[0], 4*ldx, strips, g, pw.m-4*(g-1))
+		pointwiseAVX2(&y[0], 4*ldy, &pw.a[0], pw.k, &pw.bias[0], &x[0], 4*ldx, strips, g, pw.m-4*(g-1), add)
 	}
 	if t := 24 * strips; t < n {
-		pointwiseGeneric(y[t:], ldy, pw, x[t:], ldx, n-t)
+		pointwiseGeneric(y[t:], ldy, pw, x[t:], ldx, n-t, add)
 	}
 }

@@ -10,14 +10,19 @@
 	VFMADD231PS  Y13, Y15, b  \
 	VFMADD231PS  Y14, Y15, c
 
+#define PWLOAD(r, a, b, c) \
+	VMOVUPS (r), a   \
+	VMOVUPS 32(r), b \
+	VMOVUPS 64(r), c
+
 #define PWSTORE(r, a, b, c) \
 	VMOVUPS a, (r)   \
 	VMOVUPS b, 32(r) \
 	VMOVUPS c, 64(r)
 
-// func pointwiseAVX2(y *float32, ldy int, a *float32, k int, bias *float32, x *float32, ldx, strips, groups, lastRows int)
+// func pointwiseAVX2(y *float32, ldy int, a *float32, k int, bias *float32, x *float32, ldx, strips, groups, lastRows int, add bool)
 // ldy and ldx are in bytes.
-TEXT ·pointwiseAVX2(SB), NOSPLIT, $0-80
+TEXT ·pointwiseAVX2(SB), NOSPLIT, $0-81
 	MOVQ y+0(FP), DI
 	MOVQ ldy+8(FP), R14
 	MOVQ x+40(FP), SI
@@ -31,6 +36,41 @@ pstrip:
 	MOVQ groups+64(FP), R12
 
 pgroup:
+	// The group's rows: four, or lastRows in the last group.
+	MOVQ $4, AX
+	CMPQ R12, $1
+	JNE  prows
+	MOVQ lastRows+72(FP), AX
+
+prows:
+	MOVBQZX add+80(FP), DX
+	TESTQ   DX, DX
+	JEQ     pbias
+	VXORPS  Y3, Y3, Y3
+	VXORPS  Y4, Y4, Y4
+	VXORPS  Y5, Y5, Y5
+	VXORPS  Y6, Y6, Y6
+	VXORPS  Y7, Y7, Y7
+	VXORPS  Y8, Y8, Y8
+	VXORPS  Y9, Y9, Y9
+	VXORPS  Y10, Y10, Y10
+	VXORPS  Y11, Y11, Y11
+	PWLOAD(R13, Y0, Y1, Y2)
+	CMPQ    AX, $2
+	JLT     pacc
+	LEAQ    (R13)(R14*1), BX
+	PWLOAD(BX, Y3, Y4, Y5)
+	CMPQ    AX, $3
+	JLT     pacc
+	ADDQ    R14, BX
+	PWLOAD(BX, Y6, Y7, Y8)
+	CMPQ    AX, $4
+	JLT     pacc
+	ADDQ    R14, BX
+	PWLOAD(BX, Y9, Y10, Y11)
+	JMP     pacc
+
+pbias:
 	VBROADCASTSS 0(R9), Y0
 	VMOVAPS      Y0, Y1
 	VMOVAPS      Y0, Y2
@@ -43,6 +83,8 @@ pgroup:
 	VBROADCASTSS 12(R9), Y9
 	VMOVAPS      Y9, Y10
 	VMOVAPS      Y9, Y11
+
+pacc:
 	MOVQ         SI, R10
 	MOVQ         k+24(FP), R11
 
@@ -59,11 +101,6 @@ pk:
 	ADDQ       R15, R10
 	DECQ       R11
 	JNE        pk
-
-	MOVQ $4, AX
-	CMPQ R12, $1
-	JNE  pstore
-	MOVQ lastRows+72(FP), AX
 
 pstore:
 	PWSTORE(R13, Y0, Y1, Y2)

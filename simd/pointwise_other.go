@@ -2,4 +2,4 @@
 
 package simd
 
-var pointwiseArch []impl[func(y []float32, ldy int, pw *PointwiseWeights, x []float32, ldx, n int)]
+var pointwiseArch []impl[func(y []float32, ldy int, pw *PointwiseWeights, x []float32, ldx, n int, add bool)]
