@@ -40,8 +40,8 @@ type liftStream struct {
 	bands  [4][]float32
 	ring   []float32
 	ringLd int
-	tmp   []float32 // 4·wo: the band rows on their way to next
-	e, o  []float32 // row pass scratch, shared
+	tmp    []float32 // 4·wo: the band rows on their way to next
+	e, o   []float32 // row pass scratch, shared
 }
 
 // streamTree is the transforms of every level for one plane, built once

@@ -136,5 +136,7 @@ func TestLift97Row(t *testing.T) {
 			})
 		}
 	}
-	require.Panics(t, func() { Lift97Row(make([]float32, 4), make([]float32, 4), make([]float32, 7), make([]float32, 8), make([]float32, 8), c) })
+	require.Panics(t, func() {
+		Lift97Row(make([]float32, 4), make([]float32, 4), make([]float32, 7), make([]float32, 8), make([]float32, 8), c)
+	})
 }
