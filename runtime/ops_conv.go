@@ -117,9 +117,10 @@ const pointwiseMaxOut = 16
 // convPointwise reports whether the convolution runs as simd.Pointwise: a
 // 1×1 window at stride 1 without padding, one group, constant weights and
 // bias, and few output channels, such as the projection of WaLLoC's
-// encoder onto its latent channels.
+// encoder onto its latent channels; on a CPU where Pointwise has a vector
+// kernel (elsewhere the product's kernels are faster).
 func convPointwise(p *kern.Conv2DParams, wConst, biasConst bool) bool {
-	return wConst && biasConst && p.KH == 1 && p.KW == 1 && p.StrideH == 1 && p.StrideW == 1 &&
+	return simd.PointwiseVectorised() && wConst && biasConst && p.KH == 1 && p.KW == 1 && p.StrideH == 1 && p.StrideW == 1 &&
 		p.PadTop == 0 && p.PadBottom == 0 && p.PadLeft == 0 && p.PadRight == 0 && p.Groups == 1 &&
 		p.OutC <= pointwiseMaxOut && p.Validate() == nil
 }

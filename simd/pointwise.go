@@ -108,3 +108,7 @@ func pointwiseGeneric(y []float32, ldy int, pw *PointwiseWeights, x []float32, l
 		}
 	}
 }
+
+// PointwiseVectorised reports whether the active level runs Pointwise in a
+// vector kernel rather than its Go twin.
+func PointwiseVectorised() bool { return pointwiseFamily.chosenName() != "generic" }
