@@ -16,13 +16,13 @@ import (
 // thresholds are found once per bit depth by bisection over the float32
 // values with the reference computation itself, so Quantize gives exactly
 // the bits of ToUniform followed by rounding (TestQuantizeThresholds checks
-// it on millions of values and at every threshold) at the cost of a table
-// lookup and two comparisons instead of a float64 erf per latent.
+// it on millions of values and at every threshold) at the cost of two
+// table lookups and a comparison instead of a float64 erf per latent.
 //
 // The lookup: uniform buckets over the thresholds' span, narrow enough
 // that any bucket, as the float32 index computation (v-org)·inv assigns
-// values to it, holds at most two thresholds; base is q at the bucket's
-// first value, and two comparisons with the next thresholds finish it.
+// values to it, holds at most one threshold; base is q at the bucket's
+// first value, and a comparison with the next threshold finishes it.
 
 // quantTable is the threshold form of one bit depth's Quantize.
 type quantTable struct {
@@ -30,8 +30,8 @@ type quantTable struct {
 	last     float32 // nb-1, the largest bucket index
 	base     []int8
 	// thr[q+L] is the smallest float32 v with q(v) ≥ q, for q in
-	// -L+1..L; thr[0] is never read, thr[2L+1] and thr[2L+2] are NaN so
-	// that comparisons past the top fail.
+	// -L+1..L; thr[0] is never read, thr[2L+1] is NaN so that comparisons
+	// past the top fail.
 	thr   []float32
 	l     int
 	steps *simd.StepTable // the same table for simd.StepLookup
@@ -100,9 +100,9 @@ func newQuantTable(c Compander) *quantTable {
 	if int(c.ref(float32(math.Inf(-1)))) != -l || int(c.ref(float32(math.Inf(1)))) != l {
 		return nil
 	}
-	t := &quantTable{l: l, thr: make([]float32, 2*l+3)}
+	t := &quantTable{l: l, thr: make([]float32, 2*l+2)}
 	t.thr[0] = float32(math.Inf(-1))
-	t.thr[2*l+1], t.thr[2*l+2] = float32(math.NaN()), float32(math.NaN())
+	t.thr[2*l+1] = float32(math.NaN())
 	for q := -l + 1; q <= l; q++ {
 		k := firstKey(kMin, kMax, func(k int64) bool { return int(c.ref(f32FromKey(k))) >= q })
 		t.thr[q+l] = f32FromKey(k)
@@ -151,16 +151,19 @@ func newQuantTable(c Compander) *quantTable {
 				top = count(f32FromKey(hi - 1))
 			}
 			t.base[b] = int8(base)
-			good = top-base <= 2
+			good = top-base <= 1
 			lo = hi
 			if lo > kMax {
 				break
 			}
 		}
 		if good {
-			st := simd.StepTable{Org: t.org, Inv: t.inv, Last: t.last, Thr: t.thr, Bias: int32(l), Base: make([]int32, nb)}
+			st := simd.StepTable{Org: t.org, Inv: t.inv, Last: t.last, Bias: int32(l),
+				Base: make([]int32, nb), Thr: make([]float32, nb)}
 			for b, q := range t.base {
-				st.Base[b] = int32(int(q) + l)
+				// The next threshold above the bucket's first value: the
+				// bucket holds at most that one.
+				st.Base[b], st.Thr[b] = int32(int(q)+l), t.thr[int(q)+l+1]
 			}
 			var err error
 			if t.steps, err = simd.NewStepTable(st); err != nil {

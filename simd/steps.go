@@ -7,10 +7,11 @@ import "fmt"
 //
 //	b = trunc(min(max((v-Org)·Inv, 0), Last))   (float32 arithmetic)
 //
-// and its step is i + [v ≥ Thr[i+1]] + [v ≥ Thr[i+2]] - Bias with
-// i = Base[b]. Whoever builds the table guarantees that two comparisons
-// finish every bucket; NaN thresholds compare false. It is how the codec
-// rounds companded latents without evaluating erf.
+// and its step is Base[b] + [v ≥ Thr[b]] - Bias. Whoever builds the table
+// makes the buckets narrow enough that each holds at most one threshold,
+// Thr[b] (NaN, which compares false, where there is none). It is how the
+// codec rounds companded latents without evaluating erf: two lookups that
+// do not depend on each other, and one comparison.
 type StepTable struct {
 	Org, Inv, Last float32
 	Base           []int32
@@ -24,10 +25,8 @@ func (t *StepTable) check() error {
 	if !(t.Last >= 0) || int(t.Last) >= len(t.Base) || float32(int(t.Last)) != t.Last {
 		return fmt.Errorf("simd: StepTable: last bucket %v of %d", t.Last, len(t.Base))
 	}
-	for b, i := range t.Base {
-		if i < 0 || int(i)+2 >= len(t.Thr) {
-			return fmt.Errorf("simd: StepTable: bucket %d starts at threshold %d of %d", b, i, len(t.Thr))
-		}
+	if len(t.Thr) != len(t.Base) {
+		return fmt.Errorf("simd: StepTable: %d thresholds for %d buckets", len(t.Thr), len(t.Base))
 	}
 	return nil
 }
@@ -61,7 +60,7 @@ var stepLookupFamily = newFamily("steplookup", &stepLookupFn, stepLookupGeneric,
 func stepLookupGeneric(dst []int8, src []float32, t *StepTable) {
 	dst = dst[:len(src)]
 	org, inv, last := t.Org, t.Inv, t.Last
-	base, thr := t.Base, t.Thr
+	base, thr := t.Base, t.Thr[:len(t.Base)]
 	for k, v := range src {
 		if v != v {
 			dst[k] = 0
@@ -70,16 +69,12 @@ func stepLookupGeneric(dst []int8, src []float32, t *StepTable) {
 		f := (v - org) * inv
 		f = max(f, 0)
 		f = min(f, last)
-		i := int(base[int(f)])
-		th := thr[i+1 : i+3 : i+3]
-		// Without branches: which way a value goes is data, not pattern.
-		var up0, up1 int
-		if v >= th[0] {
-			up0 = 1
+		b := int(f)
+		// Without a branch: which way a value goes is data, not pattern.
+		var up int32
+		if v >= thr[b] {
+			up = 1
 		}
-		if v >= th[1] {
-			up1 = 1
-		}
-		dst[k] = int8(max(-128, min(127, i+up0+up1-int(t.Bias))))
+		dst[k] = int8(max(-128, min(127, base[b]+up-t.Bias)))
 	}
 }

@@ -7,8 +7,8 @@ var stepLookupArch = []impl[func(dst []int8, src []float32, t *StepTable)]{
 }
 
 // stepLookupAVX2 looks up blocks of eight values: the bucket index by
-// vector arithmetic, then three gathers (the bucket's base and its two
-// thresholds) and two comparisons.
+// vector arithmetic, then two gathers (the bucket's base and threshold)
+// and a comparison.
 //
 //go:noescape
 func stepLookupAVX2(dst *int8, src *float32, blocks int, t *StepTable)

@@ -28,15 +28,11 @@ sloop:
 	VMINPS     Y14, Y1, Y1
 	VCVTTPS2DQ Y1, Y1
 	VMOVDQA    Y10, Y2
-	VPGATHERDD Y2, (R8)(Y1*4), Y3  // i = Base[b]
-	VMOVDQA    Y10, Y2
-	VGATHERDPS Y2, 4(R9)(Y3*4), Y4 // Thr[i+1]
-	VMOVDQA    Y10, Y2
-	VGATHERDPS Y2, 8(R9)(Y3*4), Y5 // Thr[i+2]
-	VCMPPS     $0x1D, Y4, Y0, Y4   // v ≥ Thr[i+1] (ordered, quiet)
-	VCMPPS     $0x1D, Y5, Y0, Y5
+	VPGATHERDD Y2, (R8)(Y1*4), Y3  // Base[b]
+	VMOVDQA    Y10, Y5
+	VGATHERDPS Y5, (R9)(Y1*4), Y4  // Thr[b]
+	VCMPPS     $0x1D, Y4, Y0, Y4   // v ≥ Thr[b] (ordered, quiet)
 	VPSUBD     Y4, Y3, Y3          // a true comparison is -1
-	VPSUBD     Y5, Y3, Y3
 	VPSUBD     Y11, Y3, Y3
 	VCMPPS     $3, Y0, Y0, Y6      // NaN lanes
 	VPANDN     Y3, Y6, Y3

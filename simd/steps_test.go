@@ -20,7 +20,7 @@ func TestStepTableLayout(t *testing.T) {
 
 // Every StepLookup kernel this CPU has gives the Go twin's bits, and the
 // twin counts thresholds: on a table built from random sorted thresholds
-// (buckets narrower than the smallest gap), for values around every
+// (buckets half the smallest gap), for values around every
 // threshold, random values, both infinities, NaN and values that saturate.
 func TestStepLookup(t *testing.T) {
 	r := rand.New(rand.NewPCG(97, 98))
@@ -49,9 +49,6 @@ func TestStepLookup(t *testing.T) {
 	w := gap / 2
 	nb := int(math.Ceil((float64(ts[len(ts)-1])-float64(ts[0]))/w)) + 3
 	st := StepTable{Org: float32(float64(ts[0]) - w), Inv: float32(1 / w), Last: float32(nb - 1), Bias: int32(bias)}
-	// Thr[i] is the threshold of count i: Thr[0] unused, NaN past the end.
-	st.Thr = append([]float32{float32(math.Inf(-1))}, ts...)
-	st.Thr = append(st.Thr, float32(math.NaN()), float32(math.NaN()))
 	st.Base = make([]int32, nb)
 	bucket := func(v float32) int {
 		f := (v - st.Org) * st.Inv
@@ -76,10 +73,15 @@ func TestStepLookup(t *testing.T) {
 	for i := range 1 << 16 {
 		probe(float32(lo + (hi-lo)*float64(i)/(1<<16)))
 	}
-	for b := 1; b < nb; b++ {
-		st.Base[b] = min(st.Base[b], math.MaxInt32)
-		if st.Base[b] == math.MaxInt32 || st.Base[b] < st.Base[b-1] {
+	st.Thr = make([]float32, nb)
+	for b := range st.Base {
+		if b > 0 && (st.Base[b] == math.MaxInt32 || st.Base[b] < st.Base[b-1]) {
 			st.Base[b] = st.Base[b-1]
+		}
+		// The next threshold, wherever it lies: a bucket holds at most one.
+		st.Thr[b] = float32(math.NaN())
+		if int(st.Base[b]) < len(ts) {
+			st.Thr[b] = ts[st.Base[b]]
 		}
 	}
 	tab, err := NewStepTable(st)
@@ -115,7 +117,7 @@ func TestStepLookup(t *testing.T) {
 			})
 		}
 	}
-	_, err = NewStepTable(StepTable{Last: 3, Base: make([]int32, 3), Thr: make([]float32, 4)})
+	_, err = NewStepTable(StepTable{Last: 3, Base: make([]int32, 3), Thr: make([]float32, 3)})
 	require.Error(t, err)
 	_, err = NewStepTable(StepTable{Last: 1, Base: []int32{0, 2}, Thr: make([]float32, 4)})
 	require.Error(t, err)
