@@ -12,8 +12,8 @@
 // splitting the columns of C over T goroutines.
 //
 // encode runs the WaLLoC encoder of an imported checkpoint on an NCHW
-// float32 input: the bior4.4 wavelet packet transform (codec.WPT2D), the 1x1
-// projection with its bias (simd.Pointwise, as the runtime runs it), and companding
+// float32 input: the bior4.4 wavelet packet transform with the 1x1 projection
+// folded in (codec.WPT2D.ForwardProject, as the runtime runs it), and companding
 // to int8 latents (codec.Compander). With T > 1 it encodes T copies of the
 // input at once, one goroutine each, and reports the time per image.
 //
@@ -191,14 +191,12 @@ func gemm(args []string) (*result, error) {
 // encoder is one goroutine's planned encoder: all buffers allocated once.
 type encoder struct {
 	wpt     *codec.WPT2D
-	pw      *simd.PointwiseWeights
+	pr      *codec.Projection
 	comp    codec.Compander
 	x       []float32
-	bands   []float32
 	scratch []float32
 	proj    []float32
 	lat     []int8
-	cb, hw  int
 	latent  int
 }
 
@@ -211,34 +209,30 @@ func newEncoder(md *walloc.Model, x []float32, c, h, w int) (*encoder, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, cb, oh, ow := wpt.OutShape()
 	lat := len(md.EncoderBias)
-	if len(md.EncoderWeight) != lat*cb {
-		return nil, fmt.Errorf("encode: weight has %d values, want %d×%d", len(md.EncoderWeight), lat, cb)
+	// proj[o][p] = sum_i W[o][i] bands[i][p] + b[o], each row of bands
+	// projected as the transform emits it.
+	pr, err := wpt.NewProjection(md.EncoderWeight, md.EncoderBias, lat)
+	if err != nil {
+		return nil, err
 	}
 	comp, err := codec.NewCompander(cfg.LatentBits)
 	if err != nil {
 		return nil, err
 	}
-	hw := oh * ow
-	e := &encoder{
-		wpt: wpt, comp: comp, x: x, cb: cb, hw: hw, latent: lat,
-		bands:   make([]float32, wpt.OutLen()),
-		scratch: make([]float32, wpt.ScratchLen()),
-		proj:    make([]float32, lat*hw),
-		lat:     make([]int8, lat*hw),
-	}
-	// proj[o][p] = sum_i W[o][i] bands[i][p] + b[o], the bands read in
-	// place.
-	e.pw = simd.PackPointwise(md.EncoderWeight, md.EncoderBias, lat, cb)
-	return e, nil
+	n := wpt.ProjectLen(pr)
+	return &encoder{
+		wpt: wpt, pr: pr, comp: comp, x: x, latent: lat,
+		scratch: make([]float32, wpt.ProjectScratchLen()),
+		proj:    make([]float32, n),
+		lat:     make([]int8, n),
+	}, nil
 }
 
 func (e *encoder) run() {
-	if err := e.wpt.Forward(e.bands, e.x, e.scratch); err != nil {
+	if err := e.wpt.ForwardProject(e.proj, e.x, e.pr, e.scratch); err != nil {
 		panic(err)
 	}
-	simd.Pointwise(e.proj, e.hw, e.pw, e.bands, e.hw, e.hw)
 	e.comp.Quantize(e.lat, e.proj)
 }
 
