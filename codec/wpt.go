@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"sync"
+	"sync/atomic"
 
 	"github.com/edgerun/edgerun/simd"
 )
@@ -33,10 +33,11 @@ type WPT2D struct {
 	fwdScratch int
 	invScratch int
 	// stream is whether Forward may stream all levels of a plane in one
-	// pass (wpt_stream.go); trees holds the streams' bookkeeping between
-	// calls, so that Forward allocates nothing.
+	// pass (wpt_stream.go); tree holds the streams' bookkeeping between
+	// calls, so that Forward allocates nothing (a call that finds it taken
+	// by another goroutine builds its own).
 	stream bool
-	trees  sync.Pool
+	tree   atomic.Pointer[streamTree]
 }
 
 // NewWPT2D plans a J-level packet transform of n×c×h×w tensors.

@@ -149,11 +149,11 @@ func (t *streamTree) bind(scratch []float32, w0, ring int) {
 // the same rows, at most one more than at the previous such point, and
 // two rows of ring suffice.
 func (p *WPT2D) forwardStreamed(dst, src, scratch []float32, pr *Projection) {
-	t, _ := p.trees.Get().(*streamTree)
+	t := p.tree.Swap(nil)
 	if t == nil {
 		t = p.newStreamTree()
 	}
-	defer p.trees.Put(t)
+	defer p.tree.Store(t)
 	h0, w0 := p.hs[0], p.ws[0]
 	hJ, wJ := p.hs[p.j], p.ws[p.j]
 	hw := hJ * wJ

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/edgerun/edgerun/simd"
@@ -508,5 +509,59 @@ func TestWPTProject(t *testing.T) {
 	pr, _ := p.NewProjection(make([]float32, 16), nil, 1)
 	if err := p.ForwardProject(make([]float32, 63), make([]float32, 1024), pr, make([]float32, p.ProjectScratchLen())); !errors.Is(err, ErrShape) {
 		t.Errorf("short output: %v", err)
+	}
+}
+
+// TestWPTConcurrent runs one plan from several goroutines at once, each
+// with its own scratch (the plan's streaming bookkeeping is taken by one
+// call at a time; the others build their own): every result equals the
+// sequential one.
+func TestWPTConcurrent(t *testing.T) {
+	r := rand.New(rand.NewPCG(35, 36))
+	p, err := NewWPT2D(Bior44, 1, 2, 64, 96, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, k, _, _ := p.OutShape()
+	pr, err := p.NewProjection(randF32(r, 4*k), randF32(r, 4), 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := randF32(r, p.InLen())
+	want := make([]float32, p.OutLen())
+	wantP := make([]float32, p.ProjectLen(pr))
+	s := make([]float32, max(p.ScratchLen(), p.ProjectScratchLen()))
+	if err := p.Forward(want, x, s); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.ForwardProject(wantP, x, pr, s); err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 8)
+	for g := range 8 {
+		go func() {
+			s := make([]float32, max(p.ScratchLen(), p.ProjectScratchLen()))
+			got, gotP := make([]float32, len(want)), make([]float32, len(wantP))
+			for range 5 {
+				if err := p.Forward(got, x, s); err != nil {
+					errs <- err
+					return
+				}
+				if err := p.ForwardProject(gotP, x, pr, s); err != nil {
+					errs <- err
+					return
+				}
+				if !slices.Equal(got, want) || !slices.Equal(gotP, wantP) {
+					errs <- fmt.Errorf("goroutine %d: results differ from the sequential run", g)
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
 	}
 }

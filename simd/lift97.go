@@ -125,12 +125,14 @@ func Lift97Col(lo, hi, x2, x3, x4, d1, s1, d2p []float32, c *[6]float32) {
 		return
 	}
 	hi, x2, x3, x4, d1, s1, d2p = hi[:n], x2[:n], x3[:n], x4[:n], d1[:n], s1[:n], d2p[:n]
-	for _, r := range [][]float32{x2, x3, x4} {
-		f32RaceRead(r)
-	}
-	for _, r := range [][]float32{lo, hi, d1, s1, d2p} {
-		f32RaceWrite(r)
-	}
+	f32RaceRead(x2)
+	f32RaceRead(x3)
+	f32RaceRead(x4)
+	f32RaceWrite(lo)
+	f32RaceWrite(hi)
+	f32RaceWrite(d1)
+	f32RaceWrite(s1)
+	f32RaceWrite(d2p)
 	lift97ColFn(lo, hi, x2, x3, x4, d1, s1, d2p, c)
 }
 
