@@ -217,56 +217,23 @@ func (f *Filter) analyze2DLift(out [4][]float32, in []float32, h, w int, s *scra
 	for i := range pr {
 		pr[i] = slot(i - 4)
 	}
-	if simd.Lift97Vectorised() {
-		lift97ColWarm(d1, s1, d2p, &pr, s.state[3*sw:5*sw])
-		for k := 0; k < ho; k++ {
-			fillTo(2*k + 4)
-			x2, x3, x4 := slot(2*k+2), slot(2*k+3), slot(2*k+4)
-			for half := range 2 {
-				lo, hi := half*wo, (half+1)*wo
-				simd.Lift97Col(out[2*half][k*wo:(k+1)*wo], out[2*half+1][k*wo:(k+1)*wo],
-					x2[lo:hi], x3[lo:hi], x4[lo:hi], d1[lo:hi], s1[lo:hi], d2p[lo:hi], &cdf97Col[half])
-			}
-		}
-		return
-	}
-	lift97ColPrologue(d1, s1, d2p, &pr)
+	// With vector kernels the row pass left its bands unscaled and the
+	// column pass scales both directions (cdf97Col); the scalar row pass
+	// scaled its own.
+	cs := &cdf97ColScaled
 	if s.vec {
-		t1, t2 := s.state[3*sw:4*sw], s.state[4*sw:5*sw]
-		a, b, c, d, kl, kh := cdf97.a, cdf97.b, cdf97.c, cdf97.d, cdf97.k, cdf97.kh
-		for k := 0; k < ho; k++ {
-			fillTo(2*k + 4)
-			x2, x3, x4 := slot(2*k+2), slot(2*k+3), slot(2*k+4)
-			copy(t1, x3) // t1 = d1[k+1]
-			simd.Saxpy(a, x2, t1)
-			simd.Saxpy(a, x4, t1)
-			copy(t2, x2) // t2 = s1[k+1]
-			simd.Saxpy(b, d1, t2)
-			simd.Saxpy(b, t1, t2)
-			simd.Saxpy(c, s1, d1) // d1 = d2[k]
-			simd.Saxpy(c, t2, d1)
-			simd.Saxpy(d, d2p, s1) // s1 = s2[k]
-			simd.Saxpy(d, d1, s1)
-			// The row pass left its bands unscaled: each output takes
-			// the row band's factor times the column band's.
-			for half, rs := range [2]float32{kl, kh} {
-				lo, hi := out[2*half][k*wo:(k+1)*wo], out[2*half+1][k*wo:(k+1)*wo]
-				clear(lo)
-				clear(hi)
-				simd.Saxpy(kl*rs, s1[half*wo:(half+1)*wo], lo)
-				simd.Saxpy(kh*rs, d1[half*wo:(half+1)*wo], hi)
-			}
-			d1, s1, d2p, t1, t2 = t1, t2, d1, d2p, s1
-		}
-		return
+		lift97ColWarm(d1, s1, d2p, &pr, s.state[3*sw:5*sw])
+		cs = &cdf97Col
+	} else {
+		lift97ColPrologue(d1, s1, d2p, &pr)
 	}
 	for k := 0; k < ho; k++ {
 		fillTo(2*k + 4)
 		x2, x3, x4 := slot(2*k+2), slot(2*k+3), slot(2*k+4)
-		for half := 0; half < 2; half++ {
+		for half := range 2 {
 			lo, hi := half*wo, (half+1)*wo
-			lift97ColStep(out[2*half][k*wo:(k+1)*wo], out[2*half+1][k*wo:(k+1)*wo],
-				x2[lo:hi], x3[lo:hi], x4[lo:hi], d1[lo:hi], s1[lo:hi], d2p[lo:hi])
+			simd.Lift97Col(out[2*half][k*wo:(k+1)*wo], out[2*half+1][k*wo:(k+1)*wo],
+				x2[lo:hi], x3[lo:hi], x4[lo:hi], d1[lo:hi], s1[lo:hi], d2p[lo:hi], &cs[half])
 		}
 	}
 }

@@ -44,10 +44,16 @@ var cdf97 = lift97{
 // cdf97Steps and cdf97Col are the constants of simd's lifting kernels:
 // the column pass of each row band also applies both directions' scaling
 // (the row pass leaves its bands unscaled), K·K and -K⁻¹·K for the row's
-// low band, K·(-K⁻¹) and K⁻² for its high band.
+// low band, K·(-K⁻¹) and K⁻² for its high band. cdf97ColScaled is the
+// column pass over rows that the scalar row pass (lift97Row) has already
+// scaled.
 var (
-	cdf97Steps = [4]float32{cdf97.a, cdf97.b, cdf97.c, cdf97.d}
-	cdf97Col   = [2][6]float32{
+	cdf97Steps     = [4]float32{cdf97.a, cdf97.b, cdf97.c, cdf97.d}
+	cdf97ColScaled = [2][6]float32{
+		{cdf97.a, cdf97.b, cdf97.c, cdf97.d, cdf97.k, cdf97.kh},
+		{cdf97.a, cdf97.b, cdf97.c, cdf97.d, cdf97.k, cdf97.kh},
+	}
+	cdf97Col = [2][6]float32{
 		{cdf97.a, cdf97.b, cdf97.c, cdf97.d, cdf97.k * cdf97.k, cdf97.kh * cdf97.k},
 		{cdf97.a, cdf97.b, cdf97.c, cdf97.d, cdf97.k * cdf97.kh, cdf97.kh * cdf97.kh},
 	}
@@ -195,30 +201,6 @@ func lift97ColWarm(d1, s1, d2p []float32, r *[7][]float32, junk []float32) {
 	}
 }
 
-// lift97ColStep produces output row k (lo, hi) from input rows x[2k+2],
-// x[2k+3], x[2k+4] and the state rows, which it advances to row k+1:
-//
-//	for i := range lo {
-//		d1n := x3[i] + α·(x2[i]+x4[i]); s1n := x2[i] + β·(d1[i]+d1n)
-//		d2 := d1[i] + γ·(s1[i]+s1n);    s2 := s1[i] + δ·(d2p[i]+d2)
-//		lo[i], hi[i] = K·s2, -d2/K
-//		d1[i], s1[i], d2p[i] = d1n, s1n, d2
-//	}
-func lift97ColStep(lo, hi, x2, x3, x4, d1, s1, d2p []float32) {
-	n := len(lo)
-	hi, x2, x3, x4, d1, s1, d2p = hi[:n], x2[:n], x3[:n], x4[:n], d1[:n], s1[:n], d2p[:n]
-	a, b, c, e, k, kh := cdf97.a, cdf97.b, cdf97.c, cdf97.d, cdf97.k, cdf97.kh
-	for i := range lo {
-		xe := x2[i]
-		d1n := x3[i] + a*(xe+x4[i])
-		s1n := xe + b*(d1[i]+d1n)
-		d2 := d1[i] + c*(s1[i]+s1n)
-		s2 := s1[i] + e*(d2p[i]+d2)
-		lo[i], hi[i] = k*s2, kh*d2
-		d1[i], s1[i], d2p[i] = d1n, s1n, d2
-	}
-}
-
 // The synthesis runs the lifting steps backwards:
 //
 //	s2 = lo/K, d2 = -K·hi
@@ -307,64 +289,28 @@ func lift97SynColStep(even, odd, lo2, hi2 []float32, st *[4][]float32) {
 	}
 }
 
-// lift97RowPasses is lift97Row as whole-row passes of simd.Saxpy over the
-// polyphase components, for CPUs with vector kernels, leaving out the final
-// scaling: lo gets s2 and hi gets d2 (the caller folds K and -1/K into the
-// column pass). e and o are scratch of at least m+4 floats; x is the row
-// (odd length: last sample repeated).
+// lift97RowPasses is lift97Row by simd's lifting kernels, for CPUs with
+// vector kernels, leaving out the final scaling: lo gets s2 and hi gets d2
+// (the column pass folds K and -1/K into its own). e and o are scratch of
+// at least m+4 floats; x is the row (odd length: last sample repeated).
 func lift97RowPasses(lo, hi, x, e, o []float32) {
 	m := len(lo)
 	n := len(x)
-	if n%2 == 0 && simd.Lift97Vectorised() {
+	if n%2 == 0 {
 		simd.Lift97Row(lo, hi[:m], x, e, o, &cdf97Steps)
 		return
 	}
 	e, o = e[:m+4], o[:m+4] // index k+2 holds polyphase sample k, k ∈ [-2, m+2)
 	ev, od := e[2:m+2], o[2:m+2]
-	simd.Unzip2(ev[:m-n%2], od[:m-n%2], x[:2*(m-n%2)])
-	if n%2 == 1 {
-		ev[m-1], od[m-1] = x[n-1], x[n-1]
-	}
+	simd.Unzip2(ev[:m-1], od[:m-1], x[:2*(m-1)])
+	ev[m-1], od[m-1] = x[n-1], x[n-1] // the odd extension
 	for _, k := range [4]int{-2, -1, m, m + 1} {
 		j := mod(k, m) + 2
 		e[k+2], o[k+2] = e[j], o[j]
 	}
-	a, b, c, d := cdf97.a, cdf97.b, cdf97.c, cdf97.d
-	if simd.Lift97Vectorised() {
-		simd.Lift97Steps(lo, hi[:m], e, o, &cdf97Steps)
-		return
-	}
-	// d1 on [-2, m+1), s1 on [-1, m+1), d2 on [-1, m), s2 on [0, m): each
-	// step covers what the next one reads; the last writes lo directly.
-	simd.Saxpy(a, e[0:m+3], o[0:m+3])
-	simd.Saxpy(a, e[1:m+4], o[0:m+3])
-	simd.Saxpy(b, o[0:m+2], e[1:m+3])
-	simd.Saxpy(b, o[1:m+3], e[1:m+3])
-	simd.Saxpy(c, e[1:m+2], o[1:m+2])
-	simd.Saxpy(c, e[2:m+3], o[1:m+2])
-	copy(lo, ev)
-	simd.Saxpy(d, o[1:m+1], lo)
-	simd.Saxpy(d, od, lo)
-	copy(hi[:m], od)
+	simd.Lift97Steps(lo, hi[:m], e, o, &cdf97Steps)
 }
 
-// deinterleave is: for k := range ev { ev[k], od[k] = x[2k], x[2k+1] }, for
-// len(od) == len(ev) and len(x) == 2·len(ev). It is its own small function
-// so that the compiler keeps everything in registers.
-func deinterleave(ev, od, x []float32) {
-	n := len(ev)
-	od, x = od[:n], x[:2*n]
-	k := 0
-	for ; k+4 <= n; k += 4 {
-		p := x[2*k : 2*k+8 : 2*k+8]
-		e, o := ev[k:k+4:k+4], od[k:k+4:k+4]
-		e[0], o[0], e[1], o[1] = p[0], p[1], p[2], p[3]
-		e[2], o[2], e[3], o[3] = p[4], p[5], p[6], p[7]
-	}
-	for ; k < n; k++ {
-		ev[k], od[k] = x[2*k], x[2*k+1]
-	}
-}
 
 // lift97SynColPasses is lift97SynColStep as whole-row passes of simd.Saxpy,
 // for CPUs with vector kernels. It writes the even output row to even and

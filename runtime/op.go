@@ -62,11 +62,11 @@ type env struct {
 	// when relu is set.
 	maxPool2 bool
 	// roundS8 tells companding that its output is that of the round_s8
-	// reading it (see Model.roundFolds): the I8 latents.
+	// reading it (see Model.codecFolds): the I8 latents.
 	roundS8 bool
 	// project holds the weights and bias (nil for none) of the 1×1
 	// convolution reading a packet transform, whose output the transform
-	// writes instead of its coefficients (see Model.projectFolds).
+	// writes instead of its coefficients (see Model.codecFolds).
 	project []*Tensor
 }
 

@@ -132,8 +132,7 @@ func (m *Model) newSession(cfg *sessionConfig) (*Session, error) {
 	// once, for the plan and the steps.
 	folds := m.reluFolds(types)
 	pools := m.poolFolds(types, folds)
-	m.roundFolds(types, pools)
-	m.projectFolds(types, pools)
+	m.codecFolds(types, pools)
 	offsets, scratchOff, size, err := m.plan(types, scratch, folds, pools)
 	if err != nil {
 		return nil, err
@@ -252,7 +251,7 @@ func (m *Model) newSession(cfg *sessionConfig) (*Session, error) {
 // writes them to the last step that reads them) overlap get disjoint
 // ranges; the rest share memory. Placement is greedy, largest first, at
 // the lowest offset that fits.
-// folds and pools are reluFolds' and poolFolds' (with roundFolds') answers.
+// folds and pools are reluFolds' and poolFolds' (with codecFolds') answers.
 func (m *Model) plan(types []ValueType, scratch, folds, pools []int) (valOff, scratchOff []int, total int64, err error) {
 	type buf struct {
 		size       int
@@ -477,15 +476,10 @@ func (m *Model) reluFolds(types []ValueType) []int {
 // four times larger map between them is never written.
 func (m *Model) poolFolds(types []ValueType, relu []int) []int {
 	folds := make([]int, len(m.nodes))
-	readers := make([]int, len(m.values))
-	for i := range m.nodes {
+	for i := range folds {
 		folds[i] = -1
-		for _, id := range m.nodes[i].in {
-			if id >= 0 {
-				readers[id]++
-			}
-		}
 	}
+	readers := m.readerCounts()
 	isOut := m.outputSet()
 	single := func(id int) bool {
 		v := &m.values[id]
@@ -513,25 +507,24 @@ func (m *Model) poolFolds(types []ValueType, relu []int) []int {
 	return folds
 }
 
-// roundFolds adds to pools (from poolFolds) the roundings to I8 that the
-// companding they read computes instead: an encoder's compand → round_s8,
-// when the companded values have no other reader and are not a graph
-// output. Companding then writes the latents directly (codec's
-// Compander.Quantize, the same bits), and the float map between them is
-// never written.
-func (m *Model) roundFolds(types []ValueType, pools []int) {
-	readers := make([]int, len(m.values))
-	for i := range m.nodes {
-		for _, id := range m.nodes[i].in {
-			if id >= 0 {
-				readers[id]++
-			}
-		}
-	}
+// codecFolds adds to pools (from poolFolds) the nodes of an encoder that
+// the node before them computes instead, when the value between them has
+// no other reader and is not a graph output:
+//   - a rounding to I8 (round_s8) of companding: companding writes the
+//     latents directly (codec's Compander.Quantize, the same bits);
+//   - a 1×1 convolution that runs as simd.Pointwise (convPointwise) of a 2D
+//     packet transform: the transform projects each row of coefficients
+//     as it emits it (codec's WPT2D.ForwardProject, the same sums in the
+//     same order).
+//
+// The value between them, the companded floats or the coefficients (the
+// encoder's largest map), is never written.
+func (m *Model) codecFolds(types []ValueType, pools []int) {
+	readers := m.readerCounts()
 	isOut := m.outputSet()
 	for i := range m.nodes {
 		n := &m.nodes[i]
-		if n.op != "round_s8" || n.in[0] < 0 {
+		if pools[i] >= 0 || len(n.in) == 0 || n.in[0] < 0 {
 			continue
 		}
 		src := n.in[0]
@@ -539,20 +532,28 @@ func (m *Model) roundFolds(types []ValueType, pools []int) {
 		if v.kind != kindNode || readers[src] != 1 || isOut[src] || types[src].DType != F32 {
 			continue
 		}
-		if m.nodes[v.producer].op == "compand" {
+		switch op := m.nodes[v.producer].op; {
+		case n.op == "round_s8" && op == "compand":
+			pools[i] = v.producer
+		case n.op == "conv2d" && op == "wpt" && len(types[src].Shape) == 4 && m.convProjects(n, types):
 			pools[i] = v.producer
 		}
 	}
 }
 
-// projectFolds adds to pools the 1×1 convolutions that the packet
-// transform they read computes instead: an encoder's wpt → conv2d, when the
-// convolution runs as simd.Pointwise (convPointwise) on a 2D transform's
-// coefficients that have no other reader and are not a graph output. The
-// transform then projects each row of coefficients as it emits it
-// (codec's WPT2D.ForwardProject, the same sums in the same order), and the
-// coefficients, the largest map of the encoder, never exist.
-func (m *Model) projectFolds(types []ValueType, pools []int) {
+// convProjects reports whether conv node n runs as simd.Pointwise.
+func (m *Model) convProjects(n *cnode, types []ValueType) bool {
+	if len(n.in) < 2 || n.in[1] < 0 {
+		return false
+	}
+	isInit := func(j int) bool { return j < len(n.in) && n.in[j] >= 0 && m.values[n.in[j]].kind == kindInit }
+	biasConst := len(n.in) < 3 || n.in[2] < 0 || isInit(2)
+	p := convParams(n.attrs.(*convAttrs), types[n.in[0]].Shape, types[n.in[1]].Shape)
+	return convPointwise(&p, isInit(1), biasConst)
+}
+
+// readerCounts returns how many node inputs read each value.
+func (m *Model) readerCounts() []int {
 	readers := make([]int, len(m.values))
 	for i := range m.nodes {
 		for _, id := range m.nodes[i].in {
@@ -561,27 +562,7 @@ func (m *Model) projectFolds(types []ValueType, pools []int) {
 			}
 		}
 	}
-	isOut := m.outputSet()
-	for i := range m.nodes {
-		n := &m.nodes[i]
-		if n.op != "conv2d" || len(n.in) < 2 || n.in[0] < 0 || n.in[1] < 0 || pools[i] >= 0 {
-			continue
-		}
-		src := n.in[0]
-		v := &m.values[src]
-		if v.kind != kindNode || readers[src] != 1 || isOut[src] || types[src].DType != F32 || len(types[src].Shape) != 4 {
-			continue
-		}
-		if m.nodes[v.producer].op != "wpt" {
-			continue
-		}
-		isInit := func(j int) bool { return j < len(n.in) && n.in[j] >= 0 && m.values[n.in[j]].kind == kindInit }
-		biasConst := len(n.in) < 3 || n.in[2] < 0 || isInit(2)
-		p := convParams(n.attrs.(*convAttrs), types[src].Shape, types[n.in[1]].Shape)
-		if convPointwise(&p, isInit(1), biasConst) {
-			pools[i] = v.producer
-		}
-	}
+	return readers
 }
 
 // convPools reports whether conv node n runs as kern.ConvGemm on the

@@ -61,6 +61,23 @@ func wallocEncoder(t testing.TB, c string) *File {
 	}
 }
 
+// runTwice runs f at batch 2 on the reference frame x twice, and checks
+// that a steady-state run allocates nothing.
+func runTwice(t *testing.T, f *File, x *Tensor) (*Model, *Session) {
+	t.Helper()
+	m := openModel(t, f)
+	s := newSession(t, m, WithBatch(2))
+	copy(s.Input(0).data, x.data)
+	copy(s.Input(0).data[len(x.data):], x.data)
+	if err := s.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if n := testing.AllocsPerRun(5, func() { s.Run(context.Background()) }); n != 0 {
+		t.Errorf("Run allocates %v times", n)
+	}
+	return m, s
+}
+
 func TestWaLLoCEncoder(t *testing.T) {
 	for _, c := range []string{"linear4x", "rgb16x", "stereo"} {
 		x := readNpy(t, wallocRef(c+"_x.npy"))
@@ -72,18 +89,8 @@ func TestWaLLoCEncoder(t *testing.T) {
 			f.Graph.Nodes[0].Attrs = attrs(t, map[string]any{"wavelet": "bior4.4", "levels": 5})
 			f.Graph.Nodes[1].Op, f.Graph.Nodes[1].Attrs = "conv1d", attrs(t, map[string]any{"padding": 1})
 		}
-		m := openModel(t, f)
-		// Batch 2: the reference frame twice.
-		s := newSession(t, m, WithBatch(2))
-		copy(s.Input(0).data, x.data)
-		copy(s.Input(0).data[len(x.data):], x.data)
-		if err := s.Run(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		if n := testing.AllocsPerRun(5, func() { s.Run(context.Background()) }); n != 0 {
-			t.Errorf("%s: encoder Run allocates %v times", c, n)
-		}
-		// Companding writes the latents (roundFolds): its float output
+		m, s := runTwice(t, f, x)
+		// Companding writes the latents (codecFolds): its float output
 		// gets no bytes, and the latents are those of the two nodes run
 		// apart, which they are when that output is a graph output too.
 		if s.vals[m.valueID["u"]].data != nil {
@@ -174,7 +181,7 @@ func BenchmarkWaLLoCEncoder(b *testing.B) {
 
 // TestWaLLoCEncoderProjectFold runs the 2D encoders with only the
 // projection and the latents as outputs: rgb16x's projection onto 12
-// channels folds into the packet transform (projectFolds), whose
+// channels folds into the packet transform (codecFolds), whose
 // coefficients then get no bytes; linear4x's onto 48 runs as a product and
 // does not, nor does either on a CPU without a vector Pointwise. Both
 // outputs match the reference's either way.
@@ -184,16 +191,7 @@ func TestWaLLoCEncoderProjectFold(t *testing.T) {
 		f := wallocEncoder(t, c)
 		f.Graph.Inputs[0].Shape = append(Dims{Batch}, x.shape[1:]...)
 		f.Graph.Outputs = []ValueInfo{{Name: "latent", DType: S8}, {Name: "proj"}}
-		m := openModel(t, f)
-		s := newSession(t, m, WithBatch(2))
-		copy(s.Input(0).data, x.data)
-		copy(s.Input(0).data[len(x.data):], x.data)
-		if err := s.Run(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		if n := testing.AllocsPerRun(5, func() { s.Run(context.Background()) }); n != 0 {
-			t.Errorf("%s: folded encoder Run allocates %v times", c, n)
-		}
+		m, s := runTwice(t, f, x)
 		fold = fold && simd.PointwiseVectorised() // else the product runs it
 		if folded := s.vals[m.valueID["wpt"]].data == nil; folded != fold {
 			t.Errorf("%s: projection folded into the transform: %v, want %v", c, folded, fold)

@@ -30,19 +30,20 @@ func lift97StepsAVX2Go(lo, hi, e, o []float32, c *[4]float32) {
 	lift97StepsAVX2(&lo[0], &hi[0], &e[0], &o[0], len(lo), c)
 }
 
-// lift97RowAVX2 splits the row sixteen samples at a time (the last block
-// overlapping its predecessor), completes the halos and runs the steps as
-// lift97StepsAVX2 does. n >= 8.
+// lift97SplitAVX2 splits a row of 2n samples into e[2:] and o[2:] sixteen
+// samples at a time (128-bit loads and in-lane shuffles; the last block
+// overlapping its predecessor) and completes the halos. n >= 8.
 //
 //go:noescape
-func lift97RowAVX2(lo, hi, x, e, o *float32, n int, c *[4]float32)
+func lift97SplitAVX2(x, e, o *float32, n int)
 
 func lift97RowAVX2Go(lo, hi, x, e, o []float32, c *[4]float32) {
 	if len(lo) < 8 {
 		lift97RowGeneric(lo, hi, x, e, o, c)
 		return
 	}
-	lift97RowAVX2(&lo[0], &hi[0], &x[0], &e[0], &o[0], len(lo), c)
+	lift97SplitAVX2(&x[0], &e[0], &o[0], len(lo))
+	lift97StepsAVX2(&lo[0], &hi[0], &e[0], &o[0], len(lo), c)
 }
 
 // lift97ColAVX2 runs blocks of eight columns; the state rows are updated
@@ -53,11 +54,5 @@ func lift97RowAVX2Go(lo, hi, x, e, o []float32, c *[4]float32) {
 func lift97ColAVX2(lo, hi, x2, x3, x4, d1, s1, d2p *float32, blocks int, c *[6]float32)
 
 func lift97ColAVX2Go(lo, hi, x2, x3, x4, d1, s1, d2p []float32, c *[6]float32) {
-	nb := len(lo) / 8
-	if nb > 0 {
-		lift97ColAVX2(&lo[0], &hi[0], &x2[0], &x3[0], &x4[0], &d1[0], &s1[0], &d2p[0], nb, c)
-	}
-	if t := 8 * nb; t < len(lo) {
-		lift97ColGeneric(lo[t:], hi[t:], x2[t:], x3[t:], x4[t:], d1[t:], s1[t:], d2p[t:], c)
-	}
+	lift97ColBlocks(lift97ColAVX2, 8, lo, hi, x2, x3, x4, d1, s1, d2p, c)
 }

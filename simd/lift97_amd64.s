@@ -137,12 +137,12 @@ sdone:
 	VZEROUPPER
 	RET
 
-// func lift97RowAVX2(lo, hi, x, e, o *float32, n int, c *[4]float32)
-TEXT ·lift97RowAVX2(SB), NOSPLIT, $0-56
-	MOVQ x+16(FP), SI
-	MOVQ e+24(FP), R8
-	MOVQ o+32(FP), R9
-	MOVQ n+40(FP), CX
+// func lift97SplitAVX2(x, e, o *float32, n int)
+TEXT ·lift97SplitAVX2(SB), NOSPLIT, $0-32
+	MOVQ x+0(FP), SI
+	MOVQ e+8(FP), R8
+	MOVQ o+16(FP), R9
+	MOVQ n+24(FP), CX
 
 	// Split: e[k+2], o[k+2] = x[2k], x[2k+1], sixteen samples a block,
 	// the last block ending at 2n.
@@ -179,76 +179,6 @@ rhalo:
 	MOVQ AX, (R9)
 	MOVQ 8(R9), AX
 	MOVQ AX, 8(R9)(CX*4)
-
-	MOVQ         lo+0(FP), DI
-	MOVQ         hi+8(FP), SI
-	MOVQ         c+48(FP), AX
-	VBROADCASTSS 0(AX), Y12  // α
-	VBROADCASTSS 4(AX), Y13  // β
-	VBROADCASTSS 8(AX), Y14  // γ
-	VBROADCASTSS 12(AX), Y15 // δ
-	LEAQ         -8(CX), DX  // the last block's start
-	LEAQ         -16(CX), R12
-	XORQ         BX, BX
-
-rpair:
-	CMPQ BX, R12
-	JGT  rblock
-	LEAQ (R8)(BX*4), R10
-	LEAQ (R9)(BX*4), R11
-	ST1(0, Y0, Y1, Y5)
-	ST1(32, Y6, Y7, Y11)
-	ST2(0, Y0, Y2, Y3, Y5)
-	ST2(32, Y6, Y8, Y9, Y11)
-	ST3(Y0, Y1, Y3, Y5)
-	ST3(Y6, Y7, Y9, Y11)
-	ST4(0, Y1, Y2, Y4, Y5)
-	ST4(32, Y7, Y8, Y10, Y11)
-	ST5(Y1, Y2, Y3, Y5)
-	ST5(Y7, Y8, Y9, Y11)
-	ST6(Y0, Y2, Y3, Y5)
-	ST6(Y6, Y8, Y9, Y11)
-	ST7(0, Y0, Y4, Y5)
-	ST7(32, Y6, Y10, Y11)
-	ST8(Y0, Y1, Y4, Y5)
-	ST8(Y6, Y7, Y10, Y11)
-	ST9(Y1, Y2, Y4, Y5)
-	ST9(Y7, Y8, Y10, Y11)
-	ST10(Y1, Y2, Y3, Y5)
-	ST10(Y7, Y8, Y9, Y11)
-	VMOVUPS Y2, (DI)(BX*4)
-	VMOVUPS Y8, 32(DI)(BX*4)
-	VMOVUPS Y1, (SI)(BX*4)
-	VMOVUPS Y7, 32(SI)(BX*4)
-	ADDQ    $16, BX
-	JMP     rpair
-
-rblock:
-	CMPQ BX, CX
-	JGE  rdone
-	CMPQ BX, DX
-	JLE  rone
-	MOVQ DX, BX // the tail: one block ending at n
-
-rone:
-	LEAQ    (R8)(BX*4), R10
-	LEAQ    (R9)(BX*4), R11
-	ST1(0, Y0, Y1, Y5)
-	ST2(0, Y0, Y2, Y3, Y5)
-	ST3(Y0, Y1, Y3, Y5)
-	ST4(0, Y1, Y2, Y4, Y5)
-	ST5(Y1, Y2, Y3, Y5)
-	ST6(Y0, Y2, Y3, Y5)
-	ST7(0, Y0, Y4, Y5)
-	ST8(Y0, Y1, Y4, Y5)
-	ST9(Y1, Y2, Y4, Y5)
-	ST10(Y1, Y2, Y3, Y5)
-	VMOVUPS Y2, (DI)(BX*4)
-	VMOVUPS Y1, (SI)(BX*4)
-	ADDQ    $8, BX
-	JMP     rblock
-
-rdone:
 	VZEROUPPER
 	RET
 

@@ -3,8 +3,10 @@
 package simd
 
 var (
-	lift97StepsArch []impl[func(lo, hi, e, o []float32, c *[4]float32)]
-	lift97RowArch   = []impl[func(lo, hi, x, e, o []float32, c *[4]float32)]{
+	lift97StepsArch = []impl[func(lo, hi, e, o []float32, c *[4]float32)]{
+		{name: "neon", level: NEON, fn: lift97StepsNEONGo},
+	}
+	lift97RowArch = []impl[func(lo, hi, x, e, o []float32, c *[4]float32)]{
 		{name: "neon", level: NEON, fn: lift97RowNEONGo},
 	}
 	lift97ColArch = []impl[func(lo, hi, x2, x3, x4, d1, s1, d2p []float32, c *[6]float32)]{
@@ -12,19 +14,34 @@ var (
 	}
 )
 
-// lift97RowNEON splits the row with de-interleaving loads (the last block
-// overlapping its predecessor), completes the halos and runs the steps on
-// blocks of four outputs, each from overlapping loads. n >= 4.
+// lift97SplitNEON splits a row of 2n samples into e[2:] and o[2:] with
+// de-interleaving loads (the last block overlapping its predecessor) and
+// completes the halos. n >= 4.
 //
 //go:noescape
-func lift97RowNEON(lo, hi, x, e, o *float32, n int, c *[4]float32)
+func lift97SplitNEON(x, e, o *float32, n int)
+
+// lift97StepsNEON runs the steps on blocks of four outputs, each from
+// overlapping loads; the last block overlaps its predecessor. n >= 4.
+//
+//go:noescape
+func lift97StepsNEON(lo, hi, e, o *float32, n int, c *[4]float32)
+
+func lift97StepsNEONGo(lo, hi, e, o []float32, c *[4]float32) {
+	if len(lo) < 4 {
+		lift97StepsGeneric(lo, hi, e, o, c)
+		return
+	}
+	lift97StepsNEON(&lo[0], &hi[0], &e[0], &o[0], len(lo), c)
+}
 
 func lift97RowNEONGo(lo, hi, x, e, o []float32, c *[4]float32) {
 	if len(lo) < 4 {
 		lift97RowGeneric(lo, hi, x, e, o, c)
 		return
 	}
-	lift97RowNEON(&lo[0], &hi[0], &x[0], &e[0], &o[0], len(lo), c)
+	lift97SplitNEON(&x[0], &e[0], &o[0], len(lo))
+	lift97StepsNEON(&lo[0], &hi[0], &e[0], &o[0], len(lo), c)
 }
 
 // lift97ColNEON runs blocks of four columns; the state rows are updated in
@@ -34,11 +51,5 @@ func lift97RowNEONGo(lo, hi, x, e, o []float32, c *[4]float32) {
 func lift97ColNEON(lo, hi, x2, x3, x4, d1, s1, d2p *float32, blocks int, c *[6]float32)
 
 func lift97ColNEONGo(lo, hi, x2, x3, x4, d1, s1, d2p []float32, c *[6]float32) {
-	nb := len(lo) / 4
-	if nb > 0 {
-		lift97ColNEON(&lo[0], &hi[0], &x2[0], &x3[0], &x4[0], &d1[0], &s1[0], &d2p[0], nb, c)
-	}
-	if t := 4 * nb; t < len(lo) {
-		lift97ColGeneric(lo[t:], hi[t:], x2[t:], x3[t:], x4[t:], d1[t:], s1[t:], d2p[t:], c)
-	}
+	lift97ColBlocks(lift97ColNEON, 4, lo, hi, x2, x3, x4, d1, s1, d2p, c)
 }

@@ -48,20 +48,14 @@ ncol:
 	BNE    ncol
 	RET
 
-// func lift97RowNEON(lo, hi, x, e, o *float32, n int, c *[4]float32)
-// n >= 4. The split by de-interleaving loads, four pairs a block (the last
-// block overlapping its predecessor); then blocks of four outputs, each
-// from five loads of e and four of o, as lift97StepsAVX2 does with eight.
-TEXT ·lift97RowNEON(SB), NOSPLIT, $0-56
-	MOVD x+16(FP), R10
-	MOVD e+24(FP), R11
-	MOVD o+32(FP), R12
-	MOVD n+40(FP), R13
-	MOVD c+48(FP), R9
-	VLD1R.P 4(R9), [V12.S4]
-	VLD1R.P 4(R9), [V13.S4]
-	VLD1R.P 4(R9), [V14.S4]
-	VLD1R (R9), [V15.S4]
+// func lift97SplitNEON(x, e, o *float32, n int)
+// n >= 4. De-interleaving loads, four pairs a block (the last block
+// overlapping its predecessor), then the halos.
+TEXT ·lift97SplitNEON(SB), NOSPLIT, $0-32
+	MOVD x+0(FP), R10
+	MOVD e+8(FP), R11
+	MOVD o+16(FP), R12
+	MOVD n+24(FP), R13
 	ADD  $8, R11, R14
 	ADD  $8, R12, R15
 	LSR  $2, R13, R16
@@ -76,7 +70,7 @@ nunz:
 	BEQ    nhalo
 	// the last four pairs again, ending at n
 	SUB    $4, R13, R16
-	MOVD   x+16(FP), R10
+	MOVD   x+0(FP), R10
 	ADD    R16<<3, R10, R10
 	ADD    R16<<2, R11, R14
 	ADD    $8, R14, R14
@@ -98,9 +92,23 @@ nhalo:
 	MOVD R16, (R12)
 	MOVD 8(R12), R16
 	MOVD R16, 8(R15)
+	RET
 
+// func lift97StepsNEON(lo, hi, e, o *float32, n int, c *[4]float32)
+// n >= 4. Blocks of four outputs, each from five loads of e and four of o,
+// as lift97StepsAVX2 does with eight; the last block overlaps its
+// predecessor.
+TEXT ·lift97StepsNEON(SB), NOSPLIT, $0-48
 	MOVD lo+0(FP), R0
 	MOVD hi+8(FP), R1
+	MOVD e+16(FP), R11
+	MOVD o+24(FP), R12
+	MOVD n+32(FP), R13
+	MOVD c+40(FP), R9
+	VLD1R.P 4(R9), [V12.S4]
+	VLD1R.P 4(R9), [V13.S4]
+	VLD1R.P 4(R9), [V14.S4]
+	VLD1R (R9), [V15.S4]
 	SUB  $4, R13, R17 // the last block's start
 	MOVD $0, R16
 

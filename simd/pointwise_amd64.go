@@ -16,15 +16,5 @@ var pointwiseArch = []impl[func(y []float32, ldy int, pw *PointwiseWeights, x []
 func pointwiseAVX2(y *float32, ldy int, a *float32, k int, bias *float32, x *float32, ldx, strips, groups, lastRows int, add bool)
 
 func pointwiseAVX2Go(y []float32, ldy int, pw *PointwiseWeights, x []float32, ldx, n int, add bool) {
-	strips := n / 24
-	if pw.k == 0 {
-		strips = 0
-	}
-	if strips > 0 {
-		g := (pw.m + 3) / 4
-		pointwiseAVX2(&y[0], 4*ldy, &pw.a[0], pw.k, &pw.bias[0], &x[0], 4*ldx, strips, g, pw.m-4*(g-1), add)
-	}
-	if t := 24 * strips; t < n {
-		pointwiseGeneric(y[t:], ldy, pw, x[t:], ldx, n-t, add)
-	}
+	pointwiseStrips(pointwiseAVX2, 24, y, ldy, pw, x, ldx, n, add)
 }
