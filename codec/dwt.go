@@ -356,11 +356,11 @@ func (f *Filter) synthesize1D(dst, src []float32, rows, m, n int, s *scratch2D) 
 type scratch2D struct {
 	ring, state, e0, e1, t0, t1 []float32
 
-	// vec selects whole-row passes of simd.Saxpy over the fused scalar
-	// loops. With vector kernels the passes win (about 2x on AVX-512);
-	// on the pure-Go level one fused pass that keeps values in registers
-	// beats eight separate ones, so the choice follows simd.Active once
-	// per call.
+	// vec selects simd's kernels over the fused scalar loops: the lifting
+	// kernels for the analysis, whole-row passes of simd.Saxpy for the
+	// synthesis. With vector kernels they win; on the pure-Go level one
+	// fused pass that keeps values in registers beats separate ones, so
+	// the choice follows simd.Active once per call.
 	vec bool
 }
 
