@@ -20,9 +20,17 @@
 //
 // Filters are Bior44 (the wavelet WaLLoC uses), Haar, or any PyWavelets-style
 // bank from NewFilter. bior4.4 runs as CDF 9/7 lifting (about half the
-// arithmetic of the convolution, same result to float32 rounding), tiled so
-// that each level makes one pass over the image: rows are filtered into a
-// small ring and the columns are lifted down it as rows arrive.
+// arithmetic of the convolution, same result to float32 rounding) in simd's
+// lifting kernels, and where every level's size is even, all levels of a
+// plane stream in one pass: each row a level emits goes straight to the
+// next level's transforms, so only the input and the last level's bands
+// leave the cache. ForwardProject adds WaLLoC's 1×1 projection to the
+// stream: each row of coefficients is projected as soon as it exists, and
+// the coefficients are never stored.
+//
+// Companding's Quantize looks each value up among the float32 points where
+// the latent steps, found once per bit depth with the reference
+// computation itself: the reference's bits without evaluating erf.
 //
 // The reversible integer CDF 5/3 (JPEG 2000) has its own int32 API:
 // CDF53Forward, CDF53Inverse and their 2D forms.
