@@ -311,7 +311,6 @@ func lift97RowPasses(lo, hi, x, e, o []float32) {
 	simd.Lift97Steps(lo, hi[:m], e, o, &cdf97Steps)
 }
 
-
 // lift97SynColPasses is lift97SynColStep as whole-row passes of simd.Saxpy,
 // for CPUs with vector kernels. It writes the even output row to even and
 // returns the odd one, which lives in a state buffer until the next call;
