@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"math"
 	"sync/atomic"
-
-	"github.com/edgerun/edgerun/simd"
 )
 
 // ErrShape is wrapped by every error about a buffer or shape that does not
@@ -32,6 +30,9 @@ type WPT2D struct {
 	hs, ws     []int // size at level 0..J
 	fwdScratch int
 	invScratch int
+	// levelScratch is what the level-by-level analysis needs: a level's
+	// rows and the coefficients of the level before the last.
+	levelScratch int
 	// stream is whether Forward may stream all levels of a plane in one
 	// pass (wpt_stream.go); tree holds the streams' bookkeeping between
 	// calls, so that Forward allocates nothing (a call that finds it taken
@@ -60,13 +61,14 @@ func NewWPT2D(f *Filter, n, c, h, w, levels int) (*WPT2D, error) {
 		}
 	}
 	lvl := f.levelScratchLen(w, true)
-	p.fwdScratch = lvl
+	p.levelScratch = lvl
 	if levels >= 2 {
-		p.fwdScratch += p.size(levels - 1)
+		p.levelScratch += p.size(levels - 1)
 	}
 	p.invScratch = lvl + p.invBuffers()
+	p.fwdScratch = p.levelScratch
 	if p.stream = p.streamable(); p.stream {
-		p.fwdScratch = max(p.fwdScratch, p.streamScratchLen())
+		p.fwdScratch = p.streamScratchLen()
 	}
 	return p, nil
 }
@@ -133,6 +135,13 @@ func (p *WPT2D) Levels() int { return p.j }
 // runtime reserves it once.
 func (p *WPT2D) ScratchLen() int { return max(p.fwdScratch, p.invScratch) }
 
+// ForwardScratchLen is the scratch Forward alone needs: for a streamed
+// plan a few rows per transform rather than a level's coefficients.
+func (p *WPT2D) ForwardScratchLen() int { return p.fwdScratch }
+
+// InverseScratchLen is the scratch Inverse alone needs.
+func (p *WPT2D) InverseScratchLen() int { return p.invScratch }
+
 func checkLens(what string, dst, src, scratch []float32, nd, ns, nscr int) error {
 	if len(dst) < nd || len(src) < ns || len(scratch) < nscr {
 		return fmt.Errorf("%w: %s needs dst %d, src %d, scratch %d floats; have %d, %d, %d",
@@ -147,7 +156,7 @@ func (p *WPT2D) Forward(dst, src, scratch []float32) error {
 	if err := checkLens("WPT2D.Forward", dst, src, scratch, p.OutLen(), p.InLen(), p.fwdScratch); err != nil {
 		return err
 	}
-	if p.stream && simd.Lift97Vectorised() {
+	if p.stream {
 		p.forwardStreamed(dst, src[:p.InLen()], scratch, nil)
 		return nil
 	}
@@ -269,6 +278,12 @@ func (p *WPT1D) Levels() int { return p.j }
 
 // ScratchLen is the scratch (in float32s) Forward and Inverse need.
 func (p *WPT1D) ScratchLen() int { return max(p.fwdScratch, p.invScratch) }
+
+// ForwardScratchLen is the scratch Forward alone needs.
+func (p *WPT1D) ForwardScratchLen() int { return p.fwdScratch }
+
+// InverseScratchLen is the scratch Inverse alone needs.
+func (p *WPT1D) InverseScratchLen() int { return p.invScratch }
 
 // Forward writes the packet coefficients of src to dst; no overlap, no
 // allocation.

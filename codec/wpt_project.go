@@ -58,7 +58,7 @@ func (p *WPT2D) ProjectScratchLen() int {
 	if p.stream {
 		return p.streamScratchLen()
 	}
-	return p.fwdScratch + p.OutLen()
+	return p.levelScratch + p.OutLen()
 }
 
 // ForwardProject writes to dst the projection pr of the packet
@@ -78,8 +78,8 @@ func (p *WPT2D) ForwardProject(dst, src []float32, pr *Projection, scratch []flo
 		p.forwardStreamed(dst, src[:p.InLen()], scratch, pr)
 		return nil
 	}
-	bands := scratch[p.fwdScratch : p.fwdScratch+p.OutLen()]
-	p.forwardLevels(bands, src, scratch[:p.fwdScratch])
+	bands := scratch[p.levelScratch : p.levelScratch+p.OutLen()]
+	p.forwardLevels(bands, src, scratch[:p.levelScratch])
 	_, k, hJ, wJ := p.OutShape()
 	hw := hJ * wJ
 	for img := range p.n {

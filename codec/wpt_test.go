@@ -423,8 +423,11 @@ func TestWPTStreamed(t *testing.T) {
 		if !p.stream {
 			t.Fatalf("%+v: not streamed", sz)
 		}
+		if sz.j > 1 && p.ForwardScratchLen() >= p.levelScratch {
+			t.Errorf("%+v: streaming needs %d floats of scratch, level by level %d", sz, p.ForwardScratchLen(), p.levelScratch)
+		}
 		x := randF32(r, p.InLen())
-		s := make([]float32, p.ScratchLen())
+		s := make([]float32, max(p.ScratchLen(), p.levelScratch))
 		for i := range s {
 			s[i] = float32(math.NaN()) // nothing may read scratch it has not written
 		}

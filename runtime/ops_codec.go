@@ -37,7 +37,8 @@ func (a *wptAttrs) validate() error {
 type wptPlan interface {
 	InLen() int
 	OutLen() int
-	ScratchLen() int
+	ForwardScratchLen() int
+	InverseScratchLen() int
 	Forward(dst, src, scratch []float32) error
 	Inverse(dst, src, scratch []float32) error
 }
@@ -130,11 +131,14 @@ func wptScratch(inverse bool) func(any, []ValueType, int) int {
 		if err != nil {
 			return 0
 		}
-		if p2, ok := p.(*codec.WPT2D); ok && !inverse {
-			// Enough for a projection folded into it too.
-			return max(p2.ScratchLen(), p2.ProjectScratchLen())
+		if inverse {
+			return p.InverseScratchLen()
 		}
-		return p.ScratchLen()
+		if p2, ok := p.(*codec.WPT2D); ok {
+			// Enough for a projection folded into it too.
+			return max(p2.ForwardScratchLen(), p2.ProjectScratchLen())
+		}
+		return p.ForwardScratchLen()
 	}
 }
 
