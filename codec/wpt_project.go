@@ -14,7 +14,6 @@ type Projection struct {
 	m        int
 	whole    *simd.PointwiseWeights
 	channels []*simd.PointwiseWeights
-	first    *simd.PointwiseWeights
 }
 
 // NewProjection packs the m×(C·4^J) row-major weights w and m biases (nil
@@ -38,7 +37,6 @@ func (p *WPT2D) NewProjection(w, bias []float32, m int) (*Projection, error) {
 		}
 		pr.channels = append(pr.channels, simd.PackPointwise(g, b, m, per))
 	}
-	pr.first = pr.channels[0]
 	return pr, nil
 }
 

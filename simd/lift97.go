@@ -80,6 +80,22 @@ func Lift97Row(lo, hi, x, e, o []float32, c *[4]float32) {
 	lift97RowFn(lo, hi, x, e, o, c)
 }
 
+// Lift97Rows is Lift97Row on each row of w samples (w even) of src,
+// writing row r's low band to dst[r·w:] and its high band after it, w/2
+// each: the row passes of several transforms' rows side by side.
+func Lift97Rows(dst, src []float32, w int, e, o []float32, c *[4]float32) {
+	if w < 2 || w%2 != 0 || len(src)%w != 0 || len(dst) < len(src) || len(e) < w/2+4 || len(o) < w/2+4 {
+		panic(fmt.Sprintf("simd: Lift97Rows: %d samples in rows of %d into %d, scratch %d and %d", len(src), w, len(dst), len(e), len(o)))
+	}
+	f32RaceRead(src)
+	f32RaceWrite(dst[:len(src)])
+	m := w / 2
+	e, o = e[:m+4], o[:m+4]
+	for r := 0; r < len(src); r += w {
+		lift97RowFn(dst[r:r+m], dst[r+m:r+w], src[r:r+w], e, o, c)
+	}
+}
+
 var lift97RowFn func(lo, hi, x, e, o []float32, c *[4]float32)
 
 var lift97RowFamily = newFamily("lift97row", &lift97RowFn, lift97RowGeneric, lift97RowArch...)
@@ -156,8 +172,53 @@ func lift97ColGeneric(lo, hi, x2, x3, x4, d1, s1, d2p []float32, c *[6]float32) 
 	}
 }
 
+// Lift97ColSegs is Lift97Col over rows of segments of wo columns, the row
+// bands of several transforms side by side (low, high, low, high, ...):
+// segment s runs with c[s%2] and writes its low and high outputs to
+// out[2s·wo:] and out[(2s+1)·wo:], wo each, so that out holds every
+// transform's four band rows in order, the rows of the next level's
+// transforms. The rows are len(x2) columns, a multiple of 2·wo; out is
+// twice that. One call steps all the transforms of a level.
+func Lift97ColSegs(out, x2, x3, x4, d1, s1, d2p []float32, wo int, c *[2][6]float32) {
+	n := len(x2)
+	if wo < 1 || n%(2*wo) != 0 || len(out) < 2*n || len(x3) < n || len(x4) < n || len(d1) < n || len(s1) < n || len(d2p) < n {
+		panic(fmt.Sprintf("simd: Lift97ColSegs: %d columns in segments of %d, out %d", n, wo, len(out)))
+	}
+	if n == 0 {
+		return
+	}
+	out, x3, x4, d1, s1, d2p = out[:2*n], x3[:n], x4[:n], d1[:n], s1[:n], d2p[:n]
+	f32RaceRead(x2)
+	f32RaceRead(x3)
+	f32RaceRead(x4)
+	f32RaceWrite(out)
+	f32RaceWrite(d1)
+	f32RaceWrite(s1)
+	f32RaceWrite(d2p)
+	lift97ColSegsFn(out, x2, x3, x4, d1, s1, d2p, wo, c)
+}
+
+var lift97ColSegsFn func(out, x2, x3, x4, d1, s1, d2p []float32, wo int, c *[2][6]float32)
+
+var lift97ColSegsFamily = newFamily("lift97colsegs", &lift97ColSegsFn, lift97ColSegsGeneric, lift97ColSegsArch...)
+
+// lift97ColSegsGeneric is the Go twin of Lift97ColSegs.
+func lift97ColSegsGeneric(out, x2, x3, x4, d1, s1, d2p []float32, wo int, c *[2][6]float32) {
+	lift97ColSegsBy(lift97ColGeneric, out, x2, x3, x4, d1, s1, d2p, wo, c)
+}
+
+// lift97ColSegsBy runs Lift97ColSegs one segment at a time with col.
+func lift97ColSegsBy(col func(lo, hi, x2, x3, x4, d1, s1, d2p []float32, c *[6]float32),
+	out, x2, x3, x4, d1, s1, d2p []float32, wo int, c *[2][6]float32) {
+	for s := range len(x2) / wo {
+		a, b := s*wo, (s+1)*wo
+		col(out[2*a:2*a+wo], out[2*a+wo:2*b], x2[a:b], x3[a:b], x4[a:b], d1[a:b], s1[a:b], d2p[a:b], &c[s%2])
+	}
+}
+
 // Lift97Vectorised reports whether the active level runs the lifting in
 // vector kernels rather than their Go twins.
 func Lift97Vectorised() bool {
-	return lift97RowFamily.chosenName() != "generic" && lift97ColFamily.chosenName() != "generic"
+	return lift97RowFamily.chosenName() != "generic" && lift97ColFamily.chosenName() != "generic" &&
+		lift97ColSegsFamily.chosenName() != "generic"
 }

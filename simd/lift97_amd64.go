@@ -12,6 +12,9 @@ var (
 	lift97ColArch = []impl[func(lo, hi, x2, x3, x4, d1, s1, d2p []float32, c *[6]float32)]{
 		{name: "avx2", level: AVX2, fn: lift97ColAVX2Go},
 	}
+	lift97ColSegsArch = []impl[func(out, x2, x3, x4, d1, s1, d2p []float32, wo int, c *[2][6]float32)]{
+		{name: "avx2", level: AVX2, fn: lift97ColSegsAVX2Go},
+	}
 )
 
 // lift97StepsAVX2 computes blocks of eight outputs, each from five
@@ -46,13 +49,27 @@ func lift97RowAVX2Go(lo, hi, x, e, o []float32, c *[4]float32) {
 	lift97StepsAVX2(&lo[0], &hi[0], &e[0], &o[0], len(lo), c)
 }
 
-// lift97ColAVX2 runs blocks of eight columns; the state rows are updated
-// in place, so the last few columns go to the Go twin rather than an
-// overlapping block.
+// lift97ColAVX2 runs segs segments of blocks of eight columns, the rows
+// running on through them; lo and hi move ostep bytes further each
+// segment, and odd segments take their constants calt bytes past c. The
+// state rows are updated in place, so columns past the blocks go to the Go
+// twin rather than an overlapping block.
 //
 //go:noescape
-func lift97ColAVX2(lo, hi, x2, x3, x4, d1, s1, d2p *float32, blocks int, c *[6]float32)
+func lift97ColAVX2(lo, hi, x2, x3, x4, d1, s1, d2p *float32, blocks, segs, ostep int, c *float32, calt int)
+
+func lift97ColAVX2One(lo, hi, x2, x3, x4, d1, s1, d2p *float32, blocks int, c *[6]float32) {
+	lift97ColAVX2(lo, hi, x2, x3, x4, d1, s1, d2p, blocks, 1, 0, &c[0], 0)
+}
 
 func lift97ColAVX2Go(lo, hi, x2, x3, x4, d1, s1, d2p []float32, c *[6]float32) {
-	lift97ColBlocks(lift97ColAVX2, 8, lo, hi, x2, x3, x4, d1, s1, d2p, c)
+	lift97ColBlocks(lift97ColAVX2One, 8, lo, hi, x2, x3, x4, d1, s1, d2p, c)
+}
+
+func lift97ColSegsAVX2Go(out, x2, x3, x4, d1, s1, d2p []float32, wo int, c *[2][6]float32) {
+	if wo%8 != 0 {
+		lift97ColSegsBy(lift97ColAVX2Go, out, x2, x3, x4, d1, s1, d2p, wo, c)
+		return
+	}
+	lift97ColAVX2(&out[0], &out[wo], &x2[0], &x3[0], &x4[0], &d1[0], &s1[0], &d2p[0], wo/8, len(x2)/wo, 4*wo, &c[0][0], 24)
 }

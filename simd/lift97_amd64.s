@@ -217,25 +217,37 @@ rhalo:
 	VMOVUPS r0, off(R12)(BX*1)     \
 	VMOVUPS r2, off(R13)(BX*1)
 
-// func lift97ColAVX2(lo, hi, x2, x3, x4, d1, s1, d2p *float32, blocks int, c *[6]float32)
-TEXT ·lift97ColAVX2(SB), NOSPLIT, $0-80
-	MOVQ         lo+0(FP), DI
-	MOVQ         hi+8(FP), SI
-	MOVQ         x2+16(FP), R8
-	MOVQ         x3+24(FP), R9
-	MOVQ         x4+32(FP), R10
-	MOVQ         d1+40(FP), R11
-	MOVQ         s1+48(FP), R12
-	MOVQ         d2p+56(FP), R13
-	MOVQ         blocks+64(FP), CX
-	MOVQ         c+72(FP), AX
+// func lift97ColAVX2(lo, hi, x2, x3, x4, d1, s1, d2p *float32, blocks, segs, ostep int, c *float32, calt int)
+// segs segments of blocks blocks each, the rows running on through them;
+// lo and hi move ostep bytes further each segment, beyond the rows' own
+// advance, and the constants are read from c, or from c+calt bytes for odd
+// segments.
+TEXT ·lift97ColAVX2(SB), NOSPLIT, $0-104
+	MOVQ lo+0(FP), DI
+	MOVQ hi+8(FP), SI
+	MOVQ x2+16(FP), R8
+	MOVQ x3+24(FP), R9
+	MOVQ x4+32(FP), R10
+	MOVQ d1+40(FP), R11
+	MOVQ s1+48(FP), R12
+	MOVQ d2p+56(FP), R13
+	XORQ BX, BX
+	XORQ R15, R15 // the segment
+
+cseg:
+	MOVQ         c+88(FP), AX
+	TESTQ        $1, R15
+	JEQ          cconst
+	ADDQ         calt+96(FP), AX
+
+cconst:
 	VBROADCASTSS 0(AX), Y10  // α
 	VBROADCASTSS 4(AX), Y11  // β
 	VBROADCASTSS 8(AX), Y12  // γ
 	VBROADCASTSS 12(AX), Y13 // δ
 	VBROADCASTSS 16(AX), Y14 // sl
 	VBROADCASTSS 20(AX), Y15 // sh
-	XORQ         BX, BX
+	MOVQ         blocks+64(FP), CX
 
 cpair:
 	CMPQ CX, $2
@@ -256,13 +268,19 @@ cpair:
 
 cone:
 	TESTQ CX, CX
-	JE    cdone
+	JEQ   cnext
 	CL1(0, Y0, Y1, Y4)
 	CL2(0, Y0, Y1, Y2, Y4)
 	CL3(0, Y0, Y2, Y3, Y4)
 	CL4(0, Y2, Y3, Y4)
 	CL5(0, Y0, Y1, Y2, Y3, Y4)
+	ADDQ  $32, BX
 
-cdone:
+cnext:
+	ADDQ ostep+80(FP), DI
+	ADDQ ostep+80(FP), SI
+	INCQ R15
+	CMPQ R15, segs+72(FP)
+	JLT  cseg
 	VZEROUPPER
 	RET

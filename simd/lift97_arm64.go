@@ -12,6 +12,9 @@ var (
 	lift97ColArch = []impl[func(lo, hi, x2, x3, x4, d1, s1, d2p []float32, c *[6]float32)]{
 		{name: "neon", level: NEON, fn: lift97ColNEONGo},
 	}
+	lift97ColSegsArch = []impl[func(out, x2, x3, x4, d1, s1, d2p []float32, wo int, c *[2][6]float32)]{
+		{name: "neon", level: NEON, fn: lift97ColSegsNEONGo},
+	}
 )
 
 // lift97SplitNEON splits a row of 2n samples into e[2:] and o[2:] with
@@ -52,4 +55,8 @@ func lift97ColNEON(lo, hi, x2, x3, x4, d1, s1, d2p *float32, blocks int, c *[6]f
 
 func lift97ColNEONGo(lo, hi, x2, x3, x4, d1, s1, d2p []float32, c *[6]float32) {
 	lift97ColBlocks(lift97ColNEON, 4, lo, hi, x2, x3, x4, d1, s1, d2p, c)
+}
+
+func lift97ColSegsNEONGo(out, x2, x3, x4, d1, s1, d2p []float32, wo int, c *[2][6]float32) {
+	lift97ColSegsBy(lift97ColNEONGo, out, x2, x3, x4, d1, s1, d2p, wo, c)
 }

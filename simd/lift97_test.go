@@ -140,3 +140,78 @@ func TestLift97Row(t *testing.T) {
 		Lift97Row(make([]float32, 4), make([]float32, 4), make([]float32, 7), make([]float32, 8), make([]float32, 8), c)
 	})
 }
+
+// Every Lift97ColSegs kernel this CPU has is within liftBound of the
+// float64 step, each segment with its own constants and outputs, for
+// segment widths around the kernels' blocks.
+func TestLift97ColSegs(t *testing.T) {
+	r := rand.New(rand.NewPCG(101, 102))
+	c := &[2][6]float32{
+		{testLift97[0], testLift97[1], testLift97[2], testLift97[3], 1.3215, -0.7528},
+		{testLift97[0], testLift97[1], testLift97[2], testLift97[3], -0.7528, 0.5667},
+	}
+	for _, wo := range []int{1, 4, 8, 12, 48} {
+		for _, segs := range []int{2, 4, 8} {
+			n := wo * segs
+			rows := make([][]float32, 6) // x2, x3, x4, d1, s1, d2p
+			for i := range rows {
+				rows[i] = make([]float32, n)
+				for j := range rows[i] {
+					rows[i][j] = r.Float32()*2 - 1
+				}
+			}
+			for _, im := range lift97ColSegsFamily.available() {
+				t.Run(fmt.Sprintf("%s/%dx%d", im.name, segs, wo), func(t *testing.T) {
+					saved := lift97ColSegsFn
+					lift97ColSegsFn = im.fn
+					defer func() { lift97ColSegsFn = saved }()
+					st := [3][]float32{append([]float32(nil), rows[3]...), append([]float32(nil), rows[4]...), append([]float32(nil), rows[5]...)}
+					out := make([]float32, 2*n+1)
+					out[2*n] = f32Guard
+					Lift97ColSegs(out[:2*n], rows[0], rows[1], rows[2], st[0], st[1], st[2], wo, c)
+					f := func(v float32) float64 { return float64(v) }
+					for i := range n {
+						s, j := i/wo, i%wo
+						k := &c[s%2]
+						d1n := f(rows[1][i]) + f(k[0])*(f(rows[0][i])+f(rows[2][i]))
+						s1n := f(rows[0][i]) + f(k[1])*(f(rows[3][i])+d1n)
+						d2 := f(rows[3][i]) + f(k[2])*(f(rows[4][i])+s1n)
+						s2 := f(rows[4][i]) + f(k[3])*(f(rows[5][i])+d2)
+						lo, hi := out[2*s*wo+j], out[(2*s+1)*wo+j]
+						for _, p := range [][2]float64{{f(k[4]) * s2, f(lo)}, {f(k[5]) * d2, f(hi)}, {d1n, f(st[0][i])}, {s1n, f(st[1][i])}, {d2, f(st[2][i])}} {
+							require.InDelta(t, p[0], p[1], liftBound, "segment %d column %d", s, j)
+						}
+					}
+					require.Equal(t, f32Guard, out[2*n])
+				})
+			}
+		}
+	}
+	require.Panics(t, func() {
+		Lift97ColSegs(make([]float32, 10), make([]float32, 6), nil, nil, nil, nil, nil, 2, c)
+	})
+}
+
+// Lift97Rows is Lift97Row row by row.
+func TestLift97Rows(t *testing.T) {
+	r := rand.New(rand.NewPCG(103, 104))
+	for _, w := range []int{2, 16, 48, 96} {
+		src := make([]float32, 4*w)
+		for i := range src {
+			src[i] = r.Float32()*2 - 1
+		}
+		e, o := make([]float32, w/2+4), make([]float32, w/2+4)
+		got := make([]float32, len(src)+1)
+		got[len(src)] = f32Guard
+		Lift97Rows(got[:len(src)], src, w, e, o, &testLift97)
+		want := make([]float32, len(src))
+		for k := 0; k < len(src); k += w {
+			Lift97Row(want[k:k+w/2], want[k+w/2:k+w], src[k:k+w], e, o, &testLift97)
+		}
+		require.Equal(t, want, got[:len(src)])
+		require.Equal(t, f32Guard, got[len(src)])
+	}
+	require.Panics(t, func() {
+		Lift97Rows(make([]float32, 6), make([]float32, 6), 3, make([]float32, 8), make([]float32, 8), &testLift97)
+	})
+}
