@@ -7,9 +7,10 @@ import "github.com/edgerun/edgerun/simd"
 // tensor, which for a camera frame lives in L3 or memory; streamed, each
 // output row of a level goes straight on to the four next-level transforms
 // of its bands, so only the input and the last level's bands leave the
-// cache. It computes exactly what analyze2DLift computes, with the same
-// kernels in the same order per row, so the results are bit for bit those
-// of the level-by-level transform (TestWPTStreamed).
+// cache. Where the level-by-level transform runs simd's vector lifting
+// kernels, it computes exactly what that does, with the same kernels in
+// the same order per row, so the results are bit for bit the same
+// (TestWPTStreamed); on the pure-Go level the two round differently.
 //
 // All transforms of a level run side by side, as one: their rows are laid
 // next to each other, so that one call of a kernel filters a row of every
