@@ -36,13 +36,15 @@ type levelStream struct {
 	pos      int // stream positions received
 	k        int // outputs emitted
 	saved    [7][]float32
-	win      [3][]float32 // rows from position 7 on, in turn
-	prev     [2][]float32 // the rows at positions pos-2 and pos-1
+	win      [5][]float32 // rows from position 7 on, in turn
+	prev     [4][]float32 // the rows at positions pos-4 .. pos-1
 	d1, s1   []float32
 	d2p      []float32
-	// out holds what the level emits, 2·count·w floats: each transform's
-	// four band rows in turn, the next level's row.
-	out  []float32
+	// out holds what the level emits, two rows of 2·count·w floats: each
+	// transform's four band rows in turn, the next level's row. The level
+	// steps two output rows at a time (simd.Lift97ColSegs2), reading and
+	// writing its column state once for both.
+	out  [2][]float32
 	next *levelStream
 	e, o []float32 // row pass scratch, shared
 	// The last level's emitted rows go to the band planes (bands, planes
@@ -79,13 +81,13 @@ func (p *WPT2D) streamable() bool {
 }
 
 // streamScratchLen is the scratch of the streamed transform: for each of
-// the 4^(l-1) transforms of level l, 15 rows of its input width (7 kept,
-// 3 in the window, 3 of state, 2 of band rows on their way out), and the
+// the 4^(l-1) transforms of level l, 19 rows of its input width (7 kept,
+// 5 in the window, 3 of state, 4 of band rows on their way out), and the
 // row pass's two phase buffers.
 func (p *WPT2D) streamScratchLen() int {
 	n := 2 * (p.ws[0]/2 + 4)
 	for l := 1; l <= p.j; l++ {
-		n += pow4(l-1) * 15 * p.ws[l-1]
+		n += pow4(l-1) * 19 * p.ws[l-1]
 	}
 	return n
 }
@@ -129,7 +131,7 @@ func (t *streamTree) bind(scratch []float32, w0 int) {
 			s.win[i] = take(n)
 		}
 		s.d1, s.s1, s.d2p = take(n), take(n), take(n)
-		s.out = take(2 * n)
+		s.out[0], s.out[1] = take(2*n), take(2*n)
 	}
 }
 
@@ -190,35 +192,55 @@ func (s *levelStream) push(raw []float32) {
 }
 
 // passed takes the next row of the stream, already filtered along the rows.
+// Output row i is due at position 2i+8; rows are stepped in pairs, the
+// first of a pair waiting for the second unless it is the last.
 func (s *levelStream) passed(row []float32) {
 	p := s.pos
 	s.pos++
 	switch {
 	case p == 6:
 		r := s.saved
-		lift97ColWarm(s.d1, s.s1, s.d2p, &r, s.out)
+		lift97ColWarm(s.d1, s.s1, s.d2p, &r, s.out[0])
 	case p >= 8 && p%2 == 0:
-		s.step(s.prev[0], s.prev[1], row)
+		switch i := (p - 8) / 2; {
+		case i%2 == 1:
+			s.step2(s.prev[0], s.prev[1], s.prev[2], s.prev[3], row)
+		case i == s.h/2-1:
+			s.step(s.prev[2], s.prev[3], row)
+		}
 	}
-	s.prev[0], s.prev[1] = s.prev[1], row
+	s.prev = [4][]float32{s.prev[1], s.prev[2], s.prev[3], row}
 }
 
 // step emits the next output row from input rows x2, x3, x4.
 func (s *levelStream) step(x2, x3, x4 []float32) {
+	simd.Lift97ColSegs(s.out[0], x2, x3, x4, s.d1, s.s1, s.d2p, s.w/2, &cdf97Col)
+	s.emit(s.out[0])
+}
+
+// step2 emits the next two output rows from input rows x2 .. x6.
+func (s *levelStream) step2(x2, x3, x4, x5, x6 []float32) {
+	simd.Lift97ColSegs2(s.out[0], s.out[1], x2, x3, x4, x5, x6, s.d1, s.s1, s.d2p, s.w/2, &cdf97Col)
+	s.emit(s.out[0])
+	s.emit(s.out[1])
+}
+
+// emit sends the next output row on: to the next level, or through the
+// projection, or into the band planes.
+func (s *levelStream) emit(out []float32) {
 	wo := s.w / 2
-	simd.Lift97ColSegs(s.out, x2, x3, x4, s.d1, s.s1, s.d2p, wo, &cdf97Col)
 	r := (s.start + s.k) % (s.h / 2)
 	s.k++
 	switch {
 	case s.next != nil:
-		s.next.push(s.out)
+		s.next.push(out)
 	case s.proj != nil && s.add:
-		simd.PointwiseAdd(s.y[r*wo:], s.hw, s.proj, s.out, wo, wo)
+		simd.PointwiseAdd(s.y[r*wo:], s.hw, s.proj, out, wo, wo)
 	case s.proj != nil:
-		simd.Pointwise(s.y[r*wo:], s.hw, s.proj, s.out, wo, wo)
+		simd.Pointwise(s.y[r*wo:], s.hw, s.proj, out, wo, wo)
 	default:
 		for b := range 4 * s.count {
-			copy(s.bands[b*s.hw+r*wo:b*s.hw+(r+1)*wo], s.out[b*wo:(b+1)*wo])
+			copy(s.bands[b*s.hw+r*wo:b*s.hw+(r+1)*wo], out[b*wo:(b+1)*wo])
 		}
 	}
 }

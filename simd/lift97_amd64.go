@@ -2,6 +2,8 @@
 
 package simd
 
+import "unsafe"
+
 var (
 	lift97StepsArch = []impl[func(lo, hi, e, o []float32, c *[4]float32)]{
 		{name: "avx2", level: AVX2, fn: lift97StepsAVX2Go},
@@ -14,6 +16,9 @@ var (
 	}
 	lift97ColSegsArch = []impl[func(out, x2, x3, x4, d1, s1, d2p []float32, wo int, c *[2][6]float32)]{
 		{name: "avx2", level: AVX2, fn: lift97ColSegsAVX2Go},
+	}
+	lift97ColSegs2Arch = []impl[func(out1, out2, x2, x3, x4, x5, x6, d1, s1, d2p []float32, wo int, c *[2][6]float32)]{
+		{name: "avx2", level: AVX2, fn: lift97ColSegs2AVX2Go},
 	}
 )
 
@@ -72,4 +77,24 @@ func lift97ColSegsAVX2Go(out, x2, x3, x4, d1, s1, d2p []float32, wo int, c *[2][
 		return
 	}
 	lift97ColAVX2(&out[0], &out[wo], &x2[0], &x3[0], &x4[0], &d1[0], &s1[0], &d2p[0], wo/8, len(x2)/wo, 4*wo, &c[0][0], 24)
+}
+
+// lift97Col2AVX2 is lift97ColAVX2 for two output rows, blocks of eight
+// columns one at a time: the first row as lift97ColAVX2 writes it, the
+// second delta bytes after it.
+//
+//go:noescape
+func lift97Col2AVX2(lo, hi, x2, x3, x4, x5, x6, d1, s1, d2p *float32, delta, blocks, segs, ostep int, c *float32, calt int)
+
+func lift97ColSegs2AVX2Go(out1, out2, x2, x3, x4, x5, x6, d1, s1, d2p []float32, wo int, c *[2][6]float32) {
+	if wo%8 != 0 {
+		lift97ColSegsAVX2Go(out1, x2, x3, x4, d1, s1, d2p, wo, c)
+		lift97ColSegsAVX2Go(out2, x4, x5, x6, d1, s1, d2p, wo, c)
+		return
+	}
+	// The second row's outputs as an offset from the first's: the kernel
+	// runs out of registers for two more pointers.
+	delta := int(uintptr(unsafe.Pointer(&out2[0])) - uintptr(unsafe.Pointer(&out1[0])))
+	lift97Col2AVX2(&out1[0], &out1[wo], &x2[0], &x3[0], &x4[0], &x5[0], &x6[0], &d1[0], &s1[0], &d2p[0],
+		delta, wo/8, len(x2)/wo, 4*wo, &c[0][0], 24)
 }

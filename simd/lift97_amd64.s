@@ -284,3 +284,92 @@ cnext:
 	JLT  cseg
 	VZEROUPPER
 	RET
+
+// Lift97Col2, one block of eight columns down two output rows: the state
+// passes from the first row to the second in registers, so that the state
+// rows are read and written once for both.
+#define C2ROWS(off) \
+	VMOVUPS     off(R8)(BX*1), Y0   \
+	VADDPS      off(R10)(BX*1), Y0, Y4 \
+	VMOVUPS     off(R9)(BX*1), Y1   \
+	VFMADD231PS Y4, Y10, Y1         \
+	VMOVUPS     off(R11)(BX*1), Y2  \
+	VADDPS      Y1, Y2, Y4          \
+	VFMADD231PS Y4, Y11, Y0         \
+	VMOVUPS     off(R12)(BX*1), Y3  \
+	VADDPS      Y0, Y3, Y4          \
+	VFMADD231PS Y4, Y12, Y2         \
+	VADDPS      off(R13)(BX*1), Y2, Y4 \
+	VFMADD231PS Y4, Y13, Y3         \
+	VMULPS      Y14, Y3, Y3         \
+	VMULPS      Y15, Y2, Y4         \
+	VMOVUPS     Y3, off(DI)(BX*1)   \
+	VMOVUPS     Y4, off(SI)(BX*1)   \
+	VMOVUPS     off(R10)(BX*1), Y5  \
+	VMOVUPS     off(R14)(BX*1), Y6  \
+	VADDPS      off(R15)(BX*1), Y5, Y7 \
+	VFMADD231PS Y7, Y10, Y6         \
+	VADDPS      Y6, Y1, Y7          \
+	VFMADD231PS Y7, Y11, Y5         \
+	VADDPS      Y5, Y0, Y7          \
+	VFMADD231PS Y7, Y12, Y1         \
+	VADDPS      Y1, Y2, Y7          \
+	VFMADD231PS Y7, Y13, Y0         \
+	VMULPS      Y14, Y0, Y0         \
+	VMULPS      Y15, Y1, Y7         \
+	ADDQ        DX, DI              \
+	ADDQ        DX, SI              \
+	VMOVUPS     Y0, off(DI)(BX*1)   \
+	VMOVUPS     Y7, off(SI)(BX*1)   \
+	SUBQ        DX, DI              \
+	SUBQ        DX, SI              \
+	VMOVUPS     Y6, off(R11)(BX*1)  \
+	VMOVUPS     Y5, off(R12)(BX*1)  \
+	VMOVUPS     Y1, off(R13)(BX*1)
+
+// func lift97Col2AVX2(lo, hi, x2, x3, x4, x5, x6, d1, s1, d2p *float32, delta, blocks, segs, ostep int, c *float32, calt int)
+// Two output rows from input rows x2..x6: the first as lift97ColAVX2
+// writes it, the second delta bytes after it.
+TEXT ·lift97Col2AVX2(SB), NOSPLIT, $16-128
+	MOVQ lo+0(FP), DI
+	MOVQ hi+8(FP), SI
+	MOVQ x2+16(FP), R8
+	MOVQ x3+24(FP), R9
+	MOVQ x4+32(FP), R10
+	MOVQ x5+40(FP), R14
+	MOVQ x6+48(FP), R15
+	MOVQ d1+56(FP), R11
+	MOVQ s1+64(FP), R12
+	MOVQ d2p+72(FP), R13
+	MOVQ delta+80(FP), DX
+	XORQ BX, BX
+	MOVQ $0, seg-8(SP)
+
+c2seg:
+	MOVQ         c+112(FP), AX
+	TESTQ        $1, seg-8(SP)
+	JEQ          c2const
+	ADDQ         calt+120(FP), AX
+
+c2const:
+	VBROADCASTSS 0(AX), Y10
+	VBROADCASTSS 4(AX), Y11
+	VBROADCASTSS 8(AX), Y12
+	VBROADCASTSS 12(AX), Y13
+	VBROADCASTSS 16(AX), Y14
+	VBROADCASTSS 20(AX), Y15
+	MOVQ         blocks+88(FP), CX
+
+c2block:
+	C2ROWS(0)
+	ADDQ $32, BX
+	DECQ CX
+	JNE  c2block
+	ADDQ ostep+104(FP), DI
+	ADDQ ostep+104(FP), SI
+	INCQ seg-8(SP)
+	MOVQ seg-8(SP), AX
+	CMPQ AX, segs+96(FP)
+	JLT  c2seg
+	VZEROUPPER
+	RET

@@ -215,3 +215,61 @@ func TestLift97Rows(t *testing.T) {
 		Lift97Rows(make([]float32, 6), make([]float32, 6), 3, make([]float32, 8), make([]float32, 8), &testLift97)
 	})
 }
+
+// Every Lift97ColSegs2 kernel this CPU has gives the bits of two calls of
+// its level's Lift97ColSegs kernel, outputs and state, whichever way out2
+// lies from out1.
+func TestLift97ColSegs2(t *testing.T) {
+	r := rand.New(rand.NewPCG(105, 106))
+	c := &[2][6]float32{
+		{testLift97[0], testLift97[1], testLift97[2], testLift97[3], 1.3215, -0.7528},
+		{testLift97[0], testLift97[1], testLift97[2], testLift97[3], -0.7528, 0.5667},
+	}
+	for _, wo := range []int{1, 4, 8, 16, 48} {
+		for _, segs := range []int{2, 8} {
+			n := wo * segs
+			rows := make([][]float32, 8) // x2 .. x6, d1, s1, d2p
+			for i := range rows {
+				rows[i] = make([]float32, n)
+				for j := range rows[i] {
+					rows[i][j] = r.Float32()*2 - 1
+				}
+			}
+			st := func() [3][]float32 {
+				return [3][]float32{append([]float32(nil), rows[5]...), append([]float32(nil), rows[6]...), append([]float32(nil), rows[7]...)}
+			}
+			for _, im := range lift97ColSegs2Family.available() {
+				// The same level's one-row kernel, twice.
+				var one func(out, x2, x3, x4, d1, s1, d2p []float32, wo int, c *[2][6]float32)
+				for _, o := range lift97ColSegsFamily.available() {
+					if o.name == im.name {
+						one = o.fn
+					}
+				}
+				want1, want2 := make([]float32, 2*n), make([]float32, 2*n)
+				ws := st()
+				one(want1, rows[0], rows[1], rows[2], ws[0], ws[1], ws[2], wo, c)
+				one(want2, rows[2], rows[3], rows[4], ws[0], ws[1], ws[2], wo, c)
+				for _, after := range []bool{true, false} {
+					t.Run(fmt.Sprintf("%s/%dx%d/after=%v", im.name, segs, wo, after), func(t *testing.T) {
+						saved := lift97ColSegs2Fn
+						lift97ColSegs2Fn = im.fn
+						defer func() { lift97ColSegs2Fn = saved }()
+						buf := make([]float32, 4*n+1)
+						buf[4*n] = f32Guard
+						out1, out2 := buf[:2*n], buf[2*n:4*n]
+						if !after {
+							out1, out2 = out2, out1
+						}
+						gs := st()
+						Lift97ColSegs2(out1, out2, rows[0], rows[1], rows[2], rows[3], rows[4], gs[0], gs[1], gs[2], wo, c)
+						require.Equal(t, want1, out1)
+						require.Equal(t, want2, out2)
+						require.Equal(t, ws, gs)
+						require.Equal(t, f32Guard, buf[4*n])
+					})
+				}
+			}
+		}
+	}
+}
