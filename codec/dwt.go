@@ -222,7 +222,7 @@ func (f *Filter) analyze2DLift(out [4][]float32, in []float32, h, w int, s *scra
 	// scaled its own.
 	cs := &cdf97ColScaled
 	if s.vec {
-		lift97ColWarm(d1, s1, d2p, &pr, s.state[3*sw:5*sw])
+		lift97ColWarm(d1, s1, d2p, &pr, s.state[3*sw:5*sw], wo)
 		cs = &cdf97Col
 	} else {
 		lift97ColPrologue(d1, s1, d2p, &pr)

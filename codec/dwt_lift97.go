@@ -183,21 +183,21 @@ func lift97ColPrologue(d1, s1, d2p []float32, r *[7][]float32) {
 	}
 }
 
-// lift97ColWarm is lift97ColPrologue by simd.Lift97Col itself, for the
-// passes that run it: three steps over rows -4 .. 2 (r[0..6]) from cleared
-// state, whose outputs go to junk (2·len(d1) floats). The first step's
-// d1(-2) depends on rows alone, so the next two leave d1(0), s1(0) and
-// d2(-1) exactly as the kernel computes them in the middle of a plane:
-// every row's state then has the same bits wherever a pass starts, which
-// lets the streamed transform start its levels at rotated rows.
-func lift97ColWarm(d1, s1, d2p []float32, r *[7][]float32, junk []float32) {
+// lift97ColWarm is lift97ColPrologue by simd's column kernel itself, for
+// the passes that run it: three steps over rows -4 .. 2 (r[0..6]) from
+// cleared state, in segments of wo columns as the passes step them, whose
+// outputs go to junk (2·len(d1) floats). The first step's d1(-2) depends
+// on rows alone, so the next two leave d1(0), s1(0) and d2(-1) exactly as
+// the kernel computes them in the middle of a plane: every row's state
+// then has the same bits wherever a pass starts, which lets the streamed
+// transform start its levels at rotated rows.
+func lift97ColWarm(d1, s1, d2p []float32, r *[7][]float32, junk []float32, wo int) {
 	n := len(d1)
 	clear(d1)
 	clear(s1[:n])
 	clear(d2p[:n])
-	lo, hi := junk[:n], junk[n:2*n]
 	for i := 0; i <= 4; i += 2 {
-		simd.Lift97Col(lo, hi, r[i], r[i+1], r[i+2], d1, s1, d2p, &cdf97Col[0])
+		simd.Lift97ColSegs(junk[:2*n], r[i][:n], r[i+1][:n], r[i+2][:n], d1, s1, d2p, wo, &cdf97Col)
 	}
 }
 

@@ -200,7 +200,7 @@ func (s *levelStream) passed(row []float32) {
 	switch {
 	case p == 6:
 		r := s.saved
-		lift97ColWarm(s.d1, s.s1, s.d2p, &r, s.out[0])
+		lift97ColWarm(s.d1, s.s1, s.d2p, &r, s.out[0], s.w/2)
 	case p >= 8 && p%2 == 0:
 		switch i := (p - 8) / 2; {
 		case i%2 == 1:
