@@ -63,6 +63,11 @@ type NodeProfile struct {
 	Op    string
 	Calls int
 	Total time.Duration
+	// FoldedInto names the node that does this one's work as part of its
+	// own (a ReLU in the addition before it, a pool in its convolution, an
+	// encoder's projection in its packet transform), whose time includes
+	// it; empty for a node that runs on its own.
+	FoldedInto string
 }
 
 // Reset zeroes the counters.
@@ -239,6 +244,9 @@ func (m *Model) newSession(cfg *sessionConfig) (*Session, error) {
 		s.profile.Nodes = make([]NodeProfile, len(m.nodes))
 		for i := range m.nodes {
 			s.profile.Nodes[i] = NodeProfile{Name: m.nodes[i].name, Op: m.nodes[i].op}
+			if by := max(folds[i], pools[i]); by >= 0 {
+				s.profile.Nodes[i].FoldedInto = m.nodes[by].name
+			}
 		}
 	}
 	return s, nil

@@ -196,6 +196,18 @@ func TestWaLLoCEncoderProjectFold(t *testing.T) {
 		if folded := s.vals[m.valueID["wpt"]].data == nil; folded != fold {
 			t.Errorf("%s: projection folded into the transform: %v, want %v", c, folded, fold)
 		}
+		// A profile names the node that does a folded node's work.
+		var prof Profile
+		newSession(t, m, WithBatch(2), WithProfile(&prof))
+		want := map[string]string{"wt": "", "enc": "", "cmp": "", "q": "cmp"}
+		if fold {
+			want["enc"] = "wt"
+		}
+		for _, n := range prof.Nodes {
+			if n.FoldedInto != want[n.Name] {
+				t.Errorf("%s: node %s folded into %q, want %q", c, n.Name, n.FoldedInto, want[n.Name])
+			}
+		}
 		wantProj, wantLat := readNpy(t, wallocRef(c+"_proj.npy")), readNpy(t, wallocRef(c+"_latent.npy"))
 		for img := 0; img < 2; img++ {
 			part := func(o *Tensor) *Tensor {

@@ -45,6 +45,8 @@ type benchNode struct {
 	Op     string  `json:"op"`
 	MeanMs float64 `json:"mean_ms"`
 	Share  float64 `json:"share"`
+	// FoldedInto is the node whose time includes this one's.
+	FoldedInto string `json:"folded_into,omitempty"`
 }
 
 func runBench(env *cmdEnv, args []string) error {
@@ -184,7 +186,7 @@ func benchOnce(path string, runs int, budget time.Duration, warmup, threads, bat
 		sum += n.Total
 	}
 	for _, n := range prof.Nodes {
-		bn := benchNode{Name: n.Name, Op: n.Op}
+		bn := benchNode{Name: n.Name, Op: n.Op, FoldedInto: n.FoldedInto}
 		if n.Calls > 0 {
 			bn.MeanMs = float64(n.Total) / float64(n.Calls) / 1e6
 		}
@@ -240,6 +242,10 @@ func printBench(env *cmdEnv, rs []benchResult) {
 	sort.SliceStable(nodes, func(i, j int) bool { return nodes[i].Share > nodes[j].Share })
 	fmt.Fprintf(w, "\nper node at %s (mean per run):\n", last.Level)
 	for _, n := range nodes {
+		if n.FoldedInto != "" {
+			fmt.Fprintf(w, "  %-24s %-16s folded into %s\n", n.Name, n.Op, n.FoldedInto)
+			continue
+		}
 		fmt.Fprintf(w, "  %-24s %-16s %9.3f ms %5.1f%%\n", n.Name, n.Op, n.MeanMs, 100*n.Share)
 	}
 }
