@@ -205,7 +205,8 @@ var lift97ColSegsFamily = newFamily("lift97colsegs", &lift97ColSegsFn, lift97Col
 // Lift97ColSegs2 is Lift97ColSegs twice, for two output rows at once: the
 // first from rows x2, x3, x4 into out1, the second from x4, x5, x6 into out2
 // with the state the first leaves. A kernel can keep that state in
-// registers between the two, reading and writing the state rows once.
+// registers between the two, reading and writing the state rows once. The
+// outputs must not overlap each other or the rows.
 func Lift97ColSegs2(out1, out2, x2, x3, x4, x5, x6, d1, s1, d2p []float32, wo int, c *[2][6]float32) {
 	n := len(x2)
 	if wo < 1 || n%(2*wo) != 0 || len(out1) < 2*n || len(out2) < 2*n || len(x3) < n || len(x4) < n || len(x5) < n ||
