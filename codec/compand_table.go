@@ -49,6 +49,9 @@ var quantTables [9]struct {
 // table returns the threshold table of c's bit depth, built on first use,
 // or nil if it cannot be built (then Quantize computes each value).
 func (c Compander) table() *quantTable {
+	if c.bits < 2 || c.bits >= len(quantTables) {
+		return nil // a zero Compander: Quantize computes each value
+	}
 	e := &quantTables[c.bits]
 	e.once.Do(func() { e.t = newQuantTable(c) })
 	return e.t

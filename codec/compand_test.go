@@ -246,3 +246,10 @@ func TestQuantizeThresholds(t *testing.T) {
 		t.Logf("bits %d: %d thresholds, %d buckets, %d values, %d differ", bits, 2*tab.l, len(tab.base), len(vals), bad)
 	}
 }
+
+// A zero Compander quantises without a table rather than failing.
+func TestQuantizeZeroCompander(t *testing.T) {
+	var c Compander
+	q := make([]int8, 3)
+	c.Quantize(q, []float32{-1, 0, 1})
+}
