@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/edgerun/edgerun/internal/npy"
@@ -247,9 +248,17 @@ func TestQuantizeThresholds(t *testing.T) {
 	}
 }
 
-// A zero Compander quantises without a table rather than failing.
+// A zero Compander quantises without a table, as ToUniform then RoundS8,
+// rather than failing.
 func TestQuantizeZeroCompander(t *testing.T) {
 	var c Compander
-	q := make([]int8, 3)
-	c.Quantize(q, []float32{-1, 0, 1})
+	x := []float32{-1, 0, 1}
+	q, want := make([]int8, 3), make([]int8, 3)
+	u := make([]float32, 3)
+	c.Quantize(q, x)
+	c.ToUniform(u, x)
+	simd.RoundS8(want, u)
+	if !slices.Equal(q, want) {
+		t.Errorf("zero Compander: Quantize %v, ToUniform then RoundS8 %v", q, want)
+	}
 }
