@@ -8,6 +8,8 @@ import (
 	"sort"
 	"time"
 	"unsafe"
+
+	"github.com/edgerun/edgerun/runtime/internal/kern"
 )
 
 // Session runs a model at one batch size. Its activations live in one
@@ -551,13 +553,8 @@ func (m *Model) codecFolds(types []ValueType, pools []int) {
 
 // convProjects reports whether conv node n runs as simd.Pointwise.
 func (m *Model) convProjects(n *cnode, types []ValueType) bool {
-	if len(n.in) < 2 || n.in[1] < 0 {
-		return false
-	}
-	isInit := func(j int) bool { return j < len(n.in) && n.in[j] >= 0 && m.values[n.in[j]].kind == kindInit }
-	biasConst := len(n.in) < 3 || n.in[2] < 0 || isInit(2)
-	p := convParams(n.attrs.(*convAttrs), types[n.in[0]].Shape, types[n.in[1]].Shape)
-	return convPointwise(&p, isInit(1), biasConst)
+	p, wConst, biasConst, ok := m.convPlan(n, types)
+	return ok && convPointwise(&p, wConst, biasConst)
 }
 
 // readerCounts returns how many node inputs read each value.
@@ -576,26 +573,29 @@ func (m *Model) readerCounts() []int {
 // convPools reports whether conv node n runs as kern.ConvGemm on the
 // Winograd path, which can pool its output (GemmPools).
 func (m *Model) convPools(n *cnode, types []ValueType) bool {
-	if len(n.in) < 2 || n.in[1] < 0 || types[n.in[0]].DType != F32 || len(types[n.in[0]].Shape) != 4 {
-		return false
+	p, wConst, biasConst, ok := m.convPlan(n, types)
+	return ok && len(types[n.in[0]].Shape) == 4 && convGemm(&p, wConst, biasConst) && p.GemmPools()
+}
+
+// convPlan gives conv node n's parameters at the session's types and
+// whether its weights and bias are constant; ok is false when it lacks its
+// weights, its input is not F32 or the parameters are invalid, and then no
+// fold applies to it.
+func (m *Model) convPlan(n *cnode, types []ValueType) (p kern.Conv2DParams, wConst, biasConst, ok bool) {
+	if len(n.in) < 2 || n.in[0] < 0 || n.in[1] < 0 || types[n.in[0]].DType != F32 {
+		return p, false, false, false
 	}
 	isInit := func(j int) bool { return j < len(n.in) && n.in[j] >= 0 && m.values[n.in[j]].kind == kindInit }
-	biasConst := len(n.in) < 3 || n.in[2] < 0 || isInit(2)
-	p := convParams(n.attrs.(*convAttrs), types[n.in[0]].Shape, types[n.in[1]].Shape)
-	return p.Validate() == nil && convGemm(&p, isInit(1), biasConst) && p.GemmPools()
+	p = convParams(n.attrs.(*convAttrs), types[n.in[0]].Shape, types[n.in[1]].Shape)
+	return p, isInit(1), len(n.in) < 3 || n.in[2] < 0 || isInit(2), p.Validate() == nil
 }
 
 // convCopiesInput reports whether conv node n runs as kern.ConvGemm (the
 // test convPrepare makes) with a padded copy of its input at stride 1
 // (GemmCopiesInput).
 func (m *Model) convCopiesInput(n *cnode, types []ValueType) bool {
-	if len(n.in) < 2 || n.in[1] < 0 || types[n.in[0]].DType != F32 {
-		return false
-	}
-	isInit := func(j int) bool { return j < len(n.in) && n.in[j] >= 0 && m.values[n.in[j]].kind == kindInit }
-	biasConst := len(n.in) < 3 || n.in[2] < 0 || isInit(2)
-	p := convParams(n.attrs.(*convAttrs), types[n.in[0]].Shape, types[n.in[1]].Shape)
-	return p.Validate() == nil && convGemm(&p, isInit(1), biasConst) && p.GemmCopiesInput()
+	p, wConst, biasConst, ok := m.convPlan(n, types)
+	return ok && convGemm(&p, wConst, biasConst) && p.GemmCopiesInput()
 }
 
 // outputSet marks the values that are graph outputs.
