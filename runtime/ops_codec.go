@@ -142,6 +142,18 @@ func wptScratch(inverse bool) func(any, []ValueType, int) int {
 	}
 }
 
+// wptFits checks once that the tensors a transform runs on hold what its
+// plan needs (the planner sized them together, so it cannot fail short of
+// a bug), which lets each run ignore the transform's own length checks
+// without running the transform while the session is prepared.
+func wptFits(x, y, scratch []float32, nx, ny, nscratch int) error {
+	if len(x) < nx || len(y) < ny || len(scratch) < nscratch {
+		return fmt.Errorf("transform needs input %d, output %d, scratch %d floats; has %d, %d, %d",
+			nx, ny, nscratch, len(x), len(y), len(scratch))
+	}
+	return nil
+}
+
 func wptPrepare(inverse bool) func(any, []*Tensor, []*Tensor, *env) (func(), error) {
 	return func(attrs any, in, out []*Tensor, e *env) (func(), error) {
 		sig := in[0].shape
@@ -167,20 +179,18 @@ func wptPrepare(inverse bool) func(any, []*Tensor, []*Tensor, *env) (func(), err
 			if err != nil {
 				return nil, err
 			}
-			if err := p2.ForwardProject(y, x, pr, sc); err != nil {
+			if err := wptFits(x, y, sc, p2.InLen(), p2.ProjectLen(pr), p2.ProjectScratchLen()); err != nil {
 				return nil, err
 			}
 			return func() { p2.ForwardProject(y, x, pr, sc) }, nil
 		}
-		// The lengths were planned together, so the transforms' length
-		// checks cannot fail here; check once now rather than every run.
 		if inverse {
-			if err := p.Inverse(y, x, sc); err != nil {
+			if err := wptFits(x, y, sc, p.OutLen(), p.InLen(), p.InverseScratchLen()); err != nil {
 				return nil, err
 			}
 			return func() { p.Inverse(y, x, sc) }, nil
 		}
-		if err := p.Forward(y, x, sc); err != nil {
+		if err := wptFits(x, y, sc, p.InLen(), p.OutLen(), p.ForwardScratchLen()); err != nil {
 			return nil, err
 		}
 		return func() { p.Forward(y, x, sc) }, nil

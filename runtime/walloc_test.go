@@ -230,3 +230,16 @@ func TestWaLLoCEncoderProjectFold(t *testing.T) {
 		}
 	}
 }
+
+// wptFits accepts tensors of the planned lengths and refuses shorter ones.
+func TestWPTFits(t *testing.T) {
+	x, y, sc := make([]float32, 16), make([]float32, 16), make([]float32, 4)
+	if err := wptFits(x, y, sc, 16, 16, 4); err != nil {
+		t.Errorf("planned lengths: %v", err)
+	}
+	for _, n := range [][3]int{{17, 16, 4}, {16, 17, 4}, {16, 16, 5}} {
+		if err := wptFits(x, y, sc, n[0], n[1], n[2]); err == nil {
+			t.Errorf("needs %v: no error", n)
+		}
+	}
+}
