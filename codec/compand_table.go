@@ -26,15 +26,12 @@ import (
 
 // quantTable is the threshold form of one bit depth's Quantize.
 type quantTable struct {
-	org, inv float32
-	last     float32 // nb-1, the largest bucket index
-	base     []int8
 	// thr[q+L] is the smallest float32 v with q(v) ≥ q, for q in
 	// -L+1..L; thr[0] is never read, thr[2L+1] is NaN so that comparisons
 	// past the top fail.
 	thr   []float32
 	l     int
-	steps *simd.StepTable // the same table for simd.StepLookup
+	steps *simd.StepTable // the buckets, for simd.StepLookup
 }
 
 // maxQuantBuckets bounds the table: for every bit depth from 2 to 8 the
@@ -134,8 +131,8 @@ func newQuantTable(c Compander) *quantTable {
 		if nb > maxQuantBuckets {
 			return nil
 		}
-		t.org, t.inv, t.last = float32(first-w), float32(1/w), float32(nb-1)
-		t.base = make([]int8, nb)
+		st := &simd.StepTable{Org: float32(first - w), Inv: float32(1 / w), Last: float32(nb - 1), Bias: int32(l),
+			Base: make([]int32, nb), Thr: make([]float32, nb)}
 		good := true
 		// lo is the first key of bucket b; the buckets partition the keys
 		// in order because the index is monotone in v.
@@ -143,8 +140,8 @@ func newQuantTable(c Compander) *quantTable {
 		for b := 0; b < nb && good; b++ {
 			hi := kMax
 			if b+1 < nb {
-				hi = firstKey(lo, kMax, func(k int64) bool { return t.bucket(f32FromKey(k)) > b })
-				if t.bucket(f32FromKey(hi)) <= b {
+				hi = firstKey(lo, kMax, func(k int64) bool { return st.Bucket(f32FromKey(k)) > b })
+				if st.Bucket(f32FromKey(hi)) <= b {
 					hi = kMax + 1 // no value reaches bucket b+1
 				}
 			}
@@ -153,7 +150,9 @@ func newQuantTable(c Compander) *quantTable {
 			if hi > lo {
 				top = count(f32FromKey(hi - 1))
 			}
-			t.base[b] = int8(base)
+			// The bucket's first step, and the next threshold above it:
+			// the bucket holds at most that one.
+			st.Base[b], st.Thr[b] = int32(base+l), t.thr[base+l+1]
 			good = top-base <= 1
 			lo = hi
 			if lo > kMax {
@@ -161,30 +160,14 @@ func newQuantTable(c Compander) *quantTable {
 			}
 		}
 		if good {
-			st := simd.StepTable{Org: t.org, Inv: t.inv, Last: t.last, Bias: int32(l),
-				Base: make([]int32, nb), Thr: make([]float32, nb)}
-			for b, q := range t.base {
-				// The next threshold above the bucket's first value: the
-				// bucket holds at most that one.
-				st.Base[b], st.Thr[b] = int32(int(q)+l), t.thr[int(q)+l+1]
-			}
 			var err error
-			if t.steps, err = simd.NewStepTable(st); err != nil {
+			if t.steps, err = simd.NewStepTable(*st); err != nil {
 				return nil
 			}
 			return t
 		}
 	}
 	return nil
-}
-
-// bucket is the table index of a non-NaN v.
-func (t *quantTable) bucket(v float32) int {
-	// simd.StepLookup's float32 steps.
-	f := (v - t.org) * t.inv
-	f = max(f, 0)
-	f = min(f, t.last)
-	return int(f)
 }
 
 // quantize is Quantize through the table.

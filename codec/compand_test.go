@@ -244,7 +244,7 @@ func TestQuantizeThresholds(t *testing.T) {
 		if len(seen) != 2*tab.l+1 {
 			t.Errorf("bits %d: %d levels seen, want %d", bits, len(seen), 2*tab.l+1)
 		}
-		t.Logf("bits %d: %d thresholds, %d buckets, %d values, %d differ", bits, 2*tab.l, len(tab.base), len(vals), bad)
+		t.Logf("bits %d: %d thresholds, %d buckets, %d values, %d differ", bits, 2*tab.l, len(tab.steps.Base), len(vals), bad)
 	}
 }
 

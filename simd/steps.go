@@ -19,6 +19,15 @@ type StepTable struct {
 	Bias           int32
 }
 
+// Bucket is the bucket of a value other than NaN, by the float32 steps
+// every StepLookup kernel takes.
+func (t *StepTable) Bucket(v float32) int {
+	f := (v - t.Org) * t.Inv
+	f = max(f, 0)
+	f = min(f, t.Last)
+	return int(f)
+}
+
 // check reports whether every index StepLookup may form stays inside the
 // table.
 func (t *StepTable) check() error {
@@ -59,17 +68,13 @@ var stepLookupFamily = newFamily("steplookup", &stepLookupFn, stepLookupGeneric,
 // stepLookupGeneric is the Go twin of StepLookup.
 func stepLookupGeneric(dst []int8, src []float32, t *StepTable) {
 	dst = dst[:len(src)]
-	org, inv, last := t.Org, t.Inv, t.Last
 	base, thr := t.Base, t.Thr[:len(t.Base)]
 	for k, v := range src {
 		if v != v {
 			dst[k] = 0
 			continue
 		}
-		f := (v - org) * inv
-		f = max(f, 0)
-		f = min(f, last)
-		b := int(f)
+		b := t.Bucket(v)
 		// Without a branch: which way a value goes is data, not pattern.
 		var up int32
 		if v >= thr[b] {

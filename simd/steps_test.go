@@ -42,10 +42,7 @@ func TestStepLookup(t *testing.T) {
 	nb := int(math.Ceil((float64(ts[len(ts)-1])-float64(ts[0]))/w)) + 3
 	st := StepTable{Org: float32(float64(ts[0]) - w), Inv: float32(1 / w), Last: float32(nb - 1), Bias: int32(bias)}
 	st.Base = make([]int32, nb)
-	bucket := func(v float32) int {
-		f := (v - st.Org) * st.Inv
-		return int(min(max(f, 0), st.Last))
-	}
+	bucket := st.Bucket
 	// Base is the count at the bucket's smallest value: sweep finely.
 	for b := range st.Base {
 		st.Base[b] = math.MaxInt32
