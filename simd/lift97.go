@@ -237,8 +237,14 @@ var lift97ColSegs2Family = newFamily("lift97colsegs2", &lift97ColSegs2Fn, lift97
 
 // lift97ColSegs2Generic is the Go twin of Lift97ColSegs2.
 func lift97ColSegs2Generic(out1, out2, x2, x3, x4, x5, x6, d1, s1, d2p []float32, wo int, c *[2][6]float32) {
-	lift97ColSegsGeneric(out1, x2, x3, x4, d1, s1, d2p, wo, c)
-	lift97ColSegsGeneric(out2, x4, x5, x6, d1, s1, d2p, wo, c)
+	lift97ColSegs2By(lift97ColSegsGeneric, out1, out2, x2, x3, x4, x5, x6, d1, s1, d2p, wo, c)
+}
+
+// lift97ColSegs2By is Lift97ColSegs2 as two calls of a one-row kernel.
+func lift97ColSegs2By(one func(out, x2, x3, x4, d1, s1, d2p []float32, wo int, c *[2][6]float32),
+	out1, out2, x2, x3, x4, x5, x6, d1, s1, d2p []float32, wo int, c *[2][6]float32) {
+	one(out1, x2, x3, x4, d1, s1, d2p, wo, c)
+	one(out2, x4, x5, x6, d1, s1, d2p, wo, c)
 }
 
 // lift97ColSegsGeneric is the Go twin of Lift97ColSegs.

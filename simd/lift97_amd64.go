@@ -88,8 +88,7 @@ func lift97Col2AVX2(lo, hi, x2, x3, x4, x5, x6, d1, s1, d2p *float32, delta, blo
 
 func lift97ColSegs2AVX2Go(out1, out2, x2, x3, x4, x5, x6, d1, s1, d2p []float32, wo int, c *[2][6]float32) {
 	if wo%8 != 0 {
-		lift97ColSegsAVX2Go(out1, x2, x3, x4, d1, s1, d2p, wo, c)
-		lift97ColSegsAVX2Go(out2, x4, x5, x6, d1, s1, d2p, wo, c)
+		lift97ColSegs2By(lift97ColSegsAVX2Go, out1, out2, x2, x3, x4, x5, x6, d1, s1, d2p, wo, c)
 		return
 	}
 	// The second row's outputs as an offset from the first's: the kernel

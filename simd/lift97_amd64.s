@@ -217,6 +217,16 @@ rhalo:
 	VMOVUPS r0, off(R12)(BX*1)     \
 	VMOVUPS r2, off(R13)(BX*1)
 
+// COLCONST broadcasts a column pass's constants from AX: α, β, γ, δ, sl,
+// sh into Y10 .. Y15.
+#define COLCONST \
+	VBROADCASTSS 0(AX), Y10  \
+	VBROADCASTSS 4(AX), Y11  \
+	VBROADCASTSS 8(AX), Y12  \
+	VBROADCASTSS 12(AX), Y13 \
+	VBROADCASTSS 16(AX), Y14 \
+	VBROADCASTSS 20(AX), Y15
+
 // func lift97ColAVX2(lo, hi, x2, x3, x4, d1, s1, d2p *float32, blocks, segs, ostep int, c *float32, calt int)
 // segs segments of blocks blocks each, the rows running on through them;
 // lo and hi move ostep bytes further each segment, beyond the rows' own
@@ -241,12 +251,7 @@ cseg:
 	ADDQ         calt+96(FP), AX
 
 cconst:
-	VBROADCASTSS 0(AX), Y10  // α
-	VBROADCASTSS 4(AX), Y11  // β
-	VBROADCASTSS 8(AX), Y12  // γ
-	VBROADCASTSS 12(AX), Y13 // δ
-	VBROADCASTSS 16(AX), Y14 // sl
-	VBROADCASTSS 20(AX), Y15 // sh
+	COLCONST
 	MOVQ         blocks+64(FP), CX
 
 cpair:
@@ -352,12 +357,7 @@ c2seg:
 	ADDQ         calt+120(FP), AX
 
 c2const:
-	VBROADCASTSS 0(AX), Y10
-	VBROADCASTSS 4(AX), Y11
-	VBROADCASTSS 8(AX), Y12
-	VBROADCASTSS 12(AX), Y13
-	VBROADCASTSS 16(AX), Y14
-	VBROADCASTSS 20(AX), Y15
+	COLCONST
 	MOVQ         blocks+88(FP), CX
 
 c2block:

@@ -65,6 +65,5 @@ func lift97ColSegsNEONGo(out, x2, x3, x4, d1, s1, d2p []float32, wo int, c *[2][
 }
 
 func lift97ColSegs2NEONGo(out1, out2, x2, x3, x4, x5, x6, d1, s1, d2p []float32, wo int, c *[2][6]float32) {
-	lift97ColSegsNEONGo(out1, x2, x3, x4, d1, s1, d2p, wo, c)
-	lift97ColSegsNEONGo(out2, x4, x5, x6, d1, s1, d2p, wo, c)
+	lift97ColSegs2By(lift97ColSegsNEONGo, out1, out2, x2, x3, x4, x5, x6, d1, s1, d2p, wo, c)
 }
