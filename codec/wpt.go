@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"sync/atomic"
+
+	"github.com/edgerun/edgerun/simd"
 )
 
 // ErrShape is wrapped by every error about a buffer or shape that does not
@@ -39,6 +41,9 @@ type WPT2D struct {
 	// by another goroutine builds its own).
 	stream bool
 	tree   atomic.Pointer[streamTree]
+	// seg is whether the stream holds its rows lane-segmented (simd.Seg8),
+	// decided with the plan by the vector kernels the CPU has.
+	seg bool
 }
 
 // NewWPT2D plans a J-level packet transform of n×c×h×w tensors.
@@ -69,6 +74,7 @@ func NewWPT2D(f *Filter, n, c, h, w, levels int) (*WPT2D, error) {
 	p.fwdScratch = p.levelScratch
 	if p.stream = p.streamable(); p.stream {
 		p.fwdScratch = p.streamScratchLen()
+		p.seg = p.segmentable() && simd.Lift97SegVectorised()
 	}
 	return p, nil
 }

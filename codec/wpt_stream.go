@@ -47,6 +47,9 @@ type levelStream struct {
 	out  [2][]float32
 	next *levelStream
 	e, o []float32 // row pass scratch, shared
+	// seg is whether rows are lane-segmented: the row pass needs no
+	// scratch, and what leaves the last level is put back in order.
+	seg bool
 	// The last level's emitted rows go to the band planes (bands, planes
 	// hw apart) or, with proj, through the projection onto y (simd.Pointwise
 	// or, add set, PointwiseAdd).
@@ -62,6 +65,7 @@ type levelStream struct {
 type streamTree struct {
 	levels []*levelStream // level 1 first
 	first  int            // the source row the first level's stream starts at
+	segRow []float32      // a row lane-segmented, on its way in or out
 }
 
 // streamable reports whether the plan can stream: the lifting path, and
@@ -74,6 +78,18 @@ func (p *WPT2D) streamable() bool {
 	}
 	for l := 0; l < p.j; l++ {
 		if p.hs[l]%2 != 0 || p.ws[l]%2 != 0 || p.hs[l] < 16 || p.ws[l] < 16 {
+			return false
+		}
+	}
+	return true
+}
+
+// segmentable reports whether the stream can hold its rows lane-segmented:
+// every level's input rows at least 32 wide and a multiple of 16, so that
+// each of a row's eight stretches holds at least two pairs of samples.
+func (p *WPT2D) segmentable() bool {
+	for l := 0; l < p.j; l++ {
+		if p.ws[l]%16 != 0 || p.ws[l] < 32 {
 			return false
 		}
 	}
@@ -102,7 +118,7 @@ func (p *WPT2D) newStreamTree() *streamTree {
 	}
 	t.first = mod(2*starts[1]-4, p.hs[0])
 	for l := 1; l <= p.j; l++ {
-		s := &levelStream{count: pow4(l - 1), w: p.ws[l-1], h: p.hs[l-1], start: mod(starts[l], p.hs[l])}
+		s := &levelStream{count: pow4(l - 1), w: p.ws[l-1], h: p.hs[l-1], start: mod(starts[l], p.hs[l]), seg: p.seg}
 		if l > 1 {
 			t.levels[l-2].next = s
 		}
@@ -115,6 +131,7 @@ func (p *WPT2D) newStreamTree() *streamTree {
 func (t *streamTree) bind(scratch []float32, w0 int) {
 	m := w0/2 + 4
 	e, o := scratch[:m:m], scratch[m:2*m:2*m]
+	t.segRow = scratch[:w0:w0]
 	buf := scratch[2*m:]
 	take := func(n int) []float32 {
 		s := buf[:n:n]
@@ -169,11 +186,26 @@ func (p *WPT2D) forwardStreamed(dst, src, scratch []float32, pr *Projection) {
 		in := src[pl*h0*w0 : (pl+1)*h0*w0]
 		for r := range h0 {
 			row := (t.first + r) % h0
-			root.push(in[row*w0 : (row+1)*w0])
+			x := in[row*w0 : (row+1)*w0]
+			if p.seg {
+				// The row pass's scratch is free in this layout.
+				simd.Seg8(t.segRow, x)
+				x = t.segRow
+			}
+			root.push(x)
 		}
 		for _, s := range t.levels {
 			for i := range s.saved {
 				s.passed(s.saved[i])
+			}
+		}
+		if p.seg && pr != nil && pl%p.c == p.c-1 {
+			// The image's projection is complete: its rows back in order.
+			wJ := p.ws[p.j]
+			tmp := t.segRow[:wJ]
+			for r := 0; r < len(last.y); r += wJ {
+				copy(tmp, last.y[r:r+wJ])
+				simd.Unseg8(last.y[r:r+wJ], tmp)
 			}
 		}
 	}
@@ -187,7 +219,11 @@ func (s *levelStream) push(raw []float32) {
 	} else {
 		row = s.win[(s.pos-len(s.saved))%len(s.win)]
 	}
-	simd.Lift97Rows(row, raw, s.w, s.e, s.o, &cdf97Steps)
+	if s.seg {
+		simd.Lift97SegRows(row, raw, s.w, &cdf97Steps)
+	} else {
+		simd.Lift97Rows(row, raw, s.w, s.e, s.o, &cdf97Steps)
+	}
 	s.passed(row)
 }
 
@@ -240,7 +276,11 @@ func (s *levelStream) emit(out []float32) {
 		simd.Pointwise(s.y[r*wo:], s.hw, s.proj, out, wo, wo)
 	default:
 		for b := range 4 * s.count {
-			copy(s.bands[b*s.hw+r*wo:b*s.hw+(r+1)*wo], out[b*wo:(b+1)*wo])
+			if s.seg {
+				simd.Unseg8(s.bands[b*s.hw+r*wo:b*s.hw+(r+1)*wo], out[b*wo:(b+1)*wo])
+			} else {
+				copy(s.bands[b*s.hw+r*wo:b*s.hw+(r+1)*wo], out[b*wo:(b+1)*wo])
+			}
 		}
 	}
 }

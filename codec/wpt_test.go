@@ -430,22 +430,36 @@ func TestWPTStreamed(t *testing.T) {
 		}
 		x := randF32(r, p.InLen())
 		s := make([]float32, max(p.ScratchLen(), p.levelScratch))
-		for i := range s {
-			s[i] = float32(math.NaN()) // nothing may read scratch it has not written
-		}
-		got, want := make([]float32, p.OutLen()), make([]float32, p.OutLen())
-		p.forwardStreamed(got, x, s, nil)
+		want := make([]float32, p.OutLen())
 		p.forwardLevels(want, x, s)
-		exact := simd.Lift97Vectorised()
-		bound := 1e-5 * maxAbs(want)
-		for i := range want {
-			if exact && math.Float32bits(got[i]) != math.Float32bits(want[i]) ||
-				!exact && !(math.Abs(float64(got[i]-want[i])) <= bound) {
-				t.Fatalf("%+v: coefficient %d streamed %v, level by level %v", sz, i, got[i], want[i])
-			}
+		// Lane-segmented rows where every level's rows allow it, with the
+		// vector kernels or their Go twins; in order where they do not.
+		segs := []bool{false}
+		if p.segmentable() {
+			segs = append(segs, true)
 		}
-		if a := testing.AllocsPerRun(3, func() { p.forwardStreamed(got, x, s, nil) }); a != 0 {
-			t.Errorf("%+v: streamed transform allocates %v times", sz, a)
+		if p.segmentable() != (sz.w%(16<<(sz.j-1)) == 0 && sz.w>>(sz.j-1) >= 32) {
+			t.Errorf("%+v: segmentable %v", sz, p.segmentable())
+		}
+		for _, seg := range segs {
+			p.seg = seg
+			p.tree.Store(nil)
+			for i := range s {
+				s[i] = float32(math.NaN()) // nothing may read scratch it has not written
+			}
+			got := make([]float32, p.OutLen())
+			p.forwardStreamed(got, x, s, nil)
+			exact := simd.Lift97Vectorised() && (!seg || simd.Lift97SegVectorised())
+			bound := 1e-5 * maxAbs(want)
+			for i := range want {
+				if exact && math.Float32bits(got[i]) != math.Float32bits(want[i]) ||
+					!exact && !(math.Abs(float64(got[i]-want[i])) <= bound) {
+					t.Fatalf("%+v seg %v: coefficient %d streamed %v, level by level %v", sz, seg, i, got[i], want[i])
+				}
+			}
+			if a := testing.AllocsPerRun(3, func() { p.forwardStreamed(got, x, s, nil) }); a != 0 {
+				t.Errorf("%+v seg %v: streamed transform allocates %v times", sz, seg, a)
+			}
 		}
 	}
 	for _, sz := range []struct{ h, w, j int }{{30, 64, 2}, {64, 14, 1}, {63, 64, 1}, {32, 64, 3}} {
@@ -482,30 +496,40 @@ func TestWPTProject(t *testing.T) {
 		}
 		x := randF32(r, p.InLen())
 		s := make([]float32, max(p.ScratchLen(), p.ProjectScratchLen()))
-		got := make([]float32, p.ProjectLen(pr))
-		if err := p.ForwardProject(got, x, pr, s); err != nil {
-			t.Fatal(err)
+		// In order and, where the plan can, lane-segmented (the projected
+		// rows put back in order once an image is complete).
+		segs := []bool{p.seg}
+		if p.stream && p.segmentable() {
+			segs = []bool{false, true}
 		}
-		bands := make([]float32, p.OutLen())
-		if err := p.Forward(bands, x, s); err != nil {
-			t.Fatal(err)
-		}
-		want := make([]float32, len(got))
-		pw := simd.PackPointwise(w, bias, sz.m, k)
-		hw := hJ * wJ
-		for img := range sz.n {
-			simd.Pointwise(want[img*sz.m*hw:], hw, pw, bands[img*k*hw:], hw, hw)
-		}
-		exact := p.stream && simd.Lift97Vectorised() && wJ%24 == 0
-		bound := 1e-5 * maxAbs(want)
-		for i := range want {
-			if exact && math.Float32bits(got[i]) != math.Float32bits(want[i]) ||
-				!exact && !(math.Abs(float64(got[i]-want[i])) <= bound) {
-				t.Fatalf("%+v (streamed %v): output %d projected %v, transform then projection %v", sz, p.stream, i, got[i], want[i])
+		for _, seg := range segs {
+			p.seg = seg
+			p.tree.Store(nil)
+			got := make([]float32, p.ProjectLen(pr))
+			if err := p.ForwardProject(got, x, pr, s); err != nil {
+				t.Fatal(err)
 			}
-		}
-		if a := testing.AllocsPerRun(3, func() { p.ForwardProject(got, x, pr, s) }); a != 0 {
-			t.Errorf("%+v: ForwardProject allocates %v times", sz, a)
+			bands := make([]float32, p.OutLen())
+			if err := p.Forward(bands, x, s); err != nil {
+				t.Fatal(err)
+			}
+			want := make([]float32, len(got))
+			pw := simd.PackPointwise(w, bias, sz.m, k)
+			hw := hJ * wJ
+			for img := range sz.n {
+				simd.Pointwise(want[img*sz.m*hw:], hw, pw, bands[img*k*hw:], hw, hw)
+			}
+			exact := p.stream && simd.Lift97Vectorised() && wJ%24 == 0
+			bound := 1e-5 * maxAbs(want)
+			for i := range want {
+				if exact && math.Float32bits(got[i]) != math.Float32bits(want[i]) ||
+					!exact && !(math.Abs(float64(got[i]-want[i])) <= bound) {
+					t.Fatalf("%+v (streamed %v): output %d projected %v, transform then projection %v", sz, p.stream, i, got[i], want[i])
+				}
+			}
+			if a := testing.AllocsPerRun(3, func() { p.ForwardProject(got, x, pr, s) }); a != 0 {
+				t.Errorf("%+v: ForwardProject allocates %v times", sz, a)
+			}
 		}
 	}
 	p, _ := NewWPT2D(Bior44, 1, 1, 32, 32, 2)
