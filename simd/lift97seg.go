@@ -82,20 +82,29 @@ func Lift97SegRows(dst, src []float32, w int, c *[4]float32) {
 	if w < 32 || w%16 != 0 || len(src)%w != 0 || len(dst) < len(src) {
 		panic(fmt.Sprintf("simd: Lift97SegRows: %d samples in rows of %d into %d", len(src), w, len(dst)))
 	}
+	if len(src) == 0 {
+		return
+	}
+	dst = dst[:len(src)]
 	f32RaceRead(src)
-	f32RaceWrite(dst[:len(src)])
+	f32RaceWrite(dst)
+	lift97SegRowsFn(dst, src, w, c)
+}
+
+var lift97SegRowsFn func(dst, src []float32, w int, c *[4]float32)
+
+var lift97SegRowsFamily = newFamily("lift97segrows", &lift97SegRowsFn, lift97SegRowsGeneric, lift97SegRowsArch...)
+
+// lift97SegRowsGeneric is the Go twin of Lift97SegRows.
+func lift97SegRowsGeneric(dst, src []float32, w int, c *[4]float32) {
 	for r := 0; r < len(src); r += w {
-		lift97SegRowFn(dst[r:r+w/2], dst[r+w/2:r+w], src[r:r+w], c)
+		lift97SegRowGeneric(dst[r:r+w/2], dst[r+w/2:r+w], src[r:r+w], c)
 	}
 }
 
-var lift97SegRowFn func(lo, hi, x []float32, c *[4]float32)
-
-var lift97SegRowFamily = newFamily("lift97segrow", &lift97SegRowFn, lift97SegRowGeneric, lift97SegRowArch...)
-
-// lift97SegRowGeneric is the Go twin of a Lift97SegRows row: each lane is
-// lifted as lift97StepsGeneric lifts a split row, the samples past its
-// stretch taken from the neighbouring lanes.
+// lift97SegRowGeneric lifts one row: each lane as lift97StepsGeneric lifts
+// a split row, the samples past its stretch taken from the neighbouring
+// lanes.
 func lift97SegRowGeneric(lo, hi, x []float32, c *[4]float32) {
 	n := len(x) / 16
 	a, b, g, d := c[0], c[1], c[2], c[3]
@@ -132,6 +141,6 @@ func lift97SegRowGeneric(lo, hi, x []float32, c *[4]float32) {
 // Lift97SegVectorised reports whether the active level runs the
 // lane-segmented row pass and its transpositions in vector kernels.
 func Lift97SegVectorised() bool {
-	return lift97SegRowFamily.chosenName() != "generic" && seg8Family.chosenName() != "generic" &&
+	return lift97SegRowsFamily.chosenName() != "generic" && seg8Family.chosenName() != "generic" &&
 		unseg8Family.chosenName() != "generic"
 }

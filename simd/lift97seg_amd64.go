@@ -3,8 +3,8 @@
 package simd
 
 var (
-	lift97SegRowArch = []impl[func(lo, hi, x []float32, c *[4]float32)]{
-		{name: "avx2", level: AVX2, fn: lift97SegRowAVX2Go},
+	lift97SegRowsArch = []impl[func(dst, src []float32, w int, c *[4]float32)]{
+		{name: "avx2", level: AVX2, fn: lift97SegRowsAVX2Go},
 	}
 	seg8Arch = []impl[func(dst, src []float32, m int)]{
 		{name: "avx2", level: AVX2, fn: seg8AVX2},
@@ -14,15 +14,15 @@ var (
 	}
 )
 
-// lift97SegRowAVX2 lifts one lane-segmented row of n ≥ 2 pairs of vectors:
-// a pair of vectors in, one low and one high out, the lifting values
-// passed on in registers.
+// lift97SegRowsAVX2 lifts rows lane-segmented rows of n ≥ 2 pairs of
+// vectors each: a pair of vectors in, one low and one high out, the lifting
+// values passed on in registers.
 //
 //go:noescape
-func lift97SegRowAVX2(lo, hi, x *float32, n int, c *[4]float32)
+func lift97SegRowsAVX2(dst, x *float32, n, rows int, c *[4]float32)
 
-func lift97SegRowAVX2Go(lo, hi, x []float32, c *[4]float32) {
-	lift97SegRowAVX2(&lo[0], &hi[0], &x[0], len(x)/16, c)
+func lift97SegRowsAVX2Go(dst, src []float32, w int, c *[4]float32) {
+	lift97SegRowsAVX2(&dst[0], &src[0], w/16, len(src)/w, c)
 }
 
 // transpose8AVX2 transposes blocks of 8×8 floats (two 4×4 transpositions

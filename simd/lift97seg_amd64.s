@@ -46,23 +46,27 @@ GLOBL segRot<>(SB), RODATA|NOPTR, $64
 	VMOVAPS     Y10, Y6      \
 	VMOVAPS     Y11, Y7
 
-// func lift97SegRowAVX2(lo, hi, x *float32, n int, c *[4]float32)
-TEXT ·lift97SegRowAVX2(SB), NOSPLIT, $0-40
-	MOVQ         lo+0(FP), DI
-	MOVQ         hi+8(FP), SI
-	MOVQ         x+16(FP), R8
-	MOVQ         n+24(FP), CX
+// func lift97SegRowsAVX2(dst, x *float32, n, rows int, c *[4]float32)
+TEXT ·lift97SegRowsAVX2(SB), NOSPLIT, $0-40
+	MOVQ         dst+0(FP), DI
+	MOVQ         x+8(FP), R8
+	MOVQ         n+16(FP), R11
+	MOVQ         rows+24(FP), R12
 	MOVQ         c+32(FP), AX
 	VBROADCASTSS 0(AX), Y0 // α
 	VBROADCASTSS 4(AX), Y1 // β
 	VBROADCASTSS 8(AX), Y2 // γ
 	VBROADCASTSS 12(AX), Y3 // δ
+	MOVQ         R11, DX
+	SHLQ         $5, DX // a band's bytes
+	LEAQ         (DI)(DX*1), SI
+
+segrow:
+	MOVQ R11, CX
 
 	// The samples before each stretch: the previous lane's last two pairs.
 	VMOVUPS segRot<>+0(SB), Y15
-	MOVQ    CX, DX
-	SHLQ    $6, DX
-	LEAQ    -128(R8)(DX*1), R9
+	LEAQ    -128(R8)(DX*2), R9
 	VPERMPS (R9), Y15, Y8    // e(-2)
 	VPERMPS 32(R9), Y15, Y9  // o(-2)
 	VPERMPS 64(R9), Y15, Y10 // e(-1)
@@ -105,6 +109,13 @@ segtail:
 	VPERMPS 32(R8), Y15, Y14 // o(n)
 	VPERMPS 64(R8), Y15, Y13 // e(n+1)
 	SEGSTEP(Y13, Y14)
+
+	// The next row: past this one's input and both its bands.
+	LEAQ (R8)(DX*2), R8
+	ADDQ DX, DI
+	ADDQ DX, SI
+	DECQ R12
+	JNZ  segrow
 	VZEROUPPER
 	RET
 

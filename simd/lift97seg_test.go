@@ -55,7 +55,7 @@ func TestLift97SegRows(t *testing.T) {
 	r := rand.New(rand.NewPCG(113, 114))
 	c := &testLift97
 	rows := 3
-	for _, w := range []int{32, 48, 64, 96, 160, 192, 768} {
+	for _, w := range []int{32, 48, 64, 80, 96, 112, 128, 144, 160, 176, 192, 208, 224, 240, 256, 272, 384, 768} {
 		x := make([]float32, rows*w)
 		for i := range x {
 			x[i] = r.Float32()*2 - 1
@@ -64,7 +64,7 @@ func TestLift97SegRows(t *testing.T) {
 		for k := 0; k < len(x); k += w {
 			seg8Generic(seg[k:k+w], x[k:k+w], w/8)
 		}
-		for _, im := range lift97SegRowFamily.available() {
+		for _, im := range lift97SegRowsFamily.available() {
 			var row func(lo, hi, x, e, o []float32, c *[4]float32)
 			for _, ri := range lift97RowFamily.available() {
 				if ri.name == im.name {
@@ -73,9 +73,9 @@ func TestLift97SegRows(t *testing.T) {
 			}
 			require.NotNil(t, row, "no Lift97Row kernel %s", im.name)
 			t.Run(fmt.Sprintf("%s/%d", im.name, w), func(t *testing.T) {
-				saved := lift97SegRowFn
-				lift97SegRowFn = im.fn
-				defer func() { lift97SegRowFn = saved }()
+				saved := lift97SegRowsFn
+				lift97SegRowsFn = im.fn
+				defer func() { lift97SegRowsFn = saved }()
 				got := make([]float32, len(x)+1)
 				got[len(x)] = f32Guard
 				Lift97SegRows(got[:len(x)], seg, w, c)
