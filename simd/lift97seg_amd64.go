@@ -29,7 +29,7 @@ func lift97SegRowsAVX2Go(dst, src []float32, w int, c *[4]float32) {
 // in each half of the registers, the rows loaded half by half).
 //
 //go:noescape
-func transpose8AVX2(dst, src *float32, blocks, srow, sstep, drow, dstep int)
+func transpose8AVX2(dst, src *float32, blocks, srow, sstep, drow, dstep, pf int)
 
 // seg8AVX2 transposes the row's 8×m matrix of stretches in blocks of eight
 // columns, the last block overlapping its predecessor.
@@ -38,9 +38,9 @@ func seg8AVX2(dst, src []float32, m int) {
 		seg8Generic(dst, src, m)
 		return
 	}
-	transpose8AVX2(&dst[0], &src[0], m/8, 4*m, 32, 32, 256)
+	transpose8AVX2(&dst[0], &src[0], m/8, 4*m, 32, 32, 256, 128*m)
 	if j := m - 8; m%8 != 0 {
-		transpose8AVX2(&dst[8*j], &src[j], 1, 4*m, 32, 32, 256)
+		transpose8AVX2(&dst[8*j], &src[j], 1, 4*m, 32, 32, 256, 128*m)
 	}
 }
 
@@ -50,8 +50,8 @@ func unseg8AVX2(dst, src []float32, m int) {
 		unseg8Generic(dst, src, m)
 		return
 	}
-	transpose8AVX2(&dst[0], &src[0], m/8, 32, 256, 4*m, 32)
+	transpose8AVX2(&dst[0], &src[0], m/8, 32, 256, 4*m, 32, 0)
 	if j := m - 8; m%8 != 0 {
-		transpose8AVX2(&dst[j], &src[8*j], 1, 32, 256, 4*m, 32)
+		transpose8AVX2(&dst[j], &src[8*j], 1, 32, 256, 4*m, 32, 0)
 	}
 }

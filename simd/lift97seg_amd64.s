@@ -143,12 +143,13 @@ segtail:
 	VMOVUPS     off(SI)(R12*1), xd          \
 	VINSERTF128 $1, off(AX)(R12*1), d, d
 
-// func transpose8AVX2(dst, src *float32, blocks, srow, sstep, drow, dstep int)
+// func transpose8AVX2(dst, src *float32, blocks, srow, sstep, drow, dstep, pf int)
 //
 // Each block's eight rows of eight floats, srow bytes apart from src, go
 // to dst as its eight columns, drow bytes apart; the blocks lie sstep and
-// dstep bytes apart.
-TEXT ·transpose8AVX2(SB), NOSPLIT, $0-56
+// dstep bytes apart. Each block also asks for the cache lines pf bytes past
+// its rows, where a stream of such transpositions will read next.
+TEXT ·transpose8AVX2(SB), NOSPLIT, $0-64
 	MOVQ dst+0(FP), DI
 	MOVQ src+8(FP), SI
 	MOVQ blocks+16(FP), CX
@@ -159,8 +160,20 @@ TEXT ·transpose8AVX2(SB), NOSPLIT, $0-56
 	LEAQ (R8)(R8*2), R12
 	LEAQ (R10)(R10*2), R13
 
+	MOVQ pf+56(FP), DX
+
 tloop:
 	LEAQ    (SI)(R8*4), AX
+	LEAQ    (SI)(DX*1), R14
+	LEAQ    (AX)(DX*1), R15
+	PREFETCHT0 (R14)
+	PREFETCHT0 (R14)(R8*1)
+	PREFETCHT0 (R14)(R8*2)
+	PREFETCHT0 (R14)(R12*1)
+	PREFETCHT0 (R15)
+	PREFETCHT0 (R15)(R8*1)
+	PREFETCHT0 (R15)(R8*2)
+	PREFETCHT0 (R15)(R12*1)
 	ROWS(0, X0, Y0, X1, Y1, X2, Y2, X3, Y3)
 	ROWS(16, X4, Y4, X5, Y5, X6, Y6, X7, Y7)
 	TR4(Y0, Y1, Y2, Y3, Y8, Y9, Y10, Y11)
