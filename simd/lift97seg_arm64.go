@@ -1,0 +1,57 @@
+//go:build !noasm && !purego
+
+package simd
+
+var (
+	lift97SegRowsArch = []impl[func(dst, src []float32, w int, c *[4]float32)]{
+		{name: "neon", level: NEON, fn: lift97SegRowsNEONGo},
+	}
+	seg8Arch = []impl[func(dst, src []float32, m int)]{
+		{name: "neon", level: NEON, fn: seg8NEON},
+	}
+	unseg8Arch = []impl[func(dst, src []float32, m int)]{
+		{name: "neon", level: NEON, fn: unseg8NEON},
+	}
+)
+
+// lift97SegRowsNEON lifts rows lane-segmented rows of n ≥ 2 pairs of
+// vectors each, a vector of eight lanes in two registers, the lifting
+// values passed on in registers.
+//
+//go:noescape
+func lift97SegRowsNEON(dst, x *float32, n, rows int, c *[4]float32)
+
+func lift97SegRowsNEONGo(dst, src []float32, w int, c *[4]float32) {
+	lift97SegRowsNEON(&dst[0], &src[0], w/16, len(src)/w, c)
+}
+
+// transpose8NEON transposes blocks of 8×8 floats as four 4×4
+// transpositions.
+//
+//go:noescape
+func transpose8NEON(dst, src *float32, blocks, srow, sstep, drow, dstep int)
+
+// seg8NEON transposes the row's 8×m matrix of stretches in blocks of eight
+// columns, the last block overlapping its predecessor.
+func seg8NEON(dst, src []float32, m int) {
+	if m < 8 {
+		seg8Generic(dst, src, m)
+		return
+	}
+	transpose8NEON(&dst[0], &src[0], m/8, 4*m, 32, 32, 256)
+	if j := m - 8; m%8 != 0 {
+		transpose8NEON(&dst[8*j], &src[j], 1, 4*m, 32, 32, 256)
+	}
+}
+
+// unseg8NEON is seg8NEON the other way.
+func unseg8NEON(dst, src []float32, m int) {
+	if m < 8 {
+		unseg8Generic(dst, src, m)
+		return
+	}
+	transpose8NEON(&dst[0], &src[0], m/8, 32, 256, 4*m, 32)
+	if j := m - 8; m%8 != 0 {
+		transpose8NEON(&dst[j], &src[8*j], 1, 32, 256, 4*m, 32)
+	}
+}
