@@ -17,6 +17,15 @@ import "github.com/edgerun/edgerun/simd"
 // transform of the level (simd.Lift97Rows, Lift97ColSegs), and what the
 // level emits is, band after band, the next level's row.
 //
+// Where the CPU has the kernels (simd.Lift97SegVectorised) and every
+// level's rows are a multiple of 16 and at least 32 wide, the rows are held
+// lane-segmented (simd.Seg8): each source row is transposed once on its way
+// in, the row passes lift whole vectors with no shuffles
+// (simd.Lift97SegRows), the column passes do not care how a row's samples
+// are ordered, and the last level's rows are put back in order on their
+// way out (into the band planes, or once an image's projection is
+// complete). The sums are the same, so are the bits.
+//
 // A level's output row k needs its input rows 2k-4 .. 2k+4, the first rows
 // wrapping to the last (periodization). A level that consumes another's
 // rows cannot have the last ones first, so each level streams its rows in
