@@ -17,33 +17,23 @@ import "fmt"
 
 // Seg8 writes the row src of 8·m samples to dst lane-segmented:
 // dst[8j+l] = src[l·m+j].
-func Seg8(dst, src []float32) {
-	if len(src)%8 != 0 || len(dst) < len(src) {
-		panic(fmt.Sprintf("simd: Seg8: %d samples into %d", len(src), len(dst)))
-	}
-	m := len(src) / 8
-	if m == 0 {
-		return
-	}
-	dst = dst[:len(src)]
-	f32RaceRead(src)
-	f32RaceWrite(dst)
-	seg8Fn(dst, src, m)
-}
+func Seg8(dst, src []float32) { transposeRow("Seg8", seg8Fn, dst, src) }
 
 // Unseg8 is Seg8's inverse: dst[l·m+j] = src[8j+l].
-func Unseg8(dst, src []float32) {
+func Unseg8(dst, src []float32) { transposeRow("Unseg8", unseg8Fn, dst, src) }
+
+// transposeRow checks a row for Seg8 or Unseg8 and runs its kernel.
+func transposeRow(name string, kern func(dst, src []float32, m int), dst, src []float32) {
 	if len(src)%8 != 0 || len(dst) < len(src) {
-		panic(fmt.Sprintf("simd: Unseg8: %d samples into %d", len(src), len(dst)))
+		panic(fmt.Sprintf("simd: %s: %d samples into %d", name, len(src), len(dst)))
 	}
-	m := len(src) / 8
-	if m == 0 {
+	if len(src) == 0 {
 		return
 	}
 	dst = dst[:len(src)]
 	f32RaceRead(src)
 	f32RaceWrite(dst)
-	unseg8Fn(dst, src, m)
+	kern(dst, src, len(src)/8)
 }
 
 var seg8Fn, unseg8Fn func(dst, src []float32, m int)

@@ -26,32 +26,11 @@ func lift97SegRowsAVX2Go(dst, src []float32, w int, c *[4]float32) {
 }
 
 // transpose8AVX2 transposes blocks of 8×8 floats (two 4×4 transpositions
-// in each half of the registers, the rows loaded half by half).
+// in each half of the registers, the rows loaded half by half): a
+// transpose8Kernel.
 //
 //go:noescape
 func transpose8AVX2(dst, src *float32, blocks, srow, sstep, drow, dstep, pf int)
 
-// seg8AVX2 transposes the row's 8×m matrix of stretches in blocks of eight
-// columns, the last block overlapping its predecessor.
-func seg8AVX2(dst, src []float32, m int) {
-	if m < 8 {
-		seg8Generic(dst, src, m)
-		return
-	}
-	transpose8AVX2(&dst[0], &src[0], m/8, 4*m, 32, 32, 256, 128*m)
-	if j := m - 8; m%8 != 0 {
-		transpose8AVX2(&dst[8*j], &src[j], 1, 4*m, 32, 32, 256, 128*m)
-	}
-}
-
-// unseg8AVX2 is seg8AVX2 the other way.
-func unseg8AVX2(dst, src []float32, m int) {
-	if m < 8 {
-		unseg8Generic(dst, src, m)
-		return
-	}
-	transpose8AVX2(&dst[0], &src[0], m/8, 32, 256, 4*m, 32, 0)
-	if j := m - 8; m%8 != 0 {
-		transpose8AVX2(&dst[j], &src[8*j], 1, 32, 256, 4*m, 32, 0)
-	}
-}
+func seg8AVX2(dst, src []float32, m int)   { seg8By(transpose8AVX2, dst, src, m) }
+func unseg8AVX2(dst, src []float32, m int) { unseg8By(transpose8AVX2, dst, src, m) }

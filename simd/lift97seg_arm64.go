@@ -26,32 +26,10 @@ func lift97SegRowsNEONGo(dst, src []float32, w int, c *[4]float32) {
 }
 
 // transpose8NEON transposes blocks of 8×8 floats as four 4×4
-// transpositions.
+// transpositions (a transpose8Kernel).
 //
 //go:noescape
-func transpose8NEON(dst, src *float32, blocks, srow, sstep, drow, dstep int)
+func transpose8NEON(dst, src *float32, blocks, srow, sstep, drow, dstep, pf int)
 
-// seg8NEON transposes the row's 8×m matrix of stretches in blocks of eight
-// columns, the last block overlapping its predecessor.
-func seg8NEON(dst, src []float32, m int) {
-	if m < 8 {
-		seg8Generic(dst, src, m)
-		return
-	}
-	transpose8NEON(&dst[0], &src[0], m/8, 4*m, 32, 32, 256)
-	if j := m - 8; m%8 != 0 {
-		transpose8NEON(&dst[8*j], &src[j], 1, 4*m, 32, 32, 256)
-	}
-}
-
-// unseg8NEON is seg8NEON the other way.
-func unseg8NEON(dst, src []float32, m int) {
-	if m < 8 {
-		unseg8Generic(dst, src, m)
-		return
-	}
-	transpose8NEON(&dst[0], &src[0], m/8, 32, 256, 4*m, 32)
-	if j := m - 8; m%8 != 0 {
-		transpose8NEON(&dst[j], &src[8*j], 1, 32, 256, 4*m, 32)
-	}
-}
+func seg8NEON(dst, src []float32, m int)   { seg8By(transpose8NEON, dst, src, m) }
+func unseg8NEON(dst, src []float32, m int) { unseg8By(transpose8NEON, dst, src, m) }

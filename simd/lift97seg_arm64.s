@@ -159,12 +159,18 @@ nsegtail:
 	VTRN2 V26.D2, V24.D2, o2.D2 \
 	VTRN2 V27.D2, V25.D2, o3.D2
 
-// func transpose8NEON(dst, src *float32, blocks, srow, sstep, drow, dstep int)
+// PFROW asks for the cache line at R9 and moves R9 on by a row.
+#define PFROW \
+	PRFM (R9), PLDL1KEEP \
+	ADD  R3, R9
+
+// func transpose8NEON(dst, src *float32, blocks, srow, sstep, drow, dstep, pf int)
 //
 // Each block's eight rows of eight floats, srow bytes apart from src, go
 // to dst as its eight columns, drow bytes apart; the blocks lie sstep and
-// dstep bytes apart.
-TEXT ·transpose8NEON(SB), NOSPLIT, $0-56
+// dstep bytes apart. Each block asks for the cache lines pf bytes past its
+// rows.
+TEXT ·transpose8NEON(SB), NOSPLIT, $0-64
 	MOVD dst+0(FP), R0
 	MOVD src+8(FP), R1
 	MOVD blocks+16(FP), R2
@@ -172,8 +178,18 @@ TEXT ·transpose8NEON(SB), NOSPLIT, $0-56
 	MOVD sstep+32(FP), R4
 	MOVD drow+40(FP), R5
 	MOVD dstep+48(FP), R6
+	MOVD pf+56(FP), R8
 
 ntblock:
+	ADD  R8, R1, R9
+	PFROW
+	PFROW
+	PFROW
+	PFROW
+	PFROW
+	PFROW
+	PFROW
+	PFROW
 	MOVD R1, R7
 	VLD1 (R7), [V0.S4, V1.S4]
 	ADD  R3, R7
