@@ -46,9 +46,12 @@ type levelStream struct {
 	k        int // outputs emitted
 	saved    [7][]float32
 	win      [5][]float32 // rows from position 7 on, in turn
-	prev     [4][]float32 // the rows at positions pos-4 .. pos-1
-	d1, s1   []float32
-	d2p      []float32
+	// prev holds the rows at positions pos-4 .. pos-1, position q at
+	// prev[q%4]: one slice written a row rather than the array shifted,
+	// which is a runtime copy with write barriers.
+	prev   [4][]float32
+	d1, s1 []float32
+	d2p    []float32
 	// out holds what the level emits, two rows of 2·count·w floats: each
 	// transform's four band rows in turn, the next level's row. The level
 	// steps two output rows at a time (simd.Lift97ColSegs2), reading and
@@ -249,12 +252,12 @@ func (s *levelStream) passed(row []float32) {
 	case p >= 8 && p%2 == 0:
 		switch i := (p - 8) / 2; {
 		case i%2 == 1:
-			s.step2(s.prev[0], s.prev[1], s.prev[2], s.prev[3], row)
+			s.step2(s.prev[p%4], s.prev[(p+1)%4], s.prev[(p+2)%4], s.prev[(p+3)%4], row)
 		case i == s.h/2-1:
-			s.step(s.prev[2], s.prev[3], row)
+			s.step(s.prev[(p+2)%4], s.prev[(p+3)%4], row)
 		}
 	}
-	s.prev = [4][]float32{s.prev[1], s.prev[2], s.prev[3], row}
+	s.prev[p%4] = row
 }
 
 // step emits the next output row from input rows x2, x3, x4.
