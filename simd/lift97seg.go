@@ -16,7 +16,9 @@ import "fmt"
 // and leave it only at the end.
 
 // Seg8 writes the row src of 8·m samples to dst lane-segmented:
-// dst[8j+l] = src[l·m+j].
+// dst[8j+l] = src[l·m+j]. The vector kernels also ask for the cache lines
+// four rows past src, where a frame's next rows lie (a hint: nothing there
+// is read, so any memory may follow src).
 func Seg8(dst, src []float32) { transposeRow("Seg8", seg8Fn, dst, src) }
 
 // Unseg8 is Seg8's inverse: dst[l·m+j] = src[8j+l].

@@ -5,8 +5,19 @@
 // A lane-segmented vector of eight floats is a pair of NEON registers, lanes
 // 0-3 and 4-7.
 
-// FADD4 is fadd vd.4s, vn.4s, vm.4s (register numbers).
+// FADD4 is fadd vd.4s, vn.4s, vm.4s and FMLA4 fmla vd.4s, vn.4s, vm.4s
+// (register numbers).
 #define FADD4(d, n, m) WORD $(0x4e20d400 | ((m)<<16) | ((n)<<5) | (d))
+#define FMLA4(d, n, m) WORD $(0x4e20cc00 | ((m)<<16) | ((n)<<5) | (d))
+
+// LIFTP is one lifting step on lane-segmented vectors, register pairs
+// numbered by their first: d += k·(a + b), the addition first (V22-V23 for
+// the sum), as lift97StepsNEON computes each step.
+#define LIFTP(d, a, b, k) \
+	FADD4(22, a, b)          \
+	FADD4(23, (a)+1, (b)+1)  \
+	FMLA4(d, 22, k)          \
+	FMLA4((d)+1, 23, k)
 
 // ROTUP gives lane l of the pair (oL, oH) lane l-1 of (L, H), lane 0 lane
 // 7; ROTDOWN lane l+1, lane 7 lane 0.
@@ -23,22 +34,10 @@
 // d2(k-1) on entry, advanced on exit; V28-V31 hold α, β, γ, δ. Each step
 // is an addition, then a multiply-add, as lift97StepsNEON computes it.
 #define SEGCORE \
-	FADD4(22, 0, 8)                 \
-	FADD4(23, 1, 9)                 \
-	VFMLA  V28.S4, V22.S4, V10.S4   \
-	VFMLA  V28.S4, V23.S4, V11.S4   \ // d1(k+1)
-	FADD4(22, 2, 10)                \
-	FADD4(23, 3, 11)                \
-	VFMLA  V29.S4, V22.S4, V0.S4    \
-	VFMLA  V29.S4, V23.S4, V1.S4    \ // s1(k+1)
-	FADD4(22, 4, 0)                 \
-	FADD4(23, 5, 1)                 \
-	VFMLA  V30.S4, V22.S4, V2.S4    \
-	VFMLA  V30.S4, V23.S4, V3.S4    \ // d2(k), the high band
-	FADD4(22, 6, 2)                 \
-	FADD4(23, 7, 3)                 \
-	VFMLA  V31.S4, V22.S4, V4.S4    \
-	VFMLA  V31.S4, V23.S4, V5.S4    \ // s2(k), the low band
+	LIFTP(10, 0, 8, 28)             \ // d1(k+1)
+	LIFTP(0, 2, 10, 29)             \ // s1(k+1)
+	LIFTP(2, 4, 0, 30)              \ // d2(k), the high band
+	LIFTP(4, 6, 2, 31)              \ // s2(k), the low band
 	VST1.P [V4.S4, V5.S4], 32(R0)   \
 	VST1.P [V2.S4, V3.S4], 32(R1)   \
 	VMOV   V0.B16, V4.B16           \
@@ -80,30 +79,12 @@ nsegrow:
 	VLD1.P 32(R6), [V16.S4, V17.S4] // e(0)
 	VLD1.P 32(R6), [V18.S4, V19.S4] // o(0)
 	VLD1   (R6), [V20.S4, V21.S4]   // e(1)
-	FADD4(22, 8, 12)
-	FADD4(23, 9, 13)
-	VFMLA  V28.S4, V22.S4, V10.S4
-	VFMLA  V28.S4, V23.S4, V11.S4 // d1(-2)
-	FADD4(22, 12, 16)
-	FADD4(23, 13, 17)
-	VFMLA  V28.S4, V22.S4, V14.S4
-	VFMLA  V28.S4, V23.S4, V15.S4 // d1(-1)
-	FADD4(22, 16, 20)
-	FADD4(23, 17, 21)
-	VFMLA  V28.S4, V22.S4, V18.S4
-	VFMLA  V28.S4, V23.S4, V19.S4 // d1(0)
-	FADD4(22, 10, 14)
-	FADD4(23, 11, 15)
-	VFMLA  V29.S4, V22.S4, V12.S4
-	VFMLA  V29.S4, V23.S4, V13.S4 // s1(-1)
-	FADD4(22, 14, 18)
-	FADD4(23, 15, 19)
-	VFMLA  V29.S4, V22.S4, V16.S4
-	VFMLA  V29.S4, V23.S4, V17.S4 // s1(0)
-	FADD4(22, 12, 16)
-	FADD4(23, 13, 17)
-	VFMLA  V30.S4, V22.S4, V14.S4
-	VFMLA  V30.S4, V23.S4, V15.S4 // d2(-1)
+	LIFTP(10, 8, 12, 28) // d1(-2)
+	LIFTP(14, 12, 16, 28) // d1(-1)
+	LIFTP(18, 16, 20, 28) // d1(0)
+	LIFTP(12, 10, 14, 29) // s1(-1)
+	LIFTP(16, 14, 18, 29) // s1(0)
+	LIFTP(14, 12, 16, 30) // d2(-1)
 	VMOV   V20.B16, V0.B16
 	VMOV   V21.B16, V1.B16
 	VMOV   V18.B16, V2.B16
@@ -190,42 +171,28 @@ ntblock:
 	PFROW
 	PFROW
 	PFROW
-	MOVD R1, R7
-	VLD1 (R7), [V0.S4, V1.S4]
-	ADD  R3, R7
-	VLD1 (R7), [V2.S4, V3.S4]
-	ADD  R3, R7
-	VLD1 (R7), [V4.S4, V5.S4]
-	ADD  R3, R7
-	VLD1 (R7), [V6.S4, V7.S4]
-	ADD  R3, R7
-	VLD1 (R7), [V8.S4, V9.S4]
-	ADD  R3, R7
-	VLD1 (R7), [V10.S4, V11.S4]
-	ADD  R3, R7
-	VLD1 (R7), [V12.S4, V13.S4]
-	ADD  R3, R7
-	VLD1 (R7), [V14.S4, V15.S4]
+	MOVD   R1, R7
+	VLD1.P (R7)(R3), [V0.S4, V1.S4]
+	VLD1.P (R7)(R3), [V2.S4, V3.S4]
+	VLD1.P (R7)(R3), [V4.S4, V5.S4]
+	VLD1.P (R7)(R3), [V6.S4, V7.S4]
+	VLD1.P (R7)(R3), [V8.S4, V9.S4]
+	VLD1.P (R7)(R3), [V10.S4, V11.S4]
+	VLD1.P (R7)(R3), [V12.S4, V13.S4]
+	VLD1   (R7), [V14.S4, V15.S4]
 	TR4(V0, V2, V4, V6, V16, V18, V20, V22)
 	TR4(V8, V10, V12, V14, V17, V19, V21, V23)
-	MOVD R0, R7
-	VST1 [V16.S4, V17.S4], (R7)
-	ADD  R5, R7
-	VST1 [V18.S4, V19.S4], (R7)
-	ADD  R5, R7
-	VST1 [V20.S4, V21.S4], (R7)
-	ADD  R5, R7
-	VST1 [V22.S4, V23.S4], (R7)
-	ADD  R5, R7
+	MOVD   R0, R7
+	VST1.P [V16.S4, V17.S4], (R7)(R5)
+	VST1.P [V18.S4, V19.S4], (R7)(R5)
+	VST1.P [V20.S4, V21.S4], (R7)(R5)
+	VST1.P [V22.S4, V23.S4], (R7)(R5)
 	TR4(V1, V3, V5, V7, V16, V18, V20, V22)
 	TR4(V9, V11, V13, V15, V17, V19, V21, V23)
-	VST1 [V16.S4, V17.S4], (R7)
-	ADD  R5, R7
-	VST1 [V18.S4, V19.S4], (R7)
-	ADD  R5, R7
-	VST1 [V20.S4, V21.S4], (R7)
-	ADD  R5, R7
-	VST1 [V22.S4, V23.S4], (R7)
+	VST1.P [V16.S4, V17.S4], (R7)(R5)
+	VST1.P [V18.S4, V19.S4], (R7)(R5)
+	VST1.P [V20.S4, V21.S4], (R7)(R5)
+	VST1   [V22.S4, V23.S4], (R7)
 	ADD  R4, R1
 	ADD  R6, R0
 	SUBS $1, R2, R2
