@@ -17,7 +17,9 @@ import (
 // values with the reference computation itself, so Quantize gives exactly
 // the bits of ToUniform followed by rounding (TestQuantizeThresholds checks
 // it on millions of values and at every threshold) at the cost of two
-// table lookups and a comparison instead of a float64 erf per latent.
+// table lookups and a comparison instead of a float64 erf per latent, or,
+// for most values, of a polynomial (below; TestQuantizeExhaustive checks
+// all 2³² float32 values at 8 bits).
 //
 // The lookup: uniform buckets over the thresholds' span, narrow enough
 // that any bucket, as the float32 index computation (v-org)·inv assigns
@@ -160,6 +162,7 @@ func newQuantTable(c Compander) *quantTable {
 			}
 		}
 		if good {
+			st.Approx = newQuantApprox(c, t)
 			var err error
 			if t.steps, err = simd.NewStepTable(*st); err != nil {
 				return nil
@@ -168,6 +171,130 @@ func newQuantTable(c Compander) *quantTable {
 		}
 	}
 	return nil
+}
+
+// The lookups are gathers, which on some CPUs cost several times the rest
+// of the work, so the table carries an approximation as well
+// (simd.StepApprox): the latent's continuous form M·erf(v/(scale·√2)) as
+// eight polynomial pieces of degree five, interpolated at Chebyshev nodes.
+// Away from the half-integers it rounds to (by more than quantEps) it
+// decides the latent; near them, where the reference's own float32 rounding
+// matters, the value goes to the thresholds. The pieces are checked against
+// the reference computation before use: at 4096 points a piece and at and
+// next to every threshold.
+
+// quantEps is the approximation's margin: it must exceed the distance
+// between the pieces and the reference's ToUniform (a few 1e-5 at 8 bits);
+// a value within it of a rounding point goes to the thresholds, which at
+// this width is about one block of eight values in sixty.
+const quantEps = 1.0 / 1024
+
+// newQuantApprox fits and checks the pieces of c's latent, or returns nil.
+func newQuantApprox(c Compander, t *quantTable) *simd.StepApprox {
+	l := float64(t.l)
+	m, sigma := float64(c.twoMax)/2, float64(c.scale)*math.Sqrt2
+	u := func(y float64) float64 { return m * math.Erf(y/sigma) }
+	// The pieces end where the latent is l with a quarter to spare; past
+	// that the kernels hold the last piece's end.
+	lo, hi := 0.0, 64*sigma
+	for range 100 {
+		if mid := (lo + hi) / 2; u(mid) < l-0.25 {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	const np, deg = simd.StepApproxPieces, simd.StepApproxDegree
+	a := &simd.StepApprox{Inv: float32(np / hi), Margin: 0.5 - quantEps}
+	h := 1 / float64(a.Inv)
+	var nodes [deg + 1]float64
+	for j := range nodes {
+		nodes[j] = 0.5 * math.Cos(float64(2*j+1)*math.Pi/float64(2*(deg+1)))
+	}
+	for p := range np {
+		var vals [deg + 1]float64
+		for j, tj := range nodes {
+			vals[j] = u((float64(p) + 0.5 + tj) * h)
+		}
+		cf, ok := interpolate(nodes, vals)
+		if !ok {
+			return nil
+		}
+		for k := range cf {
+			a.Coef[k][p] = float32(cf[deg-k])
+		}
+	}
+	// The pieces against the reference, at 4096 points each, through its
+	// float32 ToUniform.
+	const per = 4096
+	xs := make([]float32, 0, np*per+1)
+	for i := range np * per {
+		xs = append(xs, float32((float64(i)+0.5)*h/per))
+	}
+	xs = append(xs, float32(hi))
+	for _, x := range xs[:len(xs):len(xs)] {
+		xs = append(xs, -x)
+	}
+	ref := make([]float32, len(xs))
+	c.ToUniform(ref, xs)
+	for i, v := range xs {
+		if !(math.Abs(float64(a.Eval(v))-float64(ref[i])) <= quantEps/2) {
+			return nil
+		}
+	}
+	// At and next to every threshold, and at the ends, a decided step is the
+	// table's.
+	check := []float32{float32(math.Inf(1)), float32(math.Inf(-1)), 0, math.MaxFloat32, -math.MaxFloat32}
+	for _, th := range t.thr[1 : 2*t.l+1] {
+		check = append(check, th, math.Nextafter32(th, float32(math.Inf(-1))))
+	}
+	for _, v := range check {
+		if q, ok := a.Step(v); ok && q != c.ref(v) {
+			return nil
+		}
+	}
+	return a
+}
+
+// interpolate returns the coefficients (constant first) of the polynomial
+// through (xs[j], ys[j]), by Gaussian elimination on the Vandermonde
+// system with partial pivoting; false if it is singular.
+func interpolate(xs, ys [simd.StepApproxDegree + 1]float64) ([simd.StepApproxDegree + 1]float64, bool) {
+	const n = simd.StepApproxDegree + 1
+	var m [n][n + 1]float64
+	for i := range n {
+		p := 1.0
+		for j := range n {
+			m[i][j] = p
+			p *= xs[i]
+		}
+		m[i][n] = ys[i]
+	}
+	for col := range n {
+		piv := col
+		for r := col + 1; r < n; r++ {
+			if math.Abs(m[r][col]) > math.Abs(m[piv][col]) {
+				piv = r
+			}
+		}
+		if m[piv][col] == 0 {
+			return [n]float64{}, false
+		}
+		m[col], m[piv] = m[piv], m[col]
+		for r := range n {
+			if r != col {
+				f := m[r][col] / m[col][col]
+				for j := col; j <= n; j++ {
+					m[r][j] -= f * m[col][j]
+				}
+			}
+		}
+	}
+	var cf [n]float64
+	for i := range n {
+		cf[i] = m[i][n] / m[i][i]
+	}
+	return cf, true
 }
 
 // quantize is Quantize through the table.

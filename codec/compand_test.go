@@ -201,6 +201,9 @@ func TestQuantizeThresholds(t *testing.T) {
 		if tab == nil {
 			t.Fatalf("bits %d: no threshold table", bits)
 		}
+		if tab.steps.Approx == nil {
+			t.Errorf("bits %d: the pieces do not fit the latent", bits)
+		}
 		var vals []float32
 		for _, th := range tab.thr[1 : 2*tab.l+1] {
 			v := th
@@ -260,5 +263,42 @@ func TestQuantizeZeroCompander(t *testing.T) {
 	simd.RoundS8(want, u)
 	if !slices.Equal(q, want) {
 		t.Errorf("zero Compander: Quantize %v, ToUniform then RoundS8 %v", q, want)
+	}
+}
+
+// At the deployed bit depth, Quantize gives the thresholds' latent for
+// every float32 value there is: the approximation (where this CPU's
+// kernel takes it) decides a value only where the thresholds agree.
+func TestQuantizeExhaustive(t *testing.T) {
+	if testing.Short() {
+		t.Skip("2³² values")
+	}
+	c, _ := NewCompander(8)
+	tab := c.table()
+	if tab.steps.Approx == nil {
+		t.Fatal("no approximation at 8 bits")
+	}
+	table := *tab.steps
+	table.Approx = nil
+	const chunk = 1 << 20
+	src := make([]float32, chunk)
+	got, want := make([]int8, chunk), make([]int8, chunk)
+	bad := 0
+	for base := uint64(0); base < 1<<32; base += chunk {
+		for i := range src {
+			src[i] = math.Float32frombits(uint32(base + uint64(i)))
+		}
+		c.Quantize(got, src)
+		simd.StepLookup(want, src, &table)
+		for i := range got {
+			if got[i] != want[i] {
+				if bad++; bad <= 5 {
+					t.Errorf("Quantize(%g) = %d, thresholds %d", src[i], got[i], want[i])
+				}
+			}
+		}
+	}
+	if bad > 0 {
+		t.Fatalf("%d of 2³² values differ", bad)
 	}
 }

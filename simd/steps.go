@@ -1,6 +1,9 @@
 package simd
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+)
 
 // StepTable describes a non-decreasing step function of float32 values by
 // its thresholds, for StepLookup: a value v falls in bucket
@@ -12,11 +15,74 @@ import "fmt"
 // Thr[b] (NaN, which compares false, where there is none). It is how the
 // codec rounds companded latents without evaluating erf: two lookups that
 // do not depend on each other, and one comparison.
+//
+// Where Approx is set, a kernel may take most steps from it instead, by
+// arithmetic alone: gathers are slow on some CPUs (on Zen 3 two of them
+// cost five times the rest of a block of eight), and the steps of the
+// codec's companding are a rounded smooth function.
 type StepTable struct {
 	Org, Inv, Last float32
 	Base           []int32
 	Thr            []float32
 	Bias           int32
+	Approx         *StepApprox
+}
+
+// StepApproxPieces and StepApproxDegree shape a StepApprox: the pieces
+// fill one vector of float32 lanes, so that a vector permutation selects a
+// coefficient for every lane at once.
+const (
+	StepApproxPieces = 8
+	StepApproxDegree = 5
+)
+
+// StepApprox is an odd step function's continuous form, u(v), in pieces:
+// with f = min(|v|·Inv, 8⁻) (the largest float32 below 8), piece p = ⌊f⌋
+// and t = (f − p) − ½,
+//
+//	u(v) = sign(v) · Σₖ Coef[k][p]·t^(StepApproxDegree−k)
+//
+// evaluated in float32 by Horner's rule with fused multiply-adds (Coef[0]
+// first). Where |u − round(u)| ≤ Margin, the step is round(u) (half to
+// even, saturated to int8); elsewhere, and for NaN, a kernel looks the
+// value up in the table. Whoever builds a StepApprox guarantees that
+// where the margin holds, round(u) is the table's step: u must stay within
+// ½ − Margin of the table's step function, with room for float32 rounding.
+type StepApprox struct {
+	Inv    float32
+	Margin float32
+	Coef   [StepApproxDegree + 1][StepApproxPieces]float32
+}
+
+// Eval is u(v) as the kernels compute it, except that each fused
+// multiply-add is rounded through float64 (Go has no float32 FMA), which
+// can differ from the kernels' result in the last bit: builders check
+// their bounds with room for that.
+func (a *StepApprox) Eval(v float32) float32 {
+	f := min(float32(math.Abs(float64(v)))*a.Inv, math.Nextafter32(StepApproxPieces, 0))
+	if f != f {
+		return f
+	}
+	p := int(f)
+	t := (f - float32(p)) - 0.5
+	u := a.Coef[0][p]
+	for k := 1; k <= StepApproxDegree; k++ {
+		u = float32(math.FMA(float64(u), float64(t), float64(a.Coef[k][p])))
+	}
+	if math.Signbit(float64(v)) {
+		u = -u
+	}
+	return u
+}
+
+// Step is the step Approx gives v, and whether the margin holds there.
+func (a *StepApprox) Step(v float32) (int8, bool) {
+	u := a.Eval(v)
+	r := float32(math.RoundToEven(float64(u)))
+	if !(float32(math.Abs(float64(u-r))) <= a.Margin) {
+		return 0, false
+	}
+	return int8(max(-128, min(127, r))), true
 }
 
 // Bucket is the bucket of a value other than NaN, by the float32 steps
@@ -37,6 +103,9 @@ func (t *StepTable) check() error {
 	if len(t.Thr) != len(t.Base) {
 		return fmt.Errorf("simd: StepTable: %d thresholds for %d buckets", len(t.Thr), len(t.Base))
 	}
+	if a := t.Approx; a != nil && !(a.Inv > 0 && a.Margin >= 0 && a.Margin < 0.5) {
+		return fmt.Errorf("simd: StepTable: approximation with scale %v and margin %v", a.Inv, a.Margin)
+	}
 	return nil
 }
 
@@ -44,6 +113,10 @@ func (t *StepTable) check() error {
 func NewStepTable(t StepTable) (*StepTable, error) {
 	if err := t.check(); err != nil {
 		return nil, err
+	}
+	if t.Approx != nil {
+		a := *t.Approx
+		t.Approx = &a
 	}
 	return &t, nil
 }

@@ -12,6 +12,10 @@ import (
 // The AVX2 kernel reads StepTable's fields at fixed offsets.
 func TestStepTableLayout(t *testing.T) {
 	var st StepTable
-	require.Equal(t, []uintptr{0, 4, 8, 16, 40, 64}, []uintptr{unsafe.Offsetof(st.Org), unsafe.Offsetof(st.Inv),
-		unsafe.Offsetof(st.Last), unsafe.Offsetof(st.Base), unsafe.Offsetof(st.Thr), unsafe.Offsetof(st.Bias)})
+	require.Equal(t, []uintptr{0, 4, 8, 16, 40, 64, 72}, []uintptr{unsafe.Offsetof(st.Org), unsafe.Offsetof(st.Inv),
+		unsafe.Offsetof(st.Last), unsafe.Offsetof(st.Base), unsafe.Offsetof(st.Thr), unsafe.Offsetof(st.Bias),
+		unsafe.Offsetof(st.Approx)})
+	var a StepApprox
+	require.Equal(t, []uintptr{0, 4, 8, 200}, []uintptr{unsafe.Offsetof(a.Inv), unsafe.Offsetof(a.Margin),
+		unsafe.Offsetof(a.Coef), unsafe.Sizeof(a)})
 }

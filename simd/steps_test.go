@@ -23,20 +23,153 @@ func TestStepLookup(t *testing.T) {
 	}
 	slices.Sort(ts)
 	ts = slices.Compact(ts)
+	bias := len(ts) / 2
+	count := func(v float32) int { return thresholdCount(ts, v) }
+	tab, err := NewStepTable(stepTableFor(ts, bias))
+	require.NoError(t, err)
+	var vals []float32
+	for _, th := range ts {
+		vals = append(vals, th, math.Nextafter32(th, -1e30), math.Nextafter32(th, 1e30))
+	}
+	for range 5000 {
+		vals = append(vals, float32(r.NormFloat64()*80))
+	}
+	vals = append(vals, float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.NaN()), 1e30, -1e30, 0)
+	want := make([]int8, len(vals))
+	for i, v := range vals {
+		switch {
+		case v != v:
+			want[i] = 0
+		default:
+			want[i] = int8(max(-128, min(127, count(v)-bias)))
+		}
+	}
+	checkStepKernels(t, tab, vals, want)
+	_, err = NewStepTable(StepTable{Last: 3, Base: make([]int32, 3), Thr: make([]float32, 3)})
+	require.Error(t, err)
+	_, err = NewStepTable(StepTable{Last: 1, Base: []int32{0, 2}, Thr: make([]float32, 4)})
+	require.Error(t, err)
+	require.Panics(t, func() { StepLookup(make([]int8, 1), make([]float32, 2), tab) })
+}
+
+// With an approximation, the kernels take the steps it decides and look
+// up the rest, and still give the table's steps: a StepApprox of
+// g(y) = 1.5y + 0.002y³ (pieces of its Taylor expansion, exact but for
+// float32 rounding), the table built from g's own rounding points, tested
+// around every point (where the margin sends values to the table), on
+// random values and where the steps saturate.
+func TestStepLookupApprox(t *testing.T) {
+	const A, B = 1.5, 0.002
+	a := &StepApprox{Inv: 0.2, Margin: 0.45}
+	h := 1 / float64(a.Inv)
+	for p := range StepApproxPieces {
+		y0 := (float64(p) + 0.5) * h
+		c := [StepApproxDegree + 1]float64{0, 0, B * h * h * h, 3 * B * y0 * h * h, A*h + 3*B*y0*y0*h, A*y0 + B*y0*y0*y0}
+		for k := range c {
+			a.Coef[k][p] = float32(c[k])
+		}
+	}
+	// u64 is u(v) in float64 from the kernels' own piece coordinate f.
+	u64 := func(v float32) float64 {
+		f := min(float32(math.Abs(float64(v)))*a.Inv, math.Nextafter32(StepApproxPieces, 0))
+		y := float64(f) * h
+		return math.Copysign(A*y+B*y*y*y, float64(v))
+	}
+	step := func(v float32) float64 { return math.RoundToEven(u64(v)) }
+	// The thresholds: the least float32 at which each step is reached.
+	top := step(float32(math.Inf(1)))
+	var ts []float32
+	// Keys order the float32 values other than NaN as integers.
+	key := func(v float32) int64 {
+		b := math.Float32bits(v)
+		if b>>31 != 0 {
+			return -int64(b &^ (1 << 31))
+		}
+		return int64(b)
+	}
+	fromKey := func(k int64) float32 {
+		if k < 0 {
+			return math.Float32frombits(uint32(-k) | 1<<31)
+		}
+		return math.Float32frombits(uint32(k))
+	}
+	for k := -top + 1; k <= top; k++ {
+		lo, hi := key(float32(math.Inf(-1))), key(float32(math.Inf(1)))
+		for lo < hi {
+			mid := lo + (hi-lo)/2
+			if step(fromKey(mid)) >= k {
+				hi = mid
+			} else {
+				lo = mid + 1
+			}
+		}
+		ts = append(ts, fromKey(lo))
+	}
+	bias := int(top)
+	st := stepTableFor(ts, bias)
+	st.Approx = a
+	tab, err := NewStepTable(st)
+	require.NoError(t, err)
+	r := rand.New(rand.NewPCG(3, 4))
+	var vals []float32
+	for _, th := range ts {
+		v := th
+		for range 3 {
+			v = math.Nextafter32(v, -1e30)
+		}
+		for range 7 {
+			vals = append(vals, v)
+			v = math.Nextafter32(v, 1e30)
+		}
+	}
+	decided := 0
+	for range 20000 {
+		v := float32(r.NormFloat64() * 20)
+		vals = append(vals, v)
+		if _, ok := a.Step(v); ok {
+			decided++
+		}
+	}
+	require.Greater(t, decided, 20000*9/10, "the approximation decides most values")
+	vals = append(vals, float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.NaN()), 1e30, -1e30, 0,
+		float32(math.Copysign(0, -1)), 39.99, 40, 40.01, -40, 7e-45)
+	want := make([]int8, len(vals))
+	for i, v := range vals {
+		if v == v {
+			want[i] = int8(max(-128, min(127, thresholdCount(ts, v)-bias)))
+		}
+	}
+	// Where the margin holds, the approximation's step is the table's.
+	for i, v := range vals {
+		if q, ok := a.Step(v); ok {
+			require.Equal(t, want[i], q, "v=%g", v)
+		}
+	}
+	checkStepKernels(t, tab, vals, want)
+	st.Approx = &StepApprox{Inv: 0.2, Margin: 0.5}
+	_, err = NewStepTable(st)
+	require.Error(t, err)
+}
+
+// thresholdCount is #{thresholds ≤ v} over sorted thresholds.
+func thresholdCount(ts []float32, v float32) int {
+	n, _ := slices.BinarySearchFunc(ts, v, func(e, v float32) int {
+		if e <= v {
+			return -1
+		}
+		return 1
+	})
+	return n
+}
+
+// stepTableFor builds the StepTable of the step function
+// #{thresholds ≤ v} − bias: buckets half the smallest gap, each bucket's
+// base the count at its smallest value (found by a fine sweep).
+func stepTableFor(ts []float32, bias int) StepTable {
+	count := func(v float32) int { return thresholdCount(ts, v) }
 	gap := math.Inf(1)
 	for i := 1; i < len(ts); i++ {
 		gap = min(gap, float64(ts[i])-float64(ts[i-1]))
-	}
-	bias := len(ts) / 2
-	// steps(v) = #{thresholds ≤ v} - bias
-	count := func(v float32) int {
-		n, _ := slices.BinarySearchFunc(ts, v, func(e, v float32) int {
-			if e <= v {
-				return -1
-			}
-			return 1
-		})
-		return n
 	}
 	w := gap / 2
 	nb := int(math.Ceil((float64(ts[len(ts)-1])-float64(ts[0]))/w)) + 3
@@ -73,25 +206,12 @@ func TestStepLookup(t *testing.T) {
 			st.Thr[b] = ts[st.Base[b]]
 		}
 	}
-	tab, err := NewStepTable(st)
-	require.NoError(t, err)
-	var vals []float32
-	for _, th := range ts {
-		vals = append(vals, th, math.Nextafter32(th, -1e30), math.Nextafter32(th, 1e30))
-	}
-	for range 5000 {
-		vals = append(vals, float32(r.NormFloat64()*80))
-	}
-	vals = append(vals, float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.NaN()), 1e30, -1e30, 0)
-	want := make([]int8, len(vals))
-	for i, v := range vals {
-		switch {
-		case v != v:
-			want[i] = 0
-		default:
-			want[i] = int8(max(-128, min(127, count(v)-bias)))
-		}
-	}
+	return st
+}
+
+// checkStepKernels runs every StepLookup kernel this CPU has on vals, and
+// on short tails of them, against want.
+func checkStepKernels(t *testing.T, tab *StepTable, vals []float32, want []int8) {
 	for _, im := range stepLookupFamily.available() {
 		for _, n := range []int{len(vals), 7, 8, 9, 17} {
 			t.Run(fmt.Sprintf("%s/%d", im.name, n), func(t *testing.T) {
@@ -106,9 +226,4 @@ func TestStepLookup(t *testing.T) {
 			})
 		}
 	}
-	_, err = NewStepTable(StepTable{Last: 3, Base: make([]int32, 3), Thr: make([]float32, 3)})
-	require.Error(t, err)
-	_, err = NewStepTable(StepTable{Last: 1, Base: []int32{0, 2}, Thr: make([]float32, 4)})
-	require.Error(t, err)
-	require.Panics(t, func() { StepLookup(make([]int8, 1), make([]float32, 2), tab) })
 }
