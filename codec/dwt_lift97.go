@@ -57,7 +57,30 @@ var (
 		{cdf97.a, cdf97.b, cdf97.c, cdf97.d, cdf97.k * cdf97.k, cdf97.kh * cdf97.k},
 		{cdf97.a, cdf97.b, cdf97.c, cdf97.d, cdf97.k * cdf97.kh, cdf97.kh * cdf97.kh},
 	}
+	// cdf97ColUnit is the column pass without the scaling, for the
+	// projected transform, whose weights take each band's scale instead
+	// (cdf97BandScale): a linear map does not care where a constant factor
+	// is applied, and the kernels leave out products with 1.
+	cdf97ColUnit = [2][6]float32{
+		{cdf97.a, cdf97.b, cdf97.c, cdf97.d, 1, 1},
+		{cdf97.a, cdf97.b, cdf97.c, cdf97.d, 1, 1},
+	}
 )
+
+// cdf97BandScale is the product of the column pass's scales (cdf97Col)
+// that band b of a J-level packet transform takes: at each level, a
+// transform's four bands take the low band's two scales and the high
+// band's two in turn, and band b descends from band b/4 of the level
+// before.
+func cdf97BandScale(b, j int) float64 {
+	f := [4]float64{float64(cdf97Col[0][4]), float64(cdf97Col[0][5]), float64(cdf97Col[1][4]), float64(cdf97Col[1][5])}
+	s := 1.0
+	for range j {
+		s *= f[b%4]
+		b /= 4
+	}
+	return s
+}
 
 // planLift97 enables lifting when the filter is bior4.4 in PyWavelets'
 // normalisation: the float64 lifting of impulses must reproduce the

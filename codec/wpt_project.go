@@ -9,7 +9,9 @@ import (
 // Projection is a 1×1 projection of a packet transform's coefficients onto
 // m channels, WaLLoC's encoder projection, packed for WPT2D.ForwardProject:
 // whole for the product over all bands, channels for the share of each
-// input channel's 4^J bands (the first with the bias).
+// input channel's 4^J bands (the first with the bias), for the streamed
+// transform, which leaves its bands unscaled: each band's weights carry
+// its scale (cdf97BandScale).
 type Projection struct {
 	m        int
 	whole    *simd.PointwiseWeights
@@ -29,7 +31,9 @@ func (p *WPT2D) NewProjection(w, bias []float32, m int) (*Projection, error) {
 	g := make([]float32, m*per)
 	for c := range p.c {
 		for o := range m {
-			copy(g[o*per:(o+1)*per], w[o*k+c*per:o*k+(c+1)*per])
+			for b := range per {
+				g[o*per+b] = float32(float64(w[o*k+c*per+b]) * cdf97BandScale(b, p.j))
+			}
 		}
 		var b []float32
 		if c == 0 {
@@ -63,8 +67,11 @@ func (p *WPT2D) ProjectScratchLen() int {
 // coefficients of src: for each image, plane o is bias[o] + Σ_b w[o][b]·band
 // b. The coefficients never exist as a whole: each row of them is
 // projected as soon as the streamed transform has emitted it, so a frame is
-// read once and only the projection is written. The sums are those of Forward followed
-// by simd.Pointwise, in the same order. It allocates nothing.
+// read once and only the projection is written. The sums are those of
+// Forward followed by simd.Pointwise, in the same order, except that a
+// streamed transform scales each band through its weights rather than
+// each coefficient (the same values to within float32 rounding). It
+// allocates nothing.
 func (p *WPT2D) ForwardProject(dst, src []float32, pr *Projection, scratch []float32) error {
 	if pr == nil || len(pr.channels) != p.c || pr.whole.K() != p.c*pow4(p.j) {
 		return fmt.Errorf("%w: WPT2D.ForwardProject: projection does not fit the plan", ErrShape)

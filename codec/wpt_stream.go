@@ -62,6 +62,9 @@ type levelStream struct {
 	// seg is whether rows are lane-segmented: the row pass needs no
 	// scratch, and what leaves the last level is put back in order.
 	seg bool
+	// col is the column pass's constants: cdf97Col, or cdf97ColUnit when
+	// the projection's weights scale the bands.
+	col *[2][6]float32
 	// The last level's emitted rows go to the band planes (bands, planes
 	// hw apart) or, with proj, through the projection onto y (simd.Pointwise
 	// or, add set, PointwiseAdd).
@@ -194,6 +197,13 @@ func (p *WPT2D) forwardStreamed(dst, src, scratch []float32, pr *Projection) {
 	t.bind(scratch, w0)
 	root, last := t.levels[0], t.levels[p.j-1]
 	last.hw = hw
+	col := &cdf97Col
+	if pr != nil {
+		col = &cdf97ColUnit
+	}
+	for _, s := range t.levels {
+		s.col = col
+	}
 	for pl := range p.n * p.c {
 		for _, s := range t.levels {
 			s.pos, s.k = 0, 0
@@ -272,13 +282,13 @@ func (s *levelStream) passed(row []float32) {
 
 // step emits the next output row from input rows x2, x3, x4.
 func (s *levelStream) step(x2, x3, x4 []float32) {
-	simd.Lift97ColSegs(s.out[0], x2, x3, x4, s.d1, s.s1, s.d2p, s.w/2, &cdf97Col)
+	simd.Lift97ColSegs(s.out[0], x2, x3, x4, s.d1, s.s1, s.d2p, s.w/2, s.col)
 	s.emit(s.out[0])
 }
 
 // step2 emits the next two output rows from input rows x2 .. x6.
 func (s *levelStream) step2(x2, x3, x4, x5, x6 []float32) {
-	simd.Lift97ColSegs2(s.out[0], s.out[1], x2, x3, x4, x5, x6, s.d1, s.s1, s.d2p, s.w/2, &cdf97Col)
+	simd.Lift97ColSegs2(s.out[0], s.out[1], x2, x3, x4, x5, x6, s.d1, s.s1, s.d2p, s.w/2, s.col)
 	s.emit(s.out[0])
 	s.emit(s.out[1])
 }

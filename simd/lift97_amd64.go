@@ -81,10 +81,11 @@ func lift97ColSegsAVX2Go(out, x2, x3, x4, d1, s1, d2p []float32, wo int, c *[2][
 
 // lift97Col2AVX2 is lift97ColAVX2 for two output rows, blocks of eight
 // columns one at a time: the first row as lift97ColAVX2 writes it, the
-// second delta bytes after it.
+// second delta bytes after it. With unit 1 it leaves out the products with
+// the scales, which the caller has found to be 1.
 //
 //go:noescape
-func lift97Col2AVX2(lo, hi, x2, x3, x4, x5, x6, d1, s1, d2p *float32, delta, blocks, segs, ostep int, c *float32, calt int)
+func lift97Col2AVX2(lo, hi, x2, x3, x4, x5, x6, d1, s1, d2p *float32, delta, blocks, segs, ostep int, c *float32, calt, unit int)
 
 func lift97ColSegs2AVX2Go(out1, out2, x2, x3, x4, x5, x6, d1, s1, d2p []float32, wo int, c *[2][6]float32) {
 	if wo%8 != 0 {
@@ -94,6 +95,10 @@ func lift97ColSegs2AVX2Go(out1, out2, x2, x3, x4, x5, x6, d1, s1, d2p []float32,
 	// The second row's outputs as an offset from the first's: the kernel
 	// runs out of registers for two more pointers.
 	delta := int(uintptr(unsafe.Pointer(&out2[0])) - uintptr(unsafe.Pointer(&out1[0])))
+	unit := 0
+	if c[0][4] == 1 && c[0][5] == 1 && c[1][4] == 1 && c[1][5] == 1 {
+		unit = 1
+	}
 	lift97Col2AVX2(&out1[0], &out1[wo], &x2[0], &x3[0], &x4[0], &x5[0], &x6[0], &d1[0], &s1[0], &d2p[0],
-		delta, wo/8, len(x2)/wo, 4*wo, &c[0][0], 24)
+		delta, wo/8, len(x2)/wo, 4*wo, &c[0][0], 24, unit)
 }

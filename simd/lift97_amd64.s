@@ -292,8 +292,11 @@ cnext:
 
 // Lift97Col2, one block of eight columns down two output rows: the state
 // passes from the first row to the second in registers, so that the state
-// rows are read and written once for both.
-#define C2ROWS(off) \
+// rows are read and written once for both. C2LIFT1 leaves the first row's
+// s2 in Y3 and d2 in Y2, C2LIFT2 the second's in Y0 and Y1; C2ROWS scales
+// them by sl and sh (Y14, Y15), C2ROWSU, for constants whose scales are 1,
+// stores them as they are (a product with 1 is exact).
+#define C2LIFT1(off) \
 	VMOVUPS     off(R8)(BX*1), Y0   \
 	VADDPS      off(R10)(BX*1), Y0, Y4 \
 	VMOVUPS     off(R9)(BX*1), Y1   \
@@ -305,11 +308,9 @@ cnext:
 	VADDPS      Y0, Y3, Y4          \
 	VFMADD231PS Y4, Y12, Y2         \
 	VADDPS      off(R13)(BX*1), Y2, Y4 \
-	VFMADD231PS Y4, Y13, Y3         \
-	VMULPS      Y14, Y3, Y3         \
-	VMULPS      Y15, Y2, Y4         \
-	VMOVUPS     Y3, off(DI)(BX*1)   \
-	VMOVUPS     Y4, off(SI)(BX*1)   \
+	VFMADD231PS Y4, Y13, Y3
+
+#define C2LIFT2(off) \
 	VMOVUPS     off(R10)(BX*1), Y5  \
 	VMOVUPS     off(R14)(BX*1), Y6  \
 	VADDPS      off(R15)(BX*1), Y5, Y7 \
@@ -319,23 +320,49 @@ cnext:
 	VADDPS      Y5, Y0, Y7          \
 	VFMADD231PS Y7, Y12, Y1         \
 	VADDPS      Y1, Y2, Y7          \
-	VFMADD231PS Y7, Y13, Y0         \
-	VMULPS      Y14, Y0, Y0         \
-	VMULPS      Y15, Y1, Y7         \
-	ADDQ        DX, DI              \
-	ADDQ        DX, SI              \
-	VMOVUPS     Y0, off(DI)(BX*1)   \
-	VMOVUPS     Y7, off(SI)(BX*1)   \
-	SUBQ        DX, DI              \
-	SUBQ        DX, SI              \
-	VMOVUPS     Y6, off(R11)(BX*1)  \
-	VMOVUPS     Y5, off(R12)(BX*1)  \
-	VMOVUPS     Y1, off(R13)(BX*1)
+	VFMADD231PS Y7, Y13, Y0
 
-// func lift97Col2AVX2(lo, hi, x2, x3, x4, x5, x6, d1, s1, d2p *float32, delta, blocks, segs, ostep int, c *float32, calt int)
+// C2OUT1 and C2OUT2 store a row's low and high outputs (the second row's
+// delta bytes after the first's), C2STATE the state the second row leaves.
+#define C2OUT1(off, lo, hi) \
+	VMOVUPS lo, off(DI)(BX*1) \
+	VMOVUPS hi, off(SI)(BX*1)
+
+#define C2OUT2(off, lo, hi) \
+	ADDQ    DX, DI            \
+	ADDQ    DX, SI            \
+	VMOVUPS lo, off(DI)(BX*1) \
+	VMOVUPS hi, off(SI)(BX*1) \
+	SUBQ    DX, DI            \
+	SUBQ    DX, SI
+
+#define C2STATE(off) \
+	VMOVUPS Y6, off(R11)(BX*1) \
+	VMOVUPS Y5, off(R12)(BX*1) \
+	VMOVUPS Y1, off(R13)(BX*1)
+
+#define C2ROWS(off) \
+	C2LIFT1(off)          \
+	VMULPS Y14, Y3, Y3    \
+	VMULPS Y15, Y2, Y4    \
+	C2OUT1(off, Y3, Y4)   \
+	C2LIFT2(off)          \
+	VMULPS Y14, Y0, Y0    \
+	VMULPS Y15, Y1, Y7    \
+	C2OUT2(off, Y0, Y7)   \
+	C2STATE(off)
+
+#define C2ROWSU(off) \
+	C2LIFT1(off)        \
+	C2OUT1(off, Y3, Y2) \
+	C2LIFT2(off)        \
+	C2OUT2(off, Y0, Y1) \
+	C2STATE(off)
+
+// func lift97Col2AVX2(lo, hi, x2, x3, x4, x5, x6, d1, s1, d2p *float32, delta, blocks, segs, ostep int, c *float32, calt, unit int)
 // Two output rows from input rows x2..x6: the first as lift97ColAVX2
-// writes it, the second delta bytes after it.
-TEXT ·lift97Col2AVX2(SB), NOSPLIT, $16-128
+// writes it, the second delta bytes after it; unscaled where unit is 1.
+TEXT ·lift97Col2AVX2(SB), NOSPLIT, $16-136
 	MOVQ lo+0(FP), DI
 	MOVQ hi+8(FP), SI
 	MOVQ x2+16(FP), R8
@@ -359,12 +386,23 @@ c2seg:
 c2const:
 	COLCONST
 	MOVQ         blocks+88(FP), CX
+	CMPQ         unit+128(FP), $1
+	JEQ          c2blocku
 
 c2block:
 	C2ROWS(0)
 	ADDQ $32, BX
 	DECQ CX
 	JNE  c2block
+	JMP  c2next
+
+c2blocku:
+	C2ROWSU(0)
+	ADDQ $32, BX
+	DECQ CX
+	JNE  c2blocku
+
+c2next:
 	ADDQ ostep+104(FP), DI
 	ADDQ ostep+104(FP), SI
 	INCQ seg-8(SP)

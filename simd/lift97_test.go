@@ -218,13 +218,25 @@ func TestLift97Rows(t *testing.T) {
 
 // Every Lift97ColSegs2 kernel this CPU has gives the bits of two calls of
 // its level's Lift97ColSegs kernel, outputs and state, whichever way out2
-// lies from out1.
+// lies from out1, with scales and with scales of 1 (which a kernel may
+// leave out).
 func TestLift97ColSegs2(t *testing.T) {
-	r := rand.New(rand.NewPCG(105, 106))
-	c := &[2][6]float32{
-		{testLift97[0], testLift97[1], testLift97[2], testLift97[3], 1.3215, -0.7528},
-		{testLift97[0], testLift97[1], testLift97[2], testLift97[3], -0.7528, 0.5667},
+	for _, c := range []*[2][6]float32{
+		{
+			{testLift97[0], testLift97[1], testLift97[2], testLift97[3], 1.3215, -0.7528},
+			{testLift97[0], testLift97[1], testLift97[2], testLift97[3], -0.7528, 0.5667},
+		},
+		{
+			{testLift97[0], testLift97[1], testLift97[2], testLift97[3], 1, 1},
+			{testLift97[0], testLift97[1], testLift97[2], testLift97[3], 1, 1},
+		},
+	} {
+		testLift97ColSegs2(t, c)
 	}
+}
+
+func testLift97ColSegs2(t *testing.T, c *[2][6]float32) {
+	r := rand.New(rand.NewPCG(105, 106))
 	for _, wo := range []int{1, 4, 8, 16, 48} {
 		for _, segs := range []int{2, 8} {
 			n := wo * segs
@@ -251,7 +263,7 @@ func TestLift97ColSegs2(t *testing.T) {
 				one(want1, rows[0], rows[1], rows[2], ws[0], ws[1], ws[2], wo, c)
 				one(want2, rows[2], rows[3], rows[4], ws[0], ws[1], ws[2], wo, c)
 				for _, after := range []bool{true, false} {
-					t.Run(fmt.Sprintf("%s/%dx%d/after=%v", im.name, segs, wo, after), func(t *testing.T) {
+					t.Run(fmt.Sprintf("%s/%dx%d/after=%v/scale=%v", im.name, segs, wo, after, c[0][4]), func(t *testing.T) {
 						saved := lift97ColSegs2Fn
 						lift97ColSegs2Fn = im.fn
 						defer func() { lift97ColSegs2Fn = saved }()
