@@ -45,18 +45,19 @@ type levelStream struct {
 	pos      int // stream positions received
 	k        int // outputs emitted
 	saved    [7][]float32
-	win      [5][]float32 // rows from position 7 on, in turn
-	// prev holds the rows at positions pos-4 .. pos-1, position q at
-	// prev[q%4]: one slice written a row rather than the array shifted,
+	win      [7][]float32 // rows from position 7 on, in turn
+	// prev holds the rows at positions pos-6 .. pos-1, position q at
+	// prev[q%6]: one slice written a row rather than the array shifted,
 	// which is a runtime copy with write barriers.
-	prev   [4][]float32
+	prev   [6][]float32
 	d1, s1 []float32
 	d2p    []float32
-	// out holds what the level emits, two rows of 2·count·w floats: each
-	// transform's four band rows in turn, the next level's row. The level
-	// steps two output rows at a time (simd.Lift97ColSegs2), reading and
-	// writing its column state once for both.
-	out  [2][]float32
+	// out holds what the level emits, three rows of 2·count·w floats,
+	// equally spaced: each transform's four band rows in turn, the next
+	// level's row. The level steps three output rows at a time
+	// (simd.Lift97ColSegs3), reading and writing its column state once for
+	// all three.
+	out  [3][]float32
 	next *levelStream
 	e, o []float32 // row pass scratch, shared
 	// seg is whether rows are lane-segmented: the row pass needs no
@@ -112,14 +113,14 @@ func (p *WPT2D) segmentable() bool {
 }
 
 // streamScratchLen is the scratch of the streamed transform: for each of
-// the 4^(l-1) transforms of level l, 19 rows of its input width (7 kept,
-// 5 in the window, 3 of state, 4 of band rows on their way out) in 17
+// the 4^(l-1) transforms of level l, 23 rows of its input width (7 kept,
+// 7 in the window, 3 of state, 6 of band rows on their way out) in 20
 // buffers, each followed by rowStagger floats, and the row pass's two
 // phase buffers.
 func (p *WPT2D) streamScratchLen() int {
 	n := 2 * (p.ws[0]/2 + 4)
 	for l := 1; l <= p.j; l++ {
-		n += pow4(l-1)*19*p.ws[l-1] + 17*rowStagger
+		n += pow4(l-1)*23*p.ws[l-1] + 20*rowStagger
 	}
 	return n
 }
@@ -173,7 +174,9 @@ func (t *streamTree) bind(scratch []float32, w0 int) {
 			s.win[i] = take(n)
 		}
 		s.d1, s.s1, s.d2p = take(n), take(n), take(n)
-		s.out[0], s.out[1] = take(2*n), take(2*n)
+		for i := range s.out {
+			s.out[i] = take(2 * n)
+		}
 	}
 }
 
@@ -260,8 +263,9 @@ func (s *levelStream) push(raw []float32) {
 }
 
 // passed takes the next row of the stream, already filtered along the rows.
-// Output row i is due at position 2i+8; rows are stepped in pairs, the
-// first of a pair waiting for the second unless it is the last.
+// Output row i is due at position 2i+8; rows are stepped in threes, the
+// first two of three waiting for the third, and the last one or two at the
+// end.
 func (s *levelStream) passed(row []float32) {
 	p := s.pos
 	s.pos++
@@ -270,20 +274,32 @@ func (s *levelStream) passed(row []float32) {
 		r := s.saved
 		lift97ColWarm(s.d1, s.s1, s.d2p, &r, s.out[0], s.w/2)
 	case p >= 8 && p%2 == 0:
+		// at(k) is the row k positions back.
+		at := func(k int) []float32 { return s.prev[(p-k)%6] }
 		switch i := (p - 8) / 2; {
-		case i%2 == 1:
-			s.step2(s.prev[p%4], s.prev[(p+1)%4], s.prev[(p+2)%4], s.prev[(p+3)%4], row)
+		case i%3 == 2:
+			s.step3(at(6), at(5), at(4), at(3), at(2), at(1), row)
+		case i == s.h/2-1 && i%3 == 1:
+			s.step2(at(4), at(3), at(2), at(1), row)
 		case i == s.h/2-1:
-			s.step(s.prev[(p+2)%4], s.prev[(p+3)%4], row)
+			s.step(at(2), at(1), row)
 		}
 	}
-	s.prev[p%4] = row
+	s.prev[p%6] = row
 }
 
 // step emits the next output row from input rows x2, x3, x4.
 func (s *levelStream) step(x2, x3, x4 []float32) {
 	simd.Lift97ColSegs(s.out[0], x2, x3, x4, s.d1, s.s1, s.d2p, s.w/2, s.col)
 	s.emit(s.out[0])
+}
+
+// step3 emits the next three output rows from input rows x2 .. x8.
+func (s *levelStream) step3(x2, x3, x4, x5, x6, x7, x8 []float32) {
+	simd.Lift97ColSegs3(s.out[0], s.out[1], s.out[2], x2, x3, x4, x5, x6, x7, x8, s.d1, s.s1, s.d2p, s.w/2, s.col)
+	s.emit(s.out[0])
+	s.emit(s.out[1])
+	s.emit(s.out[2])
 }
 
 // step2 emits the next two output rows from input rows x2 .. x6.

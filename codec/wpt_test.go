@@ -415,7 +415,8 @@ func TestWPTStreamed(t *testing.T) {
 	r := rand.New(rand.NewPCG(31, 32))
 	for _, sz := range []struct{ n, c, h, w, j int }{
 		{1, 1, 16, 16, 1}, {1, 1, 64, 64, 1}, {1, 1, 512, 768, 3}, {2, 3, 64, 96, 3}, {1, 2, 32, 48, 2}, {1, 1, 128, 32, 2}, {1, 1, 256, 128, 4},
-		// An odd number of output rows at some level: the last is stepped alone.
+		// Numbers of output rows that are multiples of three and odd: the
+		// stream steps rows in threes, the last one or two alone.
 		{1, 1, 18, 16, 1}, {2, 1, 36, 40, 2}, {1, 2, 100, 36, 2},
 	} {
 		p, err := NewWPT2D(Bior44, sz.n, sz.c, sz.h, sz.w, sz.j)

@@ -235,6 +235,51 @@ var lift97ColSegs2Fn func(out1, out2, x2, x3, x4, x5, x6, d1, s1, d2p []float32,
 
 var lift97ColSegs2Family = newFamily("lift97colsegs2", &lift97ColSegs2Fn, lift97ColSegs2Generic, lift97ColSegs2Arch...)
 
+// Lift97ColSegs3 is Lift97ColSegs three times, for three output rows at
+// once: from rows x2, x3, x4 into out1, x4, x5, x6 into out2 and x6, x7, x8
+// into out3, each with the state the one before leaves, reading and
+// writing the state rows once for all three. A kernel may take the rows'
+// outputs as equally spaced (out3 as far after out2 as out2 after out1);
+// where they are not, it runs Lift97ColSegs2 and Lift97ColSegs, the same
+// sums. The outputs must not overlap each other or the rows.
+func Lift97ColSegs3(out1, out2, out3, x2, x3, x4, x5, x6, x7, x8, d1, s1, d2p []float32, wo int, c *[2][6]float32) {
+	n := len(x2)
+	if wo < 1 || n%(2*wo) != 0 || len(out1) < 2*n || len(out2) < 2*n || len(out3) < 2*n || len(x3) < n || len(x4) < n ||
+		len(x5) < n || len(x6) < n || len(x7) < n || len(x8) < n || len(d1) < n || len(s1) < n || len(d2p) < n {
+		panic(fmt.Sprintf("simd: Lift97ColSegs3: %d columns in segments of %d, out %d, %d and %d", n, wo, len(out1), len(out2), len(out3)))
+	}
+	if n == 0 {
+		return
+	}
+	out1, out2, out3 = out1[:2*n], out2[:2*n], out3[:2*n]
+	x3, x4, x5, x6, x7, x8 = x3[:n], x4[:n], x5[:n], x6[:n], x7[:n], x8[:n]
+	d1, s1, d2p = d1[:n], s1[:n], d2p[:n]
+	for _, x := range [...][]float32{x2, x3, x4, x5, x6, x7, x8} {
+		f32RaceRead(x)
+	}
+	for _, y := range [...][]float32{out1, out2, out3, d1, s1, d2p} {
+		f32RaceWrite(y)
+	}
+	lift97ColSegs3Fn(out1, out2, out3, x2, x3, x4, x5, x6, x7, x8, d1, s1, d2p, wo, c)
+}
+
+var lift97ColSegs3Fn func(out1, out2, out3, x2, x3, x4, x5, x6, x7, x8, d1, s1, d2p []float32, wo int, c *[2][6]float32)
+
+var lift97ColSegs3Family = newFamily("lift97colsegs3", &lift97ColSegs3Fn, lift97ColSegs3Generic, lift97ColSegs3Arch...)
+
+// lift97ColSegs3Generic is the Go twin of Lift97ColSegs3.
+func lift97ColSegs3Generic(out1, out2, out3, x2, x3, x4, x5, x6, x7, x8, d1, s1, d2p []float32, wo int, c *[2][6]float32) {
+	lift97ColSegs3By(lift97ColSegsGeneric, out1, out2, out3, x2, x3, x4, x5, x6, x7, x8, d1, s1, d2p, wo, c)
+}
+
+// lift97ColSegs3By is Lift97ColSegs3 as three calls of a one-row kernel.
+func lift97ColSegs3By(one func(out, x2, x3, x4, d1, s1, d2p []float32, wo int, c *[2][6]float32),
+	out1, out2, out3, x2, x3, x4, x5, x6, x7, x8, d1, s1, d2p []float32, wo int, c *[2][6]float32) {
+	one(out1, x2, x3, x4, d1, s1, d2p, wo, c)
+	one(out2, x4, x5, x6, d1, s1, d2p, wo, c)
+	one(out3, x6, x7, x8, d1, s1, d2p, wo, c)
+}
+
 // lift97ColSegs2Generic is the Go twin of Lift97ColSegs2.
 func lift97ColSegs2Generic(out1, out2, x2, x3, x4, x5, x6, d1, s1, d2p []float32, wo int, c *[2][6]float32) {
 	lift97ColSegs2By(lift97ColSegsGeneric, out1, out2, x2, x3, x4, x5, x6, d1, s1, d2p, wo, c)
@@ -265,5 +310,5 @@ func lift97ColSegsBy(col func(lo, hi, x2, x3, x4, d1, s1, d2p []float32, c *[6]f
 // vector kernels rather than their Go twins.
 func Lift97Vectorised() bool {
 	return lift97RowFamily.chosenName() != "generic" && lift97ColFamily.chosenName() != "generic" &&
-		lift97ColSegsFamily.chosenName() != "generic"
+		lift97ColSegsFamily.chosenName() != "generic" && lift97ColSegs3Family.chosenName() != "generic"
 }

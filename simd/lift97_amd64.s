@@ -411,3 +411,121 @@ c2next:
 	JLT  c2seg
 	VZEROUPPER
 	RET
+
+// Lift97Col3, one block of eight columns down three output rows, the state
+// passing from row to row in registers: C2LIFT1 and C2LIFT2, then C3LIFT3
+// (x6, x7, x8 at R15, AX, CX), which leaves the third row's s2 in Y5 and
+// d2 in Y6, and its state d1, s1 in Y9, Y8. Each state row is read and
+// written once for three output rows, each input row once but x4 and x6.
+#define C3LIFT3(off) \
+	VMOVUPS     off(R15)(BX*1), Y8 \
+	VMOVUPS     off(AX)(BX*1), Y9  \
+	VADDPS      off(CX)(BX*1), Y8, Y7 \
+	VFMADD231PS Y7, Y10, Y9        \
+	VADDPS      Y9, Y6, Y7         \
+	VFMADD231PS Y7, Y11, Y8        \
+	VADDPS      Y8, Y5, Y7         \
+	VFMADD231PS Y7, Y12, Y6        \
+	VADDPS      Y6, Y1, Y7         \
+	VFMADD231PS Y7, Y13, Y5
+
+// C3OUT3 stores the third row's outputs, 2·delta bytes after the first's.
+#define C3OUT3(off, lo, hi) \
+	ADDQ    DX, DI            \
+	ADDQ    DX, SI            \
+	ADDQ    DX, DI            \
+	ADDQ    DX, SI            \
+	VMOVUPS lo, off(DI)(BX*1) \
+	VMOVUPS hi, off(SI)(BX*1) \
+	SUBQ    DX, DI            \
+	SUBQ    DX, SI            \
+	SUBQ    DX, DI            \
+	SUBQ    DX, SI
+
+#define C3STATE(off) \
+	VMOVUPS Y9, off(R11)(BX*1) \
+	VMOVUPS Y8, off(R12)(BX*1) \
+	VMOVUPS Y6, off(R13)(BX*1)
+
+#define C3ROWS(off) \
+	C2LIFT1(off)          \
+	VMULPS Y14, Y3, Y3    \
+	VMULPS Y15, Y2, Y4    \
+	C2OUT1(off, Y3, Y4)   \
+	C2LIFT2(off)          \
+	VMULPS Y14, Y0, Y0    \
+	VMULPS Y15, Y1, Y7    \
+	C2OUT2(off, Y0, Y7)   \
+	C3LIFT3(off)          \
+	VMULPS Y14, Y5, Y5    \
+	VMULPS Y15, Y6, Y7    \
+	C3OUT3(off, Y5, Y7)   \
+	C3STATE(off)
+
+#define C3ROWSU(off) \
+	C2LIFT1(off)        \
+	C2OUT1(off, Y3, Y2) \
+	C2LIFT2(off)        \
+	C2OUT2(off, Y0, Y1) \
+	C3LIFT3(off)        \
+	C3OUT3(off, Y5, Y6) \
+	C3STATE(off)
+
+// func lift97Col3AVX2(lo, hi, x2, x3, x4, x5, x6, x7, x8, d1, s1, d2p *float32, delta, blocks, segs, ostep int, c *float32, calt, unit int)
+// Three output rows from input rows x2..x8, lift97Col2AVX2 with a third
+// row 2·delta bytes after the first. Every general register holds a row,
+// so the block bound and the segment count live on the stack.
+TEXT ·lift97Col3AVX2(SB), NOSPLIT, $16-152
+	MOVQ lo+0(FP), DI
+	MOVQ hi+8(FP), SI
+	MOVQ x2+16(FP), R8
+	MOVQ x3+24(FP), R9
+	MOVQ x4+32(FP), R10
+	MOVQ x5+40(FP), R14
+	MOVQ x6+48(FP), R15
+	MOVQ x8+64(FP), CX
+	MOVQ d1+72(FP), R11
+	MOVQ s1+80(FP), R12
+	MOVQ d2p+88(FP), R13
+	MOVQ delta+96(FP), DX
+	XORQ BX, BX
+	MOVQ $0, 8(SP)  // the segment
+	MOVQ $0, 0(SP)  // where its blocks end
+
+c3seg:
+	MOVQ  blocks+104(FP), AX
+	SHLQ  $5, AX
+	ADDQ  AX, 0(SP)
+	MOVQ  c+128(FP), AX
+	TESTQ $1, 8(SP)
+	JEQ   c3const
+	ADDQ  calt+136(FP), AX
+
+c3const:
+	COLCONST
+	MOVQ x7+56(FP), AX
+	CMPQ unit+144(FP), $1
+	JEQ  c3blocku
+
+c3block:
+	C3ROWS(0)
+	ADDQ $32, BX
+	CMPQ BX, 0(SP)
+	JLT  c3block
+	JMP  c3next
+
+c3blocku:
+	C3ROWSU(0)
+	ADDQ $32, BX
+	CMPQ BX, 0(SP)
+	JLT  c3blocku
+
+c3next:
+	ADDQ ostep+120(FP), DI
+	ADDQ ostep+120(FP), SI
+	INCQ 8(SP)
+	MOVQ 8(SP), AX
+	CMPQ AX, segs+112(FP)
+	JLT  c3seg
+	VZEROUPPER
+	RET

@@ -18,6 +18,9 @@ var (
 	lift97ColSegs2Arch = []impl[func(out1, out2, x2, x3, x4, x5, x6, d1, s1, d2p []float32, wo int, c *[2][6]float32)]{
 		{name: "neon", level: NEON, fn: lift97ColSegs2NEONGo},
 	}
+	lift97ColSegs3Arch = []impl[func(out1, out2, out3, x2, x3, x4, x5, x6, x7, x8, d1, s1, d2p []float32, wo int, c *[2][6]float32)]{
+		{name: "neon", level: NEON, fn: lift97ColSegs3NEONGo},
+	}
 )
 
 // lift97SplitNEON splits a row of 2n samples into e[2:] and o[2:] with
@@ -66,4 +69,8 @@ func lift97ColSegsNEONGo(out, x2, x3, x4, d1, s1, d2p []float32, wo int, c *[2][
 
 func lift97ColSegs2NEONGo(out1, out2, x2, x3, x4, x5, x6, d1, s1, d2p []float32, wo int, c *[2][6]float32) {
 	lift97ColSegs2By(lift97ColSegsNEONGo, out1, out2, x2, x3, x4, x5, x6, d1, s1, d2p, wo, c)
+}
+
+func lift97ColSegs3NEONGo(out1, out2, out3, x2, x3, x4, x5, x6, x7, x8, d1, s1, d2p []float32, wo int, c *[2][6]float32) {
+	lift97ColSegs3By(lift97ColSegsNEONGo, out1, out2, out3, x2, x3, x4, x5, x6, x7, x8, d1, s1, d2p, wo, c)
 }

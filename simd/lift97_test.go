@@ -3,6 +3,7 @@ package simd
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -280,6 +281,77 @@ func testLift97ColSegs2(t *testing.T, c *[2][6]float32) {
 						require.Equal(t, ws, gs)
 						require.Equal(t, f32Guard, buf[4*n])
 					})
+				}
+			}
+		}
+	}
+}
+
+// Every Lift97ColSegs3 kernel this CPU has gives the bits of three calls
+// of its level's Lift97ColSegs kernel, outputs and state, with its outputs
+// equally spaced (the kernels' case) and not, with scales and with scales
+// of 1.
+func TestLift97ColSegs3(t *testing.T) {
+	r := rand.New(rand.NewPCG(107, 108))
+	for _, c := range []*[2][6]float32{
+		{
+			{testLift97[0], testLift97[1], testLift97[2], testLift97[3], 1.3215, -0.7528},
+			{testLift97[0], testLift97[1], testLift97[2], testLift97[3], -0.7528, 0.5667},
+		},
+		{
+			{testLift97[0], testLift97[1], testLift97[2], testLift97[3], 1, 1},
+			{testLift97[0], testLift97[1], testLift97[2], testLift97[3], 1, 1},
+		},
+	} {
+		for _, wo := range []int{1, 4, 8, 16, 48} {
+			for _, segs := range []int{2, 8} {
+				n := wo * segs
+				rows := make([][]float32, 10) // x2 .. x8, d1, s1, d2p
+				for i := range rows {
+					rows[i] = make([]float32, n)
+					for j := range rows[i] {
+						rows[i][j] = r.Float32()*2 - 1
+					}
+				}
+				st := func() [3][]float32 {
+					return [3][]float32{slices.Clone(rows[7]), slices.Clone(rows[8]), slices.Clone(rows[9])}
+				}
+				for _, im := range lift97ColSegs3Family.available() {
+					var one func(out, x2, x3, x4, d1, s1, d2p []float32, wo int, c *[2][6]float32)
+					for _, o := range lift97ColSegsFamily.available() {
+						if o.name == im.name {
+							one = o.fn
+						}
+					}
+					var want [3][]float32
+					ws := st()
+					for k := range want {
+						want[k] = make([]float32, 2*n)
+						one(want[k], rows[2*k], rows[2*k+1], rows[2*k+2], ws[0], ws[1], ws[2], wo, c)
+					}
+					for _, gap := range []int{0, 8, -1} {
+						t.Run(fmt.Sprintf("%s/%dx%d/gap=%d/scale=%v", im.name, segs, wo, gap, c[0][4]), func(t *testing.T) {
+							saved := lift97ColSegs3Fn
+							lift97ColSegs3Fn = im.fn
+							defer func() { lift97ColSegs3Fn = saved }()
+							// Rows 2n+gap apart; gap -1: the third row first.
+							step := 2*n + max(gap, 0)
+							buf := make([]float32, 3*step+1)
+							buf[3*step] = f32Guard
+							out := [3][]float32{buf[:2*n], buf[step : step+2*n], buf[2*step : 2*step+2*n]}
+							if gap < 0 {
+								out[0], out[2] = out[2], out[0]
+							}
+							gs := st()
+							Lift97ColSegs3(out[0], out[1], out[2], rows[0], rows[1], rows[2], rows[3], rows[4], rows[5], rows[6],
+								gs[0], gs[1], gs[2], wo, c)
+							for k := range out {
+								require.Equal(t, want[k], out[k], "row %d", k)
+							}
+							require.Equal(t, ws, gs)
+							require.Equal(t, f32Guard, buf[3*step])
+						})
+					}
 				}
 			}
 		}
