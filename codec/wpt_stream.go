@@ -280,7 +280,8 @@ func (s *levelStream) passed(row []float32) {
 		case i%3 == 2:
 			s.step3(at(6), at(5), at(4), at(3), at(2), at(1), row)
 		case i == s.h/2-1 && i%3 == 1:
-			s.step2(at(4), at(3), at(2), at(1), row)
+			s.step(at(4), at(3), at(2))
+			s.step(at(2), at(1), row)
 		case i == s.h/2-1:
 			s.step(at(2), at(1), row)
 		}
@@ -300,13 +301,6 @@ func (s *levelStream) step3(x2, x3, x4, x5, x6, x7, x8 []float32) {
 	s.emit(s.out[0])
 	s.emit(s.out[1])
 	s.emit(s.out[2])
-}
-
-// step2 emits the next two output rows from input rows x2 .. x6.
-func (s *levelStream) step2(x2, x3, x4, x5, x6 []float32) {
-	simd.Lift97ColSegs2(s.out[0], s.out[1], x2, x3, x4, x5, x6, s.d1, s.s1, s.d2p, s.w/2, s.col)
-	s.emit(s.out[0])
-	s.emit(s.out[1])
 }
 
 // emit sends the next output row on: to the next level, or through the

@@ -202,45 +202,12 @@ var lift97ColSegsFn func(out, x2, x3, x4, d1, s1, d2p []float32, wo int, c *[2][
 
 var lift97ColSegsFamily = newFamily("lift97colsegs", &lift97ColSegsFn, lift97ColSegsGeneric, lift97ColSegsArch...)
 
-// Lift97ColSegs2 is Lift97ColSegs twice, for two output rows at once: the
-// first from rows x2, x3, x4 into out1, the second from x4, x5, x6 into out2
-// with the state the first leaves. A kernel can keep that state in
-// registers between the two, reading and writing the state rows once. The
-// outputs must not overlap each other or the rows.
-func Lift97ColSegs2(out1, out2, x2, x3, x4, x5, x6, d1, s1, d2p []float32, wo int, c *[2][6]float32) {
-	n := len(x2)
-	if wo < 1 || n%(2*wo) != 0 || len(out1) < 2*n || len(out2) < 2*n || len(x3) < n || len(x4) < n || len(x5) < n ||
-		len(x6) < n || len(d1) < n || len(s1) < n || len(d2p) < n {
-		panic(fmt.Sprintf("simd: Lift97ColSegs2: %d columns in segments of %d, out %d and %d", n, wo, len(out1), len(out2)))
-	}
-	if n == 0 {
-		return
-	}
-	out1, out2, x3, x4, x5, x6 = out1[:2*n], out2[:2*n], x3[:n], x4[:n], x5[:n], x6[:n]
-	d1, s1, d2p = d1[:n], s1[:n], d2p[:n]
-	f32RaceRead(x2)
-	f32RaceRead(x3)
-	f32RaceRead(x4)
-	f32RaceRead(x5)
-	f32RaceRead(x6)
-	f32RaceWrite(out1)
-	f32RaceWrite(out2)
-	f32RaceWrite(d1)
-	f32RaceWrite(s1)
-	f32RaceWrite(d2p)
-	lift97ColSegs2Fn(out1, out2, x2, x3, x4, x5, x6, d1, s1, d2p, wo, c)
-}
-
-var lift97ColSegs2Fn func(out1, out2, x2, x3, x4, x5, x6, d1, s1, d2p []float32, wo int, c *[2][6]float32)
-
-var lift97ColSegs2Family = newFamily("lift97colsegs2", &lift97ColSegs2Fn, lift97ColSegs2Generic, lift97ColSegs2Arch...)
-
 // Lift97ColSegs3 is Lift97ColSegs three times, for three output rows at
 // once: from rows x2, x3, x4 into out1, x4, x5, x6 into out2 and x6, x7, x8
 // into out3, each with the state the one before leaves, reading and
 // writing the state rows once for all three. A kernel may take the rows'
 // outputs as equally spaced (out3 as far after out2 as out2 after out1);
-// where they are not, it runs Lift97ColSegs2 and Lift97ColSegs, the same
+// where they are not, it runs its one-row kernel three times, the same
 // sums. The outputs must not overlap each other or the rows.
 func Lift97ColSegs3(out1, out2, out3, x2, x3, x4, x5, x6, x7, x8, d1, s1, d2p []float32, wo int, c *[2][6]float32) {
 	n := len(x2)
@@ -278,18 +245,6 @@ func lift97ColSegs3By(one func(out, x2, x3, x4, d1, s1, d2p []float32, wo int, c
 	one(out1, x2, x3, x4, d1, s1, d2p, wo, c)
 	one(out2, x4, x5, x6, d1, s1, d2p, wo, c)
 	one(out3, x6, x7, x8, d1, s1, d2p, wo, c)
-}
-
-// lift97ColSegs2Generic is the Go twin of Lift97ColSegs2.
-func lift97ColSegs2Generic(out1, out2, x2, x3, x4, x5, x6, d1, s1, d2p []float32, wo int, c *[2][6]float32) {
-	lift97ColSegs2By(lift97ColSegsGeneric, out1, out2, x2, x3, x4, x5, x6, d1, s1, d2p, wo, c)
-}
-
-// lift97ColSegs2By is Lift97ColSegs2 as two calls of a one-row kernel.
-func lift97ColSegs2By(one func(out, x2, x3, x4, d1, s1, d2p []float32, wo int, c *[2][6]float32),
-	out1, out2, x2, x3, x4, x5, x6, d1, s1, d2p []float32, wo int, c *[2][6]float32) {
-	one(out1, x2, x3, x4, d1, s1, d2p, wo, c)
-	one(out2, x4, x5, x6, d1, s1, d2p, wo, c)
 }
 
 // lift97ColSegsGeneric is the Go twin of Lift97ColSegs.

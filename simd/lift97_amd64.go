@@ -17,9 +17,6 @@ var (
 	lift97ColSegsArch = []impl[func(out, x2, x3, x4, d1, s1, d2p []float32, wo int, c *[2][6]float32)]{
 		{name: "avx2", level: AVX2, fn: lift97ColSegsAVX2Go},
 	}
-	lift97ColSegs2Arch = []impl[func(out1, out2, x2, x3, x4, x5, x6, d1, s1, d2p []float32, wo int, c *[2][6]float32)]{
-		{name: "avx2", level: AVX2, fn: lift97ColSegs2AVX2Go},
-	}
 	lift97ColSegs3Arch = []impl[func(out1, out2, out3, x2, x3, x4, x5, x6, x7, x8, d1, s1, d2p []float32, wo int, c *[2][6]float32)]{
 		{name: "avx2", level: AVX2, fn: lift97ColSegs3AVX2Go},
 	}
@@ -82,26 +79,6 @@ func lift97ColSegsAVX2Go(out, x2, x3, x4, d1, s1, d2p []float32, wo int, c *[2][
 	lift97ColAVX2(&out[0], &out[wo], &x2[0], &x3[0], &x4[0], &d1[0], &s1[0], &d2p[0], wo/8, len(x2)/wo, 4*wo, &c[0][0], 24)
 }
 
-// lift97Col2AVX2 is lift97ColAVX2 for two output rows, blocks of eight
-// columns one at a time: the first row as lift97ColAVX2 writes it, the
-// second delta bytes after it. With unit 1 it leaves out the products with
-// the scales, which the caller has found to be 1.
-//
-//go:noescape
-func lift97Col2AVX2(lo, hi, x2, x3, x4, x5, x6, d1, s1, d2p *float32, delta, blocks, segs, ostep int, c *float32, calt, unit int)
-
-func lift97ColSegs2AVX2Go(out1, out2, x2, x3, x4, x5, x6, d1, s1, d2p []float32, wo int, c *[2][6]float32) {
-	if wo%8 != 0 {
-		lift97ColSegs2By(lift97ColSegsAVX2Go, out1, out2, x2, x3, x4, x5, x6, d1, s1, d2p, wo, c)
-		return
-	}
-	// The second row's outputs as an offset from the first's: the kernel
-	// runs out of registers for two more pointers.
-	delta := int(uintptr(unsafe.Pointer(&out2[0])) - uintptr(unsafe.Pointer(&out1[0])))
-	lift97Col2AVX2(&out1[0], &out1[wo], &x2[0], &x3[0], &x4[0], &x5[0], &x6[0], &d1[0], &s1[0], &d2p[0],
-		delta, wo/8, len(x2)/wo, 4*wo, &c[0][0], 24, unitScales(c))
-}
-
 // unitScales is 1 if every scale in c is 1, which the kernels then leave
 // out, else 0.
 func unitScales(c *[2][6]float32) int {
@@ -111,8 +88,10 @@ func unitScales(c *[2][6]float32) int {
 	return 0
 }
 
-// lift97Col3AVX2 is lift97Col2AVX2 for three output rows, the third
-// 2·delta bytes after the first.
+// lift97Col3AVX2 is lift97ColAVX2 for three output rows, blocks of eight
+// columns one at a time: the first row as lift97ColAVX2 writes it, the
+// second delta bytes after it, the third 2·delta. With unit 1 it leaves
+// out the products with the scales, which the caller has found to be 1.
 //
 //go:noescape
 func lift97Col3AVX2(lo, hi, x2, x3, x4, x5, x6, x7, x8, d1, s1, d2p *float32, delta, blocks, segs, ostep int, c *float32, calt, unit int)
@@ -120,8 +99,7 @@ func lift97Col3AVX2(lo, hi, x2, x3, x4, x5, x6, x7, x8, d1, s1, d2p *float32, de
 func lift97ColSegs3AVX2Go(out1, out2, out3, x2, x3, x4, x5, x6, x7, x8, d1, s1, d2p []float32, wo int, c *[2][6]float32) {
 	delta := int(uintptr(unsafe.Pointer(&out2[0])) - uintptr(unsafe.Pointer(&out1[0])))
 	if wo%8 != 0 || int(uintptr(unsafe.Pointer(&out3[0]))-uintptr(unsafe.Pointer(&out2[0]))) != delta {
-		lift97ColSegs2AVX2Go(out1, out2, x2, x3, x4, x5, x6, d1, s1, d2p, wo, c)
-		lift97ColSegsAVX2Go(out3, x6, x7, x8, d1, s1, d2p, wo, c)
+		lift97ColSegs3By(lift97ColSegsAVX2Go, out1, out2, out3, x2, x3, x4, x5, x6, x7, x8, d1, s1, d2p, wo, c)
 		return
 	}
 	lift97Col3AVX2(&out1[0], &out1[wo], &x2[0], &x3[0], &x4[0], &x5[0], &x6[0], &x7[0], &x8[0], &d1[0], &s1[0], &d2p[0],

@@ -290,12 +290,11 @@ cnext:
 	VZEROUPPER
 	RET
 
-// Lift97Col2, one block of eight columns down two output rows: the state
-// passes from the first row to the second in registers, so that the state
-// rows are read and written once for both. C2LIFT1 leaves the first row's
-// s2 in Y3 and d2 in Y2, C2LIFT2 the second's in Y0 and Y1; C2ROWS scales
-// them by sl and sh (Y14, Y15), C2ROWSU, for constants whose scales are 1,
-// stores them as they are (a product with 1 is exact).
+// The column steps of three output rows at once: C2LIFT1 leaves the first
+// row's s2 in Y3 and d2 in Y2, C2LIFT2 the second's in Y0 and Y1 (the
+// state passing from row to row in registers); C2PAIR scales them by sl
+// and sh (Y14, Y15) and stores them, C2PAIRU, for constants whose scales
+// are 1, stores them as they are (a product with 1 is exact).
 #define C2LIFT1(off) \
 	VMOVUPS     off(R8)(BX*1), Y0   \
 	VADDPS      off(R10)(BX*1), Y0, Y4 \
@@ -310,20 +309,26 @@ cnext:
 	VADDPS      off(R13)(BX*1), Y2, Y4 \
 	VFMADD231PS Y4, Y13, Y3
 
-#define C2LIFT2(off) \
-	VMOVUPS     off(R10)(BX*1), Y5  \
-	VMOVUPS     off(R14)(BX*1), Y6  \
-	VADDPS      off(R15)(BX*1), Y5, Y7 \
-	VFMADD231PS Y7, Y10, Y6         \
-	VADDPS      Y6, Y1, Y7          \
-	VFMADD231PS Y7, Y11, Y5         \
-	VADDPS      Y5, Y0, Y7          \
-	VFMADD231PS Y7, Y12, Y1         \
-	VADDPS      Y1, Y2, Y7          \
-	VFMADD231PS Y7, Y13, Y0
+// CLIFTNEXT is the next output row's steps from the row before's state
+// in registers: even, odd and next-even input rows at re, ro, rn; it
+// leaves d1n in o, s1n in e, d2 in d1 and s2 in s1 (d2 is the row
+// before's d2).
+#define CLIFTNEXT(off, re, ro, rn, e, o, d1, s1, d2) \
+	VMOVUPS     off(re)(BX*1), e    \
+	VMOVUPS     off(ro)(BX*1), o    \
+	VADDPS      off(rn)(BX*1), e, Y7 \
+	VFMADD231PS Y7, Y10, o          \
+	VADDPS      o, d1, Y7           \
+	VFMADD231PS Y7, Y11, e          \
+	VADDPS      e, s1, Y7           \
+	VFMADD231PS Y7, Y12, d1         \
+	VADDPS      d1, d2, Y7          \
+	VFMADD231PS Y7, Y13, s1
+
+#define C2LIFT2(off) CLIFTNEXT(off, R10, R14, R15, Y5, Y6, Y1, Y0, Y2)
 
 // C2OUT1 and C2OUT2 store a row's low and high outputs (the second row's
-// delta bytes after the first's), C2STATE the state the second row leaves.
+// delta bytes after the first's).
 #define C2OUT1(off, lo, hi) \
 	VMOVUPS lo, off(DI)(BX*1) \
 	VMOVUPS hi, off(SI)(BX*1)
@@ -336,111 +341,37 @@ cnext:
 	SUBQ    DX, DI            \
 	SUBQ    DX, SI
 
-#define C2STATE(off) \
-	VMOVUPS Y6, off(R11)(BX*1) \
-	VMOVUPS Y5, off(R12)(BX*1) \
-	VMOVUPS Y1, off(R13)(BX*1)
+// C2PAIR and C2PAIRU are the two rows without the state, scaled and not.
+#define C2PAIR(off) \
+	C2LIFT1(off)        \
+	VMULPS Y14, Y3, Y3  \
+	VMULPS Y15, Y2, Y4  \
+	C2OUT1(off, Y3, Y4) \
+	C2LIFT2(off)        \
+	VMULPS Y14, Y0, Y0  \
+	VMULPS Y15, Y1, Y7  \
+	C2OUT2(off, Y0, Y7)
 
-#define C2ROWS(off) \
-	C2LIFT1(off)          \
-	VMULPS Y14, Y3, Y3    \
-	VMULPS Y15, Y2, Y4    \
-	C2OUT1(off, Y3, Y4)   \
-	C2LIFT2(off)          \
-	VMULPS Y14, Y0, Y0    \
-	VMULPS Y15, Y1, Y7    \
-	C2OUT2(off, Y0, Y7)   \
-	C2STATE(off)
-
-#define C2ROWSU(off) \
+#define C2PAIRU(off) \
 	C2LIFT1(off)        \
 	C2OUT1(off, Y3, Y2) \
 	C2LIFT2(off)        \
-	C2OUT2(off, Y0, Y1) \
-	C2STATE(off)
+	C2OUT2(off, Y0, Y1)
 
-// func lift97Col2AVX2(lo, hi, x2, x3, x4, x5, x6, d1, s1, d2p *float32, delta, blocks, segs, ostep int, c *float32, calt, unit int)
-// Two output rows from input rows x2..x6: the first as lift97ColAVX2
-// writes it, the second delta bytes after it; unscaled where unit is 1.
-TEXT ·lift97Col2AVX2(SB), NOSPLIT, $16-136
-	MOVQ lo+0(FP), DI
-	MOVQ hi+8(FP), SI
-	MOVQ x2+16(FP), R8
-	MOVQ x3+24(FP), R9
-	MOVQ x4+32(FP), R10
-	MOVQ x5+40(FP), R14
-	MOVQ x6+48(FP), R15
-	MOVQ d1+56(FP), R11
-	MOVQ s1+64(FP), R12
-	MOVQ d2p+72(FP), R13
-	MOVQ delta+80(FP), DX
-	XORQ BX, BX
-	MOVQ $0, seg-8(SP)
-
-c2seg:
-	MOVQ         c+112(FP), AX
-	TESTQ        $1, seg-8(SP)
-	JEQ          c2const
-	ADDQ         calt+120(FP), AX
-
-c2const:
-	COLCONST
-	MOVQ         blocks+88(FP), CX
-	CMPQ         unit+128(FP), $1
-	JEQ          c2blocku
-
-c2block:
-	C2ROWS(0)
-	ADDQ $32, BX
-	DECQ CX
-	JNE  c2block
-	JMP  c2next
-
-c2blocku:
-	C2ROWSU(0)
-	ADDQ $32, BX
-	DECQ CX
-	JNE  c2blocku
-
-c2next:
-	ADDQ ostep+104(FP), DI
-	ADDQ ostep+104(FP), SI
-	INCQ seg-8(SP)
-	MOVQ seg-8(SP), AX
-	CMPQ AX, segs+96(FP)
-	JLT  c2seg
-	VZEROUPPER
-	RET
-
-// Lift97Col3, one block of eight columns down three output rows, the state
-// passing from row to row in registers: C2LIFT1 and C2LIFT2, then C3LIFT3
-// (x6, x7, x8 at R15, AX, CX), which leaves the third row's s2 in Y5 and
-// d2 in Y6, and its state d1, s1 in Y9, Y8. Each state row is read and
-// written once for three output rows, each input row once but x4 and x6.
-#define C3LIFT3(off) \
-	VMOVUPS     off(R15)(BX*1), Y8 \
-	VMOVUPS     off(AX)(BX*1), Y9  \
-	VADDPS      off(CX)(BX*1), Y8, Y7 \
-	VFMADD231PS Y7, Y10, Y9        \
-	VADDPS      Y9, Y6, Y7         \
-	VFMADD231PS Y7, Y11, Y8        \
-	VADDPS      Y8, Y5, Y7         \
-	VFMADD231PS Y7, Y12, Y6        \
-	VADDPS      Y6, Y1, Y7         \
-	VFMADD231PS Y7, Y13, Y5
+// Lift97Col3, one block of eight columns down three output rows: C2PAIR
+// (or C2PAIRU), then C3LIFT3 (x6, x7, x8 at R15, AX, CX), which leaves the
+// third row's s2 in Y5 and d2 in Y6, and its state d1, s1 in Y9, Y8. Each
+// state row is read and written once for three output rows, each input
+// row once but x4 and x6.
+#define C3LIFT3(off) CLIFTNEXT(off, R15, AX, CX, Y8, Y9, Y6, Y5, Y1)
 
 // C3OUT3 stores the third row's outputs, 2·delta bytes after the first's.
 #define C3OUT3(off, lo, hi) \
-	ADDQ    DX, DI            \
-	ADDQ    DX, SI            \
-	ADDQ    DX, DI            \
-	ADDQ    DX, SI            \
-	VMOVUPS lo, off(DI)(BX*1) \
-	VMOVUPS hi, off(SI)(BX*1) \
-	SUBQ    DX, DI            \
-	SUBQ    DX, SI            \
-	SUBQ    DX, DI            \
-	SUBQ    DX, SI
+	ADDQ DX, DI          \
+	ADDQ DX, SI          \
+	C2OUT2(off, lo, hi)  \
+	SUBQ DX, DI          \
+	SUBQ DX, SI
 
 #define C3STATE(off) \
 	VMOVUPS Y9, off(R11)(BX*1) \
@@ -448,33 +379,24 @@ c2next:
 	VMOVUPS Y6, off(R13)(BX*1)
 
 #define C3ROWS(off) \
-	C2LIFT1(off)          \
-	VMULPS Y14, Y3, Y3    \
-	VMULPS Y15, Y2, Y4    \
-	C2OUT1(off, Y3, Y4)   \
-	C2LIFT2(off)          \
-	VMULPS Y14, Y0, Y0    \
-	VMULPS Y15, Y1, Y7    \
-	C2OUT2(off, Y0, Y7)   \
-	C3LIFT3(off)          \
-	VMULPS Y14, Y5, Y5    \
-	VMULPS Y15, Y6, Y7    \
-	C3OUT3(off, Y5, Y7)   \
+	C2PAIR(off)         \
+	C3LIFT3(off)        \
+	VMULPS Y14, Y5, Y5  \
+	VMULPS Y15, Y6, Y7  \
+	C3OUT3(off, Y5, Y7) \
 	C3STATE(off)
 
 #define C3ROWSU(off) \
-	C2LIFT1(off)        \
-	C2OUT1(off, Y3, Y2) \
-	C2LIFT2(off)        \
-	C2OUT2(off, Y0, Y1) \
+	C2PAIRU(off)        \
 	C3LIFT3(off)        \
 	C3OUT3(off, Y5, Y6) \
 	C3STATE(off)
 
 // func lift97Col3AVX2(lo, hi, x2, x3, x4, x5, x6, x7, x8, d1, s1, d2p *float32, delta, blocks, segs, ostep int, c *float32, calt, unit int)
-// Three output rows from input rows x2..x8, lift97Col2AVX2 with a third
-// row 2·delta bytes after the first. Every general register holds a row,
-// so the block bound and the segment count live on the stack.
+// Three output rows from input rows x2..x8: the first as lift97ColAVX2
+// writes it, the second delta bytes after it, the third 2·delta; unscaled
+// where unit is 1. Every general register holds a row, so the block bound
+// and the segment count live on the stack.
 TEXT ·lift97Col3AVX2(SB), NOSPLIT, $16-152
 	MOVQ lo+0(FP), DI
 	MOVQ hi+8(FP), SI

@@ -15,9 +15,6 @@ var (
 	lift97ColSegsArch = []impl[func(out, x2, x3, x4, d1, s1, d2p []float32, wo int, c *[2][6]float32)]{
 		{name: "neon", level: NEON, fn: lift97ColSegsNEONGo},
 	}
-	lift97ColSegs2Arch = []impl[func(out1, out2, x2, x3, x4, x5, x6, d1, s1, d2p []float32, wo int, c *[2][6]float32)]{
-		{name: "neon", level: NEON, fn: lift97ColSegs2NEONGo},
-	}
 	lift97ColSegs3Arch = []impl[func(out1, out2, out3, x2, x3, x4, x5, x6, x7, x8, d1, s1, d2p []float32, wo int, c *[2][6]float32)]{
 		{name: "neon", level: NEON, fn: lift97ColSegs3NEONGo},
 	}
@@ -65,10 +62,6 @@ func lift97ColNEONGo(lo, hi, x2, x3, x4, d1, s1, d2p []float32, c *[6]float32) {
 
 func lift97ColSegsNEONGo(out, x2, x3, x4, d1, s1, d2p []float32, wo int, c *[2][6]float32) {
 	lift97ColSegsBy(lift97ColNEONGo, out, x2, x3, x4, d1, s1, d2p, wo, c)
-}
-
-func lift97ColSegs2NEONGo(out1, out2, x2, x3, x4, x5, x6, d1, s1, d2p []float32, wo int, c *[2][6]float32) {
-	lift97ColSegs2By(lift97ColSegsNEONGo, out1, out2, x2, x3, x4, x5, x6, d1, s1, d2p, wo, c)
 }
 
 func lift97ColSegs3NEONGo(out1, out2, out3, x2, x3, x4, x5, x6, x7, x8, d1, s1, d2p []float32, wo int, c *[2][6]float32) {
