@@ -235,12 +235,14 @@ func (p *WPT2D) forwardStreamed(dst, src, scratch []float32, pr *Projection) {
 			}
 		}
 		if p.seg && pr != nil && pl%p.c == p.c-1 {
-			// The image's projection is complete: its rows back in order.
+			// The image's projection is complete: its rows back in order,
+			// as many at a time as the row buffer holds.
 			wJ := p.ws[p.j]
-			tmp := t.segRow[:wJ]
-			for r := 0; r < len(last.y); r += wJ {
-				copy(tmp, last.y[r:r+wJ])
-				simd.Unseg8(last.y[r:r+wJ], tmp)
+			step := len(t.segRow) / wJ * wJ
+			for r := 0; r < len(last.y); r += step {
+				n := min(step, len(last.y)-r)
+				copy(t.segRow[:n], last.y[r:r+n])
+				simd.Unseg8Rows(last.y[r:r+n], t.segRow[:n], wJ)
 			}
 		}
 	}

@@ -22,9 +22,32 @@ import "fmt"
 func Seg8(dst, src []float32) { transposeRow("Seg8", seg8Fn, dst, src) }
 
 // Unseg8 is Seg8's inverse: dst[l·m+j] = src[8j+l].
-func Unseg8(dst, src []float32) { transposeRow("Unseg8", unseg8Fn, dst, src) }
+func Unseg8(dst, src []float32) {
+	if len(src) == 0 {
+		return
+	}
+	unseg8Rows("Unseg8", dst, src, len(src))
+}
 
-// transposeRow checks a row for Seg8 or Unseg8 and runs its kernel.
+// Unseg8Rows is Unseg8 on each row of w samples of src (w a multiple of
+// 8): a block of rows in a few kernel calls, where a plane's rows of a
+// hundred samples each cost a call or two apiece.
+func Unseg8Rows(dst, src []float32, w int) { unseg8Rows("Unseg8Rows", dst, src, w) }
+
+func unseg8Rows(name string, dst, src []float32, w int) {
+	if w <= 0 || w%8 != 0 || len(src)%w != 0 || len(dst) < len(src) {
+		panic(fmt.Sprintf("simd: %s: %d samples in rows of %d into %d", name, len(src), w, len(dst)))
+	}
+	if len(src) == 0 {
+		return
+	}
+	dst = dst[:len(src)]
+	f32RaceRead(src)
+	f32RaceWrite(dst)
+	unseg8Fn(dst, src, w/8, len(src)/w)
+}
+
+// transposeRow checks a row for Seg8 and runs its kernel.
 func transposeRow(name string, kern func(dst, src []float32, m int), dst, src []float32) {
 	if len(src)%8 != 0 || len(dst) < len(src) {
 		panic(fmt.Sprintf("simd: %s: %d samples into %d", name, len(src), len(dst)))
@@ -38,7 +61,9 @@ func transposeRow(name string, kern func(dst, src []float32, m int), dst, src []
 	kern(dst, src, len(src)/8)
 }
 
-var seg8Fn, unseg8Fn func(dst, src []float32, m int)
+var seg8Fn func(dst, src []float32, m int)
+
+var unseg8Fn func(dst, src []float32, m, rows int)
 
 var (
 	seg8Family   = newFamily("seg8", &seg8Fn, seg8Generic, seg8Arch...)
@@ -54,12 +79,15 @@ func seg8Generic(dst, src []float32, m int) {
 	}
 }
 
-// unseg8Generic is the Go twin of Unseg8.
-func unseg8Generic(dst, src []float32, m int) {
-	for l := range 8 {
-		row := dst[l*m : (l+1)*m]
-		for j := range row {
-			row[j] = src[8*j+l]
+// unseg8Generic is the Go twin of Unseg8Rows.
+func unseg8Generic(dst, src []float32, m, rows int) {
+	for r := range rows {
+		d, s := dst[8*m*r:8*m*(r+1)], src[8*m*r:8*m*(r+1)]
+		for l := range 8 {
+			row := d[l*m : (l+1)*m]
+			for j := range row {
+				row[j] = s[8*j+l]
+			}
 		}
 	}
 }

@@ -9,7 +9,7 @@ var (
 	seg8Arch = []impl[func(dst, src []float32, m int)]{
 		{name: "avx2", level: AVX2, fn: seg8AVX2},
 	}
-	unseg8Arch = []impl[func(dst, src []float32, m int)]{
+	unseg8Arch = []impl[func(dst, src []float32, m, rows int)]{
 		{name: "avx2", level: AVX2, fn: unseg8AVX2},
 	}
 )
@@ -32,5 +32,5 @@ func lift97SegRowsAVX2Go(dst, src []float32, w int, c *[4]float32) {
 //go:noescape
 func transpose8AVX2(dst, src *float32, blocks, srow, sstep, drow, dstep, pf int)
 
-func seg8AVX2(dst, src []float32, m int)   { seg8By(transpose8AVX2, dst, src, m) }
-func unseg8AVX2(dst, src []float32, m int) { unseg8By(transpose8AVX2, dst, src, m) }
+func seg8AVX2(dst, src []float32, m int)         { seg8By(transpose8AVX2, dst, src, m) }
+func unseg8AVX2(dst, src []float32, m, rows int) { unseg8By(transpose8AVX2, dst, src, m, rows) }

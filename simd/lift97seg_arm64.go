@@ -9,7 +9,7 @@ var (
 	seg8Arch = []impl[func(dst, src []float32, m int)]{
 		{name: "neon", level: NEON, fn: seg8NEON},
 	}
-	unseg8Arch = []impl[func(dst, src []float32, m int)]{
+	unseg8Arch = []impl[func(dst, src []float32, m, rows int)]{
 		{name: "neon", level: NEON, fn: unseg8NEON},
 	}
 )
@@ -31,5 +31,5 @@ func lift97SegRowsNEONGo(dst, src []float32, w int, c *[4]float32) {
 //go:noescape
 func transpose8NEON(dst, src *float32, blocks, srow, sstep, drow, dstep, pf int)
 
-func seg8NEON(dst, src []float32, m int)   { seg8By(transpose8NEON, dst, src, m) }
-func unseg8NEON(dst, src []float32, m int) { unseg8By(transpose8NEON, dst, src, m) }
+func seg8NEON(dst, src []float32, m int)         { seg8By(transpose8NEON, dst, src, m) }
+func unseg8NEON(dst, src []float32, m, rows int) { unseg8By(transpose8NEON, dst, src, m, rows) }

@@ -23,14 +23,19 @@ func seg8By(kern transpose8Kernel, dst, src []float32, m int) {
 	}
 }
 
-// unseg8By is seg8By the other way.
-func unseg8By(kern transpose8Kernel, dst, src []float32, m int) {
+// unseg8By is seg8By the other way, for rows of 8·m samples: one call per
+// column of blocks, down every row (the last column overlapping its
+// predecessor).
+func unseg8By(kern transpose8Kernel, dst, src []float32, m, rows int) {
 	if m < 8 {
-		unseg8Generic(dst, src, m)
+		unseg8Generic(dst, src, m, rows)
 		return
 	}
-	kern(&dst[0], &src[0], m/8, 32, 256, 4*m, 32, 0)
+	row := 32 * m // a row's bytes
+	for j := 0; j+8 <= m; j += 8 {
+		kern(&dst[j], &src[8*j], rows, 32, row, 4*m, row, 0)
+	}
 	if j := m - 8; m%8 != 0 {
-		kern(&dst[j], &src[8*j], 1, 32, 256, 4*m, 32, 0)
+		kern(&dst[j], &src[8*j], rows, 32, row, 4*m, row, 0)
 	}
 }

@@ -48,6 +48,45 @@ func TestSeg8(t *testing.T) {
 	require.Panics(t, func() { Unseg8(make([]float32, 8), make([]float32, 16)) })
 }
 
+// Every Unseg8Rows kernel this CPU has puts each row back in order as
+// Unseg8 defines it, for one and several rows, stretches around the
+// kernels' blocks of eight, and writes nothing past the rows.
+func TestUnseg8Rows(t *testing.T) {
+	r := rand.New(rand.NewPCG(115, 116))
+	for _, m := range []int{1, 7, 8, 12, 17, 24, 96} {
+		for _, rows := range []int{1, 3, 8} {
+			w := 8 * m
+			x := make([]float32, rows*w)
+			for i := range x {
+				x[i] = r.Float32()*2 - 1
+			}
+			want := make([]float32, len(x))
+			for k := range rows {
+				for j := range m {
+					for l := range 8 {
+						want[k*w+l*m+j] = x[k*w+8*j+l]
+					}
+				}
+			}
+			for _, un := range unseg8Family.available() {
+				t.Run(fmt.Sprintf("%s/%dx%d", un.name, rows, m), func(t *testing.T) {
+					saved := unseg8Fn
+					unseg8Fn = un.fn
+					defer func() { unseg8Fn = saved }()
+					got := make([]float32, len(x)+1)
+					got[len(x)] = f32Guard
+					Unseg8Rows(got[:len(x)], x, w)
+					require.Equal(t, want, got[:len(x)])
+					require.Equal(t, f32Guard, got[len(x)])
+				})
+			}
+		}
+	}
+	require.Panics(t, func() { Unseg8Rows(make([]float32, 24), make([]float32, 24), 12) })
+	require.Panics(t, func() { Unseg8Rows(make([]float32, 24), make([]float32, 24), 16) })
+	Unseg8(nil, nil)
+}
+
 // Every Lift97SegRows kernel this CPU has gives, lane-segmented, the bits
 // that Lift97Row's kernel of the same level gives on the natural rows:
 // so a transform that moves to the layout computes what it did before.
@@ -85,9 +124,9 @@ func TestLift97SegRows(t *testing.T) {
 				nat := make([]float32, w/2)
 				for k := 0; k < len(x); k += w {
 					row(lo, hi, x[k:k+w], e, o, c)
-					unseg8Generic(nat, got[k:k+w/2], w/16)
+					unseg8Generic(nat, got[k:k+w/2], w/16, 1)
 					require.Equal(t, lo, nat, "low band of row %d", k/w)
-					unseg8Generic(nat, got[k+w/2:k+w], w/16)
+					unseg8Generic(nat, got[k+w/2:k+w], w/16, 1)
 					require.Equal(t, hi, nat, "high band of row %d", k/w)
 				}
 			})
