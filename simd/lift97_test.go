@@ -259,18 +259,28 @@ func TestLift97ColSegs3(t *testing.T) {
 						want[k] = make([]float32, 2*n)
 						one(want[k], rows[2*k], rows[2*k+1], rows[2*k+2], ws[0], ws[1], ws[2], wo, c)
 					}
-					for _, gap := range []int{0, 8, -1} {
+					for _, gap := range []int{0, 8, -1, -2} {
 						t.Run(fmt.Sprintf("%s/%dx%d/gap=%d/scale=%v", im.name, segs, wo, gap, c[0][4]), func(t *testing.T) {
 							saved := lift97ColSegs3Fn
 							lift97ColSegs3Fn = im.fn
 							defer func() { lift97ColSegs3Fn = saved }()
-							// Rows 2n+gap apart; gap -1: the third row first.
-							step := 2*n + max(gap, 0)
-							buf := make([]float32, 3*step+1)
-							buf[3*step] = f32Guard
-							out := [3][]float32{buf[:2*n], buf[step : step+2*n], buf[2*step : 2*step+2*n]}
-							if gap < 0 {
-								out[0], out[2] = out[2], out[0]
+							// The rows' offsets: equally spaced, 2n or 2n+8
+							// apart, in reverse (gap -1), and not equally
+							// spaced (gap -2: the third 8 floats further).
+							S := 2 * n
+							at := [3]int{0, S + max(gap, 0), 2 * (S + max(gap, 0))}
+							switch gap {
+							case -1:
+								at = [3]int{2 * S, S, 0}
+							case -2:
+								at = [3]int{0, S, 2*S + 8}
+							}
+							end := max(at[0], at[1], at[2]) + S
+							buf := make([]float32, end+1)
+							buf[end] = f32Guard
+							var out [3][]float32
+							for k, a := range at {
+								out[k] = buf[a : a+S]
 							}
 							gs := st()
 							Lift97ColSegs3(out[0], out[1], out[2], rows[0], rows[1], rows[2], rows[3], rows[4], rows[5], rows[6],
@@ -279,7 +289,7 @@ func TestLift97ColSegs3(t *testing.T) {
 								require.Equal(t, want[k], out[k], "row %d", k)
 							}
 							require.Equal(t, ws, gs)
-							require.Equal(t, f32Guard, buf[3*step])
+							require.Equal(t, f32Guard, buf[end])
 						})
 					}
 				}
