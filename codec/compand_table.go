@@ -227,7 +227,7 @@ func newQuantApprox(c Compander, t *quantTable) *simd.StepApprox {
 	// The pieces against the reference, at 4096 points each, through its
 	// float32 ToUniform.
 	const per = 4096
-	xs := make([]float32, 0, np*per+1)
+	xs := make([]float32, 0, 2*(np*per+1)) // both signs
 	for i := range np * per {
 		xs = append(xs, float32((float64(i)+0.5)*h/per))
 	}
