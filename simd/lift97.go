@@ -221,11 +221,13 @@ func Lift97ColSegs3(out1, out2, out3, x2, x3, x4, x5, x6, x7, x8, d1, s1, d2p []
 	out1, out2, out3 = out1[:2*n], out2[:2*n], out3[:2*n]
 	x3, x4, x5, x6, x7, x8 = x3[:n], x4[:n], x5[:n], x6[:n], x7[:n], x8[:n]
 	d1, s1, d2p = d1[:n], s1[:n], d2p[:n]
-	for _, x := range [...][]float32{x2, x3, x4, x5, x6, x7, x8} {
-		f32RaceRead(x)
-	}
-	for _, y := range [...][]float32{out1, out2, out3, d1, s1, d2p} {
-		f32RaceWrite(y)
+	if raceEnabled {
+		for _, x := range [...][]float32{x2, x3, x4, x5, x6, x7, x8} {
+			f32RaceRead(x)
+		}
+		for _, y := range [...][]float32{out1, out2, out3, d1, s1, d2p} {
+			f32RaceWrite(y)
+		}
 	}
 	lift97ColSegs3Fn(out1, out2, out3, x2, x3, x4, x5, x6, x7, x8, d1, s1, d2p, wo, c)
 }
