@@ -102,6 +102,18 @@ func lift97ColSegs3AVX2Go(out1, out2, out3, x2, x3, x4, x5, x6, x7, x8, d1, s1, 
 		lift97ColSegs3By(lift97ColSegsAVX2Go, out1, out2, out3, x2, x3, x4, x5, x6, x7, x8, d1, s1, d2p, wo, c)
 		return
 	}
+	if unitScales(c) == 1 && c[0] == c[1] {
+		lift97Col3SkewAVX2(&out1[0], &out1[wo], &x2[0], &x3[0], &x4[0], &x5[0], &x6[0], &x7[0], &x8[0], &d1[0], &s1[0], &d2p[0],
+			delta, wo/8, len(x2)/wo, 4*wo, &c[0][0])
+		return
+	}
 	lift97Col3AVX2(&out1[0], &out1[wo], &x2[0], &x3[0], &x4[0], &x5[0], &x6[0], &x7[0], &x8[0], &d1[0], &s1[0], &d2p[0],
 		delta, wo/8, len(x2)/wo, 4*wo, &c[0][0], 24, unitScales(c))
 }
+
+// lift97Col3SkewAVX2 is lift97Col3AVX2 for constants whose scales are 1
+// and the same in every segment (the projected transform's), with the
+// lifting steps of two blocks in each iteration (skewed).
+//
+//go:noescape
+func lift97Col3SkewAVX2(lo, hi, x2, x3, x4, x5, x6, x7, x8, d1, s1, d2p *float32, delta, blocks, segs, ostep int, c *float32)

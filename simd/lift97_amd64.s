@@ -451,3 +451,112 @@ c3next:
 	JLT  c3seg
 	VZEROUPPER
 	RET
+
+// The skewed three-row column step, for constants whose scales are 1 and
+// alike in both kinds of segment. A block's lifting is four steps deep; in
+// lift97Col3AVX2 each block runs them in turn and the next block waits for
+// room in the scheduler. Here an iteration runs the first two steps of
+// block j (C3SKA: d1 and s1 of the three rows, left in Y0-Y5) and the last
+// two of block j-1 (C3SKB: d2 and s2, from Y0-Y5), which do not depend on
+// each other, so the vector units stay busy. Y10-Y13 hold α, β, γ, δ.
+
+// C3SKA is the first two steps of the block at BX: d1 of the three rows in
+// Y0-Y2, s1 in Y3-Y5.
+#define C3SKA \
+	VMOVUPS     (R8)(BX*1), Y6         \ // x2
+	VMOVUPS     (R10)(BX*1), Y7        \ // x4
+	VMOVUPS     (R15)(BX*1), Y8        \ // x6
+	VADDPS      Y7, Y6, Y0             \
+	VFMADD213PS (R9)(BX*1), Y10, Y0    \ // d1 of row 1
+	VADDPS      Y8, Y7, Y1             \
+	VFMADD213PS (R14)(BX*1), Y10, Y1   \ // row 2
+	VADDPS      (CX)(BX*1), Y8, Y2     \
+	VFMADD213PS (AX)(BX*1), Y10, Y2    \ // row 3
+	VADDPS      (R11)(BX*1), Y0, Y3    \
+	VFMADD213PS Y6, Y11, Y3            \ // s1 of row 1
+	VADDPS      Y1, Y0, Y4             \
+	VFMADD213PS Y7, Y11, Y4            \ // row 2
+	VADDPS      Y2, Y1, Y5             \
+	VFMADD213PS Y8, Y11, Y5              // row 3
+
+// C3SKB is the last two steps of the block before BX from C3SKA's Y0-Y5
+// and the state rows, which it then writes; the three output rows lie
+// delta (DX) bytes apart, reached by moving BX.
+#define C3SKB \
+	VMOVUPS     -32(R12)(BX*1), Y9     \ // s1 of the row before
+	VADDPS      Y3, Y9, Y6             \
+	VFMADD213PS -32(R11)(BX*1), Y12, Y6 \ // d2 of row 1
+	VADDPS      -32(R13)(BX*1), Y6, Y7 \
+	VFMADD213PS Y9, Y13, Y7            \ // s2 of row 1
+	VADDPS      Y4, Y3, Y8             \
+	VFMADD213PS Y0, Y12, Y8            \ // d2 of row 2
+	VADDPS      Y8, Y6, Y9             \
+	VFMADD213PS Y3, Y13, Y9            \ // s2 of row 2
+	VADDPS      Y5, Y4, Y14            \
+	VFMADD213PS Y1, Y12, Y14           \ // d2 of row 3
+	VADDPS      Y14, Y8, Y15           \
+	VFMADD213PS Y4, Y13, Y15           \ // s2 of row 3
+	VMOVUPS     Y2, -32(R11)(BX*1)     \
+	VMOVUPS     Y5, -32(R12)(BX*1)     \
+	VMOVUPS     Y14, -32(R13)(BX*1)    \
+	VMOVUPS     Y7, -32(DI)(BX*1)      \
+	VMOVUPS     Y6, -32(SI)(BX*1)      \
+	ADDQ        DX, BX                 \
+	VMOVUPS     Y9, -32(DI)(BX*1)      \
+	VMOVUPS     Y8, -32(SI)(BX*1)      \
+	ADDQ        DX, BX                 \
+	VMOVUPS     Y15, -32(DI)(BX*1)     \
+	VMOVUPS     Y14, -32(SI)(BX*1)     \
+	SUBQ        DX, BX                 \
+	SUBQ        DX, BX
+
+// func lift97Col3SkewAVX2(lo, hi, x2, x3, x4, x5, x6, x7, x8, d1, s1, d2p *float32, delta, blocks, segs, ostep int, c *float32)
+//
+// lift97Col3AVX2 with unit scales, c's constants for every segment.
+TEXT ·lift97Col3SkewAVX2(SB), NOSPLIT, $8-136
+	MOVQ         lo+0(FP), DI
+	MOVQ         hi+8(FP), SI
+	MOVQ         x2+16(FP), R8
+	MOVQ         x3+24(FP), R9
+	MOVQ         x4+32(FP), R10
+	MOVQ         x5+40(FP), R14
+	MOVQ         x6+48(FP), R15
+	MOVQ         x8+64(FP), CX
+	MOVQ         d1+72(FP), R11
+	MOVQ         s1+80(FP), R12
+	MOVQ         d2p+88(FP), R13
+	MOVQ         c+128(FP), AX
+	VBROADCASTSS 0(AX), Y10
+	VBROADCASTSS 4(AX), Y11
+	VBROADCASTSS 8(AX), Y12
+	VBROADCASTSS 12(AX), Y13
+	MOVQ         x7+56(FP), AX
+	MOVQ         delta+96(FP), DX
+	XORQ         BX, BX
+	MOVQ         $0, 0(SP) // where the segment's blocks end
+
+sk3seg:
+	MOVQ blocks+104(FP), R13
+	SHLQ $5, R13
+	ADDQ R13, 0(SP)
+	MOVQ d2p+88(FP), R13
+	C3SKA
+	ADDQ $32, BX
+	CMPQ BX, 0(SP)
+	JGE  sk3last
+
+sk3block:
+	C3SKB
+	C3SKA
+	ADDQ $32, BX
+	CMPQ BX, 0(SP)
+	JLT  sk3block
+
+sk3last:
+	C3SKB
+	ADDQ ostep+120(FP), DI
+	ADDQ ostep+120(FP), SI
+	DECQ segs+112(FP)
+	JNZ  sk3seg
+	VZEROUPPER
+	RET
