@@ -176,26 +176,29 @@ func newQuantTable(c Compander) *quantTable {
 // The lookups are gathers, which on some CPUs cost several times the rest
 // of the work, so the table carries an approximation as well
 // (simd.StepApprox): the latent's continuous form M·erf(v/(scale·√2)) as
-// eight polynomial pieces of degree five, interpolated at Chebyshev nodes.
-// Away from the half-integers it rounds to (by more than quantEps) it
-// decides the latent; near them, where the reference's own float32 rounding
-// matters, the value goes to the thresholds. The pieces are checked against
-// the reference computation before use: at 4096 points a piece and at and
-// next to every threshold.
+// one odd polynomial, x·P(x²) with x = v/hi clamped to ±1 and P of degree
+// seven, interpolated at Chebyshev nodes in x². Away from the
+// half-integers it rounds to (by more than quantEps) it decides the
+// latent; near them, where the reference's own float32 rounding matters,
+// the value goes to the thresholds. The polynomial is checked against the
+// reference computation before use: at 32768 points and at and next to
+// every threshold.
 
 // quantEps is the approximation's margin: it must exceed the distance
-// between the pieces and the reference's ToUniform (a few 1e-5 at 8 bits);
-// a value within it of a rounding point goes to the thresholds, which at
-// this width is about one block of eight values in sixty.
+// between the polynomial and the reference's ToUniform (about 1e-4 at 8
+// bits, float32 rounding included); a value within it of a rounding point
+// goes to the thresholds, which at this width is about one block of eight
+// values in sixty.
 const quantEps = 1.0 / 1024
 
-// newQuantApprox fits and checks the pieces of c's latent, or returns nil.
+// newQuantApprox fits and checks the polynomial of c's latent, or returns
+// nil.
 func newQuantApprox(c Compander, t *quantTable) *simd.StepApprox {
 	l := float64(t.l)
 	m, sigma := float64(c.twoMax)/2, float64(c.scale)*math.Sqrt2
 	u := func(y float64) float64 { return m * math.Erf(y/sigma) }
-	// The pieces end where the latent is l with a quarter to spare; past
-	// that the kernels hold the last piece's end.
+	// The polynomial ends where the latent is l with a quarter to spare;
+	// past that the kernels hold its end.
 	lo, hi := 0.0, 64*sigma
 	for range 100 {
 		if mid := (lo + hi) / 2; u(mid) < l-0.25 {
@@ -204,32 +207,27 @@ func newQuantApprox(c Compander, t *quantTable) *simd.StepApprox {
 			hi = mid
 		}
 	}
-	const np, deg = simd.StepApproxPieces, simd.StepApproxDegree
-	a := &simd.StepApprox{Inv: float32(np / hi), Margin: 0.5 - quantEps}
-	h := 1 / float64(a.Inv)
-	var nodes [deg + 1]float64
+	const deg = simd.StepApproxDegree
+	a := &simd.StepApprox{Inv: float32(1 / hi), Margin: 0.5 - quantEps}
+	// P(z) = u(√z·hi)/√z at Chebyshev nodes in z ∈ (0, 1).
+	var nodes, vals [deg + 1]float64
 	for j := range nodes {
-		nodes[j] = 0.5 * math.Cos(float64(2*j+1)*math.Pi/float64(2*(deg+1)))
+		z := 0.5 + 0.5*math.Cos(float64(2*j+1)*math.Pi/float64(2*(deg+1)))
+		nodes[j], vals[j] = z, u(math.Sqrt(z)*hi)/math.Sqrt(z)
 	}
-	for p := range np {
-		var vals [deg + 1]float64
-		for j, tj := range nodes {
-			vals[j] = u((float64(p) + 0.5 + tj) * h)
-		}
-		cf, ok := interpolate(nodes, vals)
-		if !ok {
-			return nil
-		}
-		for k := range cf {
-			a.Coef[k][p] = float32(cf[deg-k])
-		}
+	cf, ok := interpolate(nodes, vals)
+	if !ok {
+		return nil
 	}
-	// The pieces against the reference, at 4096 points each, through its
-	// float32 ToUniform.
-	const per = 4096
-	xs := make([]float32, 0, 2*(np*per+1)) // both signs
-	for i := range np * per {
-		xs = append(xs, float32((float64(i)+0.5)*h/per))
+	for k := range cf {
+		a.Coef[k] = float32(cf[deg-k])
+	}
+	// The polynomial against the reference, at 32768 points a sign,
+	// through its float32 ToUniform.
+	const n = 32768
+	xs := make([]float32, 0, 2*(n+1)) // both signs
+	for i := range n {
+		xs = append(xs, float32((float64(i)+0.5)*hi/n))
 	}
 	xs = append(xs, float32(hi))
 	for _, x := range xs[:len(xs):len(xs)] {

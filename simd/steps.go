@@ -28,30 +28,30 @@ type StepTable struct {
 	Approx         *StepApprox
 }
 
-// StepApproxPieces and StepApproxDegree shape a StepApprox: the pieces
-// fill one vector of float32 lanes, so that a vector permutation selects a
-// coefficient for every lane at once.
-const (
-	StepApproxPieces = 8
-	StepApproxDegree = 5
-)
+// StepApproxDegree is the degree of a StepApprox's polynomial in x².
+const StepApproxDegree = 7
 
-// StepApprox is an odd step function's continuous form, u(v), in pieces:
-// with f = min(|v|·Inv, 8⁻) (the largest float32 below 8), piece p = ⌊f⌋
-// and t = (f − p) − ½,
+// StepApprox is an odd step function's continuous form, u(v), as one odd
+// polynomial: with x = max(min(v·Inv, 1), −1) and z = x·x,
 //
-//	u(v) = sign(v) · Σₖ Coef[k][p]·t^(StepApproxDegree−k)
+//	u(v) = x · Σₖ Coef[k]·z^(StepApproxDegree−k)
 //
 // evaluated in float32 by Horner's rule with fused multiply-adds (Coef[0]
-// first). Where |u − round(u)| ≤ Margin, the step is round(u) (half to
-// even, saturated to int8); elsewhere, and for NaN, a kernel looks the
-// value up in the table. Whoever builds a StepApprox guarantees that
-// where the margin holds, round(u) is the table's step: u must stay within
-// ½ − Margin of the table's step function, with room for float32 rounding.
+// first), then multiplied by x. Where |u − round(u)| ≤ Margin, the step is
+// round(u) (half to even, saturated to int8); elsewhere, and for NaN, a
+// kernel looks the value up in the table. Whoever builds a StepApprox
+// guarantees that where the margin holds, round(u) is the table's step: u
+// must stay within ½ − Margin of the table's step function, with room for
+// float32 rounding. A polynomial needs no lookup: a vector permutation
+// that picked per-lane coefficients from pieces runs on one pipe of Zen 3
+// at one a cycle, where the multiply-adds run on two.
 type StepApprox struct {
 	Inv    float32
 	Margin float32
-	Coef   [StepApproxDegree + 1][StepApproxPieces]float32
+	Coef   [StepApproxDegree + 1]float32
+	// vec holds Coef[k] in every lane of a vector, for the kernels' memory
+	// operands (NewStepTable fills it).
+	vec [StepApproxDegree + 1][8]float32
 }
 
 // Eval is u(v) as the kernels compute it, except that each fused
@@ -59,20 +59,13 @@ type StepApprox struct {
 // can differ from the kernels' result in the last bit: builders check
 // their bounds with room for that.
 func (a *StepApprox) Eval(v float32) float32 {
-	f := min(float32(math.Abs(float64(v)))*a.Inv, math.Nextafter32(StepApproxPieces, 0))
-	if f != f {
-		return f
-	}
-	p := int(f)
-	t := (f - float32(p)) - 0.5
-	u := a.Coef[0][p]
+	x := max(min(v*a.Inv, 1), -1)
+	z := x * x
+	p := a.Coef[0]
 	for k := 1; k <= StepApproxDegree; k++ {
-		u = float32(math.FMA(float64(u), float64(t), float64(a.Coef[k][p])))
+		p = float32(math.FMA(float64(p), float64(z), float64(a.Coef[k])))
 	}
-	if math.Signbit(float64(v)) {
-		u = -u
-	}
-	return u
+	return x * p
 }
 
 // Step is the step Approx gives v, and whether the margin holds there.
@@ -116,6 +109,11 @@ func NewStepTable(t StepTable) (*StepTable, error) {
 	}
 	if t.Approx != nil {
 		a := *t.Approx
+		for k, c := range a.Coef {
+			for l := range a.vec[k] {
+				a.vec[k][l] = c
+			}
+		}
 		t.Approx = &a
 	}
 	return &t, nil

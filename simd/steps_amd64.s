@@ -68,72 +68,136 @@ sloop:
 	VZEROUPPER
 	RET
 
-// APPROXCONST loads the approximation's constants from BX: the
-// coefficients (t⁵ first) in Y5-Y10, Y11 = Margin, Y12 = ½, Y13 = the
-// largest float32 below 8, Y14 = Inv, Y15 = |·|'s mask.
+// APPROXCONST loads the approximation's constants from BX: Y11 = Margin,
+// Y12 = −1, Y13 = 1, Y14 = Inv, Y15 = |·|'s mask. The coefficients stay
+// in memory, one vector each from 40(BX) on, read by the multiply-adds.
 #define APPROXCONST \
-	VMOVUPS      8(BX), Y5        \
-	VMOVUPS      40(BX), Y6       \
-	VMOVUPS      72(BX), Y7       \
-	VMOVUPS      104(BX), Y8      \
-	VMOVUPS      136(BX), Y9      \
-	VMOVUPS      168(BX), Y10     \
 	VBROADCASTSS 4(BX), Y11       \
-	MOVL         $0x3f000000, DX  \
+	MOVL         $0xbf800000, DX  \
 	VMOVD        DX, X12          \
 	VBROADCASTSS X12, Y12         \
-	MOVL         $0x40ffffff, DX  \
+	MOVL         $0x3f800000, DX  \
 	VMOVD        DX, X13          \
 	VBROADCASTSS X13, Y13         \
 	VBROADCASTSS 0(BX), Y14       \
 	VPCMPEQD     Y15, Y15, Y15    \
 	VPSRLD       $1, Y15, Y15
 
+// APAIR takes two blocks at SI through the approximation, interleaved:
+// block a in Y0-Y4, b in Y5-Y9. It leaves the rounded values in Y2 and
+// Y7 and the blocks' undecided lanes in DX and R10.
+#define APAIR \
+	VMOVUPS     (SI), Y0           \
+	VMOVUPS     32(SI), Y5         \
+	VMULPS      Y14, Y0, Y1        \
+	VMULPS      Y14, Y5, Y6        \
+	VMINPS      Y1, Y13, Y1        \
+	VMINPS      Y6, Y13, Y6        \
+	VMAXPS      Y1, Y12, Y1        \
+	VMAXPS      Y6, Y12, Y6        \
+	VMULPS      Y1, Y1, Y2         \
+	VMULPS      Y6, Y6, Y7         \
+	VMOVUPS     40(BX), Y3         \
+	VMOVUPS     40(BX), Y8         \
+	VFMADD213PS 72(BX), Y2, Y3    \
+	VFMADD213PS 72(BX), Y7, Y8    \
+	VFMADD213PS 104(BX), Y2, Y3    \
+	VFMADD213PS 104(BX), Y7, Y8    \
+	VFMADD213PS 136(BX), Y2, Y3    \
+	VFMADD213PS 136(BX), Y7, Y8    \
+	VFMADD213PS 168(BX), Y2, Y3    \
+	VFMADD213PS 168(BX), Y7, Y8    \
+	VFMADD213PS 200(BX), Y2, Y3    \
+	VFMADD213PS 200(BX), Y7, Y8    \
+	VFMADD213PS 232(BX), Y2, Y3    \
+	VFMADD213PS 232(BX), Y7, Y8    \
+	VFMADD213PS 264(BX), Y2, Y3    \
+	VFMADD213PS 264(BX), Y7, Y8    \
+	VMULPS      Y3, Y1, Y4         \
+	VMULPS      Y8, Y6, Y9         \
+	VROUNDPS    $0, Y4, Y2         \
+	VROUNDPS    $0, Y9, Y7         \
+	VSUBPS      Y2, Y4, Y4         \
+	VSUBPS      Y7, Y9, Y9         \
+	VANDPS      Y15, Y4, Y4        \
+	VANDPS      Y15, Y9, Y9        \
+	VCMPPS      $0x16, Y11, Y4, Y4 \
+	VCMPPS      $0x16, Y11, Y9, Y9 \
+	VMOVMSKPS   Y4, DX             \
+	VMOVMSKPS   Y9, R10
+
 // func stepApproxAVX2(dst *int8, src *float32, blocks int, t *StepTable)
 //
-// Blocks of eight values through t.Approx; a block with a value the margin
-// does not decide (or NaN) is looked up in the table, whose constants take
-// the approximation's registers for that block.
+// Blocks of eight values through t.Approx, two at a time (each block is a
+// chain of some sixty cycles); a pair with a value the margin does not
+// decide (or NaN) goes again one block at a time, where such a block is
+// looked up in the table, whose constants take the approximation's
+// registers for that block.
 TEXT ·stepApproxAVX2(SB), NOSPLIT, $0-32
 	STEPARGS
 	MOVQ 72(AX), BX
 	APPROXCONST
+	XORQ R12, R12
+	MOVQ CX, R11
+	ANDQ $1, CX  // the single block left
+	SHRQ $1, R11 // pairs
+	JZ   asingle
+
+apair:
+	APAIR
+	ORL          R10, DX
+	JNE          apairslow
+	VCVTTPS2DQ   Y2, Y3
+	VCVTTPS2DQ   Y7, Y8
+	VEXTRACTI128 $1, Y3, X4
+	VPACKSSDW    X4, X3, X3
+	VEXTRACTI128 $1, Y8, X9
+	VPACKSSDW    X9, X8, X8
+	VPACKSSWB    X8, X3, X3
+	VMOVDQU      X3, (DI)
+	ADDQ         $64, SI
+	ADDQ         $16, DI
+
+apairnext:
+	DECQ R11
+	JNZ  apair
+
+asingle:
+	TESTQ CX, CX
+	JZ    adone
 
 aloop:
-	VMOVUPS    (SI), Y0
-	VANDPS     Y15, Y0, Y1
-	VMULPS     Y14, Y1, Y1
-	VMINPS     Y1, Y13, Y1         // f; NaN stays NaN
-	VROUNDPS   $1, Y1, Y2          // ⌊f⌋
-	VCVTTPS2DQ Y2, Y3              // the piece
-	VSUBPS     Y2, Y1, Y1
-	VSUBPS     Y12, Y1, Y1         // t
-	VPERMPS    Y5, Y3, Y4
-	VPERMPS    Y6, Y3, Y2
-	VFMADD213PS Y2, Y1, Y4
-	VPERMPS    Y7, Y3, Y2
-	VFMADD213PS Y2, Y1, Y4
-	VPERMPS    Y8, Y3, Y2
-	VFMADD213PS Y2, Y1, Y4
-	VPERMPS    Y9, Y3, Y2
-	VFMADD213PS Y2, Y1, Y4
-	VPERMPS    Y10, Y3, Y2
-	VFMADD213PS Y2, Y1, Y4         // u(|v|)
-	VANDNPS    Y0, Y15, Y1         // v's sign
-	VXORPS     Y1, Y4, Y4          // u(v)
-	VROUNDPS   $0, Y4, Y2          // round half to even
-	VSUBPS     Y2, Y4, Y4
-	VANDPS     Y15, Y4, Y4
-	VCMPPS     $0x16, Y11, Y4, Y4  // beyond the margin, or NaN
-	VMOVMSKPS  Y4, DX
-	TESTL      DX, DX
-	JNE        alook
-	VCVTTPS2DQ Y2, Y3
+	VMOVUPS     (SI), Y0
+	VMULPS      Y14, Y0, Y1
+	VMINPS      Y1, Y13, Y1        // NaN stays NaN
+	VMAXPS      Y1, Y12, Y1        // x
+	VMULPS      Y1, Y1, Y2         // z
+	VMOVUPS     40(BX), Y3
+	VFMADD213PS 72(BX), Y2, Y3
+	VFMADD213PS 104(BX), Y2, Y3
+	VFMADD213PS 136(BX), Y2, Y3
+	VFMADD213PS 168(BX), Y2, Y3
+	VFMADD213PS 200(BX), Y2, Y3
+	VFMADD213PS 232(BX), Y2, Y3
+	VFMADD213PS 264(BX), Y2, Y3
+	VMULPS      Y3, Y1, Y4         // u(v)
+	VROUNDPS    $0, Y4, Y2         // round half to even
+	VSUBPS      Y2, Y4, Y4
+	VANDPS      Y15, Y4, Y4
+	VCMPPS      $0x16, Y11, Y4, Y4 // beyond the margin, or NaN
+	VMOVMSKPS   Y4, DX
+	TESTL       DX, DX
+	JNE         alook
+	VCVTTPS2DQ  Y2, Y3
 
 astore:
 	PACKSTORE
-	DECQ CX
-	JNE  aloop
+	DECQ  CX
+	JNE   aloop
+	TESTQ R12, R12
+	JNE   apairback
+
+adone:
 	VZEROUPPER
 	RET
 
@@ -142,3 +206,16 @@ alook:
 	TABLESTEP
 	APPROXCONST
 	JMP astore
+
+	// A pair with an undecided block goes one block at a time; R12 keeps
+	// the single block due after the pairs, and that there is a pair to
+	// return to.
+apairslow:
+	LEAQ 2(CX), R12
+	MOVQ $2, CX
+	JMP  aloop
+
+apairback:
+	LEAQ -2(R12), CX
+	XORQ R12, R12
+	JMP  apairnext

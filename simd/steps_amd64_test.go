@@ -16,6 +16,6 @@ func TestStepTableLayout(t *testing.T) {
 		unsafe.Offsetof(st.Last), unsafe.Offsetof(st.Base), unsafe.Offsetof(st.Thr), unsafe.Offsetof(st.Bias),
 		unsafe.Offsetof(st.Approx)})
 	var a StepApprox
-	require.Equal(t, []uintptr{0, 4, 8, 200}, []uintptr{unsafe.Offsetof(a.Inv), unsafe.Offsetof(a.Margin),
-		unsafe.Offsetof(a.Coef), unsafe.Sizeof(a)})
+	require.Equal(t, []uintptr{0, 4, 8, 40, 296}, []uintptr{unsafe.Offsetof(a.Inv), unsafe.Offsetof(a.Margin),
+		unsafe.Offsetof(a.Coef), unsafe.Offsetof(a.vec), unsafe.Sizeof(a)})
 }

@@ -54,26 +54,18 @@ func TestStepLookup(t *testing.T) {
 
 // With an approximation, the kernels take the steps it decides and look
 // up the rest, and still give the table's steps: a StepApprox of
-// g(y) = 1.5y + 0.002y³ (pieces of its Taylor expansion, exact but for
-// float32 rounding), the table built from g's own rounding points, tested
-// around every point (where the margin sends values to the table), on
-// random values and where the steps saturate.
+// g(y) = 1.5y + 0.002y³ up to |y| = 40 (exact but for float32 rounding),
+// the table built from g's own rounding points, tested around every point
+// (where the margin sends values to the table), on random values and
+// where the steps saturate.
 func TestStepLookupApprox(t *testing.T) {
-	const A, B = 1.5, 0.002
-	a := &StepApprox{Inv: 0.2, Margin: 0.45}
-	h := 1 / float64(a.Inv)
-	for p := range StepApproxPieces {
-		y0 := (float64(p) + 0.5) * h
-		c := [StepApproxDegree + 1]float64{0, 0, B * h * h * h, 3 * B * y0 * h * h, A*h + 3*B*y0*y0*h, A*y0 + B*y0*y0*y0}
-		for k := range c {
-			a.Coef[k][p] = float32(c[k])
-		}
-	}
-	// u64 is u(v) in float64 from the kernels' own piece coordinate f.
+	const A, B, H = 1.5, 0.002, 40
+	a := &StepApprox{Inv: 1.0 / H, Margin: 0.45}
+	a.Coef[StepApproxDegree-1], a.Coef[StepApproxDegree] = B*H*H*H, A*H
+	// u64 is u(v) in float64 from the kernels' own coordinate x.
 	u64 := func(v float32) float64 {
-		f := min(float32(math.Abs(float64(v)))*a.Inv, math.Nextafter32(StepApproxPieces, 0))
-		y := float64(f) * h
-		return math.Copysign(A*y+B*y*y*y, float64(v))
+		y := float64(max(min(v*a.Inv, 1), -1)) * H
+		return A*y + B*y*y*y
 	}
 	step := func(v float32) float64 { return math.RoundToEven(u64(v)) }
 	// The thresholds: the least float32 at which each step is reached.
@@ -146,7 +138,7 @@ func TestStepLookupApprox(t *testing.T) {
 		}
 	}
 	checkStepKernels(t, tab, vals, want)
-	st.Approx = &StepApprox{Inv: 0.2, Margin: 0.5}
+	st.Approx = &StepApprox{Inv: 1.0 / H, Margin: 0.5}
 	_, err = NewStepTable(st)
 	require.Error(t, err)
 }
@@ -213,7 +205,7 @@ func stepTableFor(ts []float32, bias int) StepTable {
 // on short tails of them, against want.
 func checkStepKernels(t *testing.T, tab *StepTable, vals []float32, want []int8) {
 	for _, im := range stepLookupFamily.available() {
-		for _, n := range []int{len(vals), 7, 8, 9, 17} {
+		for _, n := range []int{len(vals), len(vals) - 8, 7, 8, 9, 17, 25, 41} {
 			t.Run(fmt.Sprintf("%s/%d", im.name, n), func(t *testing.T) {
 				saved := stepLookupFn
 				stepLookupFn = im.fn
