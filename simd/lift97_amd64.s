@@ -481,7 +481,7 @@ c3next:
 
 // C3SKB is the last two steps of the block before BX from C3SKA's Y0-Y5
 // and the state rows, which it then writes; the three output rows lie
-// delta (DX) bytes apart, reached by moving BX.
+// delta (DX) bytes apart from DI and SI, which move with BX.
 #define C3SKB \
 	VMOVUPS     -32(R12)(BX*1), Y9     \ // s1 of the row before
 	VADDPS      Y3, Y9, Y6             \
@@ -499,16 +499,12 @@ c3next:
 	VMOVUPS     Y2, -32(R11)(BX*1)     \
 	VMOVUPS     Y5, -32(R12)(BX*1)     \
 	VMOVUPS     Y14, -32(R13)(BX*1)    \
-	VMOVUPS     Y7, -32(DI)(BX*1)      \
-	VMOVUPS     Y6, -32(SI)(BX*1)      \
-	ADDQ        DX, BX                 \
-	VMOVUPS     Y9, -32(DI)(BX*1)      \
-	VMOVUPS     Y8, -32(SI)(BX*1)      \
-	ADDQ        DX, BX                 \
-	VMOVUPS     Y15, -32(DI)(BX*1)     \
-	VMOVUPS     Y14, -32(SI)(BX*1)     \
-	SUBQ        DX, BX                 \
-	SUBQ        DX, BX
+	VMOVUPS     Y7, -32(DI)            \
+	VMOVUPS     Y6, -32(SI)            \
+	VMOVUPS     Y9, -32(DI)(DX*1)      \
+	VMOVUPS     Y8, -32(SI)(DX*1)      \
+	VMOVUPS     Y15, -32(DI)(DX*2)     \
+	VMOVUPS     Y14, -32(SI)(DX*2)
 
 // func lift97Col3SkewAVX2(lo, hi, x2, x3, x4, x5, x6, x7, x8, d1, s1, d2p *float32, delta, blocks, segs, ostep int, c *float32)
 //
@@ -542,6 +538,8 @@ sk3seg:
 	MOVQ d2p+88(FP), R13
 	C3SKA
 	ADDQ $32, BX
+	ADDQ $32, DI
+	ADDQ $32, SI
 	CMPQ BX, 0(SP)
 	JGE  sk3last
 
@@ -549,6 +547,8 @@ sk3block:
 	C3SKB
 	C3SKA
 	ADDQ $32, BX
+	ADDQ $32, DI
+	ADDQ $32, SI
 	CMPQ BX, 0(SP)
 	JLT  sk3block
 
