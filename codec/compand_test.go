@@ -202,7 +202,7 @@ func TestQuantizeThresholds(t *testing.T) {
 			t.Fatalf("bits %d: no threshold table", bits)
 		}
 		if tab.steps.Approx == nil {
-			t.Errorf("bits %d: the pieces do not fit the latent", bits)
+			t.Errorf("bits %d: the polynomial does not fit the latent", bits)
 		}
 		var vals []float32
 		for _, th := range tab.thr[1 : 2*tab.l+1] {
