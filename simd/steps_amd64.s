@@ -83,84 +83,114 @@ sloop:
 	VPCMPEQD     Y15, Y15, Y15    \
 	VPSRLD       $1, Y15, Y15
 
-// APAIR takes two blocks at SI through the approximation, interleaved:
-// block a in Y0-Y4, b in Y5-Y9. It leaves the rounded values in Y2 and
-// Y7 and the blocks' undecided lanes in DX and R10.
-#define APAIR \
-	VMOVUPS     (SI), Y0           \
-	VMOVUPS     32(SI), Y5         \
-	VMULPS      Y14, Y0, Y1        \
-	VMULPS      Y14, Y5, Y6        \
-	VMINPS      Y1, Y13, Y1        \
-	VMINPS      Y6, Y13, Y6        \
-	VMAXPS      Y1, Y12, Y1        \
-	VMAXPS      Y6, Y12, Y6        \
-	VMULPS      Y1, Y1, Y2         \
-	VMULPS      Y6, Y6, Y7         \
-	VMOVUPS     40(BX), Y3         \
-	VMOVUPS     40(BX), Y8         \
-	VFMADD213PS 72(BX), Y2, Y3    \
-	VFMADD213PS 72(BX), Y7, Y8    \
-	VFMADD213PS 104(BX), Y2, Y3    \
-	VFMADD213PS 104(BX), Y7, Y8    \
-	VFMADD213PS 136(BX), Y2, Y3    \
-	VFMADD213PS 136(BX), Y7, Y8    \
-	VFMADD213PS 168(BX), Y2, Y3    \
-	VFMADD213PS 168(BX), Y7, Y8    \
-	VFMADD213PS 200(BX), Y2, Y3    \
-	VFMADD213PS 200(BX), Y7, Y8    \
-	VFMADD213PS 232(BX), Y2, Y3    \
-	VFMADD213PS 232(BX), Y7, Y8    \
-	VFMADD213PS 264(BX), Y2, Y3    \
-	VFMADD213PS 264(BX), Y7, Y8    \
-	VMULPS      Y3, Y1, Y4         \
-	VMULPS      Y8, Y6, Y9         \
-	VROUNDPS    $0, Y4, Y2         \
-	VROUNDPS    $0, Y9, Y7         \
-	VSUBPS      Y2, Y4, Y4         \
-	VSUBPS      Y7, Y9, Y9         \
-	VANDPS      Y15, Y4, Y4        \
-	VANDPS      Y15, Y9, Y9        \
-	VCMPPS      $0x16, Y11, Y4, Y4 \
-	VCMPPS      $0x16, Y11, Y9, Y9 \
-	VMOVMSKPS   Y4, DX             \
-	VMOVMSKPS   Y9, R10
+// ATRIPLE takes three blocks at SI through the approximation, their
+// chains interleaved (each is some sixty cycles deep): block i in
+// Y(3i)-Y(3i+2) as x, z and the polynomial. It leaves the rounded values
+// in Y0, Y3 and Y6 and the blocks' undecided lanes in DX, R10 and R13.
+#define ATRIPLE \
+	VMOVUPS     0(SI), Y0 \
+	VMOVUPS     32(SI), Y3 \
+	VMOVUPS     64(SI), Y6 \
+	VMULPS      Y14, Y0, Y0 \
+	VMULPS      Y14, Y3, Y3 \
+	VMULPS      Y14, Y6, Y6 \
+	VMINPS      Y0, Y13, Y0 \
+	VMINPS      Y3, Y13, Y3 \
+	VMINPS      Y6, Y13, Y6 \
+	VMAXPS      Y0, Y12, Y0 \
+	VMAXPS      Y3, Y12, Y3 \
+	VMAXPS      Y6, Y12, Y6 \
+	VMULPS      Y0, Y0, Y1 \
+	VMULPS      Y3, Y3, Y4 \
+	VMULPS      Y6, Y6, Y7 \
+	VMOVUPS     40(BX), Y2 \
+	VMOVUPS     40(BX), Y5 \
+	VMOVUPS     40(BX), Y8 \
+	VFMADD213PS 72(BX), Y1, Y2 \
+	VFMADD213PS 72(BX), Y4, Y5 \
+	VFMADD213PS 72(BX), Y7, Y8 \
+	VFMADD213PS 104(BX), Y1, Y2 \
+	VFMADD213PS 104(BX), Y4, Y5 \
+	VFMADD213PS 104(BX), Y7, Y8 \
+	VFMADD213PS 136(BX), Y1, Y2 \
+	VFMADD213PS 136(BX), Y4, Y5 \
+	VFMADD213PS 136(BX), Y7, Y8 \
+	VFMADD213PS 168(BX), Y1, Y2 \
+	VFMADD213PS 168(BX), Y4, Y5 \
+	VFMADD213PS 168(BX), Y7, Y8 \
+	VFMADD213PS 200(BX), Y1, Y2 \
+	VFMADD213PS 200(BX), Y4, Y5 \
+	VFMADD213PS 200(BX), Y7, Y8 \
+	VFMADD213PS 232(BX), Y1, Y2 \
+	VFMADD213PS 232(BX), Y4, Y5 \
+	VFMADD213PS 232(BX), Y7, Y8 \
+	VFMADD213PS 264(BX), Y1, Y2 \
+	VFMADD213PS 264(BX), Y4, Y5 \
+	VFMADD213PS 264(BX), Y7, Y8 \
+	VMULPS      Y2, Y0, Y2 \
+	VMULPS      Y5, Y3, Y5 \
+	VMULPS      Y8, Y6, Y8 \
+	VROUNDPS    $0, Y2, Y0 \
+	VROUNDPS    $0, Y5, Y3 \
+	VROUNDPS    $0, Y8, Y6 \
+	VSUBPS      Y0, Y2, Y2 \
+	VSUBPS      Y3, Y5, Y5 \
+	VSUBPS      Y6, Y8, Y8 \
+	VANDPS      Y15, Y2, Y2 \
+	VANDPS      Y15, Y5, Y5 \
+	VANDPS      Y15, Y8, Y8 \
+	VCMPPS      $0x16, Y11, Y2, Y2 \
+	VCMPPS      $0x16, Y11, Y5, Y5 \
+	VCMPPS      $0x16, Y11, Y8, Y8 \
+	VMOVMSKPS   Y2, DX \
+	VMOVMSKPS   Y5, R10 \
+	VMOVMSKPS   Y8, R13
 
 // func stepApproxAVX2(dst *int8, src *float32, blocks int, t *StepTable)
 //
-// Blocks of eight values through t.Approx, two at a time (each block is a
-// chain of some sixty cycles); a pair with a value the margin does not
-// decide (or NaN) goes again one block at a time, where such a block is
+// Blocks of eight values through t.Approx, three at a time (each block is
+// a chain of some sixty cycles); three with a value the margin does not
+// decide (or NaN) go again one block at a time, where such a block is
 // looked up in the table, whose constants take the approximation's
 // registers for that block.
 TEXT ·stepApproxAVX2(SB), NOSPLIT, $0-32
 	STEPARGS
-	MOVQ 72(AX), BX
+	MOVQ  72(AX), BX
 	APPROXCONST
-	XORQ R12, R12
-	MOVQ CX, R11
-	ANDQ $1, CX  // the single block left
-	SHRQ $1, R11 // pairs
-	JZ   asingle
+	XORQ  R12, R12
+	MOVQ  CX, R11
+	MOVQ  $0xAAAAAAAB, R13
+	IMULQ R13, R11
+	SHRQ  $33, R11           // triples: blocks/3 (blocks < 2³²)
+	LEAQ  (R11)(R11*2), R13
+	SUBQ  R13, CX            // the blocks left after them
+	TESTQ R11, R11
+	JZ    asingle
 
-apair:
-	APAIR
+atriple:
+	ATRIPLE
 	ORL          R10, DX
-	JNE          apairslow
-	VCVTTPS2DQ   Y2, Y3
-	VCVTTPS2DQ   Y7, Y8
-	VEXTRACTI128 $1, Y3, X4
-	VPACKSSDW    X4, X3, X3
-	VEXTRACTI128 $1, Y8, X9
-	VPACKSSDW    X9, X8, X8
-	VPACKSSWB    X8, X3, X3
-	VMOVDQU      X3, (DI)
-	ADDQ         $64, SI
-	ADDQ         $16, DI
+	ORL          R13, DX
+	JNE          atripleslow
+	VCVTTPS2DQ   Y0, Y1
+	VCVTTPS2DQ   Y3, Y4
+	VCVTTPS2DQ   Y6, Y7
+	VEXTRACTI128 $1, Y1, X0
+	VPACKSSDW    X0, X1, X1
+	VEXTRACTI128 $1, Y4, X3
+	VPACKSSDW    X3, X4, X4
+	VPACKSSWB    X4, X1, X1
+	VEXTRACTI128 $1, Y7, X6
+	VPACKSSDW    X6, X7, X7
+	VPACKSSWB    X7, X7, X7
+	VMOVDQU      X1, (DI)
+	MOVQ         X7, 16(DI)
+	ADDQ         $96, SI
+	ADDQ         $24, DI
 
-apairnext:
+atriplenext:
 	DECQ R11
-	JNZ  apair
+	JNZ  atriple
 
 asingle:
 	TESTQ CX, CX
@@ -195,7 +225,7 @@ astore:
 	DECQ  CX
 	JNE   aloop
 	TESTQ R12, R12
-	JNE   apairback
+	JNE   atripleback
 
 adone:
 	VZEROUPPER
@@ -207,15 +237,15 @@ alook:
 	APPROXCONST
 	JMP astore
 
-	// A pair with an undecided block goes one block at a time; R12 keeps
-	// the single block due after the pairs, and that there is a pair to
-	// return to.
-apairslow:
-	LEAQ 2(CX), R12
-	MOVQ $2, CX
+	// Three blocks with an undecided one go one block at a time; R12
+	// keeps the blocks due after the triples, and that there is a triple
+	// to return to.
+atripleslow:
+	LEAQ 4(CX), R12
+	MOVQ $3, CX
 	JMP  aloop
 
-apairback:
-	LEAQ -2(R12), CX
+atripleback:
+	LEAQ -4(R12), CX
 	XORQ R12, R12
-	JMP  apairnext
+	JMP  atriplenext
