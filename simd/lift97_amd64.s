@@ -2,6 +2,22 @@
 
 #include "textflag.h"
 
+// C3ARGS loads the three-row kernels' rows (all but x7, which shares AX
+// with the constants' address) and delta.
+#define C3ARGS \
+	MOVQ lo+0(FP), DI \
+	MOVQ hi+8(FP), SI \
+	MOVQ x2+16(FP), R8 \
+	MOVQ x3+24(FP), R9 \
+	MOVQ x4+32(FP), R10 \
+	MOVQ x5+40(FP), R14 \
+	MOVQ x6+48(FP), R15 \
+	MOVQ x8+64(FP), CX \
+	MOVQ d1+72(FP), R11 \
+	MOVQ s1+80(FP), R12 \
+	MOVQ d2p+88(FP), R13 \
+	MOVQ delta+96(FP), DX
+
 // Lift97Steps, one block of eight outputs in five registers and a
 // temporary, step by step so that two blocks interleave: each block's
 // chain of dependent additions and multiply-adds is long, and two chains
@@ -398,18 +414,7 @@ cnext:
 // where unit is 1. Every general register holds a row, so the block bound
 // and the segment count live on the stack.
 TEXT ·lift97Col3AVX2(SB), NOSPLIT, $16-152
-	MOVQ lo+0(FP), DI
-	MOVQ hi+8(FP), SI
-	MOVQ x2+16(FP), R8
-	MOVQ x3+24(FP), R9
-	MOVQ x4+32(FP), R10
-	MOVQ x5+40(FP), R14
-	MOVQ x6+48(FP), R15
-	MOVQ x8+64(FP), CX
-	MOVQ d1+72(FP), R11
-	MOVQ s1+80(FP), R12
-	MOVQ d2p+88(FP), R13
-	MOVQ delta+96(FP), DX
+	C3ARGS
 	XORQ BX, BX
 	MOVQ $0, 8(SP)  // the segment
 	MOVQ $0, 0(SP)  // where its blocks end
@@ -510,24 +515,13 @@ c3next:
 //
 // lift97Col3AVX2 with unit scales, c's constants for every segment.
 TEXT ·lift97Col3SkewAVX2(SB), NOSPLIT, $8-136
-	MOVQ         lo+0(FP), DI
-	MOVQ         hi+8(FP), SI
-	MOVQ         x2+16(FP), R8
-	MOVQ         x3+24(FP), R9
-	MOVQ         x4+32(FP), R10
-	MOVQ         x5+40(FP), R14
-	MOVQ         x6+48(FP), R15
-	MOVQ         x8+64(FP), CX
-	MOVQ         d1+72(FP), R11
-	MOVQ         s1+80(FP), R12
-	MOVQ         d2p+88(FP), R13
+	C3ARGS
 	MOVQ         c+128(FP), AX
 	VBROADCASTSS 0(AX), Y10
 	VBROADCASTSS 4(AX), Y11
 	VBROADCASTSS 8(AX), Y12
 	VBROADCASTSS 12(AX), Y13
 	MOVQ         x7+56(FP), AX
-	MOVQ         delta+96(FP), DX
 	XORQ         BX, BX
 	MOVQ         $0, 0(SP) // where the segment's blocks end
 

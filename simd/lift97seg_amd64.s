@@ -2,6 +2,23 @@
 
 #include "textflag.h"
 
+// SEGARGS loads the row kernels' arguments: the rows at R8, their bands
+// at DI and SI (DX bytes each, n = R11 pairs), R12 rows, and α, β, γ, δ
+// in Y0-Y3.
+#define SEGARGS \
+	MOVQ         dst+0(FP), DI     \
+	MOVQ         x+8(FP), R8       \
+	MOVQ         n+16(FP), R11     \
+	MOVQ         rows+24(FP), R12  \
+	MOVQ         c+32(FP), AX      \
+	VBROADCASTSS 0(AX), Y0         \
+	VBROADCASTSS 4(AX), Y1         \
+	VBROADCASTSS 8(AX), Y2         \
+	VBROADCASTSS 12(AX), Y3        \
+	MOVQ         R11, DX           \
+	SHLQ         $5, DX            \
+	LEAQ         (DI)(DX*1), SI
+
 // The lane rotations that bring a lane-segmented row's samples past each
 // stretch's ends: up gives lane l what lane l-1 holds, down what lane l+1
 // holds (the lanes wrap: the row is one period).
@@ -48,18 +65,7 @@ GLOBL segRot<>(SB), RODATA|NOPTR, $64
 
 // func lift97SegRowsAVX2(dst, x *float32, n, rows int, c *[4]float32)
 TEXT ·lift97SegRowsAVX2(SB), NOSPLIT, $0-40
-	MOVQ         dst+0(FP), DI
-	MOVQ         x+8(FP), R8
-	MOVQ         n+16(FP), R11
-	MOVQ         rows+24(FP), R12
-	MOVQ         c+32(FP), AX
-	VBROADCASTSS 0(AX), Y0 // α
-	VBROADCASTSS 4(AX), Y1 // β
-	VBROADCASTSS 8(AX), Y2 // γ
-	VBROADCASTSS 12(AX), Y3 // δ
-	MOVQ         R11, DX
-	SHLQ         $5, DX // a band's bytes
-	LEAQ         (DI)(DX*1), SI
+	SEGARGS
 
 segrow:
 	MOVQ R11, CX
@@ -261,22 +267,24 @@ tloop:
 	VFMADD213PS s1t1, Y3, f         \
 	VMOVUPS     f, 128(DI)(BX*1)
 
+// SKTAIL is iterations n-5 .. n-3 and the last outputs, from BX = 32·(n-5)
+// with the loop's registers in the assignment (d1: a1 a2 a3, s1: b1 b2 b3,
+// d2: c1 c2 c3), which the iterations rotate.
+#define SKTAIL(a1, a2, a3, b1, b2, b3, c1, c2, c3) \
+	SKOUT(a1, b1, b2, b3, c1, c2, c3, -32, 0) \
+	SKS1(a2, a3, b1, 128)                     \
+	VMOVAPS Y13, a1                           \
+	SKOUT(a2, b2, b3, b1, c2, c3, c1, 0, 32)  \
+	SKS1(a3, a1, b2, 192)                     \
+	SKOUT(a3, b3, b1, b2, c3, c1, c2, 32, 64) \
+	VMOVAPS Y14, b3                           \
+	SKEND(a1, b1, b2, b3, c1, c2, c3)
+
 // func lift97SegRowsSkewAVX2(dst, x *float32, n, rows int, c *[4]float32)
 //
 // n ≥ 6 pairs a row.
 TEXT ·lift97SegRowsSkewAVX2(SB), NOSPLIT, $0-40
-	MOVQ         dst+0(FP), DI
-	MOVQ         x+8(FP), R8
-	MOVQ         n+16(FP), R11
-	MOVQ         rows+24(FP), R12
-	MOVQ         c+32(FP), AX
-	VBROADCASTSS 0(AX), Y0 // α
-	VBROADCASTSS 4(AX), Y1 // β
-	VBROADCASTSS 8(AX), Y2 // γ
-	VBROADCASTSS 12(AX), Y3 // δ
-	MOVQ         R11, DX
-	SHLQ         $5, DX // a band's bytes
-	LEAQ         (DI)(DX*1), SI
+	SEGARGS
 
 skrow:
 	// The stretch's end: d1(n-2), d1(n-1) and s1(n-1), with e(n) the next
@@ -345,38 +353,17 @@ skloop:
 	// and leave out d1(n-1) and d1(n), which no output needs; then the
 	// last outputs.
 sktail0:
-	SKOUT(Y4, Y7, Y8, Y9, Y11, Y12, Y10, -32, 0)
-	SKS1(Y5, Y6, Y7, 128)
-	VMOVAPS Y13, Y4
-	SKOUT(Y5, Y8, Y9, Y7, Y12, Y10, Y11, 0, 32)
-	SKS1(Y6, Y4, Y8, 192)
-	SKOUT(Y6, Y9, Y7, Y8, Y10, Y11, Y12, 32, 64)
-	VMOVAPS Y14, Y9
-	SKEND(Y4, Y7, Y8, Y9, Y11, Y12, Y10)
+	SKTAIL(Y4, Y5, Y6, Y7, Y8, Y9, Y11, Y12, Y10)
 	JMP skrownext
 
 sktail1:
 	ADDQ $32, BX
-	SKOUT(Y5, Y8, Y9, Y7, Y12, Y10, Y11, -32, 0)
-	SKS1(Y6, Y4, Y8, 128)
-	VMOVAPS Y13, Y5
-	SKOUT(Y6, Y9, Y7, Y8, Y10, Y11, Y12, 0, 32)
-	SKS1(Y4, Y5, Y9, 192)
-	SKOUT(Y4, Y7, Y8, Y9, Y11, Y12, Y10, 32, 64)
-	VMOVAPS Y14, Y7
-	SKEND(Y5, Y8, Y9, Y7, Y12, Y10, Y11)
+	SKTAIL(Y5, Y6, Y4, Y8, Y9, Y7, Y12, Y10, Y11)
 	JMP skrownext
 
 sktail2:
 	ADDQ $64, BX
-	SKOUT(Y6, Y9, Y7, Y8, Y10, Y11, Y12, -32, 0)
-	SKS1(Y4, Y5, Y9, 128)
-	VMOVAPS Y13, Y6
-	SKOUT(Y4, Y7, Y8, Y9, Y11, Y12, Y10, 0, 32)
-	SKS1(Y5, Y6, Y7, 192)
-	SKOUT(Y5, Y8, Y9, Y7, Y12, Y10, Y11, 32, 64)
-	VMOVAPS Y14, Y8
-	SKEND(Y6, Y9, Y7, Y8, Y10, Y11, Y12)
+	SKTAIL(Y6, Y4, Y5, Y9, Y7, Y8, Y10, Y11, Y12)
 
 skrownext:
 	LEAQ (R8)(DX*2), R8
