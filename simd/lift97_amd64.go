@@ -79,22 +79,12 @@ func lift97ColSegsAVX2Go(out, x2, x3, x4, d1, s1, d2p []float32, wo int, c *[2][
 	lift97ColAVX2(&out[0], &out[wo], &x2[0], &x3[0], &x4[0], &d1[0], &s1[0], &d2p[0], wo/8, len(x2)/wo, 4*wo, &c[0][0], 24)
 }
 
-// unitScales is 1 if every scale in c is 1, which the kernels then leave
-// out, else 0.
-func unitScales(c *[2][6]float32) int {
-	if c[0][4] == 1 && c[0][5] == 1 && c[1][4] == 1 && c[1][5] == 1 {
-		return 1
-	}
-	return 0
-}
-
 // lift97Col3AVX2 is lift97ColAVX2 for three output rows, blocks of eight
 // columns one at a time: the first row as lift97ColAVX2 writes it, the
-// second delta bytes after it, the third 2·delta. With unit 1 it leaves
-// out the products with the scales, which the caller has found to be 1.
+// second delta bytes after it, the third 2·delta.
 //
 //go:noescape
-func lift97Col3AVX2(lo, hi, x2, x3, x4, x5, x6, x7, x8, d1, s1, d2p *float32, delta, blocks, segs, ostep int, c *float32, calt, unit int)
+func lift97Col3AVX2(lo, hi, x2, x3, x4, x5, x6, x7, x8, d1, s1, d2p *float32, delta, blocks, segs, ostep int, c *float32, calt int)
 
 func lift97ColSegs3AVX2Go(out1, out2, out3, x2, x3, x4, x5, x6, x7, x8, d1, s1, d2p []float32, wo int, c *[2][6]float32) {
 	delta := int(uintptr(unsafe.Pointer(&out2[0])) - uintptr(unsafe.Pointer(&out1[0])))
@@ -102,13 +92,16 @@ func lift97ColSegs3AVX2Go(out1, out2, out3, x2, x3, x4, x5, x6, x7, x8, d1, s1, 
 		lift97ColSegs3By(lift97ColSegsAVX2Go, out1, out2, out3, x2, x3, x4, x5, x6, x7, x8, d1, s1, d2p, wo, c)
 		return
 	}
-	if unitScales(c) == 1 && c[0] == c[1] {
+	// The projected transform's constants: unit scales, the same in both
+	// kinds of segment. (Other constants with unit scales take the kernel
+	// that scales: a product with 1 is exact.)
+	if c[0] == c[1] && c[0][4] == 1 && c[0][5] == 1 {
 		lift97Col3SkewAVX2(&out1[0], &out1[wo], &x2[0], &x3[0], &x4[0], &x5[0], &x6[0], &x7[0], &x8[0], &d1[0], &s1[0], &d2p[0],
 			delta, wo/8, len(x2)/wo, 4*wo, &c[0][0])
 		return
 	}
 	lift97Col3AVX2(&out1[0], &out1[wo], &x2[0], &x3[0], &x4[0], &x5[0], &x6[0], &x7[0], &x8[0], &d1[0], &s1[0], &d2p[0],
-		delta, wo/8, len(x2)/wo, 4*wo, &c[0][0], 24, unitScales(c))
+		delta, wo/8, len(x2)/wo, 4*wo, &c[0][0], 24)
 }
 
 // lift97Col3SkewAVX2 is lift97Col3AVX2 for constants whose scales are 1

@@ -309,8 +309,7 @@ cnext:
 // The column steps of three output rows at once: C2LIFT1 leaves the first
 // row's s2 in Y3 and d2 in Y2, C2LIFT2 the second's in Y0 and Y1 (the
 // state passing from row to row in registers); C2PAIR scales them by sl
-// and sh (Y14, Y15) and stores them, C2PAIRU, for constants whose scales
-// are 1, stores them as they are (a product with 1 is exact).
+// and sh (Y14, Y15) and stores them.
 #define C2LIFT1(off) \
 	VMOVUPS     off(R8)(BX*1), Y0   \
 	VADDPS      off(R10)(BX*1), Y0, Y4 \
@@ -357,7 +356,7 @@ cnext:
 	SUBQ    DX, DI            \
 	SUBQ    DX, SI
 
-// C2PAIR and C2PAIRU are the two rows without the state, scaled and not.
+// C2PAIR is the first two rows, scaled and stored.
 #define C2PAIR(off) \
 	C2LIFT1(off)        \
 	VMULPS Y14, Y3, Y3  \
@@ -368,14 +367,8 @@ cnext:
 	VMULPS Y15, Y1, Y7  \
 	C2OUT2(off, Y0, Y7)
 
-#define C2PAIRU(off) \
-	C2LIFT1(off)        \
-	C2OUT1(off, Y3, Y2) \
-	C2LIFT2(off)        \
-	C2OUT2(off, Y0, Y1)
-
-// Lift97Col3, one block of eight columns down three output rows: C2PAIR
-// (or C2PAIRU), then C3LIFT3 (x6, x7, x8 at R15, AX, CX), which leaves the
+// Lift97Col3, one block of eight columns down three output rows: C2PAIR,
+// then C3LIFT3 (x6, x7, x8 at R15, AX, CX), which leaves the
 // third row's s2 in Y5 and d2 in Y6, and its state d1, s1 in Y9, Y8. Each
 // state row is read and written once for three output rows, each input
 // row once but x4 and x6.
@@ -402,18 +395,12 @@ cnext:
 	C3OUT3(off, Y5, Y7) \
 	C3STATE(off)
 
-#define C3ROWSU(off) \
-	C2PAIRU(off)        \
-	C3LIFT3(off)        \
-	C3OUT3(off, Y5, Y6) \
-	C3STATE(off)
-
-// func lift97Col3AVX2(lo, hi, x2, x3, x4, x5, x6, x7, x8, d1, s1, d2p *float32, delta, blocks, segs, ostep int, c *float32, calt, unit int)
+// func lift97Col3AVX2(lo, hi, x2, x3, x4, x5, x6, x7, x8, d1, s1, d2p *float32, delta, blocks, segs, ostep int, c *float32, calt int)
 // Three output rows from input rows x2..x8: the first as lift97ColAVX2
-// writes it, the second delta bytes after it, the third 2·delta; unscaled
-// where unit is 1. Every general register holds a row, so the block bound
-// and the segment count live on the stack.
-TEXT ·lift97Col3AVX2(SB), NOSPLIT, $16-152
+// writes it, the second delta bytes after it, the third 2·delta. Every
+// general register holds a row, so the block bound and the segment count
+// live on the stack.
+TEXT ·lift97Col3AVX2(SB), NOSPLIT, $16-144
 	C3ARGS
 	XORQ BX, BX
 	MOVQ $0, 8(SP)  // the segment
@@ -431,23 +418,13 @@ c3seg:
 c3const:
 	COLCONST
 	MOVQ x7+56(FP), AX
-	CMPQ unit+144(FP), $1
-	JEQ  c3blocku
 
 c3block:
 	C3ROWS(0)
 	ADDQ $32, BX
 	CMPQ BX, 0(SP)
 	JLT  c3block
-	JMP  c3next
 
-c3blocku:
-	C3ROWSU(0)
-	ADDQ $32, BX
-	CMPQ BX, 0(SP)
-	JLT  c3blocku
-
-c3next:
 	ADDQ ostep+120(FP), DI
 	ADDQ ostep+120(FP), SI
 	INCQ 8(SP)

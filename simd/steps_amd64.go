@@ -24,10 +24,7 @@ func stepLookupAVX2Go(dst []int8, src []float32, t *StepTable) {
 	nb := len(src) / 8
 	switch {
 	case nb > 0 && t.Approx != nil:
-		// The kernel divides its block count by three in 32 bits.
-		for i := 0; i < nb; i += 1 << 30 {
-			stepApproxAVX2(&dst[8*i], &src[8*i], min(nb-i, 1<<30), t)
-		}
+		stepApproxAVX2(&dst[0], &src[0], nb, t)
 	case nb > 0:
 		stepLookupAVX2(&dst[0], &src[0], nb, t)
 	}

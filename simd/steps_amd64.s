@@ -158,12 +158,14 @@ TEXT ·stepApproxAVX2(SB), NOSPLIT, $0-32
 	MOVQ  72(AX), BX
 	APPROXCONST
 	XORQ  R12, R12
-	MOVQ  CX, R11
-	MOVQ  $0xAAAAAAAB, R13
-	IMULQ R13, R11
-	SHRQ  $33, R11           // triples: blocks/3 (blocks < 2³²)
-	LEAQ  (R11)(R11*2), R13
-	SUBQ  R13, CX            // the blocks left after them
+	MOVQ  AX, R14
+	MOVQ  CX, AX
+	XORL  DX, DX
+	MOVQ  $3, R11
+	DIVQ  R11
+	MOVQ  AX, R11 // triples
+	MOVQ  DX, CX  // the blocks left after them
+	MOVQ  R14, AX
 	TESTQ R11, R11
 	JZ    asingle
 
