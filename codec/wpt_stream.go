@@ -64,8 +64,13 @@ type levelStream struct {
 	// scratch, and what leaves the last level is put back in order.
 	seg bool
 	// col is the column pass's constants: cdf97Col, or cdf97ColUnit when
-	// the projection's weights scale the bands.
-	col *[2][6]float32
+	// the projection's weights scale the bands. With unit scales (carry)
+	// the high outputs are d2, and the column state's d2 row is out[2]'s
+	// high halves (simd.Lift97ColSegs3Carry): every column step is then a
+	// three-row one, the plane's first (the warm-up) and last (with junk
+	// rows for the missing ones) included.
+	col   *[2][6]float32
+	carry bool
 	// The last level's emitted rows go to the band planes (bands, planes
 	// hw apart) or, with proj, through the projection onto y (simd.Pointwise
 	// or, add set, PointwiseAdd).
@@ -205,7 +210,7 @@ func (p *WPT2D) forwardStreamed(dst, src, scratch []float32, pr *Projection) {
 		col = &cdf97ColUnit
 	}
 	for _, s := range t.levels {
-		s.col = col
+		s.col, s.carry = col, pr != nil
 	}
 	for pl := range p.n * p.c {
 		for _, s := range t.levels {
@@ -272,6 +277,15 @@ func (s *levelStream) passed(row []float32) {
 	p := s.pos
 	s.pos++
 	switch {
+	case p == 6 && s.carry:
+		// The first steps only fill the state (lift97ColWarm); the d2
+		// state starts in out[2].
+		n := s.count * s.w
+		clear(s.d1[:n])
+		clear(s.s1[:n])
+		clear(s.out[2][:2*n])
+		r := &s.saved
+		simd.Lift97ColSegs3Carry(s.out[0], s.out[1], s.out[2], r[0], r[1], r[2], r[3], r[4], r[5], r[6], s.d1, s.s1, s.w/2, s.col)
 	case p == 6:
 		r := s.saved
 		lift97ColWarm(s.d1, s.s1, s.d2p, &r, s.out[0], s.w/2)
@@ -281,9 +295,17 @@ func (s *levelStream) passed(row []float32) {
 		switch i := (p - 8) / 2; {
 		case i%3 == 2:
 			s.step3(at(6), at(5), at(4), at(3), at(2), at(1), row)
+		case i == s.h/2-1 && i%3 == 1 && s.carry:
+			// The plane's last two rows, and one of junk from repeated rows.
+			s.col3(at(4), at(3), at(2), at(1), row, row, row)
+			s.emit(s.out[0])
+			s.emit(s.out[1])
 		case i == s.h/2-1 && i%3 == 1:
 			s.step(at(4), at(3), at(2))
 			s.step(at(2), at(1), row)
+		case i == s.h/2-1 && s.carry:
+			s.col3(at(2), at(1), row, row, row, row, row)
+			s.emit(s.out[0])
 		case i == s.h/2-1:
 			s.step(at(2), at(1), row)
 		}
@@ -299,10 +321,19 @@ func (s *levelStream) step(x2, x3, x4 []float32) {
 
 // step3 emits the next three output rows from input rows x2 .. x8.
 func (s *levelStream) step3(x2, x3, x4, x5, x6, x7, x8 []float32) {
-	simd.Lift97ColSegs3(s.out[0], s.out[1], s.out[2], x2, x3, x4, x5, x6, x7, x8, s.d1, s.s1, s.d2p, s.w/2, s.col)
+	s.col3(x2, x3, x4, x5, x6, x7, x8)
 	s.emit(s.out[0])
 	s.emit(s.out[1])
 	s.emit(s.out[2])
+}
+
+// col3 steps three output rows into out from input rows x2 .. x8.
+func (s *levelStream) col3(x2, x3, x4, x5, x6, x7, x8 []float32) {
+	if s.carry {
+		simd.Lift97ColSegs3Carry(s.out[0], s.out[1], s.out[2], x2, x3, x4, x5, x6, x7, x8, s.d1, s.s1, s.w/2, s.col)
+		return
+	}
+	simd.Lift97ColSegs3(s.out[0], s.out[1], s.out[2], x2, x3, x4, x5, x6, x7, x8, s.d1, s.s1, s.d2p, s.w/2, s.col)
 }
 
 // emit sends the next output row on: to the next level, or through the

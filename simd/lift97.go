@@ -249,6 +249,65 @@ func lift97ColSegs3By(one func(out, x2, x3, x4, d1, s1, d2p []float32, wo int, c
 	one(out3, x6, x7, x8, d1, s1, d2p, wo, c)
 }
 
+// Lift97ColSegs3Carry is Lift97ColSegs3 for constants whose scales are 1
+// (c[s][4] and c[s][5], the projected transform's): then the high outputs
+// are d2 itself, so the d2 state needs no row of its own. It is out3's
+// high halves (segment s at out3[(2s+1)·wo:]), where the call before left
+// the last row's d2: a stream that steps its rows three at a time into the
+// same out3, reading but not changing what it emits in between, writes one
+// row a call fewer. Before a stream's first call, out3's high halves hold
+// the d2 state as Lift97ColSegs3 would take it in d2p.
+func Lift97ColSegs3Carry(out1, out2, out3, x2, x3, x4, x5, x6, x7, x8, d1, s1 []float32, wo int, c *[2][6]float32) {
+	n := len(x2)
+	if wo < 1 || n%(2*wo) != 0 || len(out1) < 2*n || len(out2) < 2*n || len(out3) < 2*n || len(x3) < n || len(x4) < n ||
+		len(x5) < n || len(x6) < n || len(x7) < n || len(x8) < n || len(d1) < n || len(s1) < n {
+		panic(fmt.Sprintf("simd: Lift97ColSegs3Carry: %d columns in segments of %d, out %d, %d and %d", n, wo, len(out1), len(out2), len(out3)))
+	}
+	if c[0][4] != 1 || c[0][5] != 1 || c[1][4] != 1 || c[1][5] != 1 {
+		panic(fmt.Sprintf("simd: Lift97ColSegs3Carry: scales %v, %v, %v, %v, not 1", c[0][4], c[0][5], c[1][4], c[1][5]))
+	}
+	if n == 0 {
+		return
+	}
+	out1, out2, out3 = out1[:2*n], out2[:2*n], out3[:2*n]
+	x3, x4, x5, x6, x7, x8 = x3[:n], x4[:n], x5[:n], x6[:n], x7[:n], x8[:n]
+	d1, s1 = d1[:n], s1[:n]
+	if raceEnabled {
+		for _, x := range [...][]float32{x2, x3, x4, x5, x6, x7, x8} {
+			f32RaceRead(x)
+		}
+		for _, y := range [...][]float32{out1, out2, out3, d1, s1} {
+			f32RaceWrite(y)
+		}
+	}
+	lift97ColSegs3CarryFn(out1, out2, out3, x2, x3, x4, x5, x6, x7, x8, d1, s1, wo, c)
+}
+
+var lift97ColSegs3CarryFn func(out1, out2, out3, x2, x3, x4, x5, x6, x7, x8, d1, s1 []float32, wo int, c *[2][6]float32)
+
+var lift97ColSegs3CarryFamily = newFamily("lift97colsegs3carry", &lift97ColSegs3CarryFn, lift97ColSegs3CarryGeneric, lift97ColSegs3CarryArch...)
+
+// lift97ColSegs3CarryGeneric is the Go twin of Lift97ColSegs3Carry.
+func lift97ColSegs3CarryGeneric(out1, out2, out3, x2, x3, x4, x5, x6, x7, x8, d1, s1 []float32, wo int, c *[2][6]float32) {
+	lift97ColSegs3CarryBy(lift97ColGeneric, out1, out2, out3, x2, x3, x4, x5, x6, x7, x8, d1, s1, wo, c)
+}
+
+// lift97ColSegs3CarryBy is Lift97ColSegs3Carry as three calls a segment of
+// a one-row kernel, with out3's high half of the segment for the d2 state.
+// The third call's high output is that state: the kernel must read a
+// block's d2p before it writes the block's high outputs, which, with unit
+// scales, are the same values to the same place.
+func lift97ColSegs3CarryBy(one func(lo, hi, x2, x3, x4, d1, s1, d2p []float32, c *[6]float32),
+	out1, out2, out3, x2, x3, x4, x5, x6, x7, x8, d1, s1 []float32, wo int, c *[2][6]float32) {
+	for s := range len(x2) / wo {
+		a, b := s*wo, (s+1)*wo
+		d2p := out3[2*a+wo : 2*b]
+		one(out1[2*a:2*a+wo], out1[2*a+wo:2*b], x2[a:b], x3[a:b], x4[a:b], d1[a:b], s1[a:b], d2p, &c[s%2])
+		one(out2[2*a:2*a+wo], out2[2*a+wo:2*b], x4[a:b], x5[a:b], x6[a:b], d1[a:b], s1[a:b], d2p, &c[s%2])
+		one(out3[2*a:2*a+wo], d2p, x6[a:b], x7[a:b], x8[a:b], d1[a:b], s1[a:b], d2p, &c[s%2])
+	}
+}
+
 // lift97ColSegsGeneric is the Go twin of Lift97ColSegs.
 func lift97ColSegsGeneric(out, x2, x3, x4, d1, s1, d2p []float32, wo int, c *[2][6]float32) {
 	lift97ColSegsBy(lift97ColGeneric, out, x2, x3, x4, d1, s1, d2p, wo, c)
@@ -267,5 +326,6 @@ func lift97ColSegsBy(col func(lo, hi, x2, x3, x4, d1, s1, d2p []float32, c *[6]f
 // vector kernels rather than their Go twins.
 func Lift97Vectorised() bool {
 	return lift97RowFamily.chosenName() != "generic" && lift97ColFamily.chosenName() != "generic" &&
-		lift97ColSegsFamily.chosenName() != "generic" && lift97ColSegs3Family.chosenName() != "generic"
+		lift97ColSegsFamily.chosenName() != "generic" && lift97ColSegs3Family.chosenName() != "generic" &&
+		lift97ColSegs3CarryFamily.chosenName() != "generic"
 }

@@ -20,6 +20,9 @@ var (
 	lift97ColSegs3Arch = []impl[func(out1, out2, out3, x2, x3, x4, x5, x6, x7, x8, d1, s1, d2p []float32, wo int, c *[2][6]float32)]{
 		{name: "avx2", level: AVX2, fn: lift97ColSegs3AVX2Go},
 	}
+	lift97ColSegs3CarryArch = []impl[func(out1, out2, out3, x2, x3, x4, x5, x6, x7, x8, d1, s1 []float32, wo int, c *[2][6]float32)]{
+		{name: "avx2", level: AVX2, fn: lift97ColSegs3CarryAVX2Go},
+	}
 )
 
 // lift97StepsAVX2 computes blocks of eight outputs, each from five
@@ -92,21 +95,24 @@ func lift97ColSegs3AVX2Go(out1, out2, out3, x2, x3, x4, x5, x6, x7, x8, d1, s1, 
 		lift97ColSegs3By(lift97ColSegsAVX2Go, out1, out2, out3, x2, x3, x4, x5, x6, x7, x8, d1, s1, d2p, wo, c)
 		return
 	}
-	// The projected transform's constants: unit scales, the same in both
-	// kinds of segment. (Other constants with unit scales take the kernel
-	// that scales: a product with 1 is exact.)
-	if c[0] == c[1] && c[0][4] == 1 && c[0][5] == 1 {
-		lift97Col3SkewAVX2(&out1[0], &out1[wo], &x2[0], &x3[0], &x4[0], &x5[0], &x6[0], &x7[0], &x8[0], &d1[0], &s1[0], &d2p[0],
-			delta, wo/8, len(x2)/wo, 4*wo, &c[0][0])
-		return
-	}
 	lift97Col3AVX2(&out1[0], &out1[wo], &x2[0], &x3[0], &x4[0], &x5[0], &x6[0], &x7[0], &x8[0], &d1[0], &s1[0], &d2p[0],
 		delta, wo/8, len(x2)/wo, 4*wo, &c[0][0], 24)
 }
 
-// lift97Col3SkewAVX2 is lift97Col3AVX2 for constants whose scales are 1
+func lift97ColSegs3CarryAVX2Go(out1, out2, out3, x2, x3, x4, x5, x6, x7, x8, d1, s1 []float32, wo int, c *[2][6]float32) {
+	delta := int(uintptr(unsafe.Pointer(&out2[0])) - uintptr(unsafe.Pointer(&out1[0])))
+	if wo%8 != 0 || c[0] != c[1] || int(uintptr(unsafe.Pointer(&out3[0]))-uintptr(unsafe.Pointer(&out2[0]))) != delta {
+		lift97ColSegs3CarryBy(lift97ColAVX2Go, out1, out2, out3, x2, x3, x4, x5, x6, x7, x8, d1, s1, wo, c)
+		return
+	}
+	lift97Col3CarryAVX2(&out1[0], &out1[wo], &x2[0], &x3[0], &x4[0], &x5[0], &x6[0], &x7[0], &x8[0], &d1[0], &s1[0],
+		delta, wo/8, len(x2)/wo, 4*wo, &c[0][0])
+}
+
+// lift97Col3CarryAVX2 is lift97Col3AVX2 for constants whose scales are 1
 // and the same in every segment (the projected transform's), with the
-// lifting steps of two blocks in each iteration (skewed).
+// lifting steps of two blocks in each iteration (skewed) and the d2 state
+// in the third row's high outputs.
 //
 //go:noescape
-func lift97Col3SkewAVX2(lo, hi, x2, x3, x4, x5, x6, x7, x8, d1, s1, d2p *float32, delta, blocks, segs, ostep int, c *float32)
+func lift97Col3CarryAVX2(lo, hi, x2, x3, x4, x5, x6, x7, x8, d1, s1 *float32, delta, blocks, segs, ostep int, c *float32)

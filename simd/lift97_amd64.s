@@ -3,7 +3,7 @@
 #include "textflag.h"
 
 // C3ARGS loads the three-row kernels' rows (all but x7, which shares AX
-// with the constants' address) and delta.
+// with the constants' address) and the state rows d1 and s1.
 #define C3ARGS \
 	MOVQ lo+0(FP), DI \
 	MOVQ hi+8(FP), SI \
@@ -14,9 +14,7 @@
 	MOVQ x6+48(FP), R15 \
 	MOVQ x8+64(FP), CX \
 	MOVQ d1+72(FP), R11 \
-	MOVQ s1+80(FP), R12 \
-	MOVQ d2p+88(FP), R13 \
-	MOVQ delta+96(FP), DX
+	MOVQ s1+80(FP), R12
 
 // Lift97Steps, one block of eight outputs in five registers and a
 // temporary, step by step so that two blocks interleave: each block's
@@ -402,6 +400,8 @@ cnext:
 // live on the stack.
 TEXT ·lift97Col3AVX2(SB), NOSPLIT, $16-144
 	C3ARGS
+	MOVQ d2p+88(FP), R13
+	MOVQ delta+96(FP), DX
 	XORQ BX, BX
 	MOVQ $0, 8(SP)  // the segment
 	MOVQ $0, 0(SP)  // where its blocks end
@@ -441,6 +441,10 @@ c3block:
 // block j (C3SKA: d1 and s1 of the three rows, left in Y0-Y5) and the last
 // two of block j-1 (C3SKB: d2 and s2, from Y0-Y5), which do not depend on
 // each other, so the vector units stay busy. Y10-Y13 hold α, β, γ, δ.
+// With unit scales the high outputs are d2, so the d2 state is the third
+// row's high output, which the call before left there: read before the
+// block's outputs are written, it needs no row of its own (one store a
+// block fewer, a tenth of the kernel's time on Zen 3).
 
 // C3SKA is the first two steps of the block at BX: d1 of the three rows in
 // Y0-Y2, s1 in Y3-Y5.
@@ -462,13 +466,13 @@ c3block:
 	VFMADD213PS Y8, Y11, Y5              // row 3
 
 // C3SKB is the last two steps of the block before BX from C3SKA's Y0-Y5
-// and the state rows, which it then writes; the three output rows lie
-// delta (DX) bytes apart from DI and SI, which move with BX.
+// and the state, which it then writes; the three output rows lie delta
+// (DX) bytes apart from DI and SI, which move with BX.
 #define C3SKB \
 	VMOVUPS     -32(R12)(BX*1), Y9     \ // s1 of the row before
 	VADDPS      Y3, Y9, Y6             \
 	VFMADD213PS -32(R11)(BX*1), Y12, Y6 \ // d2 of row 1
-	VADDPS      -32(R13)(BX*1), Y6, Y7 \
+	VADDPS      -32(SI)(DX*2), Y6, Y7  \ // d2 of the row before
 	VFMADD213PS Y9, Y13, Y7            \ // s2 of row 1
 	VADDPS      Y4, Y3, Y8             \
 	VFMADD213PS Y0, Y12, Y8            \ // d2 of row 2
@@ -480,7 +484,6 @@ c3block:
 	VFMADD213PS Y4, Y13, Y15           \ // s2 of row 3
 	VMOVUPS     Y2, -32(R11)(BX*1)     \
 	VMOVUPS     Y5, -32(R12)(BX*1)     \
-	VMOVUPS     Y14, -32(R13)(BX*1)    \
 	VMOVUPS     Y7, -32(DI)            \
 	VMOVUPS     Y6, -32(SI)            \
 	VMOVUPS     Y9, -32(DI)(DX*1)      \
@@ -488,30 +491,31 @@ c3block:
 	VMOVUPS     Y15, -32(DI)(DX*2)     \
 	VMOVUPS     Y14, -32(SI)(DX*2)
 
-// func lift97Col3SkewAVX2(lo, hi, x2, x3, x4, x5, x6, x7, x8, d1, s1, d2p *float32, delta, blocks, segs, ostep int, c *float32)
+// func lift97Col3CarryAVX2(lo, hi, x2, x3, x4, x5, x6, x7, x8, d1, s1 *float32, delta, blocks, segs, ostep int, c *float32)
 //
-// lift97Col3AVX2 with unit scales, c's constants for every segment.
-TEXT ·lift97Col3SkewAVX2(SB), NOSPLIT, $8-136
+// Lift97ColSegs3Carry: lift97Col3AVX2 with unit scales, c's constants for
+// every segment, the d2 state in the third row's high outputs.
+TEXT ·lift97Col3CarryAVX2(SB), NOSPLIT, $0-128
 	C3ARGS
-	MOVQ         c+128(FP), AX
+	MOVQ         delta+88(FP), DX
+	MOVQ         c+120(FP), AX
 	VBROADCASTSS 0(AX), Y10
 	VBROADCASTSS 4(AX), Y11
 	VBROADCASTSS 8(AX), Y12
 	VBROADCASTSS 12(AX), Y13
 	MOVQ         x7+56(FP), AX
 	XORQ         BX, BX
-	MOVQ         $0, 0(SP) // where the segment's blocks end
+	XORQ         R13, R13 // where the segment's blocks end
 
 sk3seg:
-	MOVQ blocks+104(FP), R13
+	MOVQ blocks+96(FP), R13
 	SHLQ $5, R13
-	ADDQ R13, 0(SP)
-	MOVQ d2p+88(FP), R13
+	ADDQ BX, R13
 	C3SKA
 	ADDQ $32, BX
 	ADDQ $32, DI
 	ADDQ $32, SI
-	CMPQ BX, 0(SP)
+	CMPQ BX, R13
 	JGE  sk3last
 
 sk3block:
@@ -520,14 +524,14 @@ sk3block:
 	ADDQ $32, BX
 	ADDQ $32, DI
 	ADDQ $32, SI
-	CMPQ BX, 0(SP)
+	CMPQ BX, R13
 	JLT  sk3block
 
 sk3last:
 	C3SKB
-	ADDQ ostep+120(FP), DI
-	ADDQ ostep+120(FP), SI
-	DECQ segs+112(FP)
+	ADDQ ostep+112(FP), DI
+	ADDQ ostep+112(FP), SI
+	DECQ segs+104(FP)
 	JNZ  sk3seg
 	VZEROUPPER
 	RET

@@ -18,6 +18,9 @@ var (
 	lift97ColSegs3Arch = []impl[func(out1, out2, out3, x2, x3, x4, x5, x6, x7, x8, d1, s1, d2p []float32, wo int, c *[2][6]float32)]{
 		{name: "neon", level: NEON, fn: lift97ColSegs3NEONGo},
 	}
+	lift97ColSegs3CarryArch = []impl[func(out1, out2, out3, x2, x3, x4, x5, x6, x7, x8, d1, s1 []float32, wo int, c *[2][6]float32)]{
+		{name: "neon", level: NEON, fn: lift97ColSegs3CarryNEONGo},
+	}
 )
 
 // lift97SplitNEON splits a row of 2n samples into e[2:] and o[2:] with
@@ -62,6 +65,12 @@ func lift97ColNEONGo(lo, hi, x2, x3, x4, d1, s1, d2p []float32, c *[6]float32) {
 
 func lift97ColSegsNEONGo(out, x2, x3, x4, d1, s1, d2p []float32, wo int, c *[2][6]float32) {
 	lift97ColSegsBy(lift97ColNEONGo, out, x2, x3, x4, d1, s1, d2p, wo, c)
+}
+
+// lift97ColSegs3CarryNEONGo runs the one-row kernel, which reads each
+// block's d2p before it writes the block's high outputs.
+func lift97ColSegs3CarryNEONGo(out1, out2, out3, x2, x3, x4, x5, x6, x7, x8, d1, s1 []float32, wo int, c *[2][6]float32) {
+	lift97ColSegs3CarryBy(lift97ColNEONGo, out1, out2, out3, x2, x3, x4, x5, x6, x7, x8, d1, s1, wo, c)
 }
 
 func lift97ColSegs3NEONGo(out1, out2, out3, x2, x3, x4, x5, x6, x7, x8, d1, s1, d2p []float32, wo int, c *[2][6]float32) {

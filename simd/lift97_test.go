@@ -297,3 +297,98 @@ func TestLift97ColSegs3(t *testing.T) {
 		}
 	}
 }
+
+// TestLift97ColSegs3Carry checks every Lift97ColSegs3Carry this CPU runs
+// against three steps of the same level's one-row kernel with a d2p row of
+// its own, over two calls, so that the second reads the d2 state the first
+// left in out3.
+func TestLift97ColSegs3Carry(t *testing.T) {
+	r := rand.New(rand.NewPCG(109, 110))
+	alt := testLift97
+	alt[2] *= 0.75
+	for _, c := range []*[2][6]float32{
+		{
+			{testLift97[0], testLift97[1], testLift97[2], testLift97[3], 1, 1},
+			{testLift97[0], testLift97[1], testLift97[2], testLift97[3], 1, 1},
+		},
+		{
+			{testLift97[0], testLift97[1], testLift97[2], testLift97[3], 1, 1},
+			{alt[0], alt[1], alt[2], alt[3], 1, 1},
+		},
+	} {
+		for _, wo := range []int{1, 4, 8, 16, 48} {
+			for _, segs := range []int{2, 8} {
+				n := wo * segs
+				rnd := func() []float32 {
+					x := make([]float32, n)
+					for j := range x {
+						x[j] = r.Float32()*2 - 1
+					}
+					return x
+				}
+				var x [13][]float32 // two calls' rows: x2 .. x8, then x8 .. x14
+				for i := range x {
+					x[i] = rnd()
+				}
+				d1, s1, d2p := rnd(), rnd(), rnd()
+				for _, im := range lift97ColSegs3CarryFamily.available() {
+					var one func(out, x2, x3, x4, d1, s1, d2p []float32, wo int, c *[2][6]float32)
+					for _, o := range lift97ColSegsFamily.available() {
+						if o.name == im.name {
+							one = o.fn
+						}
+					}
+					ws := [3][]float32{slices.Clone(d1), slices.Clone(s1), slices.Clone(d2p)}
+					var want [6][]float32
+					for k := range want {
+						want[k] = make([]float32, 2*n)
+						one(want[k], x[2*k], x[2*k+1], x[2*k+2], ws[0], ws[1], ws[2], wo, c)
+					}
+					for _, gap := range []int{0, 8, -1, -2} {
+						t.Run(fmt.Sprintf("%s/%dx%d/gap=%d/alike=%v", im.name, segs, wo, gap, c[0] == c[1]), func(t *testing.T) {
+							saved := lift97ColSegs3CarryFn
+							lift97ColSegs3CarryFn = im.fn
+							defer func() { lift97ColSegs3CarryFn = saved }()
+							S := 2 * n
+							at := [3]int{0, S + max(gap, 0), 2 * (S + max(gap, 0))}
+							switch gap {
+							case -1:
+								at = [3]int{2 * S, S, 0}
+							case -2:
+								at = [3]int{0, S, 2*S + 8}
+							}
+							end := max(at[0], at[1], at[2]) + S
+							buf := make([]float32, end+1)
+							buf[end] = f32Guard
+							var out [3][]float32
+							for k, a := range at {
+								out[k] = buf[a : a+S]
+							}
+							// The state before the first call: d2p in out3's
+							// high halves.
+							for s := range segs {
+								copy(out[2][(2*s+1)*wo:(2*s+2)*wo], d2p[s*wo:(s+1)*wo])
+							}
+							gd1, gs1 := slices.Clone(d1), slices.Clone(s1)
+							for call := range 2 {
+								y := x[6*call:]
+								Lift97ColSegs3Carry(out[0], out[1], out[2], y[0], y[1], y[2], y[3], y[4], y[5], y[6], gd1, gs1, wo, c)
+								for k := range out {
+									require.Equal(t, want[3*call+k], out[k], "call %d, row %d", call, k)
+								}
+							}
+							require.Equal(t, ws[0], gd1)
+							require.Equal(t, ws[1], gs1)
+							require.Equal(t, f32Guard, buf[end])
+						})
+					}
+				}
+			}
+		}
+	}
+	require.Panics(t, func() {
+		c := [2][6]float32{{1, 2, 3, 4, 1, 1}, {1, 2, 3, 4, 1, 0.5}}
+		x := make([]float32, 16)
+		Lift97ColSegs3Carry(x, x, x, x, x, x, x, x, x, x, x, x, 8, &c)
+	})
+}
