@@ -264,24 +264,8 @@ func TestLift97ColSegs3(t *testing.T) {
 							saved := lift97ColSegs3Fn
 							lift97ColSegs3Fn = im.fn
 							defer func() { lift97ColSegs3Fn = saved }()
-							// The rows' offsets: equally spaced, 2n or 2n+8
-							// apart, in reverse (gap -1), and not equally
-							// spaced (gap -2: the third 8 floats further).
-							S := 2 * n
-							at := [3]int{0, S + max(gap, 0), 2 * (S + max(gap, 0))}
-							switch gap {
-							case -1:
-								at = [3]int{2 * S, S, 0}
-							case -2:
-								at = [3]int{0, S, 2*S + 8}
-							}
-							end := max(at[0], at[1], at[2]) + S
-							buf := make([]float32, end+1)
-							buf[end] = f32Guard
-							var out [3][]float32
-							for k, a := range at {
-								out[k] = buf[a : a+S]
-							}
+							out, buf := col3Outputs(n, gap)
+							end := len(buf) - 1
 							gs := st()
 							Lift97ColSegs3(out[0], out[1], out[2], rows[0], rows[1], rows[2], rows[3], rows[4], rows[5], rows[6],
 								gs[0], gs[1], gs[2], wo, c)
@@ -349,21 +333,8 @@ func TestLift97ColSegs3Carry(t *testing.T) {
 							saved := lift97ColSegs3CarryFn
 							lift97ColSegs3CarryFn = im.fn
 							defer func() { lift97ColSegs3CarryFn = saved }()
-							S := 2 * n
-							at := [3]int{0, S + max(gap, 0), 2 * (S + max(gap, 0))}
-							switch gap {
-							case -1:
-								at = [3]int{2 * S, S, 0}
-							case -2:
-								at = [3]int{0, S, 2*S + 8}
-							}
-							end := max(at[0], at[1], at[2]) + S
-							buf := make([]float32, end+1)
-							buf[end] = f32Guard
-							var out [3][]float32
-							for k, a := range at {
-								out[k] = buf[a : a+S]
-							}
+							out, buf := col3Outputs(n, gap)
+							end := len(buf) - 1
 							// The state before the first call: d2p in out3's
 							// high halves.
 							for s := range segs {
@@ -391,4 +362,26 @@ func TestLift97ColSegs3Carry(t *testing.T) {
 		x := make([]float32, 16)
 		Lift97ColSegs3Carry(x, x, x, x, x, x, x, x, x, x, x, x, 8, &c)
 	})
+}
+
+// col3Outputs lays out the three output rows of a three-row column step,
+// 2n floats each, in one buffer with a guard after them: equally spaced,
+// 2n (gap 0) or 2n+gap apart, in reverse (gap -1), and not equally spaced
+// (gap -2: the third 8 floats further).
+func col3Outputs(n, gap int) (out [3][]float32, buf []float32) {
+	S := 2 * n
+	at := [3]int{0, S + max(gap, 0), 2 * (S + max(gap, 0))}
+	switch gap {
+	case -1:
+		at = [3]int{2 * S, S, 0}
+	case -2:
+		at = [3]int{0, S, 2*S + 8}
+	}
+	end := max(at[0], at[1], at[2]) + S
+	buf = make([]float32, end+1)
+	buf[end] = f32Guard
+	for k, a := range at {
+		out[k] = buf[a : a+S]
+	}
+	return out, buf
 }
