@@ -73,7 +73,7 @@ func NewWPT2D(f *Filter, n, c, h, w, levels int) (*WPT2D, error) {
 	p.invScratch = lvl + p.invBuffers()
 	p.fwdScratch = p.levelScratch
 	if p.stream = p.streamable(); p.stream {
-		p.fwdScratch = p.streamScratchLen()
+		p.fwdScratch = p.streamScratchLen(false)
 		p.seg = p.segmentable() && simd.Lift97SegVectorised()
 	}
 	return p, nil

@@ -58,7 +58,7 @@ func (p *WPT2D) ProjectLen(pr *Projection) int {
 // coefficients.
 func (p *WPT2D) ProjectScratchLen() int {
 	if p.stream {
-		return p.streamScratchLen()
+		return p.streamScratchLen(true)
 	}
 	return p.levelScratch + p.OutLen()
 }

@@ -121,11 +121,16 @@ func (p *WPT2D) segmentable() bool {
 // the 4^(l-1) transforms of level l, 23 rows of its input width (7 kept,
 // 7 in the window, 3 of state, 6 of band rows on their way out) in 20
 // buffers, each followed by rowStagger floats, and the row pass's two
-// phase buffers.
-func (p *WPT2D) streamScratchLen() int {
+// phase buffers. Projected (carry), the state's d2 row lives in the last
+// output row (simd.Lift97ColSegs3Carry): 22 rows in 19 buffers.
+func (p *WPT2D) streamScratchLen(carry bool) int {
+	rows, bufs := 23, 20
+	if carry {
+		rows, bufs = 22, 19
+	}
 	n := 2 * (p.ws[0]/2 + 4)
 	for l := 1; l <= p.j; l++ {
-		n += pow4(l-1)*23*p.ws[l-1] + 20*rowStagger
+		n += pow4(l-1)*rows*p.ws[l-1] + bufs*rowStagger
 	}
 	return n
 }
@@ -158,8 +163,9 @@ func (p *WPT2D) newStreamTree() *streamTree {
 	return t
 }
 
-// bind points every level's rows into scratch.
-func (t *streamTree) bind(scratch []float32, w0 int) {
+// bind points every level's rows into scratch; with carry there is no d2
+// state row.
+func (t *streamTree) bind(scratch []float32, w0 int, carry bool) {
 	m := w0/2 + 4
 	e, o := scratch[:m:m], scratch[m:2*m:2*m]
 	t.segRow = scratch[:w0:w0]
@@ -178,7 +184,10 @@ func (t *streamTree) bind(scratch []float32, w0 int) {
 		for i := range s.win {
 			s.win[i] = take(n)
 		}
-		s.d1, s.s1, s.d2p = take(n), take(n), take(n)
+		s.d1, s.s1, s.d2p = take(n), take(n), nil
+		if !carry {
+			s.d2p = take(n)
+		}
 		for i := range s.out {
 			s.out[i] = take(2 * n)
 		}
@@ -202,7 +211,7 @@ func (p *WPT2D) forwardStreamed(dst, src, scratch []float32, pr *Projection) {
 	h0, w0 := p.hs[0], p.ws[0]
 	hw := p.hs[p.j] * p.ws[p.j]
 	bandsPer := pow4(p.j)
-	t.bind(scratch, w0)
+	t.bind(scratch, w0, pr != nil)
 	root, last := t.levels[0], t.levels[p.j-1]
 	last.hw = hw
 	col := &cdf97Col
